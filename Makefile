@@ -1,0 +1,52 @@
+# Vantage — two commands on a fresh Debian machine:
+#   make run    install what is missing, build, start the appliance on config/default.yaml
+#   make test   the same set-up, then every test
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+APT_PACKAGES := ffmpeg
+export ONNXRUNTIME_NODE_INSTALL ?= skip
+CONFIG ?= config/default.yaml
+NPM_STAMP := node_modules/.package-lock.json
+SOURCES := $(shell find appliance/src -name '*.ts' ! -name '*.test.ts' 2>/dev/null) tsconfig.json
+
+.PHONY: help setup system-deps build run test typecheck bench clean
+
+help:
+	@echo "make run | make test | make build | make typecheck | make clean"
+
+## Debian packages: installed only when a command they provide is missing.
+system-deps:
+	@if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then \
+	  echo "installing $(APT_PACKAGES) from Debian"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
+	fi
+
+## npm packages exactly as locked; re-run only when the lock file changes.
+$(NPM_STAMP): package-lock.json package.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+dist/.built: $(NPM_STAMP) $(SOURCES)
+	npx tsc -p tsconfig.json
+	node scripts/postbuild.mjs
+	@touch $@
+
+build: dist/.built
+
+setup: system-deps build
+
+run: setup
+	node dist/appliance/src/main.js run --config $(CONFIG)
+
+typecheck: $(NPM_STAMP)
+	npx tsc -p tsconfig.json --noEmit
+	npx tsc -p tsconfig.test.json --noEmit
+
+test: setup
+	npx tsc -p tsconfig.test.json --noEmit
+	npx vitest run --reporter=default --reporter=json --outputFile.json=.vitest-report.json; \
+	  status=$$?; node scripts/test-summary.mjs .vitest-report.json || status=1; exit $$status
+
+clean:
+	rm -rf dist

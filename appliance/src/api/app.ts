@@ -1,0 +1,24 @@
+import { Hono } from 'hono';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Logger } from '../logger.js';
+import { cameraRoutes } from './cameras.js';
+import { ApiError, errorResponse } from './errors.js';
+import { healthRoutes } from './health.js';
+import type { ApiDeps } from './types.js';
+
+/** The whole HTTP surface: probes, /api/v1 resources (one sub-app each) and the dashboard's files. */
+export function createApp(deps: ApiDeps, log: Logger) {
+  const api = new Hono().route('/cameras', cameraRoutes(deps));
+  const app = new Hono()
+    .route('/', healthRoutes(deps))
+    .route('/api/v1', api)
+    .all('/api/*', () => {
+      throw new ApiError(404, 'ERR_NOT_FOUND', 'no such API route');
+    })
+    .use('/*', serveStatic({ root: deps.webRoot }));
+  app.onError((e, c) => errorResponse(e, c, (err) => log.error({ err }, 'unhandled API error')));
+  app.notFound((c) => c.json({ error: { code: 'ERR_NOT_FOUND', message: 'not found' } }, 404));
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;

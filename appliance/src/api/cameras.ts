@@ -1,0 +1,30 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { validate } from './validate.js';
+import { ApiError } from './errors.js';
+import type { ApiDeps } from './types.js';
+
+const detectionsQuery = z
+  .strictObject({
+    from: z.coerce.number().int().min(0).optional(),
+    to: z.coerce.number().int().min(0).optional(),
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
+
+export function cameraRoutes(deps: ApiDeps) {
+  return new Hono()
+    .get('/', (c) => c.json({ cameras: deps.cameras() }))
+    .get('/:id', (c) => {
+      const cam = deps.cameras().find((x) => x.id === c.req.param('id'));
+      if (!cam) throw new ApiError(404, 'ERR_NOT_FOUND', `no camera "${c.req.param('id')}"`);
+      return c.json(cam);
+    })
+    .get('/:id/detections', validate('query', detectionsQuery), async (c) => {
+      const id = c.req.param('id');
+      if (!deps.cameras().some((x) => x.id === id)) throw new ApiError(404, 'ERR_NOT_FOUND', `no camera "${id}"`);
+      const q = c.req.valid('query');
+      const to = q.to ?? Math.floor(Date.now() / 1000) + 1;
+      const from = q.from ?? to - 3600;
+      return c.json({ camera: id, from, to, rows: await deps.detections(id, from, to) });
+    });
+}

@@ -1,0 +1,33 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isVantageError, type ErrorCode } from '../errors.js';
+
+/** An error the API answers with its status and a JSON body; nothing else leaks to clients. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields?: Array<{ field: string; message: string }>,
+  ) {
+    super(message);
+  }
+}
+
+const STATUS_OF: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
+  ERR_NOT_FOUND: 404,
+  ERR_BAD_REQUEST: 400,
+  ERR_CONFIG_INVALID: 400,
+};
+
+/** The one place errors become HTTP responses. Unknown errors are 500 with no stack trace. */
+export function errorResponse(e: unknown, c: Context, onUnexpected: (e: unknown) => void): Response {
+  if (e instanceof ApiError) {
+    return c.json({ error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) } }, e.status);
+  }
+  if (isVantageError(e) && STATUS_OF[e.code]) {
+    return c.json({ error: { code: e.code, message: e.message } }, STATUS_OF[e.code]!);
+  }
+  onUnexpected(e);
+  return c.json({ error: { code: 'ERR_INTERNAL', message: 'internal error' } }, 500);
+}

@@ -1,0 +1,175 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createApp } from './api/app.js';
+import type { ApiDeps } from './api/types.js';
+import { CameraRuntime } from './camera-runtime.js';
+import { systemClock, type Clock } from './clock.js';
+import { WEB_UI_DIR } from './config/paths.js';
+import type { Config } from './config/schema.js';
+import { Detector } from './detect/detector.js';
+import type { Logger } from './logger.js';
+import { Metrics } from './metrics.js';
+import type { FrameResult } from './pipeline/camera-pipeline.js';
+import { migrateToLatest, openDatabase, type OpenedDatabase } from './store/database.js';
+import { DetectionCounts } from './store/detection-counts.js';
+import { VERSION } from './version.js';
+import { redactUrl } from './util/redact.js';
+
+const FLUSH_INTERVAL_MS = 1000;
+
+/**
+ * Wires the services: store → detector → cameras → HTTP, started in that order and stopped in
+ * reverse. Nothing here knows about a particular library; each lives behind its adapter.
+ */
+export class Appliance {
+  private server: Server | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly cameras: CameraRuntime[] = [];
+  private readonly metrics: Metrics;
+  private store: OpenedDatabase | undefined;
+  private readonly log: Logger;
+  private detector: Detector | undefined;
+  private counts: DetectionCounts | undefined;
+
+  constructor(
+    readonly config: Readonly<Config>,
+    /** The root logger; each service takes a child bound to its module (and camera). */
+    private readonly root: Logger,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.log = root.child({ module: 'appliance' });
+    this.metrics = new Metrics({
+      cameraStats: () =>
+        this.cameras.map((c) => {
+          const v = c.view();
+          return { camera: c.id, up: v.status === 'online', fps: v.fps, reconnects: v.reconnects, dropped: v.framesDropped };
+        }),
+    });
+  }
+
+  /** The bound HTTP address (port 0 in config picks a free one). */
+  get address(): AddressInfo | undefined {
+    const a = this.server?.address();
+    return a && typeof a === 'object' ? a : undefined;
+  }
+
+  async start(): Promise<void> {
+    const cfg = this.config;
+    this.store = openDatabase(cfg.storage.path);
+    await migrateToLatest(this.store.db);
+    this.counts = new DetectionCounts(this.store.db);
+    await this.syncCameraRows();
+
+    const d = cfg.detector;
+    this.detector = await Detector.create(
+      { manifestPath: d.model!, provider: d.provider, threads: d.threads, scoreThreshold: d.score_threshold, classes: d.classes, ...(d.nms_iou !== undefined ? { nmsIou: d.nms_iou } : {}) },
+      this.clock,
+    );
+    this.root.info({ module: 'detector', model: this.detector.manifest.name, provider: this.detector.provider }, 'detector loaded');
+
+    for (const cam of cfg.cameras) {
+      const hooks = {
+        onResult: (r: FrameResult) => this.onFrame(r),
+        onDecoded: (camera: string, n: number) => this.metrics.framesDecoded.inc({ camera }, n),
+      };
+      const runtime = new CameraRuntime(cam, this.detector, hooks, this.root.child({ module: 'camera', camera: cam.id }), this.clock);
+      this.cameras.push(runtime);
+      runtime.pipeline?.start();
+    }
+    this.flushTimer = setInterval(() => void this.flushCounts(false), FLUSH_INTERVAL_MS);
+
+    const app = createApp(this.apiDeps(), this.root.child({ module: 'api' }));
+    await new Promise<void>((resolve, reject) => {
+      const server = serve({ fetch: app.fetch, hostname: cfg.http.host, port: cfg.http.port }, () => resolve()) as Server;
+      server.once('error', reject);
+      this.server = server;
+    });
+    this.root.info({ module: 'api', url: `http://${cfg.http.host}:${this.address?.port}` }, 'listening');
+  }
+
+  /** Stops sources, flushes the store, closes everything. Safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    const server = this.server;
+    const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
+    server?.closeAllConnections?.();
+    await Promise.all(this.cameras.map((c) => c.pipeline?.stop()));
+    await this.flushCounts(true);
+    await this.detector?.close();
+    await closed;
+    await this.store?.close();
+    this.log.info('stopped');
+  }
+
+  private onFrame(r: FrameResult): void {
+    const cam = r.cameraId;
+    const det = this.detector!;
+    this.metrics.framesInferred.inc({ camera: cam });
+    this.metrics.inferenceSeconds.observe({ camera: cam }, r.inferenceMs / 1000);
+    this.metrics.frameLatencySeconds.observe({ camera: cam }, r.latencyMs / 1000);
+    const counts = new Map<number, { name: string; count: number }>();
+    for (const d of r.detections) {
+      if (d.score < this.config.detector.count_threshold) continue;
+      const c = counts.get(d.classId);
+      if (c) c.count++;
+      else counts.set(d.classId, { name: det.className(d.classId), count: 1 });
+    }
+    for (const { name, count } of counts.values()) this.metrics.detections.inc({ camera: cam, class: name }, count);
+    this.counts!.record(cam, r.timeMs, counts);
+  }
+
+  private async flushCounts(all: boolean): Promise<void> {
+    try {
+      await this.counts?.flush(all ? undefined : this.clock.now());
+    } catch (e) {
+      this.root.error({ module: 'store', err: e }, 'writing detection counts failed');
+    }
+  }
+
+  private async syncCameraRows(): Promise<void> {
+    const db = this.store!.db;
+    const now = this.clock.now();
+    for (const cam of this.config.cameras) {
+      await db
+        .insertInto('cameras')
+        .values({ id: cam.id, name: cam.name ?? cam.id, source: redactUrl(cam.source), created_at: now, updated_at: now })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ name: cam.name ?? cam.id, source: redactUrl(cam.source), updated_at: now }))
+        .execute();
+    }
+  }
+
+  private apiDeps(): ApiDeps {
+    return {
+      version: VERSION,
+      webRoot: WEB_UI_DIR,
+      readiness: () => {
+        const dbOk = this.store !== undefined && this.store.raw.open;
+        const modelOk = this.detector !== undefined;
+        return {
+          ready: dbOk && modelOk && !this.stopped,
+          checks: {
+            database: { ok: dbOk },
+            model: { ok: modelOk, ...(this.detector ? { detail: `${this.detector.manifest.name} on ${this.detector.provider}` } : {}) },
+          },
+        };
+      },
+      metrics: async () => ({ contentType: this.metrics.contentType, body: await this.metrics.text() }),
+      cameras: () => this.cameras.map((c) => c.view()),
+      detections: (cameraId, from, to) =>
+        this.store!.db
+          .selectFrom('detection_seconds')
+          .select(['ts', 'class_name', 'frames', 'detections', 'max_count'])
+          .where('camera_id', '=', cameraId)
+          .where('ts', '>=', from)
+          .where('ts', '<', to)
+          .orderBy('ts')
+          .orderBy('class_id')
+          .limit(100_000)
+          .execute(),
+    };
+  }
+}

@@ -1,0 +1,71 @@
+import type { CameraConfig } from './config/schema.js';
+import type { Detector } from './detect/detector.js';
+import type { Logger } from './logger.js';
+import type { Clock } from './clock.js';
+import type { CameraView } from './api/types.js';
+import { CameraSource } from './sources/camera-source.js';
+import { CameraPipeline, type FrameResult } from './pipeline/camera-pipeline.js';
+import { redactUrl } from './util/redact.js';
+
+/** One configured camera at run time: its source, its pipeline, and the view the API shows. */
+export class CameraRuntime {
+  readonly pipeline: CameraPipeline | undefined;
+
+  constructor(
+    readonly config: CameraConfig,
+    detector: Detector,
+    hooks: { onResult: (r: FrameResult) => void; onDecoded: (cameraId: string, frames: number) => void },
+    log: Logger,
+    clock: Clock,
+  ) {
+    if (!config.enabled) return;
+    const source = new CameraSource(
+      {
+        id: config.id,
+        spec: { url: config.source, loop: config.loop, realtime: config.realtime, rtspTransport: config.rtsp_transport },
+        inputWidth: detector.inputWidth,
+        inputHeight: detector.inputHeight,
+        pixFmt: detector.pixelFormat,
+        padValue: detector.manifest.input.letterbox.padValue,
+        policy: 'drop-oldest',
+        retry: true,
+      },
+      log,
+      clock,
+    );
+    source.onFrame((n) => hooks.onDecoded(config.id, n));
+    this.pipeline = new CameraPipeline({ cameraId: config.id, timebase: 'wall' }, source, detector, hooks.onResult, log, clock);
+  }
+
+  get id(): string {
+    return this.config.id;
+  }
+
+  view(): CameraView {
+    const base = {
+      id: this.config.id,
+      name: this.config.name ?? this.config.id,
+      source: redactUrl(this.config.source),
+      enabled: this.config.enabled,
+    };
+    const p = this.pipeline;
+    if (!p) {
+      return { ...base, status: 'disabled', fps: 0, width: null, height: null, framesDecoded: 0, framesInferred: 0, framesDropped: 0, reconnects: 0, lastFrameAt: null, lastError: null, inferenceMs: null };
+    }
+    const s = p.source.stats();
+    return {
+      ...base,
+      status: s.status,
+      fps: s.fps,
+      width: p.source.info?.width ?? null,
+      height: p.source.info?.height ?? null,
+      framesDecoded: s.framesDecoded,
+      framesInferred: p.framesInferred,
+      framesDropped: s.framesDropped,
+      reconnects: s.reconnects,
+      lastFrameAt: s.lastFrameAt === null ? null : new Date(s.lastFrameAt).toISOString(),
+      lastError: s.lastError,
+      inferenceMs: p.framesInferred ? Math.round(p.lastInferenceMs * 10) / 10 : null,
+    };
+  }
+}

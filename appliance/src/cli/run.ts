@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+import { Appliance } from '../appliance.js';
+import { loadConfig } from '../config/loader.js';
+import { DEFAULT_CONFIG_FILE } from '../config/paths.js';
+import { createLogger } from '../logger.js';
+
+const STOP_DEADLINE_MS = 5000;
+
+/** `vantage run`: start the daemon and stop it cleanly on SIGTERM/SIGINT within 5 s. */
+export async function runCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } } });
+  const file = values.config ?? env.VANTAGE_CONFIG ?? DEFAULT_CONFIG_FILE;
+  const { config, source } = loadConfig({ env, file });
+  const log = createLogger(config.log.level);
+  log.info({ module: 'main', config: source, cameras: config.cameras.length }, 'starting vantage');
+
+  const appliance = new Appliance(config, log);
+  let stopping: Promise<void> | undefined;
+  let stopped!: () => void;
+  const finished = new Promise<void>((r) => (stopped = r));
+  const stop = (reason: string, code: number): Promise<void> => {
+    stopping ??= (async () => {
+      log.info({ module: 'main', reason }, 'shutting down');
+      const deadline = setTimeout(() => {
+        log.fatal({ module: 'main' }, `shutdown took longer than ${STOP_DEADLINE_MS} ms; exiting`);
+        log.flush();
+        process.exit(code || 1);
+      }, STOP_DEADLINE_MS);
+      deadline.unref();
+      try {
+        await appliance.stop();
+      } finally {
+        clearTimeout(deadline);
+        log.flush();
+        process.exitCode = code;
+        stopped();
+      }
+    })();
+    return stopping;
+  };
+  const fatal = (kind: string) => (e: unknown) => {
+    log.fatal({ module: 'main', err: e }, kind);
+    void stop(kind, 1).finally(() => process.exit(1));
+  };
+  process.on('uncaughtException', fatal('uncaught exception'));
+  process.on('unhandledRejection', fatal('unhandled promise rejection'));
+  process.once('SIGTERM', () => void stop('SIGTERM', 0));
+  process.once('SIGINT', () => void stop('SIGINT', 0));
+
+  try {
+    await appliance.start();
+  } catch (e) {
+    log.fatal({ module: 'main', err: e }, 'start-up failed');
+    await stop('start-up failed', 1);
+    throw e;
+  }
+  await finished;
+  return process.exitCode === undefined ? 0 : Number(process.exitCode);
+}

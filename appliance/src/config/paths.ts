@@ -1,0 +1,17 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+
+/** The package root (where package.json, models/ and web-ui/ live), from source or from dist/. */
+export const PACKAGE_ROOT: string = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(resolve(dir, 'package.json')) && existsSync(resolve(dir, 'models'))) return dir;
+    dir = dirname(dir);
+  }
+  throw new Error('cannot locate the vantage package root');
+})();
+
+export const DEFAULT_MODEL_MANIFEST = resolve(PACKAGE_ROOT, 'models/yolox-nano/manifest.json');
+export const DEFAULT_CONFIG_FILE = resolve(PACKAGE_ROOT, 'config/default.yaml');
+export const WEB_UI_DIR = resolve(PACKAGE_ROOT, 'web-ui');

@@ -1,0 +1,124 @@
+import { systemClock, type Clock } from '../clock.js';
+import { VantageError } from '../errors.js';
+import { loadManifest, type ModelManifest } from './manifest.js';
+import { nmsPerClass } from './nms.js';
+import { createSession, type ExecutionProvider, type InferenceRunner } from './onnx-session.js';
+import { hwcToChw } from './preprocess.js';
+import type { Detection, Letterbox } from './types.js';
+import { YoloxDecoder } from './yolox-decoder.js';
+
+export interface DetectorOptions {
+  manifestPath: string;
+  provider: ExecutionProvider;
+  threads: number;
+  scoreThreshold: number;
+  nmsIou?: number;
+  /** Class names to keep; empty = all. */
+  classes: readonly string[];
+}
+
+export interface DetectResult {
+  detections: Detection[];
+  /** Wall time of preprocess + inference + decode, in milliseconds. */
+  inferenceMs: number;
+}
+
+/**
+ * Manifest-driven object detector. One instance (one ONNX session) serves every camera; calls are
+ * serialised so two frames never compete for the same cores. Input frames are already letterboxed to
+ * the model's input size in its channel order (the source's ffmpeg does the scaling), so
+ * preprocessing is a single pass into a tensor buffer reused for every frame.
+ */
+export class Detector {
+  readonly manifest: ModelManifest;
+  readonly provider: ExecutionProvider;
+  private readonly input: Float32Array;
+  private readonly decoder: YoloxDecoder;
+  private readonly classMask: Uint8Array | undefined;
+  private readonly nmsIou: number;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    manifest: ModelManifest,
+    private readonly runner: InferenceRunner,
+    private readonly opts: DetectorOptions,
+    private readonly clock: Clock,
+  ) {
+    this.manifest = manifest;
+    this.provider = runner.provider;
+    const { width, height } = manifest.input;
+    this.input = new Float32Array(3 * width * height);
+    this.decoder = new YoloxDecoder(width, height, manifest.output.strides, manifest.classes.length, manifest.output.scoresActivated);
+    this.nmsIou = opts.nmsIou ?? manifest.defaults.nmsIou;
+    this.classMask = buildClassMask(manifest.classes, opts.classes);
+  }
+
+  static async create(opts: DetectorOptions, clock: Clock = systemClock): Promise<Detector> {
+    const manifest = loadManifest(opts.manifestPath);
+    const { width, height, batch, name } = manifest.input;
+    const runner = await createSession(manifest.modelPath, name, [batch, 3, height, width], manifest.output.name, {
+      provider: opts.provider,
+      threads: opts.threads,
+    });
+    return new Detector(manifest, runner, opts, clock);
+  }
+
+  get inputWidth(): number {
+    return this.manifest.input.width;
+  }
+
+  get inputHeight(): number {
+    return this.manifest.input.height;
+  }
+
+  /** Channel order frames must arrive in (what ffmpeg is asked to produce). */
+  get pixelFormat(): 'bgr24' | 'rgb24' {
+    return this.manifest.input.colorOrder === 'BGR' ? 'bgr24' : 'rgb24';
+  }
+
+  className(classId: number): string {
+    return this.manifest.classes[classId] ?? `class${classId}`;
+  }
+
+  classId(name: string): number {
+    return this.manifest.classes.indexOf(name);
+  }
+
+  /** Detects objects in a letterboxed HWC frame (the source's pixel format). */
+  detect(frame: Uint8Array, lb: Letterbox): Promise<DetectResult> {
+    const job = this.queue.then(() => this.run(frame, lb));
+    this.queue = job.catch(() => undefined);
+    return job;
+  }
+
+  /** Runs the ONNX session alone on the preallocated input (the inference-only ceiling). */
+  async inferOnly(): Promise<void> {
+    await this.runner.run(this.input);
+  }
+
+  private async run(frame: Uint8Array, lb: Letterbox): Promise<DetectResult> {
+    const t0 = this.clock.monotonic();
+    const { input: m } = this.manifest;
+    hwcToChw(frame, this.input, m.width, m.height, { scale: m.scale, mean: m.mean, std: m.std, swap: false });
+    const out = await this.runner.run(this.input);
+    const candidates = this.decoder.decode(out, lb, this.opts.scoreThreshold, this.classMask);
+    const detections = nmsPerClass(candidates, this.nmsIou);
+    return { detections, inferenceMs: this.clock.monotonic() - t0 };
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.runner.release();
+  }
+}
+
+function buildClassMask(all: readonly string[], keep: readonly string[]): Uint8Array | undefined {
+  if (keep.length === 0) return undefined;
+  const mask = new Uint8Array(all.length);
+  for (const name of keep) {
+    const i = all.indexOf(name);
+    if (i < 0) throw new VantageError('ERR_CONFIG_INVALID', `detector.classes: unknown class "${name}" (the model knows: ${all.slice(0, 10).join(', ')}, …)`);
+    mask[i] = 1;
+  }
+  return mask;
+}

@@ -1,0 +1,36 @@
+/** The one place sharp is imported: still images → letterboxed model input. */
+import sharp from 'sharp';
+import { letterbox, type Letterbox } from './types.js';
+
+/**
+ * Decodes an image file and letterboxes it to inputWidth×inputHeight (top-left, padded with padValue),
+ * returning packed 8-bit HWC pixels in the requested channel order.
+ */
+export async function letterboxImage(
+  path: string,
+  inputWidth: number,
+  inputHeight: number,
+  padValue: number,
+  order: 'bgr24' | 'rgb24',
+): Promise<{ pixels: Uint8Array; letterbox: Letterbox }> {
+  const meta = await sharp(path).rotate().metadata();
+  const srcW = meta.autoOrient?.width ?? meta.width!;
+  const srcH = meta.autoOrient?.height ?? meta.height!;
+  const lb = letterbox(srcW, srcH, inputWidth, inputHeight);
+  const { data } = await sharp(path)
+    .rotate()
+    .removeAlpha()
+    .resize(lb.width, lb.height, { fit: 'fill', kernel: 'linear' })
+    .extend({ top: 0, left: 0, right: inputWidth - lb.width, bottom: inputHeight - lb.height, background: { r: padValue, g: padValue, b: padValue } })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
+  if (order === 'bgr24') {
+    for (let i = 0; i < pixels.length; i += 3) {
+      const r = pixels[i]!;
+      pixels[i] = pixels[i + 2]!;
+      pixels[i + 2] = r;
+    }
+  }
+  return { pixels, letterbox: lb };
+}

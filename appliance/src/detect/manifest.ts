@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { VantageError } from '../errors.js';
+import { formatPath } from '../config/loader.js';
+
+/** A model is described by a manifest, so a second model is a file, not a code change. */
+const manifestSchema = z.strictObject({
+  name: z.string().min(1),
+  version: z.string().optional(),
+  file: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  license: z.string().min(1),
+  licenseFile: z.string().optional(),
+  source: z.string().optional(),
+  labels: z.string().min(1),
+  input: z.strictObject({
+    name: z.string().min(1),
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+    layout: z.literal('NCHW'),
+    colorOrder: z.enum(['BGR', 'RGB']),
+    scale: z.number().positive(),
+    mean: z.tuple([z.number(), z.number(), z.number()]),
+    std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]),
+    letterbox: z.strictObject({ align: z.literal('top-left'), padValue: z.number().int().min(0).max(255) }),
+    batch: z.number().int().positive(),
+  }),
+  output: z.strictObject({
+    name: z.string().min(1),
+    decoder: z.literal('yolox'),
+    strides: z.array(z.number().int().positive()).min(1),
+    scoresActivated: z.boolean(),
+  }),
+  defaults: z.strictObject({ nmsIou: z.number().gt(0).lte(1) }),
+});
+
+export type ManifestFile = z.output<typeof manifestSchema>;
+
+export interface ModelManifest extends ManifestFile {
+  /** Absolute path of the ONNX file. */
+  modelPath: string;
+  /** Class names, index = class id. */
+  classes: string[];
+}
+
+export function loadManifest(manifestPath: string): ModelManifest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  } catch (e) {
+    throw new VantageError('ERR_MODEL_INVALID', `cannot read model manifest ${manifestPath}: ${(e as Error).message}`);
+  }
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw new VantageError('ERR_MODEL_INVALID', `model manifest ${manifestPath}: ${formatPath(first.path) || '(root)'}: ${first.message}`);
+  }
+  const dir = dirname(manifestPath);
+  let classes: string[];
+  try {
+    classes = readFileSync(resolve(dir, parsed.data.labels), 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  } catch (e) {
+    throw new VantageError('ERR_MODEL_INVALID', `cannot read labels of ${manifestPath}: ${(e as Error).message}`);
+  }
+  return { ...parsed.data, modelPath: resolve(dir, parsed.data.file), classes };
+}

@@ -1,0 +1,31 @@
+/** Errors that cross module boundaries carry a stable code; the API and CLI map codes in one place. */
+export type ErrorCode =
+  | 'ERR_CONFIG_INVALID'
+  | 'ERR_CONFIG_NOT_FOUND'
+  | 'ERR_MODEL_INVALID'
+  | 'ERR_MODEL_NOT_FOUND'
+  | 'ERR_PROVIDER_UNAVAILABLE'
+  | 'ERR_SOURCE_UNREACHABLE'
+  | 'ERR_SOURCE_INVALID'
+  | 'ERR_SOURCE_EXITED'
+  | 'ERR_FFMPEG_MISSING'
+  | 'ERR_NOT_FOUND'
+  | 'ERR_BAD_REQUEST'
+  | 'ERR_USAGE';
+
+export class VantageError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'VantageError';
+    this.code = code;
+  }
+}
+
+export function isVantageError(e: unknown): e is VantageError {
+  return e instanceof VantageError;
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

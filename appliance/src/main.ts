@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+import { analyzeCommand } from './cli/analyze.js';
+import { configCommand } from './cli/config-commands.js';
+import { err, out } from './cli/io.js';
+import { migrateCommand } from './cli/migrate.js';
+import { runCommand } from './cli/run.js';
+import { isVantageError } from './errors.js';
+
+const USAGE = `vantage — edge video analytics
+
+usage:
+  vantage run [--config FILE]                 start the daemon (default config: VANTAGE_CONFIG or built-in defaults)
+  vantage analyze VIDEO [--json]              run decode → detect on a file as fast as possible and summarise
+  vantage config check FILE                   validate a config file
+  vantage config print [--config FILE]        show the effective config (secrets redacted)
+  vantage migrate [--config FILE]             create or upgrade the SQLite database
+
+Environment: VANTAGE_CONFIG=FILE, and VANTAGE_<SECTION>__<KEY>=value overrides (e.g. VANTAGE_HTTP__PORT=9090).`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'run':
+      return runCommand(rest, process.env);
+    case 'analyze':
+      return analyzeCommand(rest, process.env);
+    case 'config':
+      return configCommand(rest, process.env);
+    case 'migrate':
+      return migrateCommand(rest, process.env);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      out(USAGE);
+      return cmd === undefined ? 2 : 0;
+    default:
+      err(`unknown command "${cmd}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (isVantageError(e)) {
+      err(`vantage: ${e.message}`);
+      process.exitCode = e.code === 'ERR_USAGE' ? 2 : 1;
+    } else if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      err(`vantage: ${e.message}`);
+      process.exitCode = 2;
+    } else {
+      err(`vantage: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,65 @@
+/** The one place prom-client is imported: the daemon's Prometheus metrics on a private registry. */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface CameraGaugeSource {
+  cameraStats(): Array<{ camera: string; up: boolean; fps: number; reconnects: number; dropped: number }>;
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly framesDecoded: Counter<'camera'>;
+  readonly framesInferred: Counter<'camera'>;
+  readonly inferenceSeconds: Histogram<'camera'>;
+  readonly frameLatencySeconds: Histogram<'camera'>;
+  readonly detections: Counter<'camera' | 'class'>;
+
+  constructor(gauges?: CameraGaugeSource) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'vantage_process_' });
+    const registers = [this.registry];
+    this.framesDecoded = new Counter({ name: 'vantage_frames_decoded_total', help: 'Frames read from the decoder', labelNames: ['camera'], registers });
+    this.framesInferred = new Counter({ name: 'vantage_frames_inferred_total', help: 'Frames run through the detector', labelNames: ['camera'], registers });
+    this.detections = new Counter({ name: 'vantage_detections_total', help: 'Detections at or above the count threshold', labelNames: ['camera', 'class'], registers });
+    this.inferenceSeconds = new Histogram({
+      name: 'vantage_inference_seconds',
+      help: 'Detector time per frame (preprocess + inference + decode)',
+      labelNames: ['camera'],
+      buckets: [0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.2, 0.5, 1],
+      registers,
+    });
+    this.frameLatencySeconds = new Histogram({
+      name: 'vantage_frame_latency_seconds',
+      help: 'Frame read from the pipe to detections available',
+      labelNames: ['camera'],
+      buckets: [0.01, 0.02, 0.04, 0.08, 0.12, 0.2, 0.4, 1, 2],
+      registers,
+    });
+    if (gauges) {
+      const collectors: Array<[string, string, (s: ReturnType<CameraGaugeSource['cameraStats']>[number]) => number]> = [
+        ['vantage_camera_up', 'Camera delivering frames (1) or not (0)', (s) => (s.up ? 1 : 0)],
+        ['vantage_camera_fps', 'Frames per second delivered by the decoder', (s) => s.fps],
+        ['vantage_camera_reconnects', 'Decoder restarts since start-up', (s) => s.reconnects],
+        ['vantage_frames_dropped_total', 'Frames dropped because the detector was behind (newest frame wins)', (s) => s.dropped],
+      ];
+      for (const [name, help, pick] of collectors) {
+        new Gauge({
+          name,
+          help,
+          labelNames: ['camera'],
+          registers,
+          collect() {
+            this.reset();
+            for (const s of gauges.cameraStats()) this.set({ camera: s.camera }, pick(s));
+          },
+        });
+      }
+    }
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

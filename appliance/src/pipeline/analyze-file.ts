@@ -1,0 +1,100 @@
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { Logger } from '../logger.js';
+import { systemClock, type Clock } from '../clock.js';
+import { VantageError } from '../errors.js';
+import type { Detector } from '../detect/detector.js';
+import { CameraSource } from '../sources/camera-source.js';
+import { CameraPipeline, type FrameResult } from './camera-pipeline.js';
+
+export interface ClassSummary {
+  /** Detections at or above the count threshold, over all frames. */
+  detections: number;
+  /** Frames with at least one such detection. */
+  frames: number;
+}
+
+export interface AnalyzeSummary {
+  file: string;
+  width: number;
+  height: number;
+  sourceFps: number;
+  frames: number;
+  seconds: number;
+  fps: number;
+  classes: Record<string, ClassSummary>;
+}
+
+/**
+ * Runs a video file through decode → detect as fast as the detector allows, with no frame dropped
+ * (the decoder waits for the detector), calling `onFrame` for every frame in order.
+ */
+export async function analyzeFile(
+  file: string,
+  detector: Detector,
+  opts: { countThreshold: number; log: Logger; onFrame?: (r: FrameResult) => void; clock?: Clock },
+): Promise<AnalyzeSummary> {
+  const path = resolve(file);
+  if (!existsSync(path)) throw new VantageError('ERR_SOURCE_INVALID', `video file not found: ${path}`);
+  const clock = opts.clock ?? systemClock;
+  const source = new CameraSource(
+    {
+      id: 'analyze',
+      spec: { url: path, loop: false, realtime: false, rtspTransport: 'tcp' },
+      inputWidth: detector.inputWidth,
+      inputHeight: detector.inputHeight,
+      pixFmt: detector.pixelFormat,
+      padValue: detector.manifest.input.letterbox.padValue,
+      policy: 'backpressure',
+      slots: 4,
+      retry: false,
+    },
+    opts.log,
+    clock,
+  );
+  const classes: Record<string, ClassSummary> = {};
+  let frames = 0;
+  const pipeline = new CameraPipeline(
+    { cameraId: 'analyze', timebase: 'stream' },
+    source,
+    detector,
+    (r) => {
+      frames++;
+      const seen = new Map<string, number>();
+      for (const d of r.detections) {
+        if (d.score < opts.countThreshold) continue;
+        const name = detector.className(d.classId);
+        seen.set(name, (seen.get(name) ?? 0) + 1);
+      }
+      for (const [name, n] of seen) {
+        const c = (classes[name] ??= { detections: 0, frames: 0 });
+        c.detections += n;
+        c.frames++;
+      }
+      opts.onFrame?.(r);
+    },
+    opts.log,
+    clock,
+  );
+  const t0 = clock.monotonic();
+  const ended = new Promise<string | undefined>((r) => source.onEnd(r));
+  pipeline.start();
+  const error = await ended;
+  if (error) {
+    await pipeline.stop();
+    throw new VantageError('ERR_SOURCE_INVALID', `cannot analyse ${path}: ${error}`);
+  }
+  await pipeline.idle();
+  const seconds = (clock.monotonic() - t0) / 1000;
+  await pipeline.stop();
+  return {
+    file: path,
+    width: source.info?.width ?? 0,
+    height: source.info?.height ?? 0,
+    sourceFps: source.info?.fps ?? 0,
+    frames,
+    seconds: Math.round(seconds * 1000) / 1000,
+    fps: Math.round((frames / Math.max(seconds, 1e-9)) * 10) / 10,
+    classes,
+  };
+}

@@ -1,0 +1,249 @@
+import type { Logger } from '../logger.js';
+import { systemClock, type Clock } from '../clock.js';
+import { errorMessage, isVantageError } from '../errors.js';
+import { letterbox, type Letterbox } from '../detect/types.js';
+import { FrameRing, type FrameRef, type RingPolicy } from '../pipeline/frame-ring.js';
+import { redactUrl } from '../util/redact.js';
+import { Backoff } from './backoff.js';
+import { buildDecodeArgs, isNetworkUrl, lastLine, probe, spawnDecoder, type DecoderProcess, type SourceSpec, type StreamInfo } from './ffmpeg.js';
+
+export type CameraStatus = 'starting' | 'online' | 'offline' | 'stalled' | 'ended' | 'stopped';
+
+export interface SourceOptions {
+  id: string;
+  spec: SourceSpec;
+  /** Model input the frames are letterboxed into. */
+  inputWidth: number;
+  inputHeight: number;
+  pixFmt: 'bgr24' | 'rgb24';
+  padValue: number;
+  policy: RingPolicy;
+  stallTimeoutMs?: number;
+  slots?: number;
+  /** Reconnect with backoff after a failure (live cameras); false ends the source with the error. */
+  retry?: boolean;
+}
+
+export interface SourceStats {
+  status: CameraStatus;
+  framesDecoded: number;
+  framesDropped: number;
+  reconnects: number;
+  lastFrameAt: number | null;
+  lastError: string | null;
+  /** Frames per second delivered by the decoder, smoothed over ~2 s. */
+  fps: number;
+}
+
+/**
+ * One camera's decoder: an ffmpeg child that writes letterboxed raw frames into a FrameRing. Probes
+ * the stream, restarts on exit or stall with exponential backoff, and never throws to its owner:
+ * failures show up in `stats()` as status and lastError.
+ */
+export class CameraSource {
+  readonly ring: FrameRing;
+  info: StreamInfo | undefined;
+  letterbox: Letterbox | undefined;
+  private proc: DecoderProcess | undefined;
+  private status: CameraStatus = 'stopped';
+  private stopping = false;
+  private reconnects = 0;
+  private lastFrameAt: number | null = null;
+  private lastError: string | null = null;
+  private fps = 0;
+  private fpsWindowStart = 0;
+  private fpsWindowFrames = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+  private readonly backoff = new Backoff();
+  private exited: Promise<void> = Promise.resolve();
+  /** Decoder output paused because the ring is full (backpressure policy). */
+  private paused = false;
+  private generation = 0;
+  private readonly listeners = new Set<(completed: number) => void>();
+  private readonly endListeners = new Set<(error?: string) => void>();
+
+  constructor(
+    private readonly opts: SourceOptions,
+    private readonly log: Logger,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.ring = new FrameRing(opts.inputWidth * opts.inputHeight * 3, opts.slots ?? 3, opts.policy);
+  }
+
+  /** Called (synchronously) whenever new frames are ready in the ring, with how many completed. */
+  onFrame(fn: (completed: number) => void): void {
+    this.listeners.add(fn);
+  }
+
+  /**
+   * Called once when a non-looping file source has delivered its last frame, or, without retry, when
+   * the source failed (with the error).
+   */
+  onEnd(fn: (error?: string) => void): void {
+    this.endListeners.add(fn);
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.status = 'starting';
+    void this.connect();
+    if (this.opts.policy === 'drop-oldest') {
+      this.watchdog = setInterval(() => this.checkStall(), 1000);
+      this.watchdog.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.generation++;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.watchdog) clearInterval(this.watchdog);
+    const proc = this.proc;
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGTERM');
+      const killer = setTimeout(() => proc.kill('SIGKILL'), 2000);
+      await this.exited;
+      clearTimeout(killer);
+    }
+    this.status = 'stopped';
+  }
+
+  /** Give a taken frame back; in backpressure mode this resumes a paused decoder. */
+  release(frame: FrameRef): void {
+    this.ring.release(frame);
+    const proc = this.proc;
+    if (!this.paused || !proc) return;
+    const pending = this.ring.pending;
+    this.ring.pending = undefined;
+    const r = pending ? this.ring.write(pending, this.clock.now()) : { completed: 0, blocked: !this.ring.canWrite() };
+    if (!r.blocked) {
+      this.paused = false;
+      proc.stdout.resume();
+    }
+    this.afterWrite(r.completed);
+  }
+
+  stats(): SourceStats {
+    return {
+      status: this.status,
+      framesDecoded: this.ring.written,
+      framesDropped: this.ring.dropped,
+      reconnects: this.reconnects,
+      lastFrameAt: this.lastFrameAt,
+      lastError: this.lastError,
+      fps: this.status === 'online' ? Math.round(this.fps * 10) / 10 : 0,
+    };
+  }
+
+  private async connect(): Promise<void> {
+    const gen = this.generation;
+    const { spec } = this.opts;
+    try {
+      this.info = await probe(spec);
+    } catch (e) {
+      if (gen !== this.generation || this.stopping) return;
+      return this.fail(isVantageError(e) ? e.message : errorMessage(e));
+    }
+    if (gen !== this.generation || this.stopping) return;
+    const lb = letterbox(this.info.width, this.info.height, this.opts.inputWidth, this.opts.inputHeight);
+    this.letterbox = lb;
+    const args = buildDecodeArgs(spec, lb, this.opts.pixFmt, this.opts.padValue);
+    this.log.info({ source: redactUrl(spec.url), width: this.info.width, height: this.info.height, fps: this.info.fps }, 'starting decoder');
+    this.ring.resetPartial();
+    this.paused = false;
+    let proc: DecoderProcess;
+    try {
+      proc = spawnDecoder(args);
+    } catch (e) {
+      return this.fail(`cannot start ffmpeg: ${errorMessage(e)}`);
+    }
+    this.proc = proc;
+    let stderr = '';
+    let resolveExit!: () => void;
+    this.exited = new Promise((r) => (resolveExit = r));
+    proc.stderr.setEncoding('utf8');
+    proc.stderr.on('data', (d: string) => {
+      stderr = (stderr + d).slice(-4096);
+    });
+    proc.stdout.on('data', (chunk: Buffer) => {
+      const r = this.ring.write(chunk, this.clock.now());
+      if (r.blocked) {
+        this.paused = true;
+        proc.stdout.pause();
+      }
+      this.afterWrite(r.completed);
+    });
+    proc.on('error', (err: NodeJS.ErrnoException) => {
+      stderr += err.code === 'ENOENT' ? 'ffmpeg not found on PATH (install ffmpeg)' : err.message;
+    });
+    proc.on('close', (code, signal) => {
+      resolveExit();
+      if (this.proc === proc) this.proc = undefined;
+      if (this.stopping || gen !== this.generation) return;
+      const finishedFile = code === 0 && !spec.loop && !isNetworkUrl(spec.url);
+      if (finishedFile) {
+        this.status = 'ended';
+        this.log.info({ frames: this.ring.written }, 'source ended');
+        for (const fn of this.endListeners) fn();
+        return;
+      }
+      const why = lastLine(stderr) || (signal ? `ffmpeg killed by ${signal}` : `ffmpeg exited with code ${code}`);
+      this.fail(redactUrl(why));
+    });
+  }
+
+  private afterWrite(completed: number): void {
+    if (completed === 0) return;
+    const now = this.clock.now();
+    this.lastFrameAt = now;
+    if (this.status !== 'online') {
+      this.status = 'online';
+      this.lastError = null;
+      this.backoff.reset();
+      this.log.info('online');
+    }
+    this.fpsWindowFrames += completed;
+    const span = now - this.fpsWindowStart;
+    if (span >= 2000) {
+      this.fps = this.fpsWindowStart === 0 ? 0 : (this.fpsWindowFrames * 1000) / span;
+      this.fpsWindowStart = now;
+      this.fpsWindowFrames = 0;
+    } else if (this.fps === 0 && span >= 500 && this.fpsWindowStart !== 0) {
+      this.fps = (this.fpsWindowFrames * 1000) / span;
+    }
+    for (const fn of this.listeners) fn(completed);
+  }
+
+  private fail(message: string): void {
+    if (this.stopping) return;
+    this.status = this.status === 'stalled' ? 'stalled' : 'offline';
+    this.lastError = message;
+    this.fps = 0;
+    this.fpsWindowStart = 0;
+    this.fpsWindowFrames = 0;
+    if (this.opts.retry === false) {
+      this.log.warn({ err: message }, 'source failed');
+      for (const fn of this.endListeners) fn(message);
+      return;
+    }
+    const delay = this.backoff.next();
+    this.log.warn({ err: message, retryInMs: delay, attempt: this.backoff.attempts }, 'source failed; retrying');
+    this.retryTimer = setTimeout(() => {
+      this.reconnects++;
+      this.status = 'offline';
+      void this.connect();
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  private checkStall(): void {
+    const timeout = this.opts.stallTimeoutMs ?? 10_000;
+    if (this.status !== 'online' || this.lastFrameAt === null) return;
+    if (this.clock.now() - this.lastFrameAt < timeout) return;
+    this.log.warn({ stallTimeoutMs: timeout }, 'no frame within the stall timeout; restarting decoder');
+    this.status = 'stalled';
+    this.lastError = `no frame for ${Math.round(timeout / 1000)} s`;
+    this.proc?.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,108 @@
+/** The one place ffmpeg and ffprobe are spawned: argument building (pure, tested) and process start. */
+import { spawn, execFile, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { VantageError } from '../errors.js';
+import { redactUrl } from '../util/redact.js';
+import type { Letterbox } from '../detect/types.js';
+
+export interface SourceSpec {
+  url: string;
+  loop: boolean;
+  realtime: boolean;
+  rtspTransport: 'tcp' | 'udp';
+}
+
+export interface StreamInfo {
+  width: number;
+  height: number;
+  fps: number;
+  /** Frame count when the container states it (files), else undefined. */
+  frames?: number;
+  codec: string;
+}
+
+export function isNetworkUrl(url: string): boolean {
+  return /^(rtsps?|https?|rtmp|srt|udp|tcp):\/\//i.test(url);
+}
+
+function inputArgs(spec: SourceSpec): string[] {
+  const args: string[] = [];
+  if (/^rtsps?:\/\//i.test(spec.url)) {
+    // Socket I/O timeout in microseconds: an unreachable camera fails instead of hanging.
+    args.push('-rtsp_transport', spec.rtspTransport, '-timeout', '5000000');
+  } else if (/^https?:\/\//i.test(spec.url)) {
+    args.push('-rw_timeout', '5000000', '-reconnect', '0');
+  } else {
+    if (spec.loop) args.push('-stream_loop', '-1');
+  }
+  if (spec.realtime && !isNetworkUrl(spec.url)) args.push('-re');
+  args.push('-i', spec.url);
+  return args;
+}
+
+/** ffmpeg arguments that decode, letterbox to the model input (top-left, padded) and write raw frames to stdout. */
+export function buildDecodeArgs(spec: SourceSpec, lb: Letterbox, pixFmt: 'bgr24' | 'rgb24', padValue: number): string[] {
+  const pad = padValue.toString(16).padStart(2, '0');
+  const vf = `scale=${lb.width}:${lb.height}:flags=bilinear,pad=${lb.inputWidth}:${lb.inputHeight}:0:0:color=0x${pad}${pad}${pad}`;
+  return [
+    '-hide_banner', '-nostdin', '-loglevel', 'error',
+    ...inputArgs(spec),
+    '-map', '0:v:0', '-an', '-sn', '-dn',
+    '-vf', vf,
+    '-pix_fmt', pixFmt,
+    '-f', 'rawvideo',
+    'pipe:1',
+  ];
+}
+
+export type DecoderProcess = ChildProcessByStdio<null, Readable, Readable>;
+
+export function spawnDecoder(args: string[]): DecoderProcess {
+  return spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Reads width, height and frame rate of the first video stream. */
+export function probe(spec: Pick<SourceSpec, 'url' | 'rtspTransport'>, timeoutMs = 15_000): Promise<StreamInfo> {
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height,avg_frame_rate,r_frame_rate,nb_frames', '-of', 'json'];
+  if (/^rtsps?:\/\//i.test(spec.url)) args.push('-rtsp_transport', spec.rtspTransport, '-timeout', '5000000');
+  args.push(spec.url);
+  const shown = redactUrl(spec.url);
+  return new Promise((resolve, reject) => {
+    execFile('ffprobe', args, { timeout: timeoutMs, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      if (err) {
+        const e = err as NodeJS.ErrnoException & { killed?: boolean };
+        if (e.code === 'ENOENT') return reject(new VantageError('ERR_FFMPEG_MISSING', 'ffprobe not found on PATH (install ffmpeg)'));
+        const why = e.killed ? `no answer within ${timeoutMs} ms` : lastLine(stderr) || e.message;
+        const code = isNetworkUrl(spec.url) ? 'ERR_SOURCE_UNREACHABLE' : 'ERR_SOURCE_INVALID';
+        return reject(new VantageError(code, `cannot open ${shown}: ${redactUrl(why)}`));
+      }
+      let parsed: { streams?: Array<Record<string, unknown>> };
+      try {
+        parsed = JSON.parse(stdout) as typeof parsed;
+      } catch {
+        return reject(new VantageError('ERR_SOURCE_INVALID', `ffprobe gave unreadable output for ${shown}`));
+      }
+      const s = parsed.streams?.[0];
+      const width = Number(s?.width);
+      const height = Number(s?.height);
+      if (!s || !(width > 0) || !(height > 0)) {
+        return reject(new VantageError('ERR_SOURCE_INVALID', `${shown} has no video stream`));
+      }
+      const fps = parseRate(String(s.avg_frame_rate ?? '')) || parseRate(String(s.r_frame_rate ?? '')) || 25;
+      const frames = Number(s.nb_frames);
+      resolve({ width, height, fps, codec: String(s.codec_name ?? 'unknown'), ...(frames > 0 ? { frames } : {}) });
+    });
+  });
+}
+
+function parseRate(r: string): number {
+  const [n, d] = r.split('/').map(Number);
+  if (!n || !Number.isFinite(n)) return 0;
+  const v = d ? n / d : n;
+  return v > 0 && v < 1000 ? v : 0;
+}
+
+export function lastLine(text: string): string {
+  const lines = text.trim().split('\n').filter(Boolean);
+  return (lines[lines.length - 1] ?? '').trim();
+}

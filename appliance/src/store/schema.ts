@@ -1,0 +1,37 @@
+/** Table types for Kysely; the migrations in ./migrations create exactly these. */
+export interface CamerasTable {
+  id: string;
+  name: string;
+  /** Source URL with credentials redacted. */
+  source: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Per camera, per second, per class: how many frames were analysed and what was seen in them. */
+export interface DetectionSecondsTable {
+  camera_id: string;
+  /** Unix time in whole seconds. */
+  ts: number;
+  class_id: number;
+  class_name: string;
+  /** Frames analysed in that second (the same for every class row of the second). */
+  frames: number;
+  /** Detections of the class summed over those frames. */
+  detections: number;
+  /** Most detections of the class in one frame. */
+  max_count: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
+export interface Database {
+  cameras: CamerasTable;
+  detection_seconds: DetectionSecondsTable;
+  settings: SettingsTable;
+  kysely_migration: { name: string; timestamp: string };
+}

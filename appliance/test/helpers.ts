@@ -1,0 +1,81 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PACKAGE_ROOT } from '../src/config/paths.js';
+
+export const ROOT = PACKAGE_ROOT;
+export const MEDIA = resolve(ROOT, 'appliance/media/mot15');
+export const STADTMITTE = resolve(MEDIA, 'TUD-Stadtmitte/TUD-Stadtmitte.mp4');
+export const CAMPUS = resolve(MEDIA, 'TUD-Campus/TUD-Campus.mp4');
+export const CLI = resolve(ROOT, 'dist/appliance/src/main.js');
+
+export function tempDir(prefix = 'vantage-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** Runs the built CLI to completion. */
+export function runCli(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function startCli(args: string[], env: Record<string, string> = {}): ChildProcess & { output: () => string } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  return Object.assign(child, { output: () => out });
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** Child process ids of `pid` (from /proc), to prove no ffmpeg is left behind. */
+export function childPids(pid: number): number[] {
+  const r = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter(Boolean).map(Number);
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \([^)]*\) Z/.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+/** Frames (1-based) where the MOTChallenge ground truth has at least one counted box. */
+export function gtFramesWithObjects(gtPath: string): Set<number> {
+  const frames = new Set<number>();
+  for (const line of readFileSync(gtPath, 'utf8').split('\n')) {
+    const c = line.split(',');
+    if (c.length >= 7 && Number(c[6]) !== 0) frames.add(Number(c[0]));
+  }
+  return frames;
+}
