@@ -1,0 +1,204 @@
+/**
+ * ByteTrack multi-object tracker (Zhang et al., ECCV 2022; reference BYTETracker.update in
+ * ifzhang/ByteTrack), adapted for a long-running daemon:
+ *
+ * - class-aware: a detection is never associated with a track of another class;
+ * - external ids are handed out only when a track is confirmed (matched in `minHits` frames, or born
+ *   in the stream's first frame as in the reference), so flickering false positives burn no ids;
+ * - the lost-track buffer is in seconds of frame time, so it holds at any frame rate;
+ * - lifecycle events (track.new / track.lost / track.end) for confirmed tracks.
+ *
+ * The Kalman filter steps once per update call (dt = 1 frame), as in the reference.
+ */
+import { iou } from '../math/box.js';
+import { KalmanFilter } from './kalman-filter.js';
+import { associate } from './matching.js';
+import { STrack } from './strack.js';
+import {
+  DEFAULT_TRACKER_OPTIONS,
+  type Detection,
+  type TrackerOptions,
+  type TrackerUpdate,
+  type TrackEvent,
+  type TrackSnapshot,
+} from './types.js';
+
+export * from './types.js';
+
+export class ByteTracker {
+  readonly options: TrackerOptions;
+  private readonly allocateId: () => number;
+  private readonly kf = new KalmanFilter();
+  /** Tracked tracks, unconfirmed ones included (ByteTrack's tracked_stracks). */
+  private tracked: STrack[] = [];
+  private lost: STrack[] = [];
+  private frameId = 0;
+
+  constructor(opts: Partial<TrackerOptions> = {}, allocateId?: () => number) {
+    this.options = { ...DEFAULT_TRACKER_OPTIONS, ...opts };
+    if (allocateId) {
+      this.allocateId = allocateId;
+    } else {
+      let next = 1;
+      this.allocateId = () => next++;
+    }
+  }
+
+  update(detections: Detection[], t: number): TrackerUpdate {
+    const o = this.options;
+    const kf = this.kf;
+    const frameId = ++this.frameId;
+    const events: TrackEvent[] = [];
+
+    const high: Detection[] = [];
+    const low: Detection[] = [];
+    for (const d of detections) {
+      if (!isUsable(d)) continue;
+      if (d.score >= o.highThresh) high.push(d);
+      else if (d.score >= o.lowThresh) low.push(d);
+    }
+
+    const unconfirmed: STrack[] = [];
+    const pool: STrack[] = [];
+    for (const tr of this.tracked) (tr.confirmed ? pool : unconfirmed).push(tr);
+    for (const tr of this.lost) pool.push(tr);
+
+    // Step 2: predict the pool; first association of high detections to tracked + lost tracks.
+    for (const tr of pool) tr.predict(kf);
+    // The reference does not predict unconfirmed tracks (they have only ever had one frame when
+    // minHits = 2); ones that already had an update (minHits > 2) are predicted so they can move.
+    for (const tr of unconfirmed) if (tr.hits > 1) tr.predict(kf);
+    const first = associate(pool, high, o.fuseScore, o.matchThresh);
+    for (const [i, j] of first.matches) pool[i]!.update(kf, high[j]!, t, frameId);
+
+    // Step 3: second association of low detections to the still-unmatched tracked tracks.
+    const remaining: STrack[] = [];
+    for (const i of first.unmatchedRows) if (pool[i]!.state === 'tracked') remaining.push(pool[i]!);
+    const second = associate(remaining, low, false, o.secondMatchThresh);
+    for (const [i, j] of second.matches) remaining[i]!.update(kf, low[j]!, t, frameId);
+    const newlyLost: STrack[] = [];
+    for (const i of second.unmatchedRows) {
+      const tr = remaining[i]!;
+      tr.state = 'lost';
+      newlyLost.push(tr);
+      events.push({ type: 'track.lost', track: tr.snapshot(), t });
+    }
+
+    // Unconfirmed tracks against the high detections left over from the first association.
+    const leftHigh = first.unmatchedCols.map((j) => high[j]!);
+    const third = associate(unconfirmed, leftHigh, o.fuseScore, o.unconfirmedMatchThresh);
+    for (const [i, j] of third.matches) unconfirmed[i]!.update(kf, leftHigh[j]!, t, frameId);
+    for (const i of third.unmatchedRows) unconfirmed[i]!.state = 'removed';
+
+    // Step 4: new tracks from the remaining high detections.
+    const born: STrack[] = [];
+    for (const j of third.unmatchedCols) {
+      const d = leftHigh[j]!;
+      if (d.score >= o.newTrackThresh) born.push(new STrack(kf, d, t, frameId));
+    }
+
+    // Step 5: lists. Lost tracks past the buffer are removed.
+    const tracked: STrack[] = [];
+    for (const tr of this.tracked) if (tr.state === 'tracked') tracked.push(tr);
+    for (const tr of this.lost) if (tr.state === 'tracked') tracked.push(tr); // re-found
+    for (const tr of born) tracked.push(tr);
+    let lost: STrack[] = [];
+    for (const tr of this.lost) if (tr.state === 'lost') lost.push(tr);
+    for (const tr of newlyLost) lost.push(tr);
+    lost = lost.filter((tr) => {
+      if (t - tr.lastSeen <= o.trackBufferSeconds) return true;
+      this.end(tr, t, events);
+      return false;
+    });
+    const deduped = this.removeDuplicates(tracked, lost, t, events);
+    this.tracked = deduped.tracked;
+    this.lost = deduped.lost;
+
+    // Confirmation: external ids only for tracks matched in minHits frames (or born in frame 1).
+    const out: TrackSnapshot[] = [];
+    for (const tr of this.tracked) {
+      if (!tr.confirmed && (tr.hits >= o.minHits || tr.startFrame === 1)) {
+        tr.confirmed = true;
+        tr.id = this.allocateId();
+        events.push({ type: 'track.new', track: tr.snapshot(), t });
+      }
+      if (tr.confirmed) out.push(tr.snapshot());
+    }
+    return { tracks: out, events };
+  }
+
+  /** Ends every remaining track (stream stopped); the next update starts a fresh stream. */
+  flush(t: number): TrackEvent[] {
+    const events: TrackEvent[] = [];
+    for (const tr of this.tracked) this.end(tr, t, events);
+    for (const tr of this.lost) this.end(tr, t, events);
+    this.tracked = [];
+    this.lost = [];
+    this.frameId = 0;
+    return events;
+  }
+
+  /** Tracks currently held (tracked, unconfirmed and lost); for diagnostics. */
+  get size(): { tracked: number; unconfirmed: number; lost: number } {
+    let unconfirmed = 0;
+    for (const tr of this.tracked) if (!tr.confirmed) unconfirmed++;
+    return { tracked: this.tracked.length - unconfirmed, unconfirmed, lost: this.lost.length };
+  }
+
+  private end(tr: STrack, t: number, events: TrackEvent[]): void {
+    const wasConfirmed = tr.confirmed;
+    const track = tr.snapshot();
+    tr.state = 'removed';
+    if (!wasConfirmed) return;
+    events.push({
+      type: 'track.end',
+      track,
+      t,
+      bestScore: tr.bestScore,
+      pathLength: tr.path.length,
+      path: tr.path.points(),
+    });
+  }
+
+  /**
+   * ByteTrack's remove_duplicate_stracks: a tracked/lost pair of one class overlapping by more than
+   * duplicateIou is one object twice; the one tracked for fewer frames is dropped (ties drop the
+   * tracked one, as in the reference).
+   */
+  private removeDuplicates(
+    tracked: STrack[],
+    lost: STrack[],
+    t: number,
+    events: TrackEvent[],
+  ): { tracked: STrack[]; lost: STrack[] } {
+    if (tracked.length === 0 || lost.length === 0) return { tracked, lost };
+    const dropA = new Set<STrack>();
+    const dropB = new Set<STrack>();
+    for (const a of tracked) {
+      for (const b of lost) {
+        if (a.classId !== b.classId || iou(a.box, b.box) <= this.options.duplicateIou) continue;
+        const ageA = a.frameId - a.startFrame;
+        const ageB = b.frameId - b.startFrame;
+        if (ageA > ageB) dropB.add(b);
+        else dropA.add(a);
+      }
+    }
+    if (dropA.size === 0 && dropB.size === 0) return { tracked, lost };
+    for (const tr of dropA) this.end(tr, t, events);
+    for (const tr of dropB) this.end(tr, t, events);
+    return { tracked: tracked.filter((tr) => !dropA.has(tr)), lost: lost.filter((tr) => !dropB.has(tr)) };
+  }
+}
+
+function isUsable(d: Detection): boolean {
+  const b = d.box;
+  return (
+    Number.isFinite(d.score) &&
+    Number.isFinite(b.x1) &&
+    Number.isFinite(b.y1) &&
+    b.x2 > b.x1 &&
+    b.y2 > b.y1 &&
+    Number.isFinite(b.x2) &&
+    Number.isFinite(b.y2)
+  );
+}
