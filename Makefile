@@ -10,10 +10,10 @@ CONFIG ?= config/default.yaml
 NPM_STAMP := node_modules/.package-lock.json
 SOURCES := $(shell find appliance/src -name '*.ts' ! -name '*.test.ts' 2>/dev/null) tsconfig.json
 
-.PHONY: help setup system-deps build run test typecheck bench clean
+.PHONY: help setup system-deps build run test typecheck bench bench-mot clean
 
 help:
-	@echo "make run | make test | make build | make typecheck | make clean"
+	@echo "make run | make test | make bench | make bench-mot | make build | make typecheck | make clean"
 
 ## Debian packages: installed only when a command they provide is missing.
 system-deps:
@@ -47,6 +47,14 @@ test: setup
 	npx tsc -p tsconfig.test.json --noEmit
 	npx vitest run --reporter=default --reporter=json --outputFile.json=.vitest-report.json; \
 	  status=$$?; node scripts/test-summary.mjs .vitest-report.json || status=1; exit $$status
+
+## Performance goals live here, never in timed tests: one JSON object as the last line.
+bench: setup
+	node scripts/bench.mjs
+
+## Tracking quality on the bundled MOT15 clips: a table, then one JSON line.
+bench-mot: setup
+	node scripts/bench-mot.mjs
 
 clean:
 	rm -rf dist

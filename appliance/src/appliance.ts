@@ -7,13 +7,19 @@ import { CameraRuntime } from './camera-runtime.js';
 import { systemClock, type Clock } from './clock.js';
 import { WEB_UI_DIR } from './config/paths.js';
 import type { Config } from './config/schema.js';
-import { Detector } from './detect/detector.js';
+import type { Detector } from './detect/detector.js';
+import { detectorFromConfig } from './detect/from-config.js';
 import type { Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import type { FrameResult } from './pipeline/camera-pipeline.js';
 import { migrateToLatest, openDatabase, type OpenedDatabase } from './store/database.js';
 import { DetectionCounts } from './store/detection-counts.js';
 import { VERSION } from './version.js';
+import { EventBus } from './events.js';
+import { TrackIds } from './store/track-ids.js';
+import { TrackStore } from './store/track-store.js';
+import { trackerOptions } from './track/options.js';
+import type { TrackEvent, TrackerUpdate } from './track/types.js';
 import { redactUrl } from './util/redact.js';
 
 const FLUSH_INTERVAL_MS = 1000;
@@ -32,6 +38,9 @@ export class Appliance {
   private readonly log: Logger;
   private detector: Detector | undefined;
   private counts: DetectionCounts | undefined;
+  private trackStore: TrackStore | undefined;
+  /** Track lifecycle (and later analytics) events, for whoever subscribes. */
+  readonly events: EventBus;
 
   constructor(
     readonly config: Readonly<Config>,
@@ -40,11 +49,12 @@ export class Appliance {
     private readonly clock: Clock = systemClock,
   ) {
     this.log = root.child({ module: 'appliance' });
+    this.events = new EventBus((err) => this.log.error({ err }, 'event listener failed'));
     this.metrics = new Metrics({
       cameraStats: () =>
         this.cameras.map((c) => {
           const v = c.view();
-          return { camera: c.id, up: v.status === 'online', fps: v.fps, reconnects: v.reconnects, dropped: v.framesDropped };
+          return { camera: c.id, up: v.status === 'online', fps: v.fps, reconnects: v.reconnects, dropped: v.framesDropped, activeTracks: v.activeTracks };
         }),
     });
   }
@@ -60,21 +70,19 @@ export class Appliance {
     this.store = openDatabase(cfg.storage.path);
     await migrateToLatest(this.store.db);
     this.counts = new DetectionCounts(this.store.db);
+    this.trackStore = new TrackStore(this.store.db);
     await this.syncCameraRows();
 
-    const d = cfg.detector;
-    this.detector = await Detector.create(
-      { manifestPath: d.model!, provider: d.provider, threads: d.threads, scoreThreshold: d.score_threshold, classes: d.classes, ...(d.nms_iou !== undefined ? { nmsIou: d.nms_iou } : {}) },
-      this.clock,
-    );
+    this.detector = await detectorFromConfig(cfg.detector, { clock: this.clock });
     this.root.info({ module: 'detector', model: this.detector.manifest.name, provider: this.detector.provider }, 'detector loaded');
 
     for (const cam of cfg.cameras) {
       const hooks = {
-        onResult: (r: FrameResult) => this.onFrame(r),
+        onResult: (r: FrameResult, u: TrackerUpdate) => this.onFrame(r, u),
         onDecoded: (camera: string, n: number) => this.metrics.framesDecoded.inc({ camera }, n),
       };
-      const runtime = new CameraRuntime(cam, this.detector, hooks, this.root.child({ module: 'camera', camera: cam.id }), this.clock);
+      const tracking = { options: trackerOptions(cfg.tracker), allocateId: new TrackIds(this.store.raw, cam.id).allocate };
+      const runtime = new CameraRuntime(cam, this.detector, tracking, hooks, this.root.child({ module: 'camera', camera: cam.id }), this.clock);
       this.cameras.push(runtime);
       runtime.pipeline?.start();
     }
@@ -98,6 +106,8 @@ export class Appliance {
     const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
     server?.closeAllConnections?.();
     await Promise.all(this.cameras.map((c) => c.pipeline?.stop()));
+    // Tracks still open end with the stream, so their summaries are stored too.
+    for (const c of this.cameras) if (c.tracker) this.onTrackEvents(c.id, c.tracker.flush(this.clock.now()));
     await this.flushCounts(true);
     await this.detector?.close();
     await closed;
@@ -105,8 +115,10 @@ export class Appliance {
     this.log.info('stopped');
   }
 
-  private onFrame(r: FrameResult): void {
+  private onFrame(r: FrameResult, u: TrackerUpdate): void {
     const cam = r.cameraId;
+    this.onTrackEvents(cam, u.events);
+    this.events.emit({ type: 'track.update', camera: cam, t: r.timeMs / 1000, tracks: u.tracks });
     const det = this.detector!;
     this.metrics.framesInferred.inc({ camera: cam });
     this.metrics.inferenceSeconds.observe({ camera: cam }, r.inferenceMs / 1000);
@@ -122,8 +134,30 @@ export class Appliance {
     this.counts!.record(cam, r.timeMs, counts);
   }
 
+  private onTrackEvents(camera: string, events: TrackEvent[]): void {
+    const det = this.detector!;
+    for (const e of events) {
+      this.events.emit({ ...e, camera });
+      if (e.type === 'track.new') this.metrics.tracks.inc({ camera, class: det.className(e.track.classId) });
+      if (e.type !== 'track.end') continue;
+      this.trackStore!.add({
+        camera_id: camera,
+        track_id: e.track.id,
+        class_id: e.track.classId,
+        class_name: det.className(e.track.classId),
+        first_seen: Math.round(e.track.firstSeen * 1000),
+        last_seen: Math.round(e.track.lastSeen * 1000),
+        best_score: Math.round(e.bestScore * 1000) / 1000,
+        hits: e.track.hits,
+        path_length: Math.round(e.pathLength * 10) / 10,
+        path: JSON.stringify(e.path.map(([t, x, y]) => [Math.round(t * 1000), Math.round(x), Math.round(y)])),
+      });
+    }
+  }
+
   private async flushCounts(all: boolean): Promise<void> {
     try {
+      await this.trackStore?.flush();
       await this.counts?.flush(all ? undefined : this.clock.now());
     } catch (e) {
       this.root.error({ module: 'store', err: e }, 'writing detection counts failed');
@@ -159,6 +193,18 @@ export class Appliance {
       },
       metrics: async () => ({ contentType: this.metrics.contentType, body: await this.metrics.text() }),
       cameras: () => this.cameras.map((c) => c.view()),
+      tracks: async (cameraId, from, to, limit) => {
+        const rows = await this.store!.db
+          .selectFrom('tracks')
+          .select(['track_id', 'class_name', 'first_seen', 'last_seen', 'best_score', 'hits', 'path_length', 'path'])
+          .where('camera_id', '=', cameraId)
+          .where('last_seen', '>=', from)
+          .where('last_seen', '<', to)
+          .orderBy('last_seen', 'desc')
+          .limit(limit)
+          .execute();
+        return rows.map((r) => ({ ...r, path: JSON.parse(r.path) as Array<[number, number, number]> }));
+      },
       detections: (cameraId, from, to) =>
         this.store!.db
           .selectFrom('detection_seconds')

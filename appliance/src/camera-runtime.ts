@@ -6,19 +6,26 @@ import type { CameraView } from './api/types.js';
 import { CameraSource } from './sources/camera-source.js';
 import { CameraPipeline, type FrameResult } from './pipeline/camera-pipeline.js';
 import { redactUrl } from './util/redact.js';
+import { CameraTracker } from './track/camera-tracker.js';
+import type { TrackerOptions, TrackerUpdate } from './track/types.js';
 
 /** One configured camera at run time: its source, its pipeline, and the view the API shows. */
 export class CameraRuntime {
   readonly pipeline: CameraPipeline | undefined;
+  readonly tracker: CameraTracker | undefined;
+  private activeTracks = 0;
 
   constructor(
     readonly config: CameraConfig,
     detector: Detector,
-    hooks: { onResult: (r: FrameResult) => void; onDecoded: (cameraId: string, frames: number) => void },
+    tracking: { options: TrackerOptions; allocateId: () => number },
+    hooks: { onResult: (r: FrameResult, u: TrackerUpdate) => void; onDecoded: (cameraId: string, frames: number) => void },
     log: Logger,
     clock: Clock,
   ) {
     if (!config.enabled) return;
+    const tracker = new CameraTracker(tracking.options, tracking.allocateId);
+    this.tracker = tracker;
     const source = new CameraSource(
       {
         id: config.id,
@@ -34,7 +41,12 @@ export class CameraRuntime {
       clock,
     );
     source.onFrame((n) => hooks.onDecoded(config.id, n));
-    this.pipeline = new CameraPipeline({ cameraId: config.id, timebase: 'wall' }, source, detector, hooks.onResult, log, clock);
+    const onResult = (r: FrameResult): void => {
+      const u = tracker.update(r);
+      this.activeTracks = u.tracks.length;
+      hooks.onResult(r, u);
+    };
+    this.pipeline = new CameraPipeline({ cameraId: config.id, timebase: 'wall' }, source, detector, onResult, log, clock);
   }
 
   get id(): string {
@@ -50,7 +62,7 @@ export class CameraRuntime {
     };
     const p = this.pipeline;
     if (!p) {
-      return { ...base, status: 'disabled', fps: 0, width: null, height: null, framesDecoded: 0, framesInferred: 0, framesDropped: 0, reconnects: 0, lastFrameAt: null, lastError: null, inferenceMs: null };
+      return { ...base, status: 'disabled', fps: 0, width: null, height: null, framesDecoded: 0, framesInferred: 0, framesDropped: 0, reconnects: 0, lastFrameAt: null, lastError: null, inferenceMs: null, activeTracks: 0 };
     }
     const s = p.source.stats();
     return {
@@ -66,6 +78,7 @@ export class CameraRuntime {
       lastFrameAt: s.lastFrameAt === null ? null : new Date(s.lastFrameAt).toISOString(),
       lastError: s.lastError,
       inferenceMs: p.framesInferred ? Math.round(p.lastInferenceMs * 10) / 10 : null,
+      activeTracks: s.status === 'online' ? this.activeTracks : 0,
     };
   }
 }

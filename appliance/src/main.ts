@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { analyzeCommand } from './cli/analyze.js';
 import { configCommand } from './cli/config-commands.js';
+import { evalMotCommand } from './cli/eval-mot.js';
 import { err, out } from './cli/io.js';
 import { migrateCommand } from './cli/migrate.js';
 import { runCommand } from './cli/run.js';
@@ -10,7 +11,10 @@ const USAGE = `vantage — edge video analytics
 
 usage:
   vantage run [--config FILE]                 start the daemon (default config: VANTAGE_CONFIG or built-in defaults)
-  vantage analyze VIDEO [--json]              run decode → detect on a file as fast as possible and summarise
+  vantage analyze VIDEO [--json] [--mot-out FILE] [--classes person]
+                                              run decode → detect (→ track) on a file as fast as possible
+  vantage eval-mot --gt GT.txt --pred P.txt [--iou 0.5]
+                                              score MOTChallenge tracks: MOTA, MOTP, IDF1, IDSW, …
   vantage config check FILE                   validate a config file
   vantage config print [--config FILE]        show the effective config (secrets redacted)
   vantage migrate [--config FILE]             create or upgrade the SQLite database
@@ -28,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
       return configCommand(rest, process.env);
     case 'migrate':
       return migrateCommand(rest, process.env);
+    case 'eval-mot':
+      return evalMotCommand(rest);
     case undefined:
     case 'help':
     case '--help':

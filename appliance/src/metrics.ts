@@ -2,7 +2,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface CameraGaugeSource {
-  cameraStats(): Array<{ camera: string; up: boolean; fps: number; reconnects: number; dropped: number }>;
+  cameraStats(): Array<{ camera: string; up: boolean; fps: number; reconnects: number; dropped: number; activeTracks: number }>;
 }
 
 export class Metrics {
@@ -12,6 +12,7 @@ export class Metrics {
   readonly inferenceSeconds: Histogram<'camera'>;
   readonly frameLatencySeconds: Histogram<'camera'>;
   readonly detections: Counter<'camera' | 'class'>;
+  readonly tracks: Counter<'camera' | 'class'>;
 
   constructor(gauges?: CameraGaugeSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'vantage_process_' });
@@ -19,6 +20,7 @@ export class Metrics {
     this.framesDecoded = new Counter({ name: 'vantage_frames_decoded_total', help: 'Frames read from the decoder', labelNames: ['camera'], registers });
     this.framesInferred = new Counter({ name: 'vantage_frames_inferred_total', help: 'Frames run through the detector', labelNames: ['camera'], registers });
     this.detections = new Counter({ name: 'vantage_detections_total', help: 'Detections at or above the count threshold', labelNames: ['camera', 'class'], registers });
+    this.tracks = new Counter({ name: 'vantage_tracks_total', help: 'Confirmed tracks (objects given an id)', labelNames: ['camera', 'class'], registers });
     this.inferenceSeconds = new Histogram({
       name: 'vantage_inference_seconds',
       help: 'Detector time per frame (preprocess + inference + decode)',
@@ -38,6 +40,7 @@ export class Metrics {
         ['vantage_camera_up', 'Camera delivering frames (1) or not (0)', (s) => (s.up ? 1 : 0)],
         ['vantage_camera_fps', 'Frames per second delivered by the decoder', (s) => s.fps],
         ['vantage_camera_reconnects', 'Decoder restarts since start-up', (s) => s.reconnects],
+        ['vantage_camera_tracks_active', 'Confirmed tracks in the latest frame', (s) => s.activeTracks],
         ['vantage_frames_dropped_total', 'Frames dropped because the detector was behind (newest frame wins)', (s) => s.dropped],
       ];
       for (const [name, help, pick] of collectors) {

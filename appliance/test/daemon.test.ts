@@ -89,19 +89,81 @@ describe('file → detector → SQLite → API, in process', () => {
     expect((await fetch(`${base}/api/v1/cameras/nope/detections`)).status).toBe(404);
   });
 
+  it('tracks people: active tracks in the camera view and /metrics, ids handed out once confirmed', async () => {
+    const cam = await waitFor('active tracks', async () => (await cameras()).find((c) => c.id === 'campus' && c.activeTracks >= 2));
+    expect(cam.activeTracks).toBeLessThanOrEqual(8); // TUD-Campus has at most 8 people in view
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/vantage_tracks_total\{camera="campus",class="person"\} [1-9]/);
+    expect(text).toMatch(/vantage_camera_tracks_active\{camera="campus"\} [1-9]/);
+    const bad = await fetch(`${base}/api/v1/cameras/campus/tracks?limit=0`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { fields: [{ field: 'limit' }] } });
+  });
+
   it('flushes everything on stop: rows in the file account for every analysed frame', async () => {
     const inferred = (await cameras()).find((c) => c.id === 'campus')!.framesInferred;
+    const events: string[] = [];
+    app.events.subscribe((e) => events.push(e.type));
     await app.stop();
+    expect(events).toContain('track.end'); // open tracks end with the stream
     const db = new Database(dbPath, { readonly: true });
     const secs = db.prepare("SELECT COUNT(*) AS n, SUM(frames) AS frames FROM detection_seconds WHERE camera_id='campus' AND class_name='person'").get() as { n: number; frames: number };
     const cams = db.prepare('SELECT id FROM cameras ORDER BY id').all() as Array<{ id: string }>;
     db.close();
     expect(cams.map((c) => c.id)).toEqual(['broken', 'campus', 'off']);
+    const db2 = new Database(dbPath, { readonly: true });
+    const tracks = db2.prepare("SELECT track_id, class_name, hits, first_seen, last_seen, path FROM tracks WHERE camera_id='campus' ORDER BY track_id").all() as Array<{ track_id: number; class_name: string; hits: number; first_seen: number; last_seen: number; path: string }>;
+    db2.close();
+    expect(tracks.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(tracks.map((t) => t.track_id)).size).toBe(tracks.length);
+    for (const t of tracks) {
+      expect(t.class_name).toBe('person');
+      expect(t.hits).toBeGreaterThanOrEqual(2); // confirmed tracks only
+      expect(t.last_seen).toBeGreaterThanOrEqual(t.first_seen);
+      const path = JSON.parse(t.path) as Array<[number, number, number]>;
+      expect(path.length).toBeGreaterThanOrEqual(1);
+      expect(path.every(([ms, x, y]) => ms >= t.first_seen - 1 && ms <= t.last_seen + 1 && x >= 0 && x <= 640 && y >= 0 && y <= 480)).toBe(true);
+    }
     expect(secs.n).toBeGreaterThanOrEqual(2);
     // Campus has a person in every frame, so the person rows cover every frame analysed.
     expect(secs.frames).toBeGreaterThanOrEqual(inferred);
   });
 });
+
+describe('track ids across a restart of the pipeline', () => {
+  it('a second run on the same database never reuses an id', async () => {
+    const dir = tempDir();
+    const dbPath = join(dir, 'ids.db');
+    const runOnce = async (): Promise<number[]> => {
+      const config = validateConfig({
+        http: { port: 0 },
+        storage: { path: dbPath },
+        detector: { threads: 1, classes: ['person'] },
+        cameras: [{ id: 'campus', source: CAMPUS, realtime: false }],
+      });
+      const app = new Appliance(config, silentLogger());
+      await app.start();
+      await waitFor('the clip to end', () => appEnded(app), 60_000);
+      await app.stop();
+      const db = new Database(dbPath, { readonly: true });
+      const ids = (db.prepare('SELECT track_id FROM tracks ORDER BY track_id').all() as Array<{ track_id: number }>).map((r) => r.track_id);
+      db.close();
+      return ids;
+    };
+    const first = await runOnce();
+    expect(first.length).toBeGreaterThanOrEqual(4);
+    const both = await runOnce();
+    const second = both.filter((id) => !first.includes(id));
+    expect(second.length).toBeGreaterThanOrEqual(4);
+    expect(Math.min(...second)).toBeGreaterThan(Math.max(...first));
+  });
+});
+
+async function appEnded(app: Appliance): Promise<true | undefined> {
+  const res = await fetch(`http://127.0.0.1:${app.address!.port}/api/v1/cameras`);
+  const { cameras } = (await res.json()) as { cameras: CameraView[] };
+  return cameras[0]!.status === 'ended' ? true : undefined;
+}
 
 describe('vantage run (the daemon as a process)', () => {
   it('starts, serves, and on SIGTERM exits 0 within 5 s leaving no ffmpeg behind', async () => {

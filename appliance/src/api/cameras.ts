@@ -11,7 +11,16 @@ const detectionsQuery = z
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
 
+const tracksQuery = z.strictObject({
+  from: z.coerce.number().int().min(0).optional(),
+  to: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
 export function cameraRoutes(deps: ApiDeps) {
+  const requireCamera = (id: string): void => {
+    if (!deps.cameras().some((x) => x.id === id)) throw new ApiError(404, 'ERR_NOT_FOUND', `no camera "${id}"`);
+  };
   return new Hono()
     .get('/', (c) => c.json({ cameras: deps.cameras() }))
     .get('/:id', (c) => {
@@ -21,10 +30,18 @@ export function cameraRoutes(deps: ApiDeps) {
     })
     .get('/:id/detections', validate('query', detectionsQuery), async (c) => {
       const id = c.req.param('id');
-      if (!deps.cameras().some((x) => x.id === id)) throw new ApiError(404, 'ERR_NOT_FOUND', `no camera "${id}"`);
+      requireCamera(id);
       const q = c.req.valid('query');
       const to = q.to ?? Math.floor(Date.now() / 1000) + 1;
       const from = q.from ?? to - 3600;
       return c.json({ camera: id, from, to, rows: await deps.detections(id, from, to) });
+    })
+    .get('/:id/tracks', validate('query', tracksQuery), async (c) => {
+      const id = c.req.param('id');
+      requireCamera(id);
+      const q = c.req.valid('query');
+      const to = q.to ?? Date.now() + 1;
+      const from = q.from ?? to - 3_600_000;
+      return c.json({ camera: id, from, to, tracks: await deps.tracks(id, from, to, q.limit) });
     });
 }

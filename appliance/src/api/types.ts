@@ -1,3 +1,5 @@
+import type { DetectionSecondsTable, TracksTable } from '../store/schema.js';
+
 /** What the HTTP layer needs from the running appliance: small read-only views, no internals. */
 export interface CameraView {
   id: string;
@@ -16,26 +18,27 @@ export interface CameraView {
   lastFrameAt: string | null;
   lastError: string | null;
   inferenceMs: number | null;
+  /** Confirmed tracks seen in the latest frame. */
+  activeTracks: number;
 }
+
+/** A finished track as served: the stored row with its path parsed. */
+export type TrackRow = Omit<TracksTable, 'camera_id' | 'class_id' | 'path'> & { path: Array<[number, number, number]> };
 
 export interface Readiness {
   ready: boolean;
   checks: Record<string, { ok: boolean; detail?: string }>;
 }
 
-export interface DetectionSecondRow {
-  ts: number;
-  class_name: string;
-  frames: number;
-  detections: number;
-  max_count: number;
-}
+export type DetectionSecondRow = Omit<DetectionSecondsTable, 'camera_id' | 'class_id'>;
 
 export interface ApiDeps {
   readiness(): Readiness;
   metrics(): Promise<{ contentType: string; body: string }>;
   cameras(): CameraView[];
   detections(cameraId: string, fromSec: number, toSec: number): Promise<DetectionSecondRow[]>;
+  /** Finished tracks whose last sighting falls in [fromMs, toMs), newest first. */
+  tracks(cameraId: string, fromMs: number, toMs: number, limit: number): Promise<TrackRow[]>;
   version: string;
   webRoot: string;
 }

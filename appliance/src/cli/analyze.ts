@@ -1,10 +1,17 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/loader.js';
-import { Detector } from '../detect/detector.js';
+import { detectorFromConfig } from '../detect/from-config.js';
 import { VantageError } from '../errors.js';
+import { motLines } from '../eval/mot-writer.js';
 import { createLogger } from '../logger.js';
 import { analyzeFile, type AnalyzeSummary } from '../pipeline/analyze-file.js';
+import { CameraTracker } from '../track/camera-tracker.js';
+import { trackerOptions } from '../track/options.js';
 import { out } from './io.js';
+
+const USAGE = 'usage: vantage analyze VIDEO [--json] [--mot-out FILE] [--classes person,car] [--config FILE]';
 
 export async function analyzeCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -13,35 +20,45 @@ export async function analyzeCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
     options: {
       json: { type: 'boolean', default: false },
       config: { type: 'string', short: 'c' },
+      'mot-out': { type: 'string' },
+      classes: { type: 'string', multiple: true },
     },
   });
   const video = positionals[0];
-  if (!video || positionals.length > 1) throw new VantageError('ERR_USAGE', 'usage: vantage analyze VIDEO [--json] [--config FILE]');
+  if (!video || positionals.length > 1) throw new VantageError('ERR_USAGE', USAGE);
   const { config } = loadConfig({ env, ...(values.config ? { file: values.config } : {}) });
   // Logs go to stderr so stdout holds only the result.
   const log = createLogger(config.log.level === 'info' ? 'warn' : config.log.level, process.stderr).child({ module: 'analyze' });
-  const d = config.detector;
-  const detector = await Detector.create({
-    manifestPath: d.model!,
-    provider: d.provider,
-    threads: d.threads,
-    scoreThreshold: d.score_threshold,
-    classes: d.classes,
-    ...(d.nms_iou !== undefined ? { nmsIou: d.nms_iou } : {}),
-  });
+  const classes = values.classes?.flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean);
+  const detector = await detectorFromConfig(config.detector, classes ? { classes } : {});
+  const motOut = values['mot-out'];
+  const tracker = motOut ? new CameraTracker(trackerOptions(config.tracker)) : undefined;
+  const ids = new Set<number>();
+  let mot = '';
   try {
-    const summary = await analyzeFile(video, detector, { countThreshold: d.count_threshold, log });
-    out(values.json ? JSON.stringify({ ...summary, model: detector.manifest.name, provider: detector.provider }) : formatSummary(summary));
+    const summary = await analyzeFile(video, detector, {
+      countThreshold: config.detector.count_threshold,
+      log,
+      onFrame: (r) => {
+        if (!tracker) return;
+        const { tracks } = tracker.update(r);
+        for (const t of tracks) ids.add(t.id);
+        mot += motLines(r.seq + 1, tracks);
+      },
+    });
+    if (motOut) writeFileSync(resolve(motOut), mot);
+    const result = { ...summary, ...(tracker ? { tracks: ids.size, motOut: resolve(motOut!) } : {}), model: detector.manifest.name, provider: detector.provider };
+    out(values.json ? JSON.stringify(result) : formatSummary(summary, tracker ? ids.size : undefined));
   } finally {
     await detector.close();
   }
   return 0;
 }
 
-function formatSummary(s: AnalyzeSummary): string {
+function formatSummary(s: AnalyzeSummary, tracks: number | undefined): string {
   const lines = [
     `${s.file}: ${s.width}x${s.height} @ ${s.sourceFps} fps`,
-    `frames: ${s.frames}   seconds: ${s.seconds}   fps: ${s.fps}`,
+    `frames: ${s.frames}   seconds: ${s.seconds}   fps: ${s.fps}${tracks === undefined ? '' : `   tracks: ${tracks}`}`,
     'class            detections   frames with one',
   ];
   const entries = Object.entries(s.classes).sort((a, b) => b[1].detections - a[1].detections);

@@ -38,6 +38,38 @@ export const detectorSchema = z.strictObject({
   classes: z.array(z.string().min(1)).default([]),
 });
 
+/** ByteTrack thresholds; defaults tuned on MOT15 TUD clips with care to generalise (see README). */
+export const trackerSchema = z
+  .strictObject({
+    /** Detections at or above go to the first association. */
+    high_threshold: z.number().gt(0).lt(1).default(0.5),
+    /** Detections in [low, high) only extend existing tracks (the second association). */
+    low_threshold: z.number().gt(0).lt(1).default(0.1),
+    /** An unmatched detection at or above starts a new track. */
+    new_track_threshold: z.number().gt(0).lte(1).default(0.6),
+    /** Largest association cost (1 − IoU·score) in the first association. */
+    match_threshold: z.number().gt(0).lte(1).default(0.8),
+    /** Largest cost (1 − IoU) for low-score detections. */
+    low_match_threshold: z.number().gt(0).lte(1).default(0.5),
+    /** Largest cost for a new, unconfirmed track's second detection. */
+    unconfirmed_match_threshold: z.number().gt(0).lte(1).default(0.7),
+    /** Fuse the detection score into the first association's cost. */
+    fuse_score: z.boolean().default(true),
+    /** How long a lost track may come back with its id, in seconds (fps-independent). */
+    track_buffer_seconds: z.number().gt(0).max(600).default(1.2),
+    /** Frames with a detection before a track is confirmed and given an id. */
+    min_hits: z.number().int().min(1).max(30).default(2),
+    /** IoU above which a tracked and a lost track of one class are duplicates. */
+    duplicate_iou: z.number().gt(0).lte(1).default(0.85),
+    /** Weight of the colour-appearance distance in association (0 = motion only). */
+    appearance_weight: z.number().min(0).max(10).default(1),
+    /** Appearance distance (0–1) above which a detection cannot continue a track. */
+    appearance_gate: z.number().gt(0).lte(1).default(0.2),
+    /** Box reported for a track: the matched detection's or the Kalman-filtered one. */
+    output_box: z.enum(['detection', 'filtered']).default('detection'),
+  })
+  .refine((t) => t.low_threshold <= t.high_threshold, { message: 'low_threshold must not exceed high_threshold', path: ['low_threshold'] });
+
 export const configSchema = z
   .strictObject({
     site: z
@@ -63,6 +95,7 @@ export const configSchema = z
       })
       .prefault({}),
     detector: detectorSchema.prefault({}),
+    tracker: trackerSchema.prefault({}),
     cameras: z.array(cameraSchema).default([]),
   })
   .superRefine((cfg, ctx) => {
@@ -81,3 +114,4 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 export type CameraConfig = Config['cameras'][number];
 export type DetectorConfig = Config['detector'];
+export type TrackerConfig = Config['tracker'];

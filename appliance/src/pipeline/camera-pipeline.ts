@@ -15,6 +15,8 @@ export interface FrameResult {
   /** Pipe read → detections available. */
   latencyMs: number;
   letterbox: Letterbox;
+  /** The letterboxed pixels the detector saw; valid only during the sink call (the slot is reused). */
+  frame: Uint8Array;
 }
 
 export interface PipelineOptions {
@@ -87,6 +89,7 @@ export class CameraPipeline {
           inferenceMs,
           latencyMs: this.clock.now() - frame.receivedAt,
           letterbox: lb,
+          frame: frame.data,
         });
       })
       .catch((e: unknown) => this.log.error({ err: errorMessage(e) }, 'detection failed for a frame'))

@@ -23,6 +23,23 @@ export interface DetectionSecondsTable {
   max_count: number;
 }
 
+export interface TracksTable {
+  camera_id: string;
+  track_id: number;
+  class_id: number;
+  class_name: string;
+  /** Unix ms. */
+  first_seen: number;
+  last_seen: number;
+  best_score: number;
+  /** Frames with a matched detection. */
+  hits: number;
+  /** Foot-point path length in original-frame pixels. */
+  path_length: number;
+  /** JSON [[unixMs, footX, footY], …], about one point per 0.5 s. */
+  path: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -33,5 +50,6 @@ export interface Database {
   cameras: CamerasTable;
   detection_seconds: DetectionSecondsTable;
   settings: SettingsTable;
+  tracks: TracksTable;
   kysely_migration: { name: string; timestamp: string };
 }

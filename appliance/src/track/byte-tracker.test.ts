@@ -257,8 +257,15 @@ describe('ByteTracker', () => {
     expect(tracker.size).toEqual({ tracked: 0, unconfirmed: 0, lost: 0 });
   });
 
-  it('outputs the Kalman-filtered box', () => {
+  it('reports the matched detection box by default', () => {
     const tracker = new ByteTracker();
+    tracker.update([det(box(100, 100, 40, 100))], 0);
+    const u1 = tracker.update([det(box(110, 100, 40, 100))], time(1));
+    expect(centreX(u1.tracks[0]!.box)).toBe(110);
+  });
+
+  it('outputs the Kalman-filtered box when asked to', () => {
+    const tracker = new ByteTracker({ outputBox: 'filtered' });
     const u0 = tracker.update([det(box(100, 100, 40, 100))], 0);
     const b0 = u0.tracks[0]!.box;
     expect(b0.x1).toBeCloseTo(80, 9);

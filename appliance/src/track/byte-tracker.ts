@@ -8,6 +8,12 @@
  * - the lost-track buffer is in seconds of frame time, so it holds at any frame rate;
  * - lifecycle events (track.new / track.lost / track.end) for confirmed tracks.
  *
+ * - optional appearance: when detections carry colour descriptors (appearance.ts), the first and
+ *   unconfirmed associations add `appearanceWeight` × appearance distance to the motion cost and
+ *   refuse pairs whose appearance differs by more than `appearanceGate` — this stops identity swaps
+ *   when people cross, which IoU alone cannot tell apart;
+ * - the reported box is the matched detection's (default) or the Kalman-filtered one.
+ *
  * The Kalman filter steps once per update call (dt = 1 frame), as in the reference.
  */
 import { iou } from '../math/box.js';
@@ -68,12 +74,16 @@ export class ByteTracker {
     // The reference does not predict unconfirmed tracks (they have only ever had one frame when
     // minHits = 2); ones that already had an update (minHits > 2) are predicted so they can move.
     for (const tr of unconfirmed) if (tr.hits > 1) tr.predict(kf);
-    const first = associate(pool, high, o.fuseScore, o.matchThresh);
-    for (const [i, j] of first.matches) pool[i]!.update(kf, high[j]!, t, frameId);
+    const app = o.appearanceWeight > 0 ? { weight: o.appearanceWeight, gate: o.appearanceGate, motionGate: o.matchThresh } : undefined;
+    const first = associate(pool, high, o.fuseScore, o.matchThresh + (app ? o.appearanceWeight * o.appearanceGate : 0), app);
+    for (const [i, j] of first.matches) this.matchTo(pool[i]!, high[j]!, high, t, frameId);
+
+    const unmatchedPool = first.unmatchedRows;
+    const unmatchedHigh = first.unmatchedCols;
 
     // Step 3: second association of low detections to the still-unmatched tracked tracks.
     const remaining: STrack[] = [];
-    for (const i of first.unmatchedRows) if (pool[i]!.state === 'tracked') remaining.push(pool[i]!);
+    for (const i of unmatchedPool) if (pool[i]!.state === 'tracked') remaining.push(pool[i]!);
     const second = associate(remaining, low, false, o.secondMatchThresh);
     for (const [i, j] of second.matches) remaining[i]!.update(kf, low[j]!, t, frameId);
     const newlyLost: STrack[] = [];
@@ -85,9 +95,9 @@ export class ByteTracker {
     }
 
     // Unconfirmed tracks against the high detections left over from the first association.
-    const leftHigh = first.unmatchedCols.map((j) => high[j]!);
+    const leftHigh = unmatchedHigh.map((j) => high[j]!);
     const third = associate(unconfirmed, leftHigh, o.fuseScore, o.unconfirmedMatchThresh);
-    for (const [i, j] of third.matches) unconfirmed[i]!.update(kf, leftHigh[j]!, t, frameId);
+    for (const [i, j] of third.matches) this.matchTo(unconfirmed[i]!, leftHigh[j]!, high, t, frameId);
     for (const i of third.unmatchedRows) unconfirmed[i]!.state = 'removed';
 
     // Step 4: new tracks from the remaining high detections.
@@ -122,9 +132,17 @@ export class ByteTracker {
         tr.id = this.allocateId();
         events.push({ type: 'track.new', track: tr.snapshot(), t });
       }
-      if (tr.confirmed) out.push(tr.snapshot());
+      if (tr.confirmed) out.push(tr.snapshot(o.outputBox === 'detection'));
     }
     return { tracks: out, events };
+  }
+
+  /** Kalman update plus appearance update, the latter only when the detection is not overlapped. */
+  private matchTo(tr: STrack, d: Detection, all: readonly Detection[], t: number, frameId: number): void {
+    tr.update(this.kf, d, t, frameId);
+    if (!d.embedding || this.options.appearanceWeight <= 0) return;
+    for (const other of all) if (other !== d && iou(other.box, d.box) > 0.15) return;
+    tr.updateFeature(d.embedding, this.options.appearanceMomentum);
   }
 
   /** Ends every remaining track (stream stopped); the next update starts a fresh stream. */

@@ -12,13 +12,29 @@
 import { iou } from '../math/box.js';
 import { linearAssignment, type Assignment } from '../math/linear-assignment.js';
 import type { STrack } from './strack.js';
+import { appearanceDistance } from './appearance.js';
 import type { Detection } from './types.js';
+
+export interface AppearanceCost {
+  /** Added cost per unit of appearance distance. */
+  weight: number;
+  /** Appearance distance above which a pair is refused. */
+  gate: number;
+  /** Largest motion (IoU) cost a pair may have before appearance is considered. */
+  motionGate: number;
+}
 
 /**
  * Cost matrix tracks × detections: 1 − IoU, or 1 − IoU·score when `fuse` (fuse_score);
- * Infinity across classes.
+ * Infinity across classes. With `app`, pairs that pass the motion gate get the weighted appearance
+ * distance added, and pairs that look too different are refused.
  */
-export function costMatrix(tracks: readonly STrack[], dets: readonly Detection[], fuse: boolean): Float64Array[] {
+export function costMatrix(
+  tracks: readonly STrack[],
+  dets: readonly Detection[],
+  fuse: boolean,
+  app?: AppearanceCost,
+): Float64Array[] {
   const cost = new Array<Float64Array>(tracks.length);
   for (let i = 0; i < tracks.length; i++) {
     const tr = tracks[i]!;
@@ -30,7 +46,13 @@ export function costMatrix(tracks: readonly STrack[], dets: readonly Detection[]
         continue;
       }
       const s = iou(tr.box, d.box);
-      row[j] = 1 - (fuse ? s * d.score : s);
+      let c = 1 - (fuse ? s * d.score : s);
+      if (app && tr.feature && d.embedding) {
+        // Motion gates first (the IoU cost alone must pass); appearance then ranks and vetoes.
+        const a = appearanceDistance(tr.feature, d.embedding);
+        c = c > app.motionGate || a > app.gate ? Infinity : c + app.weight * a;
+      }
+      row[j] = c;
     }
     cost[i] = row;
   }
@@ -43,8 +65,9 @@ export function associate(
   dets: readonly Detection[],
   fuse: boolean,
   thresh: number,
+  app?: AppearanceCost,
 ): Assignment {
-  return gatedAssignment(costMatrix(tracks, dets, fuse), tracks.length, dets.length, thresh);
+  return gatedAssignment(costMatrix(tracks, dets, fuse, app), tracks.length, dets.length, thresh);
 }
 
 /** `linearAssignment` solved per connected component of the pairs with cost ≤ thresh. */

@@ -34,6 +34,10 @@ export class STrack {
   /** Kalman box of the last matched frame. */
   readonly lastBox: Box = { x1: 0, y1: 0, x2: 0, y2: 0 };
   readonly path = new TrackPath();
+  /** Appearance: running average of matched detections' descriptors (unit length), if any. */
+  feature: Float32Array | undefined;
+  /** Box of the last matched detection. */
+  readonly detBox: Box = { x1: 0, y1: 0, x2: 0, y2: 0 };
 
   constructor(kf: KalmanFilter, det: Detection, t: number, frameId: number) {
     const b = det.box;
@@ -45,6 +49,8 @@ export class STrack {
     this.lastSeen = t;
     this.startFrame = frameId;
     this.frameId = frameId;
+    Object.assign(this.detBox, det.box);
+    if (det.embedding) this.feature = Float32Array.from(det.embedding);
     this.matched(t);
   }
 
@@ -53,6 +59,24 @@ export class STrack {
     if (this.state !== 'tracked') this.mean[7] = 0;
     kf.predict(this.mean, this.covariance);
     this.refreshBox();
+  }
+
+  /** Blends a detection's descriptor into the track's appearance (skipped for occluded detections). */
+  updateFeature(e: Float32Array | undefined, momentum: number): void {
+    if (!e) return;
+    if (!this.feature) {
+      this.feature = Float32Array.from(e);
+      return;
+    }
+    const f = this.feature;
+    let norm = 0;
+    for (let k = 0; k < f.length; k++) {
+      const v = momentum * f[k]! + (1 - momentum) * e[k]!;
+      f[k] = v;
+      norm += v * v;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let k = 0; k < f.length; k++) f[k] = f[k]! / norm;
   }
 
   /** Associates a detection: Kalman update; re-activates a lost track (ByteTrack's update / re_activate). */
@@ -65,12 +89,14 @@ export class STrack {
     this.hits++;
     this.lastSeen = t;
     this.frameId = frameId;
+    Object.assign(this.detBox, det.box);
     this.matched(t);
   }
 
-  snapshot(): TrackSnapshot {
+  /** Current state; `detectionBox` reports the last matched detection's box instead of the filter's. */
+  snapshot(detectionBox = false): TrackSnapshot {
     const tracked = this.state === 'tracked';
-    const b = tracked ? this.box : this.lastBox;
+    const b = detectionBox ? this.detBox : tracked ? this.box : this.lastBox;
     return {
       id: this.id,
       classId: this.classId,

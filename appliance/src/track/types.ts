@@ -5,6 +5,8 @@ export interface Detection {
   box: Box;
   score: number;
   classId: number;
+  /** Appearance descriptor (see appearance.ts); optional, used for re-identification when present. */
+  embedding?: Float32Array | undefined;
 }
 
 export interface TrackerOptions {
@@ -28,6 +30,14 @@ export interface TrackerOptions {
   minHits: number;
   /** A tracked/lost pair of one class with IoU above this is a duplicate; the younger one goes. */
   duplicateIou: number;
+  /** Weight of the appearance distance added to the motion (IoU) cost; 0 disables appearance. */
+  appearanceWeight: number;
+  /** Appearance distance above which a pair is not the same object (unless boxes overlap strongly). */
+  appearanceGate: number;
+  /** EMA factor of a track's appearance (weight of the old descriptor). */
+  appearanceMomentum: number;
+  /** Box reported for a tracked track: the matched detection's, or the Kalman-filtered one. */
+  outputBox: 'detection' | 'filtered';
 }
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = Object.freeze({
@@ -41,6 +51,10 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = Object.freeze({
   trackBufferSeconds: 1.2,
   minHits: 2,
   duplicateIou: 0.85,
+  appearanceWeight: 1,
+  appearanceGate: 0.2,
+  appearanceMomentum: 0.9,
+  outputBox: 'detection',
 });
 
 export interface TrackSnapshot {

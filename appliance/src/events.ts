@@ -1,0 +1,28 @@
+import type { TrackEvent, TrackSnapshot } from './track/types.js';
+
+/** Everything the pipeline tells the rest of the system, tagged with its camera. */
+export type ApplianceEvent =
+  | (TrackEvent & { camera: string })
+  | { type: 'track.update'; camera: string; t: number; tracks: TrackSnapshot[] };
+
+/** A synchronous in-process event bus; a throwing listener is isolated from the others. */
+export class EventBus {
+  private readonly listeners = new Set<(e: ApplianceEvent) => void>();
+
+  constructor(private readonly onListenerError: (e: unknown) => void = () => {}) {}
+
+  subscribe(fn: (e: ApplianceEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  emit(e: ApplianceEvent): void {
+    for (const fn of this.listeners) {
+      try {
+        fn(e);
+      } catch (err) {
+        this.onListenerError(err);
+      }
+    }
+  }
+}
