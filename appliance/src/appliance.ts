@@ -1,13 +1,16 @@
 import type { Server } from 'node:http';
+import { isDeepStrictEqual } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from './api/app.js';
 import type { ApiDeps } from './api/types.js';
-import { CameraRuntime } from './camera-runtime.js';
+import { CameraManager } from './camera-manager.js';
 import { systemClock, type Clock } from './clock.js';
 import { WEB_UI_DIR } from './config/paths.js';
-import type { Config } from './config/schema.js';
-import type { Detector } from './detect/detector.js';
+import type { CameraConfig, Config } from './config/schema.js';
+import { CameraOverrides, mergeCameras } from './store/camera-overrides.js';
+import { ApiError } from './api/errors.js';
+import type { FrameDetector } from './detect/frame-detector.js';
 import { detectorFromConfig } from './detect/from-config.js';
 import type { Logger } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -32,11 +35,14 @@ export class Appliance {
   private server: Server | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private readonly cameras: CameraRuntime[] = [];
+  private cameras: CameraManager | undefined;
+  private overrides: CameraOverrides | undefined;
+  /** Cameras of the config file (before API overrides); replaced by a reload. */
+  private fileCameras: readonly CameraConfig[];
   private readonly metrics: Metrics;
   private store: OpenedDatabase | undefined;
   private readonly log: Logger;
-  private detector: Detector | undefined;
+  private detector: FrameDetector | undefined;
   private counts: DetectionCounts | undefined;
   private trackStore: TrackStore | undefined;
   /** Track lifecycle (and later analytics) events, for whoever subscribes. */
@@ -49,12 +55,21 @@ export class Appliance {
     private readonly clock: Clock = systemClock,
   ) {
     this.log = root.child({ module: 'appliance' });
+    this.fileCameras = config.cameras;
     this.events = new EventBus((err) => this.log.error({ err }, 'event listener failed'));
     this.metrics = new Metrics({
       cameraStats: () =>
-        this.cameras.map((c) => {
+        this.cameraList().map((c) => {
           const v = c.view();
-          return { camera: c.id, up: v.status === 'online', fps: v.fps, reconnects: v.reconnects, dropped: v.framesDropped, activeTracks: v.activeTracks };
+          return {
+            camera: c.id,
+            status: v.status,
+            up: v.status === 'online',
+            fps: v.fps,
+            reconnects: v.reconnects,
+            activeTracks: v.activeTracks,
+            lastFrameAt: v.lastFrameAt === null ? null : Date.parse(v.lastFrameAt),
+          };
         }),
     });
   }
@@ -71,21 +86,24 @@ export class Appliance {
     await migrateToLatest(this.store.db);
     this.counts = new DetectionCounts(this.store.db);
     this.trackStore = new TrackStore(this.store.db);
-    await this.syncCameraRows();
+    this.overrides = new CameraOverrides(this.store.db);
 
-    this.detector = await detectorFromConfig(cfg.detector, { clock: this.clock });
-    this.root.info({ module: 'detector', model: this.detector.manifest.name, provider: this.detector.provider }, 'detector loaded');
+    this.detector = await detectorFromConfig(cfg.detector);
+    this.root.info({ module: 'detector', model: this.detector.manifest.name, provider: this.detector.provider, workers: this.detector.concurrency }, 'detector loaded');
 
-    for (const cam of cfg.cameras) {
-      const hooks = {
-        onResult: (r: FrameResult, u: TrackerUpdate) => this.onFrame(r, u),
-        onDecoded: (camera: string, n: number) => this.metrics.framesDecoded.inc({ camera }, n),
-      };
-      const tracking = { options: trackerOptions(cfg.tracker), allocateId: new TrackIds(this.store.raw, cam.id).allocate };
-      const runtime = new CameraRuntime(cam, this.detector, tracking, hooks, this.root.child({ module: 'camera', camera: cam.id }), this.clock);
-      this.cameras.push(runtime);
-      runtime.pipeline?.start();
-    }
+    const raw = this.store.raw;
+    this.cameras = new CameraManager({
+      detector: this.detector,
+      trackerOptions: trackerOptions(cfg.tracker),
+      allocatorFor: (id) => new TrackIds(raw, id).allocate,
+      onResult: (r, u) => this.onFrame(r, u),
+      onDecoded: (camera, n) => this.metrics.framesDecoded.inc({ camera }, n),
+      onDropped: (camera) => this.metrics.framesDropped.inc({ camera }),
+      onTrackEvents: (camera, events) => this.onTrackEvents(camera, events),
+      log: this.root,
+      clock: this.clock,
+    });
+    await this.applyCameras();
     this.flushTimer = setInterval(() => void this.flushCounts(false), FLUSH_INTERVAL_MS);
 
     const app = createApp(this.apiDeps(), this.root.child({ module: 'api' }));
@@ -105,9 +123,8 @@ export class Appliance {
     const server = this.server;
     const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
     server?.closeAllConnections?.();
-    await Promise.all(this.cameras.map((c) => c.pipeline?.stop()));
-    // Tracks still open end with the stream, so their summaries are stored too.
-    for (const c of this.cameras) if (c.tracker) this.onTrackEvents(c.id, c.tracker.flush(this.clock.now()));
+    // Tracks still open end with their stream, so their summaries are stored too.
+    await this.cameras?.stopAll();
     await this.flushCounts(true);
     await this.detector?.close();
     await closed;
@@ -118,7 +135,8 @@ export class Appliance {
   private onFrame(r: FrameResult, u: TrackerUpdate): void {
     const cam = r.cameraId;
     this.onTrackEvents(cam, u.events);
-    this.events.emit({ type: 'track.update', camera: cam, t: r.timeMs / 1000, tracks: u.tracks });
+    this.events.emit({ type: 'track.update', camera: cam, t: r.timeMs / 1000, seq: r.seq, latencyMs: r.latencyMs, inferred: r.inferred, tracks: u.tracks });
+    if (!r.inferred) return;
     const det = this.detector!;
     this.metrics.framesInferred.inc({ camera: cam });
     this.metrics.inferenceSeconds.observe({ camera: cam }, r.inferenceMs / 1000);
@@ -164,16 +182,52 @@ export class Appliance {
     }
   }
 
-  private async syncCameraRows(): Promise<void> {
+  /**
+   * A new config (SIGHUP): cameras are added, changed or removed without touching the others. Other
+   * sections need a restart; they are reported, not applied.
+   */
+  async reload(next: Readonly<Config>): Promise<void> {
+    for (const key of Object.keys(next) as Array<keyof Config>) {
+      if (key !== 'cameras' && !isDeepStrictEqual(next[key], this.config[key])) {
+        this.log.warn({ section: key }, 'config section changed; it takes effect after a restart');
+      }
+    }
+    this.fileCameras = next.cameras;
+    await this.applyCameras();
+  }
+
+  private cameraList() {
+    return this.cameras?.list() ?? [];
+  }
+
+  /** File cameras + API overrides → running cameras and their rows in the database. */
+  private async applyCameras(): Promise<void> {
+    const effective = mergeCameras(this.fileCameras, await this.overrides!.list());
     const db = this.store!.db;
     const now = this.clock.now();
-    for (const cam of this.config.cameras) {
+    for (const cam of effective) {
+      const row = { name: cam.name ?? cam.id, source: redactUrl(cam.source), updated_at: now };
       await db
         .insertInto('cameras')
-        .values({ id: cam.id, name: cam.name ?? cam.id, source: redactUrl(cam.source), created_at: now, updated_at: now })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ name: cam.name ?? cam.id, source: redactUrl(cam.source), updated_at: now }))
+        .values({ id: cam.id, ...row, created_at: now })
+        .onConflict((oc) => oc.column('id').doUpdateSet(row))
         .execute();
     }
+    await this.cameras!.apply(effective);
+  }
+
+  private async putCamera(cam: CameraConfig, mode: 'create' | 'replace'): Promise<void> {
+    const exists = this.cameras!.get(cam.id) !== undefined;
+    if (mode === 'create' && exists) throw new ApiError(409, 'ERR_CONFLICT', `camera "${cam.id}" already exists`);
+    if (mode === 'replace' && !exists) throw new ApiError(404, 'ERR_NOT_FOUND', `no camera "${cam.id}"`);
+    await this.overrides!.put(cam, this.clock.now());
+    await this.applyCameras();
+  }
+
+  private async deleteCamera(id: string): Promise<void> {
+    if (!this.cameras!.get(id)) throw new ApiError(404, 'ERR_NOT_FOUND', `no camera "${id}"`);
+    await this.overrides!.remove(id, this.fileCameras.some((c) => c.id === id), this.clock.now());
+    await this.applyCameras();
   }
 
   private apiDeps(): ApiDeps {
@@ -192,7 +246,10 @@ export class Appliance {
         };
       },
       metrics: async () => ({ contentType: this.metrics.contentType, body: await this.metrics.text() }),
-      cameras: () => this.cameras.map((c) => c.view()),
+      cameras: () => this.cameraList().map((c) => c.view()),
+      createCamera: (cam) => this.putCamera(cam, 'create'),
+      replaceCamera: (cam) => this.putCamera(cam, 'replace'),
+      deleteCamera: (id) => this.deleteCamera(id),
       tracks: async (cameraId, from, to, limit) => {
         const rows = await this.store!.db
           .selectFrom('tracks')

@@ -1,5 +1,5 @@
 import type { CameraConfig } from './config/schema.js';
-import type { Detector } from './detect/detector.js';
+import type { FrameDetector } from './detect/frame-detector.js';
 import type { Logger } from './logger.js';
 import type { Clock } from './clock.js';
 import type { CameraView } from './api/types.js';
@@ -17,9 +17,13 @@ export class CameraRuntime {
 
   constructor(
     readonly config: CameraConfig,
-    detector: Detector,
+    detector: FrameDetector,
     tracking: { options: TrackerOptions; allocateId: () => number },
-    hooks: { onResult: (r: FrameResult, u: TrackerUpdate) => void; onDecoded: (cameraId: string, frames: number) => void },
+    hooks: {
+      onResult: (r: FrameResult, u: TrackerUpdate) => void;
+      onDecoded: (cameraId: string, frames: number) => void;
+      onDropped: (cameraId: string) => void;
+    },
     log: Logger,
     clock: Clock,
   ) {
@@ -29,13 +33,16 @@ export class CameraRuntime {
     const source = new CameraSource(
       {
         id: config.id,
-        spec: { url: config.source, loop: config.loop, realtime: config.realtime, rtspTransport: config.rtsp_transport },
+        spec: { url: config.source, loop: config.loop, realtime: config.realtime, rtspTransport: config.rtsp_transport, hwaccel: config.hwaccel },
         inputWidth: detector.inputWidth,
         inputHeight: detector.inputHeight,
         pixFmt: detector.pixelFormat,
         padValue: detector.manifest.input.letterbox.padValue,
         policy: 'drop-oldest',
         retry: true,
+        slots: detector.concurrency + 2,
+        stallTimeoutMs: config.stall_timeout * 1000,
+        onDrop: () => hooks.onDropped(config.id),
       },
       log,
       clock,
@@ -46,7 +53,14 @@ export class CameraRuntime {
       this.activeTracks = u.tracks.length;
       hooks.onResult(r, u);
     };
-    this.pipeline = new CameraPipeline({ cameraId: config.id, timebase: 'wall' }, source, detector, onResult, log, clock);
+    this.pipeline = new CameraPipeline(
+      { cameraId: config.id, timebase: 'wall', detectEvery: config.detect_every, motionThreshold: config.motion_threshold },
+      source,
+      detector,
+      onResult,
+      log,
+      clock,
+    );
   }
 
   get id(): string {
@@ -58,11 +72,12 @@ export class CameraRuntime {
       id: this.config.id,
       name: this.config.name ?? this.config.id,
       source: redactUrl(this.config.source),
+      liveSource: this.config.live_source ? redactUrl(this.config.live_source) : null,
       enabled: this.config.enabled,
     };
     const p = this.pipeline;
     if (!p) {
-      return { ...base, status: 'disabled', fps: 0, width: null, height: null, framesDecoded: 0, framesInferred: 0, framesDropped: 0, reconnects: 0, lastFrameAt: null, lastError: null, inferenceMs: null, activeTracks: 0 };
+      return { ...base, status: 'disabled', fps: 0, width: null, height: null, framesDecoded: 0, framesInferred: 0, framesSkipped: 0, framesDropped: 0, reconnects: 0, lastFrameAt: null, lastError: null, inferenceMs: null, activeTracks: 0 };
     }
     const s = p.source.stats();
     return {
@@ -73,6 +88,7 @@ export class CameraRuntime {
       height: p.source.info?.height ?? null,
       framesDecoded: s.framesDecoded,
       framesInferred: p.framesInferred,
+      framesSkipped: p.framesSkipped,
       framesDropped: s.framesDropped,
       reconnects: s.reconnects,
       lastFrameAt: s.lastFrameAt === null ? null : new Date(s.lastFrameAt).toISOString(),

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'ERR_SOURCE_EXITED'
   | 'ERR_FFMPEG_MISSING'
   | 'ERR_NOT_FOUND'
+  | 'ERR_CONFLICT'
   | 'ERR_BAD_REQUEST'
   | 'ERR_USAGE';
 

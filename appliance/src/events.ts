@@ -3,7 +3,18 @@ import type { TrackEvent, TrackSnapshot } from './track/types.js';
 /** Everything the pipeline tells the rest of the system, tagged with its camera. */
 export type ApplianceEvent =
   | (TrackEvent & { camera: string })
-  | { type: 'track.update'; camera: string; t: number; tracks: TrackSnapshot[] };
+  | {
+      type: 'track.update';
+      camera: string;
+      /** Frame time (s) and sequence number. */
+      t: number;
+      seq: number;
+      /** Pipe read → tracks available, ms. */
+      latencyMs: number;
+      /** Whether the detector ran on this frame (else boxes are the motion model's). */
+      inferred: boolean;
+      tracks: TrackSnapshot[];
+    };
 
 /** A synchronous in-process event bus; a throwing listener is isolated from the others. */
 export class EventBus {

@@ -2,13 +2,14 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface CameraGaugeSource {
-  cameraStats(): Array<{ camera: string; up: boolean; fps: number; reconnects: number; dropped: number; activeTracks: number }>;
+  cameraStats(): Array<{ camera: string; status: string; up: boolean; fps: number; reconnects: number; activeTracks: number; lastFrameAt: number | null }>;
 }
 
 export class Metrics {
   readonly registry = new Registry();
   readonly framesDecoded: Counter<'camera'>;
   readonly framesInferred: Counter<'camera'>;
+  readonly framesDropped: Counter<'camera'>;
   readonly inferenceSeconds: Histogram<'camera'>;
   readonly frameLatencySeconds: Histogram<'camera'>;
   readonly detections: Counter<'camera' | 'class'>;
@@ -19,6 +20,7 @@ export class Metrics {
     const registers = [this.registry];
     this.framesDecoded = new Counter({ name: 'vantage_frames_decoded_total', help: 'Frames read from the decoder', labelNames: ['camera'], registers });
     this.framesInferred = new Counter({ name: 'vantage_frames_inferred_total', help: 'Frames run through the detector', labelNames: ['camera'], registers });
+    this.framesDropped = new Counter({ name: 'vantage_frames_dropped_total', help: 'Frames dropped because the detector was behind (the newest frame wins)', labelNames: ['camera'], registers });
     this.detections = new Counter({ name: 'vantage_detections_total', help: 'Detections at or above the count threshold', labelNames: ['camera', 'class'], registers });
     this.tracks = new Counter({ name: 'vantage_tracks_total', help: 'Confirmed tracks (objects given an id)', labelNames: ['camera', 'class'], registers });
     this.inferenceSeconds = new Histogram({
@@ -36,12 +38,32 @@ export class Metrics {
       registers,
     });
     if (gauges) {
+      const statuses = ['starting', 'online', 'offline', 'stalled', 'ended', 'stopped', 'disabled'];
+      new Gauge({
+        name: 'vantage_camera_status',
+        help: 'Camera status: 1 for the current one',
+        labelNames: ['camera', 'status'],
+        registers,
+        collect() {
+          this.reset();
+          for (const s of gauges.cameraStats()) for (const st of statuses) this.set({ camera: s.camera, status: st }, s.status === st ? 1 : 0);
+        },
+      });
+      new Gauge({
+        name: 'vantage_camera_last_frame_timestamp_seconds',
+        help: 'Unix time of the last decoded frame',
+        labelNames: ['camera'],
+        registers,
+        collect() {
+          this.reset();
+          for (const s of gauges.cameraStats()) if (s.lastFrameAt !== null) this.set({ camera: s.camera }, Math.floor(s.lastFrameAt / 1000));
+        },
+      });
       const collectors: Array<[string, string, (s: ReturnType<CameraGaugeSource['cameraStats']>[number]) => number]> = [
         ['vantage_camera_up', 'Camera delivering frames (1) or not (0)', (s) => (s.up ? 1 : 0)],
         ['vantage_camera_fps', 'Frames per second delivered by the decoder', (s) => s.fps],
         ['vantage_camera_reconnects', 'Decoder restarts since start-up', (s) => s.reconnects],
         ['vantage_camera_tracks_active', 'Confirmed tracks in the latest frame', (s) => s.activeTracks],
-        ['vantage_frames_dropped_total', 'Frames dropped because the detector was behind (newest frame wins)', (s) => s.dropped],
       ];
       for (const [name, help, pick] of collectors) {
         new Gauge({

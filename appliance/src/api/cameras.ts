@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { validate } from './validate.js';
 import { ApiError } from './errors.js';
 import type { ApiDeps } from './types.js';
+import { cameraSchema } from '../config/schema.js';
 
 const detectionsQuery = z
   .strictObject({
@@ -23,6 +24,20 @@ export function cameraRoutes(deps: ApiDeps) {
   };
   return new Hono()
     .get('/', (c) => c.json({ cameras: deps.cameras() }))
+    .post('/', validate('json', cameraSchema), async (c) => {
+      const cam = c.req.valid('json');
+      await deps.createCamera(cam);
+      return c.json(deps.cameras().find((x) => x.id === cam.id)!, 201);
+    })
+    .put('/:id', validate('json', cameraSchema.omit({ id: true })), async (c) => {
+      const id = c.req.param('id');
+      await deps.replaceCamera({ ...c.req.valid('json'), id });
+      return c.json(deps.cameras().find((x) => x.id === id)!);
+    })
+    .delete('/:id', async (c) => {
+      await deps.deleteCamera(c.req.param('id'));
+      return c.body(null, 204);
+    })
     .get('/:id', (c) => {
       const cam = deps.cameras().find((x) => x.id === c.req.param('id'));
       if (!cam) throw new ApiError(404, 'ERR_NOT_FOUND', `no camera "${c.req.param('id')}"`);

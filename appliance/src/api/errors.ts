@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isVantageError, type ErrorCode } from '../errors.js';
 
@@ -24,6 +25,9 @@ const STATUS_OF: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
 export function errorResponse(e: unknown, c: Context, onUnexpected: (e: unknown) => void): Response {
   if (e instanceof ApiError) {
     return c.json({ error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) } }, e.status);
+  }
+  if (e instanceof HTTPException && e.status < 500) {
+    return c.json({ error: { code: 'ERR_BAD_REQUEST', message: e.message || 'bad request' } }, e.status);
   }
   if (isVantageError(e) && STATUS_OF[e.code]) {
     return c.json({ error: { code: e.code, message: e.message } }, STATUS_OF[e.code]!);

@@ -1,3 +1,4 @@
+import type { CameraConfig } from '../config/schema.js';
 import type { DetectionSecondsTable, TracksTable } from '../store/schema.js';
 
 /** What the HTTP layer needs from the running appliance: small read-only views, no internals. */
@@ -6,6 +7,8 @@ export interface CameraView {
   name: string;
   /** Source URL with credentials redacted. */
   source: string;
+  /** Sub-stream for the live view, credentials redacted; null when the live view uses `source`. */
+  liveSource: string | null;
   enabled: boolean;
   status: 'starting' | 'online' | 'offline' | 'stalled' | 'ended' | 'stopped' | 'disabled';
   fps: number;
@@ -13,6 +16,8 @@ export interface CameraView {
   height: number | null;
   framesDecoded: number;
   framesInferred: number;
+  /** Frames not run through the detector (detect_every, motion gate). */
+  framesSkipped: number;
   framesDropped: number;
   reconnects: number;
   lastFrameAt: string | null;
@@ -36,6 +41,12 @@ export interface ApiDeps {
   readiness(): Readiness;
   metrics(): Promise<{ contentType: string; body: string }>;
   cameras(): CameraView[];
+  /** Adds a camera (409 if the id exists); persisted, started at once. */
+  createCamera(camera: CameraConfig): Promise<void>;
+  /** Replaces a camera's config (404 if unknown); only that camera restarts. */
+  replaceCamera(camera: CameraConfig): Promise<void>;
+  /** Stops and removes a camera (404 if unknown); stays removed across restarts. */
+  deleteCamera(id: string): Promise<void>;
   detections(cameraId: string, fromSec: number, toSec: number): Promise<DetectionSecondRow[]>;
   /** Finished tracks whose last sighting falls in [fromMs, toMs), newest first. */
   tracks(cameraId: string, fromMs: number, toMs: number, limit: number): Promise<TrackRow[]>;

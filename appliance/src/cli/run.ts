@@ -45,6 +45,17 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   process.on('uncaughtException', fatal('uncaught exception'));
   process.on('unhandledRejection', fatal('unhandled promise rejection'));
   process.once('SIGTERM', () => void stop('SIGTERM', 0));
+  // SIGHUP re-reads the config file: cameras are added, changed or removed without a restart; an
+  // invalid file is reported and changes nothing.
+  process.on('SIGHUP', () => {
+    try {
+      const next = loadConfig({ env, file }).config;
+      log.info({ module: 'main', config: source }, 'reloading config');
+      void appliance.reload(next).catch((e: unknown) => log.error({ module: 'main', err: e }, 'reload failed'));
+    } catch (e) {
+      log.error({ module: 'main', err: e instanceof Error ? e.message : String(e) }, 'config reload refused; keeping the running config');
+    }
+  });
   process.once('SIGINT', () => void stop('SIGINT', 0));
 
   try {

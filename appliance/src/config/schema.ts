@@ -20,14 +20,29 @@ export const cameraSchema = z.strictObject({
   /** Pace a file source at its native frame rate; false runs as fast as frames are consumed. */
   realtime: z.boolean().default(true),
   rtsp_transport: z.enum(['tcp', 'udp']).default('tcp'),
+  /** A separate (higher-resolution) stream for the live view; detection uses `source`. */
+  live_source: z.string().min(1).optional(),
+  /** Hardware decoding in ffmpeg. */
+  hwaccel: z.enum(['none', 'cuda', 'vaapi', 'jetson']).default('none'),
+  /** No frame for this many seconds restarts the decoder. */
+  stall_timeout: z.number().gt(0).max(600).default(10),
+  /** Run the detector on every Nth frame; the tracker carries boxes in between. */
+  detect_every: z.number().int().min(1).max(100).default(1),
+  /** Skip the detector when less than this fraction of the picture changed (0 = always detect). */
+  motion_threshold: z.number().min(0).max(1).default(0),
 });
 
 export const detectorSchema = z.strictObject({
   /** Path to a model manifest (JSON). Defaults to the bundled YOLOX-Nano. */
   model: z.string().min(1).optional(),
   provider: z.enum(['cpu', 'cuda', 'tensorrt']).default('cpu'),
-  /** Intra-op threads for the ONNX session (0 = onnxruntime's choice). */
-  threads: z.number().int().min(0).max(256).default(2),
+  /**
+   * Worker threads, each with its own ONNX session (0 = run on the main thread). Two single-threaded
+   * sessions beat one two-threaded session on a 2-core CPU; one worker suits a GPU.
+   */
+  workers: z.number().int().min(0).max(64).default(2),
+  /** Intra-op threads per ONNX session (0 = onnxruntime's choice). */
+  threads: z.number().int().min(0).max(256).default(1),
   /** Lowest detection score kept; the tracker's low-score band starts here. */
   score_threshold: z.number().gt(0).lt(1).default(0.1),
   /** Score at or above which a detection counts in per-frame class counts. */

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_MANIFEST, PACKAGE_ROOT } from '../config/paths.js';
 import { iou } from '../math/box.js';
 import { Detector } from './detector.js';
+import { DetectorPool } from './detector-pool.js';
 import { letterboxImage } from './image.js';
 
 const COCO = resolve(PACKAGE_ROOT, 'appliance/test/fixtures/coco');
@@ -25,7 +26,7 @@ describe('Detector (YOLOX-Nano, CPU) on COCO images', () => {
 
   it.each(images)('%s: finds people, boxes inside the image, NMS leaves no overlapping person pair', async (name) => {
     const img = await letterboxImage(resolve(COCO, name), det.inputWidth, det.inputHeight, 114, det.pixelFormat);
-    const { detections, inferenceMs } = await det.detect(img.pixels, img.letterbox);
+    const { detections, inferenceMs } = await det.detect({ frame: img.pixels, letterbox: img.letterbox });
     const people = detections.filter((d) => d.classId === 0 && d.score >= 0.5);
     expect(people.length).toBeGreaterThanOrEqual(2);
     expect(inferenceMs).toBeGreaterThan(0);
@@ -51,7 +52,7 @@ describe('Detector (YOLOX-Nano, CPU) on COCO images', () => {
     const only = await Detector.create({ manifestPath: DEFAULT_MODEL_MANIFEST, provider: 'cpu', threads: 1, scoreThreshold: 0.3, classes: ['car'] });
     try {
       const img = await letterboxImage(resolve(COCO, images[0]!), only.inputWidth, only.inputHeight, 114, only.pixelFormat);
-      const { detections } = await only.detect(img.pixels, img.letterbox);
+      const { detections } = await only.detect({ frame: img.pixels, letterbox: img.letterbox });
       expect(detections.every((d) => d.classId === 2)).toBe(true);
     } finally {
       await only.close();
@@ -68,5 +69,34 @@ describe('Detector (YOLOX-Nano, CPU) on COCO images', () => {
     await expect(
       Detector.create({ manifestPath: DEFAULT_MODEL_MANIFEST, provider: 'cpu', threads: 1, scoreThreshold: 0.3, classes: ['unicorn'] }),
     ).rejects.toThrow(/detector\.classes: unknown class "unicorn"/);
+  });
+});
+
+describe('DetectorPool (worker threads, frames read from shared memory)', () => {
+  it('gives the same detections as the inline detector, and runs frames side by side', async () => {
+    const opts = { manifestPath: DEFAULT_MODEL_MANIFEST, provider: 'cpu' as const, threads: 1, scoreThreshold: 0.3, classes: [] };
+    const inline = await Detector.create(opts);
+    const pool = await DetectorPool.create({ ...opts, workers: 2 });
+    try {
+      expect(pool.concurrency).toBe(2);
+      const img = await letterboxImage(resolve(COCO, images[0]!), 416, 416, 114, 'bgr24');
+      // The frame lives in shared memory, like a ring slot: the workers read it in place.
+      const shared = new Uint8Array(new SharedArrayBuffer(img.pixels.length));
+      shared.set(img.pixels);
+      const job = { frame: shared, letterbox: img.letterbox };
+      const [a, b, c] = await Promise.all([pool.detect(job), pool.detect(job), inline.detect(job)]);
+      expect(a.detections).toEqual(c.detections);
+      expect(b.detections).toEqual(c.detections);
+      expect(a.detections.length).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+      await inline.close();
+    }
+  });
+
+  it('reports a worker start-up failure with its code and message', async () => {
+    await expect(
+      DetectorPool.create({ manifestPath: DEFAULT_MODEL_MANIFEST, provider: 'cpu', threads: 1, scoreThreshold: 0.3, classes: ['unicorn'], workers: 1 }),
+    ).rejects.toMatchObject({ code: 'ERR_CONFIG_INVALID', message: expect.stringContaining('unicorn') });
   });
 });

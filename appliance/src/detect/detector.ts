@@ -4,7 +4,8 @@ import { loadManifest, type ModelManifest } from './manifest.js';
 import { nmsPerClass } from './nms.js';
 import { createSession, type ExecutionProvider, type InferenceRunner } from './onnx-session.js';
 import { hwcToChw } from './preprocess.js';
-import type { Detection, Letterbox } from './types.js';
+import { ManifestDetector, type DetectJob, type DetectResult, type FrameDetector } from './frame-detector.js';
+import type { Letterbox } from './types.js';
 import { YoloxDecoder } from './yolox-decoder.js';
 
 export interface DetectorOptions {
@@ -17,11 +18,7 @@ export interface DetectorOptions {
   classes: readonly string[];
 }
 
-export interface DetectResult {
-  detections: Detection[];
-  /** Wall time of preprocess + inference + decode, in milliseconds. */
-  inferenceMs: number;
-}
+export type { DetectResult };
 
 /**
  * Manifest-driven object detector. One instance (one ONNX session) serves every camera; calls are
@@ -29,8 +26,8 @@ export interface DetectResult {
  * the model's input size in its channel order (the source's ffmpeg does the scaling), so
  * preprocessing is a single pass into a tensor buffer reused for every frame.
  */
-export class Detector {
-  readonly manifest: ModelManifest;
+export class Detector extends ManifestDetector implements FrameDetector {
+  readonly concurrency = 1;
   readonly provider: ExecutionProvider;
   private readonly input: Float32Array;
   private readonly decoder: YoloxDecoder;
@@ -44,7 +41,7 @@ export class Detector {
     private readonly opts: DetectorOptions,
     private readonly clock: Clock,
   ) {
-    this.manifest = manifest;
+    super(manifest);
     this.provider = runner.provider;
     const { width, height } = manifest.input;
     this.input = new Float32Array(3 * width * height);
@@ -63,37 +60,19 @@ export class Detector {
     return new Detector(manifest, runner, opts, clock);
   }
 
-  get inputWidth(): number {
-    return this.manifest.input.width;
-  }
-
-  get inputHeight(): number {
-    return this.manifest.input.height;
-  }
-
-  /** Channel order frames must arrive in (what ffmpeg is asked to produce). */
-  get pixelFormat(): 'bgr24' | 'rgb24' {
-    return this.manifest.input.colorOrder === 'BGR' ? 'bgr24' : 'rgb24';
-  }
-
-  className(classId: number): string {
-    return this.manifest.classes[classId] ?? `class${classId}`;
-  }
-
-  classId(name: string): number {
-    return this.manifest.classes.indexOf(name);
-  }
-
   /** Detects objects in a letterboxed HWC frame (the source's pixel format). */
-  detect(frame: Uint8Array, lb: Letterbox): Promise<DetectResult> {
-    const job = this.queue.then(() => this.run(frame, lb));
+  detect({ frame, letterbox }: DetectJob): Promise<DetectResult> {
+    const job = this.queue.then(() => this.run(frame, letterbox));
     this.queue = job.catch(() => undefined);
     return job;
   }
 
   /** Runs the ONNX session alone on the preallocated input (the inference-only ceiling). */
-  async inferOnly(): Promise<void> {
-    await this.runner.run(this.input);
+  async inferenceOnlyFps(frames: number, warmup = 3): Promise<number> {
+    for (let i = 0; i < warmup; i++) await this.runner.run(this.input);
+    const t0 = this.clock.monotonic();
+    for (let i = 0; i < frames; i++) await this.runner.run(this.input);
+    return (frames * 1000) / (this.clock.monotonic() - t0);
   }
 
   private async run(frame: Uint8Array, lb: Letterbox): Promise<DetectResult> {

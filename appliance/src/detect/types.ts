@@ -17,7 +17,9 @@ export interface Letterbox {
   /** Resized content size inside the input (the rest is padding). */
   width: number;
   height: number;
-  scale: number;
+  /** Source pixels → input pixels, per axis (equal unless the source changed size mid-stream). */
+  scaleX: number;
+  scaleY: number;
 }
 
 export function letterbox(srcWidth: number, srcHeight: number, inputWidth: number, inputHeight: number): Letterbox {
@@ -25,5 +27,13 @@ export function letterbox(srcWidth: number, srcHeight: number, inputWidth: numbe
   // Even sizes keep every ffmpeg pixel format happy; the scale used to map boxes back is the exact one.
   const width = Math.min(inputWidth, Math.max(2, Math.round((srcWidth * scale) / 2) * 2));
   const height = Math.min(inputHeight, Math.max(2, Math.round((srcHeight * scale) / 2) * 2));
-  return { srcWidth, srcHeight, inputWidth, inputHeight, width, height, scale };
+  return { srcWidth, srcHeight, inputWidth, inputHeight, width, height, scaleX: scale, scaleY: scale };
+}
+
+/**
+ * The same content area fed by a source of a new size: the decoder keeps scaling into width×height,
+ * so the mapping back becomes per axis.
+ */
+export function resized(lb: Letterbox, srcWidth: number, srcHeight: number): Letterbox {
+  return { ...lb, srcWidth, srcHeight, scaleX: lb.width / srcWidth, scaleY: lb.height / srcHeight };
 }

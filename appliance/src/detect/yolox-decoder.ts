@@ -48,7 +48,8 @@ export class YoloxDecoder {
     }
     const act = this.scoresActivated ? (v: number) => v : sigmoid;
     const dets: Detection[] = [];
-    const inv = 1 / lb.scale;
+    const invX = 1 / lb.scaleX;
+    const invY = 1 / lb.scaleY;
     const maxX = lb.srcWidth;
     const maxY = lb.srcHeight;
     for (let i = 0, o = 0; i < this.cells; i++, o += dim) {
@@ -71,10 +72,10 @@ export class YoloxDecoder {
       const cy = (out[o + 1]! + this.gy[i]!) * s;
       const w = Math.exp(out[o + 2]!) * s;
       const h = Math.exp(out[o + 3]!) * s;
-      const x1 = clamp((cx - w / 2) * inv, 0, maxX);
-      const y1 = clamp((cy - h / 2) * inv, 0, maxY);
-      const x2 = clamp((cx + w / 2) * inv, 0, maxX);
-      const y2 = clamp((cy + h / 2) * inv, 0, maxY);
+      const x1 = clamp((cx - w / 2) * invX, 0, maxX);
+      const y1 = clamp((cy - h / 2) * invY, 0, maxY);
+      const x2 = clamp((cx + w / 2) * invX, 0, maxX);
+      const y2 = clamp((cy + h / 2) * invY, 0, maxY);
       if (x2 - x1 < 1 || y2 - y1 < 1) continue;
       dets.push({ box: { x1, y1, x2, y2 }, score, classId: best });
     }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Logger } from '../logger.js';
 import { systemClock, type Clock } from '../clock.js';
 import { VantageError } from '../errors.js';
-import type { Detector } from '../detect/detector.js';
+import type { FrameDetector } from '../detect/frame-detector.js';
 import { CameraSource } from '../sources/camera-source.js';
 import { CameraPipeline, type FrameResult } from './camera-pipeline.js';
 
@@ -31,7 +31,7 @@ export interface AnalyzeSummary {
  */
 export async function analyzeFile(
   file: string,
-  detector: Detector,
+  detector: FrameDetector,
   opts: { countThreshold: number; log: Logger; onFrame?: (r: FrameResult) => void; clock?: Clock },
 ): Promise<AnalyzeSummary> {
   const path = resolve(file);
@@ -46,7 +46,7 @@ export async function analyzeFile(
       pixFmt: detector.pixelFormat,
       padValue: detector.manifest.input.letterbox.padValue,
       policy: 'backpressure',
-      slots: 4,
+      slots: detector.concurrency + 2,
       retry: false,
     },
     opts.log,

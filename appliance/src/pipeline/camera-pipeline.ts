@@ -1,21 +1,25 @@
 import type { Logger } from '../logger.js';
 import { systemClock, type Clock } from '../clock.js';
 import { errorMessage } from '../errors.js';
-import type { Detector } from '../detect/detector.js';
+import type { DetectResult, FrameDetector } from '../detect/frame-detector.js';
 import type { Detection, Letterbox } from '../detect/types.js';
+import type { FrameRef } from './frame-ring.js';
 import type { CameraSource } from '../sources/camera-source.js';
+import { MotionGate } from './motion-gate.js';
 
 export interface FrameResult {
   cameraId: string;
   seq: number;
   /** Frame time in ms: arrival time for live sources, seq / fps from the stream start for analysis. */
   timeMs: number;
+  /** False when the frame was not run through the detector (detect_every, motion gate). */
+  inferred: boolean;
   detections: Detection[];
   inferenceMs: number;
-  /** Pipe read → detections available. */
+  /** Pipe read → result available. */
   latencyMs: number;
   letterbox: Letterbox;
-  /** The letterboxed pixels the detector saw; valid only during the sink call (the slot is reused). */
+  /** The letterboxed pixels; valid only during the sink call (the slot is reused). */
   frame: Uint8Array;
 }
 
@@ -23,28 +27,49 @@ export interface PipelineOptions {
   cameraId: string;
   /** 'wall': frame time = arrival time; 'stream': frame time = seq / fps (offline analysis). */
   timebase: 'wall' | 'stream';
+  /** Run the detector on every Nth frame; the tracker carries boxes in between. */
+  detectEvery?: number;
+  /** Skip the detector when less than this fraction of the frame changed (0 = off). */
+  motionThreshold?: number;
+  /** Even a still scene is re-detected at least this often (ms of frame time). */
+  motionMaxSkipMs?: number;
+}
+
+interface InFlight {
+  frame: FrameRef;
+  letterbox: Letterbox;
+  inferred: boolean;
+  result?: DetectResult | undefined;
+  done: boolean;
 }
 
 /**
- * Pulls frames from a camera's ring into the shared detector, one at a time: while a frame is being
- * detected, newer frames replace older waiting ones in the ring (live) or the decoder waits
- * (analysis). Results go to `sink`, synchronously, in frame order.
+ * Pulls frames from a camera's ring into the shared detector, up to `detector.concurrency` at a time,
+ * and hands results to `sink` in frame order. While frames are in the detector, newer frames replace
+ * older waiting ones in the ring (live) or the decoder waits (analysis).
  */
 export class CameraPipeline {
-  private busy = false;
   private stopped = false;
+  private readonly inFlight: InFlight[] = [];
   private idleWaiters: Array<() => void> = [];
+  private readonly maxInFlight: number;
+  private motion: MotionGate | undefined;
+  private lastInferredAt = -Infinity;
+  private frameCounter = 0;
   framesInferred = 0;
+  framesSkipped = 0;
   lastInferenceMs = 0;
 
   constructor(
     private readonly opts: PipelineOptions,
     readonly source: CameraSource,
-    private readonly detector: Detector,
+    private readonly detector: FrameDetector,
     private readonly sink: (r: FrameResult) => void,
     private readonly log: Logger,
     private readonly clock: Clock = systemClock,
   ) {
+    this.maxInFlight = Math.max(1, detector.concurrency);
+    if (opts.motionThreshold) this.motion = new MotionGate(detector.inputWidth, detector.inputHeight);
     source.onFrame(() => this.pump());
   }
 
@@ -61,49 +86,95 @@ export class CameraPipeline {
 
   /** Resolves when no frame is in the detector and none is waiting. */
   idle(): Promise<void> {
-    if (!this.busy && (this.stopped || (this.source.ring.waiting === 0 && !this.source.ring.pending))) return Promise.resolve();
+    if (this.isIdle()) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
-  private pump(): void {
-    if (this.busy || this.stopped) return;
-    const frame = this.source.ring.take();
-    const lb = this.source.letterbox;
-    if (!frame || !lb) {
-      this.notifyIdle();
-      return;
-    }
-    this.busy = true;
-    this.detector
-      .detect(frame.data, lb)
-      .then(({ detections, inferenceMs }) => {
-        this.framesInferred++;
-        this.lastInferenceMs = inferenceMs;
-        const fps = this.source.info?.fps ?? 25;
-        const timeMs = this.opts.timebase === 'stream' ? (frame.seq * 1000) / fps : frame.receivedAt;
-        this.sink({
-          cameraId: this.opts.cameraId,
-          seq: frame.seq,
-          timeMs,
-          detections,
-          inferenceMs,
-          latencyMs: this.clock.now() - frame.receivedAt,
-          letterbox: lb,
-          frame: frame.data,
-        });
-      })
-      .catch((e: unknown) => this.log.error({ err: errorMessage(e) }, 'detection failed for a frame'))
-      .finally(() => {
-        this.busy = false;
-        this.source.release(frame);
-        this.pump();
-      });
+  private isIdle(): boolean {
+    return this.inFlight.length === 0 && (this.stopped || (this.source.ring.waiting === 0 && !this.source.ring.pending));
   }
 
-  private notifyIdle(): void {
-    if (this.busy || this.source.ring.waiting > 0 || this.source.ring.pending) return;
-    const w = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const r of w) r();
+  private pump(): void {
+    while (!this.stopped && this.inFlight.length < this.maxInFlight) {
+      const lb = this.source.letterbox;
+      const frame = lb ? this.source.ring.take() : undefined;
+      if (!frame || !lb) break;
+      const entry: InFlight = { frame, letterbox: lb, inferred: this.shouldInfer(frame), done: false };
+      this.inFlight.push(entry);
+      if (!entry.inferred) {
+        entry.done = true;
+        continue;
+      }
+      this.detector
+        .detect({ frame: frame.data, letterbox: lb })
+        .then(
+          (r) => {
+            entry.result = r;
+          },
+          (e: unknown) => this.log.error({ err: errorMessage(e) }, 'detection failed for a frame'),
+        )
+        .finally(() => {
+          entry.done = true;
+          this.deliver();
+        });
+    }
+    this.deliver();
+  }
+
+  private shouldInfer(frame: FrameRef): boolean {
+    const n = this.frameCounter++;
+    const every = this.opts.detectEvery ?? 1;
+    if (every > 1 && n % every !== 0) return false;
+    if (!this.motion) return true;
+    const t = this.frameTime(frame);
+    if (t - this.lastInferredAt < (this.opts.motionMaxSkipMs ?? 2000) && this.motion.changed(frame.data) < this.opts.motionThreshold!) return false;
+    this.motion.setReference(frame.data);
+    this.lastInferredAt = t;
+    return true;
+  }
+
+  private frameTime(frame: FrameRef): number {
+    const fps = this.source.info?.fps ?? 25;
+    return this.opts.timebase === 'stream' ? (frame.seq * 1000) / fps : frame.receivedAt;
+  }
+
+  /** Hands finished frames to the sink in the order they were taken, then frees their slots. */
+  private deliver(): void {
+    let delivered = false;
+    while (this.inFlight.length && this.inFlight[0]!.done) {
+      const e = this.inFlight.shift()!;
+      delivered = true;
+      const r = e.result;
+      if (e.inferred && r) {
+        this.framesInferred++;
+        this.lastInferenceMs = r.inferenceMs;
+      } else if (!e.inferred) {
+        this.framesSkipped++;
+      }
+      if (!e.inferred || r) {
+        try {
+          this.sink({
+            cameraId: this.opts.cameraId,
+            seq: e.frame.seq,
+            timeMs: this.frameTime(e.frame),
+            inferred: e.inferred,
+            detections: r?.detections ?? [],
+            inferenceMs: r?.inferenceMs ?? 0,
+            latencyMs: this.clock.now() - e.frame.receivedAt,
+            letterbox: e.letterbox,
+            frame: e.frame.data,
+          });
+        } catch (err) {
+          this.log.error({ err: errorMessage(err) }, 'frame consumer failed');
+        }
+      }
+      this.source.release(e.frame);
+    }
+    if (delivered) this.pump();
+    if (this.isIdle()) {
+      const w = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const r of w) r();
+    }
   }
 }

@@ -43,6 +43,8 @@ export class FrameRing {
     readonly frameBytes: number,
     readonly slotCount = 3,
     readonly policy: RingPolicy = 'drop-oldest',
+    /** Told about every dropped frame (for a metrics counter). */
+    private readonly onDrop: () => void = () => {},
   ) {
     if (slotCount < 3) throw new Error('a frame ring needs at least 3 slots');
     this.buffer = new SharedArrayBuffer(frameBytes * slotCount);
@@ -100,6 +102,7 @@ export class FrameRing {
         if (i !== pick && this.state[i] === READY) {
           this.state[i] = FREE;
           this.dropped++;
+          this.onDrop();
         }
       }
     }
@@ -147,6 +150,7 @@ export class FrameRing {
     }
     if (oldest < 0) return false; // unreachable with ≥3 slots and one reader
     this.dropped++;
+    this.onDrop();
     return this.claim(oldest);
   }
 

@@ -1,11 +1,11 @@
 import type { Logger } from '../logger.js';
 import { systemClock, type Clock } from '../clock.js';
 import { errorMessage, isVantageError } from '../errors.js';
-import { letterbox, type Letterbox } from '../detect/types.js';
+import { letterbox, resized, type Letterbox } from '../detect/types.js';
 import { FrameRing, type FrameRef, type RingPolicy } from '../pipeline/frame-ring.js';
 import { redactUrl } from '../util/redact.js';
 import { Backoff } from './backoff.js';
-import { buildDecodeArgs, isNetworkUrl, lastLine, probe, spawnDecoder, type DecoderProcess, type SourceSpec, type StreamInfo } from './ffmpeg.js';
+import { buildDecodeArgs, isNetworkUrl, parseDecoderLog, probe, spawnDecoder, type DecoderProcess, type SourceSpec, type StreamInfo } from './ffmpeg.js';
 
 export type CameraStatus = 'starting' | 'online' | 'offline' | 'stalled' | 'ended' | 'stopped';
 
@@ -22,6 +22,8 @@ export interface SourceOptions {
   slots?: number;
   /** Reconnect with backoff after a failure (live cameras); false ends the source with the error. */
   retry?: boolean;
+  /** Told about every frame dropped because the detector was behind. */
+  onDrop?: () => void;
 }
 
 export interface SourceStats {
@@ -68,7 +70,7 @@ export class CameraSource {
     private readonly log: Logger,
     private readonly clock: Clock = systemClock,
   ) {
-    this.ring = new FrameRing(opts.inputWidth * opts.inputHeight * 3, opts.slots ?? 3, opts.policy);
+    this.ring = new FrameRing(opts.inputWidth * opts.inputHeight * 3, opts.slots ?? 3, opts.policy, opts.onDrop);
   }
 
   /** Called (synchronously) whenever new frames are ready in the ring, with how many completed. */
@@ -148,7 +150,7 @@ export class CameraSource {
     if (gen !== this.generation || this.stopping) return;
     const lb = letterbox(this.info.width, this.info.height, this.opts.inputWidth, this.opts.inputHeight);
     this.letterbox = lb;
-    const args = buildDecodeArgs(spec, lb, this.opts.pixFmt, this.opts.padValue);
+    const args = buildDecodeArgs(spec, lb, this.opts.pixFmt, this.opts.padValue, this.info.codec);
     this.log.info({ source: redactUrl(spec.url), width: this.info.width, height: this.info.height, fps: this.info.fps }, 'starting decoder');
     this.ring.resetPartial();
     this.paused = false;
@@ -159,12 +161,19 @@ export class CameraSource {
       return this.fail(`cannot start ffmpeg: ${errorMessage(e)}`);
     }
     this.proc = proc;
-    let stderr = '';
+    let lastErrorLine = '';
+    let partial = '';
     let resolveExit!: () => void;
     this.exited = new Promise((r) => (resolveExit = r));
     proc.stderr.setEncoding('utf8');
     proc.stderr.on('data', (d: string) => {
-      stderr = (stderr + d).slice(-4096);
+      const lines = (partial + d).split('\n');
+      partial = lines.pop()!.slice(-2048);
+      for (const line of lines) {
+        const entry = parseDecoderLog(line);
+        if (entry.kind === 'error') lastErrorLine = entry.text;
+        else if (entry.kind === 'input-size') this.onInputSize(entry.width, entry.height);
+      }
     });
     proc.stdout.on('data', (chunk: Buffer) => {
       const r = this.ring.write(chunk, this.clock.now());
@@ -175,7 +184,7 @@ export class CameraSource {
       this.afterWrite(r.completed);
     });
     proc.on('error', (err: NodeJS.ErrnoException) => {
-      stderr += err.code === 'ENOENT' ? 'ffmpeg not found on PATH (install ffmpeg)' : err.message;
+      lastErrorLine = err.code === 'ENOENT' ? 'ffmpeg not found on PATH (install ffmpeg)' : err.message;
     });
     proc.on('close', (code, signal) => {
       resolveExit();
@@ -188,9 +197,24 @@ export class CameraSource {
         for (const fn of this.endListeners) fn();
         return;
       }
-      const why = lastLine(stderr) || (signal ? `ffmpeg killed by ${signal}` : `ffmpeg exited with code ${code}`);
+      const why = lastErrorLine || (signal ? `ffmpeg killed by ${signal}` : `ffmpeg exited with code ${code}`);
       this.fail(redactUrl(why));
     });
+  }
+
+  /**
+   * The scaler reported its input size. A source that changes resolution mid-stream keeps being
+   * scaled into the same content area; boxes are mapped back per axis from then on, and the change
+   * is reported on the camera.
+   */
+  private onInputSize(width: number, height: number): void {
+    const lb = this.letterbox;
+    if (!lb || (width === lb.srcWidth && height === lb.srcHeight)) return;
+    const message = `resolution changed from ${lb.srcWidth}x${lb.srcHeight} to ${width}x${height}; boxes are mapped to the new size`;
+    this.log.warn({ from: [lb.srcWidth, lb.srcHeight], to: [width, height] }, 'source resolution changed');
+    this.lastError = message;
+    this.letterbox = resized(lb, width, height);
+    if (this.info) this.info = { ...this.info, width, height };
   }
 
   private afterWrite(completed: number): void {

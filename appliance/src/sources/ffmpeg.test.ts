@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { letterbox } from '../detect/types.js';
-import { buildDecodeArgs, probe } from './ffmpeg.js';
+import { buildDecodeArgs, hwaccelArgs, parseDecoderLog, probe } from './ffmpeg.js';
 import { Backoff } from './backoff.js';
 import { resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../config/paths.js';
@@ -9,7 +9,7 @@ const lb = letterbox(640, 480, 416, 416);
 
 describe('ffmpeg arguments', () => {
   it('letterboxes to the model input, top-left, padded with the manifest value', () => {
-    expect(lb).toMatchObject({ width: 416, height: 312, scale: 0.65 });
+    expect(lb).toMatchObject({ width: 416, height: 312, scaleX: 0.65, scaleY: 0.65 });
     const args = buildDecodeArgs({ url: 'clip.mp4', loop: true, realtime: true, rtspTransport: 'tcp' }, lb, 'bgr24', 114);
     expect(args.join(' ')).toContain('-stream_loop -1 -re -i clip.mp4');
     expect(args).toContain('scale=416:312:flags=bilinear,pad=416:416:0:0:color=0x727272');
@@ -27,6 +27,28 @@ describe('ffmpeg arguments', () => {
     const args = buildDecodeArgs({ url: 'a.mkv', loop: false, realtime: false, rtspTransport: 'tcp' }, lb, 'rgb24', 0);
     expect(args).not.toContain('-re');
     expect(args).toContain('rgb24');
+  });
+});
+
+describe('hardware decoding', () => {
+  it('maps each hwaccel option to its ffmpeg arguments, before the input', () => {
+    expect(hwaccelArgs('none')).toEqual([]);
+    expect(hwaccelArgs('cuda')).toEqual(['-hwaccel', 'cuda']);
+    expect(hwaccelArgs('vaapi')).toEqual(['-hwaccel', 'vaapi', '-hwaccel_device', '/dev/dri/renderD128']);
+    expect(hwaccelArgs('jetson', 'h264')).toEqual(['-c:v', 'h264_nvv4l2dec']);
+    expect(hwaccelArgs('jetson', 'hevc')).toEqual(['-c:v', 'hevc_nvv4l2dec']);
+    const args = buildDecodeArgs({ url: 'rtsp://cam/1', loop: false, realtime: true, rtspTransport: 'tcp', hwaccel: 'cuda' }, lb, 'bgr24', 114).join(' ');
+    expect(args).toContain('-hwaccel cuda -i rtsp://cam/1');
+  });
+});
+
+describe('decoder log', () => {
+  it('picks out errors and the scaler input size from level-tagged lines', () => {
+    expect(parseDecoderLog('[Parsed_scale_0 @ 0x55ae] [verbose] w:320 h:400 fmt:yuv420p sar:5/3 -> w:416 h:312 fmt:bgr24 sar:1/1 flags:0x2')).toEqual({ kind: 'input-size', width: 320, height: 400 });
+    expect(parseDecoderLog("[Parsed_scale_0 @ 0x55ae] [verbose] w:416 h:312 flags:'bilinear' interl:0")).toEqual({ kind: 'other' });
+    expect(parseDecoderLog('[error] /x.mp4: No such file or directory')).toEqual({ kind: 'error', text: '/x.mp4: No such file or directory' });
+    expect(parseDecoderLog('[tcp @ 0x1] [error] Connection refused')).toEqual({ kind: 'error', text: 'Connection refused' });
+    expect(parseDecoderLog('[mpegts @ 0x1] [warning] Packet corrupt')).toEqual({ kind: 'other' });
   });
 });
 

@@ -5,11 +5,34 @@ import { VantageError } from '../errors.js';
 import { redactUrl } from '../util/redact.js';
 import type { Letterbox } from '../detect/types.js';
 
+export type HwAccel = 'none' | 'cuda' | 'vaapi' | 'jetson';
+
 export interface SourceSpec {
   url: string;
   loop: boolean;
   realtime: boolean;
   rtspTransport: 'tcp' | 'udp';
+  hwaccel?: HwAccel;
+}
+
+/**
+ * Decoder arguments for hardware decoding. Frames come back to system memory for the scale/pad
+ * filters, so the rest of the command is the same for every option.
+ * - cuda: NVDEC through ffmpeg's CUDA hwaccel (GPU boxes; needs an ffmpeg built with --enable-cuda).
+ * - vaapi: Intel/AMD through /dev/dri/renderD128.
+ * - jetson: JetPack's ffmpeg with the NVIDIA V4L2 decoders (h264_nvv4l2dec / hevc_nvv4l2dec).
+ */
+export function hwaccelArgs(hw: HwAccel | undefined, codec?: string): string[] {
+  switch (hw ?? 'none') {
+    case 'none':
+      return [];
+    case 'cuda':
+      return ['-hwaccel', 'cuda'];
+    case 'vaapi':
+      return ['-hwaccel', 'vaapi', '-hwaccel_device', '/dev/dri/renderD128'];
+    case 'jetson':
+      return codec === 'hevc' ? ['-c:v', 'hevc_nvv4l2dec'] : ['-c:v', 'h264_nvv4l2dec'];
+  }
 }
 
 export interface StreamInfo {
@@ -25,7 +48,7 @@ export function isNetworkUrl(url: string): boolean {
   return /^(rtsps?|https?|rtmp|srt|udp|tcp):\/\//i.test(url);
 }
 
-function inputArgs(spec: SourceSpec): string[] {
+function inputArgs(spec: SourceSpec, codec?: string): string[] {
   const args: string[] = [];
   if (/^rtsps?:\/\//i.test(spec.url)) {
     // Socket I/O timeout in microseconds: an unreachable camera fails instead of hanging.
@@ -36,17 +59,20 @@ function inputArgs(spec: SourceSpec): string[] {
     if (spec.loop) args.push('-stream_loop', '-1');
   }
   if (spec.realtime && !isNetworkUrl(spec.url)) args.push('-re');
+  args.push(...hwaccelArgs(spec.hwaccel, codec));
   args.push('-i', spec.url);
   return args;
 }
 
 /** ffmpeg arguments that decode, letterbox to the model input (top-left, padded) and write raw frames to stdout. */
-export function buildDecodeArgs(spec: SourceSpec, lb: Letterbox, pixFmt: 'bgr24' | 'rgb24', padValue: number): string[] {
+export function buildDecodeArgs(spec: SourceSpec, lb: Letterbox, pixFmt: 'bgr24' | 'rgb24', padValue: number, codec?: string): string[] {
   const pad = padValue.toString(16).padStart(2, '0');
   const vf = `scale=${lb.width}:${lb.height}:flags=bilinear,pad=${lb.inputWidth}:${lb.inputHeight}:0:0:color=0x${pad}${pad}${pad}`;
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'error',
-    ...inputArgs(spec),
+    // Level-tagged verbose logs: errors for the camera's lastError, and the scaler's reports of its
+    // input size, which reveal a source changing resolution mid-stream. Quiet in steady state.
+    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+verbose',
+    ...inputArgs(spec, codec),
     '-map', '0:v:0', '-an', '-sn', '-dn',
     '-vf', vf,
     '-pix_fmt', pixFmt,
@@ -102,7 +128,18 @@ function parseRate(r: string): number {
   return v > 0 && v < 1000 ? v : 0;
 }
 
-export function lastLine(text: string): string {
+export type DecoderLogLine = { kind: 'error'; text: string } | { kind: 'input-size'; width: number; height: number } | { kind: 'other' };
+
+/** Classifies one line of the decoder's level-tagged stderr. */
+export function parseDecoderLog(line: string): DecoderLogLine {
+  const size = /\[Parsed_scale_\d+ @ [^\]]+\] \[verbose\] w:(\d+) h:(\d+) fmt:\S+ .*->/.exec(line);
+  if (size) return { kind: 'input-size', width: Number(size[1]), height: Number(size[2]) };
+  const err = /\[(error|fatal|panic)\] (.*)$/.exec(line);
+  if (err) return { kind: 'error', text: err[2]!.trim() };
+  return { kind: 'other' };
+}
+
+function lastLine(text: string): string {
   const lines = text.trim().split('\n').filter(Boolean);
   return (lines[lines.length - 1] ?? '').trim();
 }

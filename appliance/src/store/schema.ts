@@ -40,6 +40,13 @@ export interface TracksTable {
   path: string;
 }
 
+export interface CameraOverridesTable {
+  id: string;
+  /** JSON camera config, or null for a config-file camera removed through the API. */
+  config: string | null;
+  updated_at: number;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -51,5 +58,6 @@ export interface Database {
   detection_seconds: DetectionSecondsTable;
   settings: SettingsTable;
   tracks: TracksTable;
+  camera_overrides: CameraOverridesTable;
   kysely_migration: { name: string; timestamp: string };
 }

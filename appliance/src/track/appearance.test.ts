@@ -19,7 +19,7 @@ function paint(rects: Array<{ box: Box; top: [number, number, number]; bottom: [
       }
     }
   }
-  return { data, width: w, height: h, scale: 1 };
+  return { data, width: w, height: h, scaleX: 1, scaleY: 1 };
 }
 
 const RED: [number, number, number] = [30, 30, 200];

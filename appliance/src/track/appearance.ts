@@ -17,21 +17,23 @@ export interface FrameView {
   data: Uint8Array;
   width: number;
   height: number;
-  /** Original-frame pixels → frame pixels (the letterbox scale). */
-  scale: number;
+  /** Original-frame pixels → frame pixels (the letterbox scale), per axis. */
+  scaleX: number;
+  scaleY: number;
 }
 
 /** Descriptor of `box` (original-frame coordinates) in `frame`, or undefined if too small to judge. */
 export function embed(frame: FrameView, box: Box, out = new Float32Array(EMBEDDING_SIZE)): Float32Array | undefined {
-  const s = frame.scale;
-  const bw = (box.x2 - box.x1) * s;
-  const bh = (box.y2 - box.y1) * s;
+  const sx = frame.scaleX;
+  const sy = frame.scaleY;
+  const bw = (box.x2 - box.x1) * sx;
+  const bh = (box.y2 - box.y1) * sy;
   if (bw < 6 || bh < 12) return undefined;
-  const x0 = clampInt(box.x1 * s + bw * 0.25, 0, frame.width - 1);
-  const x1 = clampInt(box.x1 * s + bw * 0.75, 0, frame.width);
+  const x0 = clampInt(box.x1 * sx + bw * 0.25, 0, frame.width - 1);
+  const x1 = clampInt(box.x1 * sx + bw * 0.75, 0, frame.width);
   const regions: Array<[number, number]> = [
-    [box.y1 * s + bh * 0.15, box.y1 * s + bh * 0.5],
-    [box.y1 * s + bh * 0.5, box.y1 * s + bh * 0.9],
+    [box.y1 * sy + bh * 0.15, box.y1 * sy + bh * 0.5],
+    [box.y1 * sy + bh * 0.5, box.y1 * sy + bh * 0.9],
   ];
   out.fill(0);
   // Sample at most ~24 columns × 48 rows per region: enough for a colour histogram, bounded cost.

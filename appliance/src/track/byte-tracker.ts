@@ -145,6 +145,21 @@ export class ByteTracker {
     tr.updateFeature(d.embedding, this.options.appearanceMomentum);
   }
 
+  /**
+   * A frame the detector skipped (detect_every, motion gate): tracks move by their motion model and
+   * confirmed tracked ones are reported with their predicted boxes; nothing is lost or ended.
+   */
+  predict(): TrackerUpdate {
+    this.frameId++;
+    const out: TrackSnapshot[] = [];
+    for (const tr of this.lost) tr.predict(this.kf);
+    for (const tr of this.tracked) {
+      if (tr.hits > 1 || tr.confirmed) tr.predict(this.kf);
+      if (tr.confirmed) out.push(tr.snapshot(false));
+    }
+    return { tracks: out, events: [] };
+  }
+
   /** Ends every remaining track (stream stopped); the next update starts a fresh stream. */
   flush(t: number): TrackEvent[] {
     const events: TrackEvent[] = [];

@@ -22,10 +22,12 @@ export class CameraTracker {
     this.tracker = new ByteTracker(options, allocateId);
   }
 
-  update(f: TrackedFrame): TrackerUpdate {
+  /** `inferred: false` frames (no detector run) only advance the motion model. */
+  update(f: TrackedFrame & { inferred?: boolean }): TrackerUpdate {
+    if (f.inferred === false) return this.tracker.predict();
     const o = this.tracker.options;
     const dets: Detection[] = [];
-    const view = { data: f.frame, width: f.letterbox.inputWidth, height: f.letterbox.inputHeight, scale: f.letterbox.scale };
+    const view = { data: f.frame, width: f.letterbox.inputWidth, height: f.letterbox.inputHeight, scaleX: f.letterbox.scaleX, scaleY: f.letterbox.scaleY };
     for (const d of f.detections) {
       if (d.score < o.lowThresh) continue;
       dets.push(o.appearanceWeight > 0 ? { ...d, embedding: embed(view, d.box) } : d);

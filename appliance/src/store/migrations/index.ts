@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import { initial } from './001-initial.js';
 import { tracks } from './002-tracks.js';
+import { cameraOverrides } from './003-camera-overrides.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
   '002-tracks': tracks,
+  '003-camera-overrides': cameraOverrides,
 };

@@ -1,0 +1,100 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Clock } from './clock.js';
+import type { CameraConfig } from './config/schema.js';
+import type { FrameDetector } from './detect/frame-detector.js';
+import type { Logger } from './logger.js';
+import type { FrameResult } from './pipeline/camera-pipeline.js';
+import type { TrackEvent, TrackerOptions, TrackerUpdate } from './track/types.js';
+import { CameraRuntime } from './camera-runtime.js';
+
+export interface CameraManagerDeps {
+  detector: FrameDetector;
+  trackerOptions: TrackerOptions;
+  /** Id allocator for a camera's tracks (persistent across restarts). */
+  allocatorFor(cameraId: string): () => number;
+  onResult(r: FrameResult, u: TrackerUpdate): void;
+  onDecoded(cameraId: string, frames: number): void;
+  onDropped(cameraId: string): void;
+  /** Track events from a camera that stops (its open tracks end). */
+  onTrackEvents(cameraId: string, events: TrackEvent[]): void;
+  log: Logger;
+  clock: Clock;
+}
+
+export interface ApplyResult {
+  added: string[];
+  changed: string[];
+  removed: string[];
+}
+
+/**
+ * The running cameras. `apply` moves from the current set to a new one touching only the cameras
+ * that differ: one camera's start, stop or restart never interrupts another. Calls are serialised.
+ */
+export class CameraManager {
+  private readonly running = new Map<string, CameraRuntime>();
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: CameraManagerDeps) {}
+
+  list(): CameraRuntime[] {
+    return [...this.running.values()];
+  }
+
+  get(id: string): CameraRuntime | undefined {
+    return this.running.get(id);
+  }
+
+  apply(cameras: readonly CameraConfig[]): Promise<ApplyResult> {
+    const next = this.chain.then(() => this.applyNow(cameras));
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Stops every camera, ending their open tracks. */
+  stopAll(): Promise<ApplyResult> {
+    return this.apply([]);
+  }
+
+  private async applyNow(cameras: readonly CameraConfig[]): Promise<ApplyResult> {
+    const wanted = new Map(cameras.map((c) => [c.id, c]));
+    const result: ApplyResult = { added: [], changed: [], removed: [] };
+    const stops: Array<Promise<void>> = [];
+    for (const [id, rt] of this.running) {
+      const want = wanted.get(id);
+      if (want && isDeepStrictEqual(want, rt.config)) continue;
+      (want ? result.changed : result.removed).push(id);
+      this.running.delete(id);
+      stops.push(this.stopOne(rt));
+    }
+    await Promise.all(stops);
+    for (const cam of cameras) {
+      if (this.running.has(cam.id)) continue;
+      if (!result.changed.includes(cam.id)) result.added.push(cam.id);
+      this.startOne(cam);
+    }
+    if (result.added.length + result.changed.length + result.removed.length > 0) {
+      this.deps.log.info(result, 'cameras applied');
+    }
+    return result;
+  }
+
+  private startOne(cam: CameraConfig): void {
+    const d = this.deps;
+    const rt = new CameraRuntime(
+      cam,
+      d.detector,
+      { options: d.trackerOptions, allocateId: d.allocatorFor(cam.id) },
+      { onResult: d.onResult, onDecoded: d.onDecoded, onDropped: d.onDropped },
+      d.log.child({ module: 'camera', camera: cam.id }),
+      d.clock,
+    );
+    this.running.set(cam.id, rt);
+    rt.pipeline?.start();
+  }
+
+  private async stopOne(rt: CameraRuntime): Promise<void> {
+    await rt.pipeline?.stop();
+    if (rt.tracker) this.deps.onTrackEvents(rt.id, rt.tracker.flush(this.deps.clock.now()));
+  }
+}

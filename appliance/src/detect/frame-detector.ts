@@ -1,0 +1,53 @@
+import type { ModelManifest } from './manifest.js';
+import type { ExecutionProvider } from './onnx-session.js';
+import type { Detection, Letterbox } from './types.js';
+
+export interface DetectResult {
+  detections: Detection[];
+  /** Wall time of preprocess + inference + decode, in milliseconds. */
+  inferenceMs: number;
+}
+
+/** A detection job: a frame in shared memory (a ring slot) and how it was letterboxed. */
+export interface DetectJob {
+  frame: Uint8Array;
+  letterbox: Letterbox;
+}
+
+/** What the pipeline needs from whatever runs the model (inline or a pool of worker threads). */
+export interface FrameDetector {
+  readonly manifest: ModelManifest;
+  readonly provider: ExecutionProvider;
+  readonly inputWidth: number;
+  readonly inputHeight: number;
+  readonly pixelFormat: 'bgr24' | 'rgb24';
+  /** Frames it can work on at the same time. */
+  readonly concurrency: number;
+  className(classId: number): string;
+  detect(job: DetectJob): Promise<DetectResult>;
+  /** Runs the model alone on preallocated input, `concurrency` at a time; returns frames/s. */
+  inferenceOnlyFps(frames: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** What both detectors derive from their model manifest. */
+export abstract class ManifestDetector {
+  constructor(readonly manifest: ModelManifest) {}
+
+  get inputWidth(): number {
+    return this.manifest.input.width;
+  }
+
+  get inputHeight(): number {
+    return this.manifest.input.height;
+  }
+
+  /** Channel order frames must arrive in (what ffmpeg is asked to produce). */
+  get pixelFormat(): 'bgr24' | 'rgb24' {
+    return this.manifest.input.colorOrder === 'BGR' ? 'bgr24' : 'rgb24';
+  }
+
+  className(classId: number): string {
+    return this.manifest.classes[classId] ?? `class${classId}`;
+  }
+}
