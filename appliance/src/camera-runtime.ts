@@ -36,11 +36,10 @@ export class CameraRuntime {
         spec: { url: config.source, loop: config.loop, realtime: config.realtime, rtspTransport: config.rtsp_transport, hwaccel: config.hwaccel },
         inputWidth: detector.inputWidth,
         inputHeight: detector.inputHeight,
-        pixFmt: detector.pixelFormat,
         padValue: detector.manifest.input.letterbox.padValue,
         policy: 'drop-oldest',
         retry: true,
-        slots: detector.concurrency + 2,
+        slots: 3,
         stallTimeoutMs: config.stall_timeout * 1000,
         onDrop: () => hooks.onDropped(config.id),
       },
@@ -54,7 +53,7 @@ export class CameraRuntime {
       hooks.onResult(r, u);
     };
     this.pipeline = new CameraPipeline(
-      { cameraId: config.id, timebase: 'wall', detectEvery: config.detect_every, motionThreshold: config.motion_threshold },
+      { cameraId: config.id, timebase: 'wall', detectEvery: config.detect_every, motionThreshold: config.motion_threshold, maxInFlight: 1 },
       source,
       detector,
       onResult,

@@ -21,11 +21,11 @@ describe('Detector (YOLOX-Nano, CPU) on COCO images', () => {
     expect(det.manifest.classes).toHaveLength(80);
     expect(det.className(0)).toBe('person');
     expect(det.className(2)).toBe('car');
-    expect([det.inputWidth, det.inputHeight, det.pixelFormat]).toEqual([416, 416, 'bgr24']);
+    expect([det.inputWidth, det.inputHeight, det.manifest.input.colorOrder]).toEqual([416, 416, 'BGR']);
   });
 
   it.each(images)('%s: finds people, boxes inside the image, NMS leaves no overlapping person pair', async (name) => {
-    const img = await letterboxImage(resolve(COCO, name), det.inputWidth, det.inputHeight, 114, det.pixelFormat);
+    const img = await letterboxImage(resolve(COCO, name), det.inputWidth, det.inputHeight, 114);
     const { detections, inferenceMs } = await det.detect({ frame: img.pixels, letterbox: img.letterbox });
     const people = detections.filter((d) => d.classId === 0 && d.score >= 0.5);
     expect(people.length).toBeGreaterThanOrEqual(2);
@@ -51,7 +51,7 @@ describe('Detector (YOLOX-Nano, CPU) on COCO images', () => {
   it('keeps only the configured classes', async () => {
     const only = await Detector.create({ manifestPath: DEFAULT_MODEL_MANIFEST, provider: 'cpu', threads: 1, scoreThreshold: 0.3, classes: ['car'] });
     try {
-      const img = await letterboxImage(resolve(COCO, images[0]!), only.inputWidth, only.inputHeight, 114, only.pixelFormat);
+      const img = await letterboxImage(resolve(COCO, images[0]!), only.inputWidth, only.inputHeight, 114);
       const { detections } = await only.detect({ frame: img.pixels, letterbox: img.letterbox });
       expect(detections.every((d) => d.classId === 2)).toBe(true);
     } finally {
@@ -79,7 +79,7 @@ describe('DetectorPool (worker threads, frames read from shared memory)', () => 
     const pool = await DetectorPool.create({ ...opts, workers: 2 });
     try {
       expect(pool.concurrency).toBe(2);
-      const img = await letterboxImage(resolve(COCO, images[0]!), 416, 416, 114, 'bgr24');
+      const img = await letterboxImage(resolve(COCO, images[0]!), 416, 416, 114);
       // The frame lives in shared memory, like a ring slot: the workers read it in place.
       const shared = new Uint8Array(new SharedArrayBuffer(img.pixels.length));
       shared.set(img.pixels);

@@ -3,7 +3,7 @@ import { VantageError } from '../errors.js';
 import { loadManifest, type ModelManifest } from './manifest.js';
 import { nmsPerClass } from './nms.js';
 import { createSession, type ExecutionProvider, type InferenceRunner } from './onnx-session.js';
-import { hwcToChw } from './preprocess.js';
+import { planarToTensor } from './preprocess.js';
 import { ManifestDetector, type DetectJob, type DetectResult, type FrameDetector } from './frame-detector.js';
 import type { Letterbox } from './types.js';
 import { YoloxDecoder } from './yolox-decoder.js';
@@ -21,10 +21,10 @@ export interface DetectorOptions {
 export type { DetectResult };
 
 /**
- * Manifest-driven object detector. One instance (one ONNX session) serves every camera; calls are
- * serialised so two frames never compete for the same cores. Input frames are already letterboxed to
- * the model's input size in its channel order (the source's ffmpeg does the scaling), so
- * preprocessing is a single pass into a tensor buffer reused for every frame.
+ * Manifest-driven object detector: one ONNX session; calls are serialised so two frames never
+ * compete for its threads. Input frames are already letterboxed to the model's input size as planar
+ * gbrp (the source's ffmpeg does the scaling), so preprocessing is three native conversions into a
+ * tensor buffer reused for every frame.
  */
 export class Detector extends ManifestDetector implements FrameDetector {
   readonly concurrency = 1;
@@ -60,7 +60,7 @@ export class Detector extends ManifestDetector implements FrameDetector {
     return new Detector(manifest, runner, opts, clock);
   }
 
-  /** Detects objects in a letterboxed HWC frame (the source's pixel format). */
+  /** Detects objects in a letterboxed planar frame (gbrp). */
   detect({ frame, letterbox }: DetectJob): Promise<DetectResult> {
     const job = this.queue.then(() => this.run(frame, letterbox));
     this.queue = job.catch(() => undefined);
@@ -78,7 +78,7 @@ export class Detector extends ManifestDetector implements FrameDetector {
   private async run(frame: Uint8Array, lb: Letterbox): Promise<DetectResult> {
     const t0 = this.clock.monotonic();
     const { input: m } = this.manifest;
-    hwcToChw(frame, this.input, m.width, m.height, { scale: m.scale, mean: m.mean, std: m.std, swap: false });
+    planarToTensor(frame, this.input, m.width, m.height, m);
     const out = await this.runner.run(this.input);
     const candidates = this.decoder.decode(out, lb, this.opts.scoreThreshold, this.classMask);
     const detections = nmsPerClass(candidates, this.nmsIou);

@@ -20,7 +20,6 @@ export interface FrameDetector {
   readonly provider: ExecutionProvider;
   readonly inputWidth: number;
   readonly inputHeight: number;
-  readonly pixelFormat: 'bgr24' | 'rgb24';
   /** Frames it can work on at the same time. */
   readonly concurrency: number;
   className(classId: number): string;
@@ -40,11 +39,6 @@ export abstract class ManifestDetector {
 
   get inputHeight(): number {
     return this.manifest.input.height;
-  }
-
-  /** Channel order frames must arrive in (what ffmpeg is asked to produce). */
-  get pixelFormat(): 'bgr24' | 'rgb24' {
-    return this.manifest.input.colorOrder === 'BGR' ? 'bgr24' : 'rgb24';
   }
 
   className(classId: number): string {

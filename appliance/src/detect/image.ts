@@ -1,17 +1,17 @@
 /** The one place sharp is imported: still images → letterboxed model input. */
 import sharp from 'sharp';
 import { letterbox, type Letterbox } from './types.js';
+import { packedRgbToPlanar } from './preprocess.js';
 
 /**
  * Decodes an image file and letterboxes it to inputWidth×inputHeight (top-left, padded with padValue),
- * returning packed 8-bit HWC pixels in the requested channel order.
+ * returning planar gbrp pixels, the layout camera frames have.
  */
 export async function letterboxImage(
   path: string,
   inputWidth: number,
   inputHeight: number,
   padValue: number,
-  order: 'bgr24' | 'rgb24',
 ): Promise<{ pixels: Uint8Array; letterbox: Letterbox }> {
   const meta = await sharp(path).rotate().metadata();
   const srcW = meta.autoOrient?.width ?? meta.width!;
@@ -24,13 +24,6 @@ export async function letterboxImage(
     .extend({ top: 0, left: 0, right: inputWidth - lb.width, bottom: inputHeight - lb.height, background: { r: padValue, g: padValue, b: padValue } })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
-  if (order === 'bgr24') {
-    for (let i = 0; i < pixels.length; i += 3) {
-      const r = pixels[i]!;
-      pixels[i] = pixels[i + 2]!;
-      pixels[i + 2] = r;
-    }
-  }
+  const pixels = packedRgbToPlanar(new Uint8Array(data.buffer, data.byteOffset, data.length), inputWidth, inputHeight);
   return { pixels, letterbox: lb };
 }

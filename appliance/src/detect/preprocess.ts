@@ -1,34 +1,52 @@
 /**
- * Packed 8-bit HWC frame (already letterboxed to the model input, in the decoder's channel order) →
- * planar float32 NCHW written into `dst`, a buffer the caller reuses for every frame.
- * `swap` reverses the channel order (BGR frame into an RGB model or the reverse).
+ * Frames travel as planar 8-bit GBR (ffmpeg's `gbrp`): three width×height planes in the order
+ * G, B, R. Planar frames turn into the model's NCHW float tensor with three native typed-array
+ * conversions instead of a per-pixel JavaScript loop.
  */
-export function hwcToChw(
+export const FRAME_PIX_FMT = 'gbrp';
+
+/** Index of each colour's plane in a gbrp frame. */
+export const PLANE = { G: 0, B: 1, R: 2 } as const;
+
+/** Bytes of one frame. */
+export function frameBytes(width: number, height: number): number {
+  return width * height * 3;
+}
+
+/**
+ * gbrp frame (already letterboxed to the model input) → float32 NCHW in the model's channel order,
+ * written into `dst`, a buffer the caller reuses for every frame.
+ */
+export function planarToTensor(
   src: Uint8Array,
   dst: Float32Array,
   width: number,
   height: number,
-  norm: { scale: number; mean: readonly number[]; std: readonly number[]; swap: boolean },
+  model: { colorOrder: 'BGR' | 'RGB'; scale: number; mean: readonly number[]; std: readonly number[] },
 ): void {
   const plane = width * height;
   if (src.length < plane * 3) throw new Error(`frame has ${src.length} bytes, expected ${plane * 3}`);
-  const [c0, c2] = norm.swap ? [2, 0] : [0, 2];
-  const identity = norm.scale === 1 && norm.mean.every((m) => m === 0) && norm.std.every((s) => s === 1);
-  if (identity) {
-    for (let p = 0, s = 0; p < plane; p++, s += 3) {
-      dst[c0 * plane + p] = src[s]!;
-      dst[plane + p] = src[s + 1]!;
-      dst[c2 * plane + p] = src[s + 2]!;
-    }
-    return;
+  const order = model.colorOrder === 'BGR' ? [PLANE.B, PLANE.G, PLANE.R] : [PLANE.R, PLANE.G, PLANE.B];
+  const identity = model.scale === 1 && model.mean.every((m) => m === 0) && model.std.every((s) => s === 1);
+  for (let c = 0; c < 3; c++) {
+    const from = src.subarray(order[c]! * plane, (order[c]! + 1) * plane);
+    const to = dst.subarray(c * plane, (c + 1) * plane);
+    to.set(from); // native uint8 → float32 conversion
+    if (identity) continue;
+    const k = model.scale / model.std[c]!;
+    const m = model.mean[c]! / model.std[c]!;
+    for (let p = 0; p < plane; p++) to[p] = to[p]! * k - m;
   }
-  const k = [norm.scale / norm.std[0]!, norm.scale / norm.std[1]!, norm.scale / norm.std[2]!];
-  const m = [norm.mean[0]! / norm.std[0]!, norm.mean[1]! / norm.std[1]!, norm.mean[2]! / norm.std[2]!];
-  const dstc = [c0, 1, c2];
+}
+
+/** Packed 8-bit RGB (as image decoders give) → gbrp, for still images. */
+export function packedRgbToPlanar(rgb: Uint8Array, width: number, height: number): Uint8Array {
+  const plane = width * height;
+  const out = new Uint8Array(plane * 3);
   for (let p = 0, s = 0; p < plane; p++, s += 3) {
-    for (let c = 0; c < 3; c++) {
-      const oc = dstc[c]!;
-      dst[oc * plane + p] = src[s + c]! * k[oc]! - m[oc]!;
-    }
+    out[PLANE.R * plane + p] = rgb[s]!;
+    out[PLANE.G * plane + p] = rgb[s + 1]!;
+    out[PLANE.B * plane + p] = rgb[s + 2]!;
   }
+  return out;
 }

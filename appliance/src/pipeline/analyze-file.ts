@@ -43,7 +43,6 @@ export async function analyzeFile(
       spec: { url: path, loop: false, realtime: false, rtspTransport: 'tcp' },
       inputWidth: detector.inputWidth,
       inputHeight: detector.inputHeight,
-      pixFmt: detector.pixelFormat,
       padValue: detector.manifest.input.letterbox.padValue,
       policy: 'backpressure',
       slots: detector.concurrency + 2,

@@ -33,6 +33,12 @@ export interface PipelineOptions {
   motionThreshold?: number;
   /** Even a still scene is re-detected at least this often (ms of frame time). */
   motionMaxSkipMs?: number;
+  /**
+   * Frames of this camera in the detector at once (default: the detector's concurrency). Live
+   * cameras use 1, so with many cameras the shared queue holds at most one frame per camera and
+   * every camera's newest frame is next in line.
+   */
+  maxInFlight?: number;
 }
 
 interface InFlight {
@@ -68,7 +74,7 @@ export class CameraPipeline {
     private readonly log: Logger,
     private readonly clock: Clock = systemClock,
   ) {
-    this.maxInFlight = Math.max(1, detector.concurrency);
+    this.maxInFlight = Math.max(1, opts.maxInFlight ?? detector.concurrency);
     if (opts.motionThreshold) this.motion = new MotionGate(detector.inputWidth, detector.inputHeight);
     source.onFrame(() => this.pump());
   }

@@ -6,7 +6,8 @@ describe('MotionGate', () => {
   const h = 64;
   const frame = (fill: number, box?: { x: number; y: number; size: number; value: number }) => {
     const f = new Uint8Array(w * h * 3).fill(fill);
-    if (box) for (let y = box.y; y < box.y + box.size; y++) for (let x = box.x; x < box.x + box.size; x++) f.fill(box.value, (y * w + x) * 3, (y * w + x) * 3 + 3);
+    // Planar frame: the square is painted in each of the three planes.
+    if (box) for (let c = 0; c < 3; c++) for (let y = box.y; y < box.y + box.size; y++) for (let x = box.x; x < box.x + box.size; x++) f[c * w * h + y * w + x] = box.value;
     return f;
   };
 

@@ -1,17 +1,20 @@
 /**
- * Cheap change detection on a sparse grid of the letterboxed frame: the fraction of sampled pixels
+ * Cheap change detection on a sparse grid of the letterboxed (planar) frame: the fraction of sampled pixels
  * whose summed channels moved by more than `pixelDelta` since the last frame that was run through
  * the detector. Costs ~2.7k samples per 416×416 frame.
  */
 export class MotionGate {
   private reference: Uint16Array | undefined;
   private readonly step = 8;
+  private readonly plane: number;
 
   constructor(
     private readonly width: number,
     private readonly height: number,
     private readonly pixelDelta = 36,
-  ) {}
+  ) {
+    this.plane = width * height;
+  }
 
   /** Fraction (0–1) of the sampled grid that changed against the reference (1 when there is none). */
   changed(frame: Uint8Array): number {
@@ -21,8 +24,8 @@ export class MotionGate {
     let moved = 0;
     for (let y = this.step >> 1; y < this.height; y += this.step) {
       for (let x = this.step >> 1; x < this.width; x += this.step, i++) {
-        const p = (y * this.width + x) * 3;
-        const v = frame[p]! + frame[p + 1]! + frame[p + 2]!;
+        const p = y * this.width + x;
+        const v = frame[p]! + frame[this.plane + p]! + frame[2 * this.plane + p]!;
         if (Math.abs(v - ref[i]!) > this.pixelDelta) moved++;
       }
     }
@@ -37,8 +40,8 @@ export class MotionGate {
     let i = 0;
     for (let y = this.step >> 1; y < this.height; y += this.step) {
       for (let x = this.step >> 1; x < this.width; x += this.step, i++) {
-        const p = (y * this.width + x) * 3;
-        ref[i] = frame[p]! + frame[p + 1]! + frame[p + 2]!;
+        const p = y * this.width + x;
+        ref[i] = frame[p]! + frame[this.plane + p]! + frame[2 * this.plane + p]!;
       }
     }
   }

@@ -2,6 +2,7 @@ import type { Logger } from '../logger.js';
 import { systemClock, type Clock } from '../clock.js';
 import { errorMessage, isVantageError } from '../errors.js';
 import { letterbox, resized, type Letterbox } from '../detect/types.js';
+import { frameBytes } from '../detect/preprocess.js';
 import { FrameRing, type FrameRef, type RingPolicy } from '../pipeline/frame-ring.js';
 import { redactUrl } from '../util/redact.js';
 import { Backoff } from './backoff.js';
@@ -15,7 +16,6 @@ export interface SourceOptions {
   /** Model input the frames are letterboxed into. */
   inputWidth: number;
   inputHeight: number;
-  pixFmt: 'bgr24' | 'rgb24';
   padValue: number;
   policy: RingPolicy;
   stallTimeoutMs?: number;
@@ -70,7 +70,7 @@ export class CameraSource {
     private readonly log: Logger,
     private readonly clock: Clock = systemClock,
   ) {
-    this.ring = new FrameRing(opts.inputWidth * opts.inputHeight * 3, opts.slots ?? 3, opts.policy, opts.onDrop);
+    this.ring = new FrameRing(frameBytes(opts.inputWidth, opts.inputHeight), opts.slots ?? 3, opts.policy, opts.onDrop);
   }
 
   /** Called (synchronously) whenever new frames are ready in the ring, with how many completed. */
@@ -150,7 +150,7 @@ export class CameraSource {
     if (gen !== this.generation || this.stopping) return;
     const lb = letterbox(this.info.width, this.info.height, this.opts.inputWidth, this.opts.inputHeight);
     this.letterbox = lb;
-    const args = buildDecodeArgs(spec, lb, this.opts.pixFmt, this.opts.padValue, this.info.codec);
+    const args = buildDecodeArgs(spec, lb, this.opts.padValue, this.info.codec);
     this.log.info({ source: redactUrl(spec.url), width: this.info.width, height: this.info.height, fps: this.info.fps }, 'starting decoder');
     this.ring.resetPartial();
     this.paused = false;

@@ -10,23 +10,23 @@ const lb = letterbox(640, 480, 416, 416);
 describe('ffmpeg arguments', () => {
   it('letterboxes to the model input, top-left, padded with the manifest value', () => {
     expect(lb).toMatchObject({ width: 416, height: 312, scaleX: 0.65, scaleY: 0.65 });
-    const args = buildDecodeArgs({ url: 'clip.mp4', loop: true, realtime: true, rtspTransport: 'tcp' }, lb, 'bgr24', 114);
+    const args = buildDecodeArgs({ url: 'clip.mp4', loop: true, realtime: true, rtspTransport: 'tcp' }, lb, 114);
     expect(args.join(' ')).toContain('-stream_loop -1 -re -i clip.mp4');
     expect(args).toContain('scale=416:312:flags=bilinear,pad=416:416:0:0:color=0x727272');
-    expect(args.slice(-5)).toEqual(['-pix_fmt', 'bgr24', '-f', 'rawvideo', 'pipe:1']);
+    expect(args.slice(-5)).toEqual(['-pix_fmt', 'gbrp', '-f', 'rawvideo', 'pipe:1']);
   });
 
   it('uses the RTSP transport and a socket timeout, never -re or loop for live URLs', () => {
-    const args = buildDecodeArgs({ url: 'rtsp://u:p@cam/1', loop: true, realtime: true, rtspTransport: 'udp' }, lb, 'bgr24', 114).join(' ');
+    const args = buildDecodeArgs({ url: 'rtsp://u:p@cam/1', loop: true, realtime: true, rtspTransport: 'udp' }, lb, 114).join(' ');
     expect(args).toContain('-rtsp_transport udp -timeout 5000000 -i rtsp://u:p@cam/1');
     expect(args).not.toContain('-re ');
     expect(args).not.toContain('-stream_loop');
   });
 
   it('runs files as fast as possible when realtime is off', () => {
-    const args = buildDecodeArgs({ url: 'a.mkv', loop: false, realtime: false, rtspTransport: 'tcp' }, lb, 'rgb24', 0);
+    const args = buildDecodeArgs({ url: 'a.mkv', loop: false, realtime: false, rtspTransport: 'tcp' }, lb, 0);
     expect(args).not.toContain('-re');
-    expect(args).toContain('rgb24');
+    expect(args).toContain('scale=416:312:flags=bilinear,pad=416:416:0:0:color=0x000000');
   });
 });
 
@@ -37,7 +37,7 @@ describe('hardware decoding', () => {
     expect(hwaccelArgs('vaapi')).toEqual(['-hwaccel', 'vaapi', '-hwaccel_device', '/dev/dri/renderD128']);
     expect(hwaccelArgs('jetson', 'h264')).toEqual(['-c:v', 'h264_nvv4l2dec']);
     expect(hwaccelArgs('jetson', 'hevc')).toEqual(['-c:v', 'hevc_nvv4l2dec']);
-    const args = buildDecodeArgs({ url: 'rtsp://cam/1', loop: false, realtime: true, rtspTransport: 'tcp', hwaccel: 'cuda' }, lb, 'bgr24', 114).join(' ');
+    const args = buildDecodeArgs({ url: 'rtsp://cam/1', loop: false, realtime: true, rtspTransport: 'tcp', hwaccel: 'cuda' }, lb, 114).join(' ');
     expect(args).toContain('-hwaccel cuda -i rtsp://cam/1');
   });
 });

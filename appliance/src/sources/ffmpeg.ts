@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { VantageError } from '../errors.js';
 import { redactUrl } from '../util/redact.js';
 import type { Letterbox } from '../detect/types.js';
+import { FRAME_PIX_FMT } from '../detect/preprocess.js';
 
 export type HwAccel = 'none' | 'cuda' | 'vaapi' | 'jetson';
 
@@ -64,8 +65,8 @@ function inputArgs(spec: SourceSpec, codec?: string): string[] {
   return args;
 }
 
-/** ffmpeg arguments that decode, letterbox to the model input (top-left, padded) and write raw frames to stdout. */
-export function buildDecodeArgs(spec: SourceSpec, lb: Letterbox, pixFmt: 'bgr24' | 'rgb24', padValue: number, codec?: string): string[] {
+/** ffmpeg arguments that decode, letterbox to the model input (top-left, padded) and write planar gbrp frames to stdout. */
+export function buildDecodeArgs(spec: SourceSpec, lb: Letterbox, padValue: number, codec?: string): string[] {
   const pad = padValue.toString(16).padStart(2, '0');
   const vf = `scale=${lb.width}:${lb.height}:flags=bilinear,pad=${lb.inputWidth}:${lb.inputHeight}:0:0:color=0x${pad}${pad}${pad}`;
   return [
@@ -75,7 +76,7 @@ export function buildDecodeArgs(spec: SourceSpec, lb: Letterbox, pixFmt: 'bgr24'
     ...inputArgs(spec, codec),
     '-map', '0:v:0', '-an', '-sn', '-dn',
     '-vf', vf,
-    '-pix_fmt', pixFmt,
+    '-pix_fmt', FRAME_PIX_FMT,
     '-f', 'rawvideo',
     'pipe:1',
   ];

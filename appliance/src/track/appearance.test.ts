@@ -3,6 +3,7 @@ import { ByteTracker } from './byte-tracker.js';
 import { appearanceDistance, embed, EMBEDDING_SIZE, type FrameView } from './appearance.js';
 import type { Box } from '../math/box.js';
 import type { Detection } from './types.js';
+import { PLANE } from '../detect/preprocess.js';
 
 /** A 200×200 frame, grey background, with rectangles painted in given colours (BGR). */
 function paint(rects: Array<{ box: Box; top: [number, number, number]; bottom: [number, number, number] }>, gain = 1): FrameView {
@@ -19,7 +20,14 @@ function paint(rects: Array<{ box: Box; top: [number, number, number]; bottom: [
       }
     }
   }
-  return { data, width: w, height: h, scaleX: 1, scaleY: 1 };
+  // Painted as packed BGR, handed over as planar gbrp like camera frames.
+  const planar = new Uint8Array(w * h * 3);
+  for (let p = 0; p < w * h; p++) {
+    planar[PLANE.B * w * h + p] = data[p * 3]!;
+    planar[PLANE.G * w * h + p] = data[p * 3 + 1]!;
+    planar[PLANE.R * w * h + p] = data[p * 3 + 2]!;
+  }
+  return { data: planar, width: w, height: h, scaleX: 1, scaleY: 1 };
 }
 
 const RED: [number, number, number] = [30, 30, 200];

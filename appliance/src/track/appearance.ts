@@ -8,12 +8,13 @@
  * Bhattacharyya coefficient and 1 − dot is a distance in [0, 1].
  */
 import type { Box } from '../math/box.js';
+import { PLANE } from '../detect/preprocess.js';
 
 export const EMBEDDING_SIZE = 128;
 const BINS = 64;
 
 export interface FrameView {
-  /** Packed 3-channel 8-bit pixels. */
+  /** Planar gbrp pixels (see detect/preprocess.ts). */
   data: Uint8Array;
   width: number;
   height: number;
@@ -36,6 +37,9 @@ export function embed(frame: FrameView, box: Box, out = new Float32Array(EMBEDDI
     [box.y1 * sy + bh * 0.5, box.y1 * sy + bh * 0.9],
   ];
   out.fill(0);
+  const d = frame.data;
+  const plane = frame.width * frame.height;
+  const [bPlane, gPlane, rPlane] = [PLANE.B * plane, PLANE.G * plane, PLANE.R * plane];
   // Sample at most ~24 columns × 48 rows per region: enough for a colour histogram, bounded cost.
   const stepX = Math.max(1, Math.floor((x1 - x0) / 24));
   for (let r = 0; r < 2; r++) {
@@ -46,9 +50,9 @@ export function embed(frame: FrameView, box: Box, out = new Float32Array(EMBEDDI
     const base = r * BINS;
     let n = 0;
     for (let y = y0; y < y1; y += stepY) {
-      let p = (y * frame.width + x0) * 3;
-      for (let x = x0; x < x1; x += stepX, p += 3 * stepX) {
-        const bin = colourBin(frame.data[p]!, frame.data[p + 1]!, frame.data[p + 2]!);
+      let p = y * frame.width + x0;
+      for (let x = x0; x < x1; x += stepX, p += stepX) {
+        const bin = colourBin(d[bPlane + p]!, d[gPlane + p]!, d[rPlane + p]!);
         out[base + bin]! += 1;
         n++;
       }
@@ -69,7 +73,7 @@ export function appearanceDistance(a: Float32Array, b: Float32Array): number {
 /**
  * Hue × saturation bins for coloured pixels (12 hues × 4 saturation steps = 48 bins) and 16
  * brightness bins for greys: a colour shift in brightness moves few pixels between bins, unlike RGB
- * cubes. Channel order does not matter for the distance as long as it is the same everywhere.
+ * cubes. Takes blue, green, red.
  */
 function colourBin(c0: number, c1: number, c2: number): number {
   const max = c0 > c1 ? (c0 > c2 ? c0 : c2) : c1 > c2 ? c1 : c2;
