@@ -35,6 +35,12 @@ describe('config loader', () => {
     expect(Object.isFrozen(config.cameras[0])).toBe(true);
   });
 
+  it('accepts config/example.yaml, which documents every key', () => {
+    const { config } = loadConfig({ file: join(PACKAGE_ROOT, 'config/example.yaml'), cwd: PACKAGE_ROOT, env: {} });
+    expect(config.cameras[0]).toMatchObject({ id: 'entrance', hwaccel: 'none', detect_every: 1 });
+    expect(config.tracker.appearance_gate).toBe(0.2);
+  });
+
   it('names an unknown key by its full path', () => {
     const file = yamlFile('unknown.yaml', 'http:\n  prot: 9000\ncameras:\n  - id: a\n    source: x.mp4\n    colour: red\n');
     const issues = issuesOf(() => loadConfig({ file, env: {} }));
