@@ -20,6 +20,8 @@ const { silentLogger } = await dist('logger.js');
 const { benchTracker } = await dist('track/tracker-bench.js');
 const { embed } = await dist('track/appearance.js');
 const { Appliance } = await dist('appliance.js');
+const { CameraAnalytics } = await dist('analytics/camera-analytics.js');
+const { HeatmapAccumulator } = await dist('analytics/heatmap.js');
 
 const say = (m) => process.stderr.write(`${m}\n`);
 const log = silentLogger();
@@ -53,6 +55,30 @@ function appearanceMs() {
   const t0 = performance.now();
   for (let i = 0; i < n; i++) for (const b of boxes) embed(view, b);
   return (performance.now() - t0) / n;
+}
+
+// 4b. analytics on the hot path: zones, lines, minute counts and both heatmaps, per track update.
+function analyticsUpdatesPerSecond(frames = 20_000, tracks = 20) {
+  const cam = validateConfig({ cameras: [{ id: 'a', source: 'x.mp4',
+    zones: [{ id: 'z1', points: [[0.1, 0.1], [0.5, 0.1], [0.5, 0.9], [0.1, 0.9]] }, { id: 'z2', points: [[0.5, 0.1], [0.9, 0.1], [0.9, 0.9], [0.5, 0.9]] }],
+    lines: [{ id: 'l1', points: [[0.5, 0], [0.5, 1]] }, { id: 'l2', points: [[0, 0.5], [1, 0.5]] }] }] }).cameras[0];
+  const heat = new HeatmapAccumulator();
+  const ca = new CameraAnalytics('a', cam, 3, heat, () => 'person');
+  const snap = (id, x, y) => ({ id, classId: 0, box: { x1: x - 20, y1: y - 80, x2: x + 20, y2: y }, score: 0.9, state: 'tracked', firstSeen: 0, lastSeen: 0, hits: 2 });
+  const list = Array.from({ length: tracks }, (_, i) => snap(i + 1, 0, 0));
+  const t0 = performance.now();
+  for (let f = 0; f < frames; f++) {
+    const t = 1.7e9 + f / 25;
+    for (let i = 0; i < tracks; i++) {
+      const x = 320 + 300 * Math.sin(f / 200 + i);
+      const y = 240 + 200 * Math.cos(f / 300 + i * 2);
+      const b = list[i].box;
+      b.x1 = x - 20; b.x2 = x + 20; b.y1 = y - 80; b.y2 = y;
+    }
+    ca.onFrame(list, t, 640, 480);
+    if (f % 250 === 0) { heat.drain(); ca.drainMinutes(); }
+  }
+  return (frames * tracks) / ((performance.now() - t0) / 1000);
 }
 
 // 5. N looped 640x480 10 fps cameras in real time through the whole daemon.
@@ -99,6 +125,8 @@ await det.close();
 say('tracker…');
 const tracker = benchTracker(20, 2000);
 const appearance_ms = appearanceMs();
+say('analytics…');
+const analytics_updates_per_second = analyticsUpdatesPerSecond();
 
 const seconds = Number(args.seconds);
 let best;
@@ -144,5 +172,6 @@ console.log(JSON.stringify({
   tracker_ms_per_frame_20_objects: Math.round(tracker.ms_per_frame * 1000) / 1000,
   appearance_ms_per_frame_20_objects: Math.round(appearance_ms * 1000) / 1000,
   tracking_ms_per_frame_20_objects: Math.round((tracker.ms_per_frame + appearance_ms) * 1000) / 1000,
+  analytics_track_updates_per_second: Math.round(analytics_updates_per_second),
   ...(soak ? { soak } : {}),
 }));

@@ -19,6 +19,8 @@ import { migrateToLatest, openDatabase, type OpenedDatabase } from './store/data
 import { DetectionCounts } from './store/detection-counts.js';
 import { VERSION } from './version.js';
 import { EventBus } from './events.js';
+import { AnalyticsService } from './analytics/analytics-service.js';
+import { Reports } from './analytics/reports.js';
 import { TrackIds } from './store/track-ids.js';
 import { TrackStore } from './store/track-store.js';
 import { trackerOptions } from './track/options.js';
@@ -45,6 +47,8 @@ export class Appliance {
   private detector: FrameDetector | undefined;
   private counts: DetectionCounts | undefined;
   private trackStore: TrackStore | undefined;
+  private analytics: AnalyticsService | undefined;
+  private reports: Reports | undefined;
   /** Track lifecycle (and later analytics) events, for whoever subscribes. */
   readonly events: EventBus;
 
@@ -91,6 +95,12 @@ export class Appliance {
     this.detector = await detectorFromConfig(cfg.detector);
     this.root.info({ module: 'detector', model: this.detector.manifest.name, provider: this.detector.provider, workers: this.detector.concurrency }, 'detector loaded');
 
+    const detector = this.detector;
+    this.analytics = new AnalyticsService(this.store.db, cfg.analytics, (id) => detector.className(id), this.events, this.root.child({ module: 'analytics' }), this.clock);
+    this.analytics.start();
+    this.reports = new Reports(this.store.db, this.analytics.store, this.clock, this.root.child({ module: 'reports' }));
+    const a = cfg.analytics;
+    this.reports.schedule({ hourly: a.hourly_reports, daily: a.daily_reports, dailyAt: a.daily_report_at, cameras: () => this.cameraList().map((c) => c.id) });
     const raw = this.store.raw;
     this.cameras = new CameraManager({
       detector: this.detector,
@@ -120,11 +130,13 @@ export class Appliance {
     if (this.stopped) return;
     this.stopped = true;
     if (this.flushTimer) clearInterval(this.flushTimer);
+    this.reports?.stop();
     const server = this.server;
     const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
     server?.closeAllConnections?.();
     // Tracks still open end with their stream, so their summaries are stored too.
     await this.cameras?.stopAll();
+    await this.analytics?.stop();
     await this.flushCounts(true);
     await this.detector?.close();
     await closed;
@@ -135,6 +147,7 @@ export class Appliance {
   private onFrame(r: FrameResult, u: TrackerUpdate): void {
     const cam = r.cameraId;
     this.onTrackEvents(cam, u.events);
+    this.analytics!.onFrame(cam, u.tracks, r.timeMs, r.letterbox.srcWidth, r.letterbox.srcHeight);
     this.events.emit({ type: 'track.update', camera: cam, t: r.timeMs / 1000, seq: r.seq, latencyMs: r.latencyMs, inferred: r.inferred, tracks: u.tracks });
     if (!r.inferred) return;
     const det = this.detector!;
@@ -158,6 +171,7 @@ export class Appliance {
       this.events.emit({ ...e, camera });
       if (e.type === 'track.new') this.metrics.tracks.inc({ camera, class: det.className(e.track.classId) });
       if (e.type !== 'track.end') continue;
+      this.analytics?.onTrackEnd(camera, e.track.id, e.track.lastSeen * 1000);
       this.trackStore!.add({
         camera_id: camera,
         track_id: e.track.id,
@@ -213,6 +227,7 @@ export class Appliance {
         .onConflict((oc) => oc.column('id').doUpdateSet(row))
         .execute();
     }
+    await this.analytics!.setCameras(effective);
     await this.cameras!.apply(effective);
   }
 
@@ -247,6 +262,17 @@ export class Appliance {
       },
       metrics: async () => ({ contentType: this.metrics.contentType, body: await this.metrics.text() }),
       cameras: () => this.cameraList().map((c) => c.view()),
+      cameraConfig: (id) => this.cameras?.get(id)?.config,
+      occupancy: (camera) => this.analytics!.occupancy(camera),
+      snapshot: async (camera) => this.cameras?.get(camera)?.snapshotJpeg(),
+      heatmap: (camera, kind, from, to, className) => this.analytics!.store.heatmap(camera, kind, from, to, className),
+      emptyHeatmap: () => ({ width: this.config.analytics.heatmap_width, height: this.config.analytics.heatmap_height, values: new Float32Array(this.config.analytics.heatmap_width * this.config.analytics.heatmap_height) }),
+      events: (q) => this.analytics!.store.events(q),
+      reports: this.reports!,
+      retentionDays: () => {
+        const r = this.config.analytics.retention;
+        return { events: r.events_days, heatmapHours: r.heatmap_hours_days, minutes: r.minute_counts_days, tracks: r.tracks_days, detectionSeconds: r.detection_seconds_days };
+      },
       createCamera: (cam) => this.putCamera(cam, 'create'),
       replaceCamera: (cam) => this.putCamera(cam, 'replace'),
       deleteCamera: (id) => this.deleteCamera(id),

@@ -63,6 +63,12 @@ export class CameraManager {
     for (const [id, rt] of this.running) {
       const want = wanted.get(id);
       if (want && isDeepStrictEqual(want, rt.config)) continue;
+      if (want && sameStream(want, rt.config)) {
+        // Only zones or lines changed: analytics picks them up; the stream keeps running.
+        rt.config = want;
+        result.changed.push(id);
+        continue;
+      }
       (want ? result.changed : result.removed).push(id);
       this.running.delete(id);
       stops.push(this.stopOne(rt));
@@ -97,4 +103,11 @@ export class CameraManager {
     await rt.pipeline?.stop();
     if (rt.tracker) this.deps.onTrackEvents(rt.id, rt.tracker.flush(this.deps.clock.now()));
   }
+}
+
+/** Two camera configs that decode the same stream the same way (they may differ in zones and lines). */
+function sameStream(a: CameraConfig, b: CameraConfig): boolean {
+  const { zones: _za, lines: _la, ...restA } = a;
+  const { zones: _zb, lines: _lb, ...restB } = b;
+  return isDeepStrictEqual(restA, restB);
 }

@@ -6,6 +6,8 @@ import type { CameraView } from './api/types.js';
 import { CameraSource } from './sources/camera-source.js';
 import { CameraPipeline, type FrameResult } from './pipeline/camera-pipeline.js';
 import { redactUrl } from './util/redact.js';
+import { frameToJpeg } from './detect/image.js';
+import type { Letterbox } from './detect/types.js';
 import { CameraTracker } from './track/camera-tracker.js';
 import type { TrackerOptions, TrackerUpdate } from './track/types.js';
 
@@ -14,9 +16,12 @@ export class CameraRuntime {
   readonly pipeline: CameraPipeline | undefined;
   readonly tracker: CameraTracker | undefined;
   private activeTracks = 0;
+  /** A copy of a recent frame (at most one copy a second), for snapshots and heatmap backgrounds. */
+  private snapshot: { frame: Uint8Array; letterbox: Letterbox; timeMs: number } | undefined;
 
   constructor(
-    readonly config: CameraConfig,
+    /** Replaced in place when only zones or lines change. */
+    public config: CameraConfig,
     detector: FrameDetector,
     tracking: { options: TrackerOptions; allocateId: () => number },
     hooks: {
@@ -48,6 +53,7 @@ export class CameraRuntime {
     );
     source.onFrame((n) => hooks.onDecoded(config.id, n));
     const onResult = (r: FrameResult): void => {
+      this.keepSnapshot(r);
       const u = tracker.update(r);
       this.activeTracks = u.tracks.length;
       hooks.onResult(r, u);
@@ -60,6 +66,21 @@ export class CameraRuntime {
       log,
       clock,
     );
+  }
+
+  private keepSnapshot(r: FrameResult): void {
+    const s = this.snapshot;
+    if (s && r.timeMs - s.timeMs < 1000 && r.timeMs >= s.timeMs) return;
+    const frame = s && s.frame.length === r.frame.length ? s.frame : new Uint8Array(r.frame.length);
+    frame.set(r.frame);
+    this.snapshot = { frame, letterbox: r.letterbox, timeMs: r.timeMs };
+  }
+
+  /** The latest kept frame as JPEG, or undefined before the first frame. */
+  async snapshotJpeg(): Promise<{ jpeg: Buffer; timeMs: number } | undefined> {
+    const s = this.snapshot;
+    if (!s) return undefined;
+    return { jpeg: await frameToJpeg(s.frame, s.letterbox), timeMs: s.timeMs };
   }
 
   get id(): string {

@@ -1,8 +1,10 @@
 import type { TrackEvent, TrackSnapshot } from './track/types.js';
+import type { AnalyticsEvent } from './analytics/zone-engine.js';
 
 /** Everything the pipeline tells the rest of the system, tagged with its camera. */
 export type ApplianceEvent =
   | (TrackEvent & { camera: string })
+  | (AnalyticsEvent & { camera: string })
   | {
       type: 'track.update';
       camera: string;

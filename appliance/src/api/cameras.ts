@@ -4,21 +4,15 @@ import { validate } from './validate.js';
 import { ApiError } from './errors.js';
 import type { ApiDeps } from './types.js';
 import { cameraSchema } from '../config/schema.js';
-
-const detectionsQuery = z
-  .strictObject({
-    from: z.coerce.number().int().min(0).optional(),
-    to: z.coerce.number().int().min(0).optional(),
-  })
-  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
-
-const tracksQuery = z.strictObject({
-  from: z.coerce.number().int().min(0).optional(),
-  to: z.coerce.number().int().min(0).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
+import { timeRange } from './time-range.js';
 
 export function cameraRoutes(deps: ApiDeps) {
+  const detRange = timeRange(3600, () => deps.retentionDays().detectionSeconds);
+  const detectionsQuery = z.strictObject({ from: detRange.from, to: detRange.to }).superRefine(detRange.refine);
+  const trackRange = timeRange(3600, () => deps.retentionDays().tracks);
+  const tracksQuery = z
+    .strictObject({ from: trackRange.from, to: trackRange.to, limit: z.coerce.number().int().min(1).max(1000).default(100) })
+    .superRefine(trackRange.refine);
   const requireCamera = (id: string): void => {
     if (!deps.cameras().some((x) => x.id === id)) throw new ApiError(404, 'ERR_NOT_FOUND', `no camera "${id}"`);
   };
@@ -46,17 +40,14 @@ export function cameraRoutes(deps: ApiDeps) {
     .get('/:id/detections', validate('query', detectionsQuery), async (c) => {
       const id = c.req.param('id');
       requireCamera(id);
-      const q = c.req.valid('query');
-      const to = q.to ?? Math.floor(Date.now() / 1000) + 1;
-      const from = q.from ?? to - 3600;
+      const { from, to } = detRange.resolve(c.req.valid('query'));
       return c.json({ camera: id, from, to, rows: await deps.detections(id, from, to) });
     })
     .get('/:id/tracks', validate('query', tracksQuery), async (c) => {
       const id = c.req.param('id');
       requireCamera(id);
       const q = c.req.valid('query');
-      const to = q.to ?? Date.now() + 1;
-      const from = q.from ?? to - 3_600_000;
-      return c.json({ camera: id, from, to, tracks: await deps.tracks(id, from, to, q.limit) });
+      const { from, to } = trackRange.resolve(q);
+      return c.json({ camera: id, from, to, tracks: await deps.tracks(id, from * 1000, to * 1000, q.limit) });
     });
 }

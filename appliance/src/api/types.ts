@@ -1,4 +1,6 @@
 import type { CameraConfig } from '../config/schema.js';
+import type { HeatmapGrid, HeatmapKind } from '../analytics/heatmap.js';
+import type { Reports } from '../analytics/reports.js';
 import type { DetectionSecondsTable, TracksTable } from '../store/schema.js';
 
 /** What the HTTP layer needs from the running appliance: small read-only views, no internals. */
@@ -48,8 +50,50 @@ export interface ApiDeps {
   /** Stops and removes a camera (404 if unknown); stays removed across restarts. */
   deleteCamera(id: string): Promise<void>;
   detections(cameraId: string, fromSec: number, toSec: number): Promise<DetectionSecondRow[]>;
+  /** A camera's effective config (file + API overrides). */
+  cameraConfig(id: string): CameraConfig | undefined;
+  /** Current zone occupancy: zone → class → count. */
+  occupancy(camera: string): Record<string, Record<string, number>>;
+  /** A recent frame as JPEG. */
+  snapshot(camera: string): Promise<{ jpeg: Buffer; timeMs: number } | undefined>;
+  /** Summed heatmap of [from, to) unix seconds. */
+  heatmap(camera: string, kind: HeatmapKind, from: number, to: number, className?: string): Promise<HeatmapGrid | undefined>;
+  /** An all-zero grid of the configured size. */
+  emptyHeatmap(): HeatmapGrid;
+  events(q: EventQuery): Promise<EventView[]>;
+  reports: Reports;
+  retentionDays(): { events: number; heatmapHours: number; minutes: number; tracks: number; detectionSeconds: number };
   /** Finished tracks whose last sighting falls in [fromMs, toMs), newest first. */
   tracks(cameraId: string, fromMs: number, toMs: number, limit: number): Promise<TrackRow[]>;
   version: string;
   webRoot: string;
+}
+
+export interface EventQuery {
+  camera?: string | undefined;
+  type?: string | undefined;
+  class?: string | undefined;
+  zone?: string | undefined;
+  line?: string | undefined;
+  /** Unix seconds. */
+  from: number;
+  to: number;
+  limit: number;
+  /** Only events with a smaller id (pagination, newest first). */
+  cursor?: number | undefined;
+}
+
+export interface EventView {
+  id: number;
+  /** ISO time. */
+  time: string;
+  camera: string;
+  type: string;
+  zone: string | null;
+  line: string | null;
+  track_id: number | null;
+  class: string | null;
+  direction: string | null;
+  dwell_seconds: number | null;
+  occupancy: number | null;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { validateLine, validateZone } from '../analytics/geometry.js';
 
 /**
  * The single source of truth for configuration. Every object is strict: an unknown key is an error
@@ -8,6 +9,48 @@ import { z } from 'zod';
 const cameraId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 chars of a-z, 0-9, "_" or "-", starting with a letter or digit');
+
+const shapeId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 chars of a-z, 0-9, "_" or "-"');
+const point = z.tuple([z.number(), z.number()]);
+
+/** A polygon zone in normalised coordinates (0–1 of the frame), checked by analytics/geometry. */
+export const zoneSchema = z
+  .strictObject({
+    id: shapeId,
+    name: z.string().min(1).optional(),
+    points: z.array(point),
+    /** Count only these classes (default: all). */
+    classes: z.array(z.string().min(1)).optional(),
+    /** Emit zone.loitering once per visit when a dwell passes this many seconds. */
+    loiter_seconds: z.number().positive().optional(),
+    /** Emit zone.crowded when occupancy reaches this (and zone.clear when it falls 2 below). */
+    crowd_threshold: z.number().int().min(1).optional(),
+  })
+  .superRefine((zone, ctx) => {
+    const problem = validateZone(zone.points);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['points'], message: problem });
+  });
+
+/** A directed tripwire a→b in normalised coordinates; see analytics/zone-engine for in/out. */
+export const lineSchema = z
+  .strictObject({
+    id: shapeId,
+    name: z.string().min(1).optional(),
+    points: z.tuple([point, point]),
+    classes: z.array(z.string().min(1)).optional(),
+  })
+  .superRefine((line, ctx) => {
+    const problem = validateLine(line.points);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['points'], message: problem });
+  });
+
+function uniqueIds(items: ReadonlyArray<{ id: string }>, what: string, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate ${what} id "${item.id}"` });
+    seen.add(item.id);
+  });
+}
 
 export const cameraSchema = z.strictObject({
   id: cameraId,
@@ -30,6 +73,8 @@ export const cameraSchema = z.strictObject({
   detect_every: z.number().int().min(1).max(100).default(1),
   /** Skip the detector when less than this fraction of the picture changed (0 = always detect). */
   motion_threshold: z.number().min(0).max(1).default(0),
+  zones: z.array(zoneSchema).max(64).superRefine((zs, ctx) => uniqueIds(zs, 'zone', ctx)).default([]),
+  lines: z.array(lineSchema).max(64).superRefine((ls, ctx) => uniqueIds(ls, 'line', ctx)).default([]),
 });
 
 export const detectorSchema = z.strictObject({
@@ -85,6 +130,30 @@ export const trackerSchema = z
   })
   .refine((t) => t.low_threshold <= t.high_threshold, { message: 'low_threshold must not exceed high_threshold', path: ['low_threshold'] });
 
+export const analyticsSchema = z.strictObject({
+  /** Heatmap grid size (cells across and down). */
+  heatmap_width: z.number().int().min(4).max(512).default(64),
+  heatmap_height: z.number().int().min(4).max(512).default(48),
+  /** Consecutive frames inside (outside) before a track counts as having entered (left) a zone. */
+  hysteresis_frames: z.number().int().min(1).max(50).default(3),
+  /** Local time (HH:MM) of the daily report; hourly reports run at every full hour. */
+  daily_report_at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)').default('00:05'),
+  hourly_reports: z.boolean().default(true),
+  daily_reports: z.boolean().default(true),
+  /** How long rows are kept, in days, enforced by a daily job. */
+  retention: z
+    .strictObject({
+      events_days: z.number().int().min(1).default(30),
+      minute_counts_days: z.number().int().min(1).default(90),
+      heatmap_hours_days: z.number().int().min(1).default(365),
+      heatmap_days_days: z.number().int().min(1).default(1825),
+      tracks_days: z.number().int().min(1).default(30),
+      detection_seconds_days: z.number().int().min(1).default(7),
+      reports_days: z.number().int().min(1).default(365),
+    })
+    .prefault({}),
+});
+
 export const configSchema = z
   .strictObject({
     site: z
@@ -111,6 +180,7 @@ export const configSchema = z
       .prefault({}),
     detector: detectorSchema.prefault({}),
     tracker: trackerSchema.prefault({}),
+    analytics: analyticsSchema.prefault({}),
     cameras: z.array(cameraSchema).default([]),
   })
   .superRefine((cfg, ctx) => {
@@ -130,3 +200,6 @@ export type Config = z.output<typeof configSchema>;
 export type CameraConfig = Config['cameras'][number];
 export type DetectorConfig = Config['detector'];
 export type TrackerConfig = Config['tracker'];
+export type AnalyticsConfig = Config['analytics'];
+export type ZoneConfig = z.output<typeof zoneSchema>;
+export type LineConfig = z.output<typeof lineSchema>;

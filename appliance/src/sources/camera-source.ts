@@ -197,7 +197,13 @@ export class CameraSource {
         for (const fn of this.endListeners) fn();
         return;
       }
-      const why = lastErrorLine || (signal ? `ffmpeg killed by ${signal}` : `ffmpeg exited with code ${code}`);
+      const why =
+        lastErrorLine ||
+        (signal
+          ? `ffmpeg killed by ${signal}`
+          : code === 0 && isNetworkUrl(spec.url)
+            ? `stream ended: the connection was closed by ${redactUrl(spec.url)}`
+            : `ffmpeg exited with code ${code}`);
       this.fail(redactUrl(why));
     });
   }

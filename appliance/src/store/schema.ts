@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Table types for Kysely; the migrations in ./migrations create exactly these. */
 export interface CamerasTable {
   id: string;
@@ -47,6 +49,85 @@ export interface CameraOverridesTable {
   updated_at: number;
 }
 
+export interface ShapeTable {
+  camera_id: string;
+  id: string;
+  name: string;
+  /** JSON [[x, y], …] in normalised coordinates. */
+  points: string;
+  updated_at: number;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  /** Unix ms. */
+  ts: number;
+  camera_id: string;
+  /** zone.enter, zone.exit, zone.loitering, zone.crowded, zone.clear, line.cross */
+  type: string;
+  /** Zone or line id. */
+  target: string | null;
+  track_id: number | null;
+  class_name: string | null;
+  /** 'in' | 'out' for line.cross. */
+  direction: string | null;
+  /** Dwell seconds (zone.exit, zone.loitering) or occupancy (zone.crowded, zone.clear). */
+  value: number | null;
+}
+
+export interface CountsMinuteTable {
+  camera_id: string;
+  /** Unix minute (seconds / 60). */
+  minute: number;
+  kind: 'zone' | 'line';
+  target: string;
+  class_name: string;
+  entries: number;
+  exits: number;
+  crossings_in: number;
+  crossings_out: number;
+  max_occupancy: number;
+  dwell_sum: number;
+  visits: number;
+}
+
+export interface HeatmapTable {
+  camera_id: string;
+  class_name: string;
+  kind: 'presence' | 'traffic';
+  /** Unix seconds of the bucket start (hour- or day-aligned, UTC). */
+  bucket: number;
+  data: Buffer;
+}
+
+export interface SessionsTable {
+  id: string;
+  kind: 'file' | 'camera';
+  source: string;
+  camera_id: string | null;
+  range_from: number | null;
+  range_to: number | null;
+  status: 'created' | 'running' | 'completed' | 'failed' | 'cancelled';
+  progress: number;
+  error: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  report_id: string | null;
+}
+
+export interface ReportsTable {
+  id: string;
+  kind: 'session' | 'range' | 'hourly' | 'daily';
+  /** JSON array of camera ids. */
+  cameras: string;
+  range_from: number;
+  range_to: number;
+  created_at: number;
+  /** The report JSON. */
+  body: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -59,5 +140,13 @@ export interface Database {
   settings: SettingsTable;
   tracks: TracksTable;
   camera_overrides: CameraOverridesTable;
+  zones: ShapeTable;
+  lines: ShapeTable;
+  events: EventsTable;
+  counts_minute: CountsMinuteTable;
+  heatmap_hour: HeatmapTable;
+  heatmap_day: HeatmapTable;
+  sessions: SessionsTable;
+  reports: ReportsTable;
   kysely_migration: { name: string; timestamp: string };
 }

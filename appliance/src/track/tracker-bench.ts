@@ -8,22 +8,12 @@
 import type { Box } from '../math/box.js';
 import { ByteTracker } from './byte-tracker.js';
 import type { Detection } from './types.js';
+import { rng } from '../math/random.js';
 
 const WIDTH = 1920;
 const HEIGHT = 1080;
 const FPS = 25;
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Mover {
   x: number;

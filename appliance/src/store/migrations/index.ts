@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import { initial } from './001-initial.js';
 import { tracks } from './002-tracks.js';
 import { cameraOverrides } from './003-camera-overrides.js';
+import { analytics } from './004-analytics.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
   '002-tracks': tracks,
   '003-camera-overrides': cameraOverrides,
+  '004-analytics': analytics,
 };

@@ -1,0 +1,166 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { AnalyticsConfig, CameraConfig } from '../config/schema.js';
+import type { EventBus } from '../events.js';
+import type { Logger } from '../logger.js';
+import { AnalyticsStore, type EventRow } from '../store/analytics-store.js';
+import type { Database } from '../store/schema.js';
+import type { TrackSnapshot } from '../track/types.js';
+import { CameraAnalytics } from './camera-analytics.js';
+import { HeatmapAccumulator } from './heatmap.js';
+import type { AnalyticsEvent } from './zone-engine.js';
+
+const FLUSH_MS = 5000;
+const RETENTION_MS = 24 * 3600 * 1000;
+
+/**
+ * Zones, lines and heatmaps for every camera: fed by the pipeline on the hot path (in memory, O(1)
+ * per track update), written to SQLite every 5 s and on stop in one transaction, trimmed to the
+ * configured retention once a day.
+ */
+export class AnalyticsService {
+  readonly store: AnalyticsStore;
+  private readonly heatmap: HeatmapAccumulator;
+  private readonly cameras = new Map<string, CameraAnalytics>();
+  /** Each camera's zones and lines as JSON, to tell a shape change from none. */
+  private readonly shapes = new Map<string, string>();
+  private events: EventRow[] = [];
+  /** Minute rows of cameras already closed, waiting for the next flush. */
+  private pendingMinutes: ReturnType<CameraAnalytics['drainMinutes']> = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private retentionTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly cfg: AnalyticsConfig,
+    private readonly className: (classId: number) => string,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+    private readonly clock: Clock,
+  ) {
+    this.store = new AnalyticsStore(db);
+    this.heatmap = new HeatmapAccumulator({ width: cfg.heatmap_width, height: cfg.heatmap_height });
+  }
+
+  start(): void {
+    this.flushTimer = setInterval(() => void this.flush(), FLUSH_MS);
+    this.flushTimer.unref();
+    const retention = () => void this.applyRetention().catch((err: unknown) => this.log.error({ err }, 'retention failed'));
+    setTimeout(retention, 60_000).unref();
+    this.retentionTimer = setInterval(retention, RETENTION_MS);
+    this.retentionTimer.unref();
+  }
+
+  /** Zone/line definitions of the running cameras; a camera whose shapes changed starts afresh. */
+  async setCameras(cameras: readonly CameraConfig[]): Promise<void> {
+    const now = this.clock.now();
+    const wanted = new Set(cameras.map((c) => c.id));
+    for (const [id, ca] of this.cameras) {
+      if (!wanted.has(id)) this.closeCamera(ca, now);
+    }
+    for (const cam of cameras) {
+      const prev = this.cameras.get(cam.id);
+      const shapes = JSON.stringify([cam.zones, cam.lines]);
+      if (prev && this.shapes.get(cam.id) === shapes) continue;
+      if (prev) this.closeCamera(prev, now);
+      this.cameras.set(cam.id, new CameraAnalytics(cam.id, cam, this.cfg.hysteresis_frames, this.heatmap, this.className));
+      this.shapes.set(cam.id, shapes);
+    }
+    await this.db.transaction().execute(async (trx) => {
+      for (const table of ['zones', 'lines'] as const) {
+        await trx.deleteFrom(table).execute();
+        const rows = cameras.flatMap((c) =>
+          (table === 'zones' ? c.zones : c.lines).map((s) => ({ camera_id: c.id, id: s.id, name: s.name ?? s.id, points: JSON.stringify(s.points), updated_at: now })),
+        );
+        if (rows.length) await trx.insertInto(table).values(rows).execute();
+      }
+    });
+  }
+
+  /** Hot path: one frame's confirmed tracks (t in ms). */
+  onFrame(camera: string, tracks: readonly TrackSnapshot[], timeMs: number, width: number, height: number): void {
+    const ca = this.cameras.get(camera);
+    if (!ca) return;
+    this.record(camera, ca.onFrame(tracks, timeMs / 1000, width, height));
+  }
+
+  onTrackEnd(camera: string, trackId: number, timeMs: number): void {
+    const ca = this.cameras.get(camera);
+    if (ca) this.record(camera, ca.onTrackEnd(trackId, timeMs / 1000));
+  }
+
+  occupancy(camera: string): Record<string, Record<string, number>> {
+    return this.cameras.get(camera)?.occupancy() ?? {};
+  }
+
+  /** Writes everything accumulated so far; safe to call concurrently (flushes queue up). */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.flushNow()).catch((err: unknown) => this.log.error({ err }, 'analytics flush failed'));
+    return this.flushing;
+  }
+
+  /** Closes open visits and writes everything. */
+  async stop(): Promise<void> {
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
+    const now = this.clock.now();
+    for (const ca of this.cameras.values()) this.closeCamera(ca, now);
+    await this.flush();
+  }
+
+  async applyRetention(): Promise<Record<string, number>> {
+    const r = this.cfg.retention;
+    const deleted = await this.store.applyRetention(this.clock.now(), {
+      events: r.events_days,
+      minutes: r.minute_counts_days,
+      heatmapHours: r.heatmap_hours_days,
+      heatmapDays: r.heatmap_days_days,
+      tracks: r.tracks_days,
+      detectionSeconds: r.detection_seconds_days,
+      reports: r.reports_days,
+    });
+    this.log.info({ deleted }, 'retention applied');
+    return deleted;
+  }
+
+  private closeCamera(ca: CameraAnalytics, now: number): void {
+    this.record(ca.cameraId, ca.flush(now / 1000));
+    this.pendingMinutes.push(...ca.drainMinutes());
+    this.cameras.delete(ca.cameraId);
+    this.shapes.delete(ca.cameraId);
+  }
+
+  private record(camera: string, events: AnalyticsEvent[]): void {
+    for (const e of events) {
+      this.bus.emit({ ...e, camera });
+      this.events.push({
+        ts: Math.round(e.t * 1000),
+        camera_id: camera,
+        type: e.type,
+        target: 'zone' in e ? e.zone : e.line,
+        track_id: 'trackId' in e ? e.trackId : null,
+        class_name: 'className' in e ? e.className : null,
+        direction: e.type === 'line.cross' ? e.direction : null,
+        value: 'dwellSeconds' in e ? e.dwellSeconds : 'occupancy' in e ? e.occupancy : null,
+      });
+    }
+  }
+
+  private async flushNow(): Promise<void> {
+    const events = this.events;
+    this.events = [];
+    const minutes = this.pendingMinutes;
+    this.pendingMinutes = [];
+    for (const ca of this.cameras.values()) minutes.push(...ca.drainMinutes());
+    const heatmaps = this.heatmap.drain().map(({ key, grid }) => ({ camera: key.camera, className: key.className, kind: key.kind, bucket: key.bucket, grid }));
+    try {
+      await this.store.write({ events, minutes, heatmaps });
+    } catch (e) {
+      // Keep what could not be written for the next flush, so a transient error loses nothing.
+      this.events = events.concat(this.events);
+      this.pendingMinutes = minutes.concat(this.pendingMinutes);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,202 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { AnalyticsStore } from '../store/analytics-store.js';
+import { maxOf } from './heatmap.js';
+
+export type Resolution = 60 | 900 | 3600;
+
+export interface ReportRequest {
+  cameras: string[];
+  /** Unix seconds, [from, to). */
+  from: number;
+  to: number;
+  /** Timeline bucket in seconds. */
+  resolution: Resolution;
+}
+
+export interface TimelineRow {
+  /** ISO start of the bucket. */
+  time: string;
+  tracks: number;
+  entries: number;
+  exits: number;
+  crossings_in: number;
+  crossings_out: number;
+  max_occupancy: number;
+}
+
+export interface ReportBody {
+  cameras: string[];
+  from: string;
+  to: string;
+  resolution_seconds: Resolution;
+  generated_at: string;
+  /** Distinct confirmed tracks seen in the range, per class and in all. */
+  tracks: { total: number; by_class: Record<string, number> };
+  zones: Array<{
+    camera: string;
+    zone: string;
+    entries: number;
+    exits: number;
+    by_class: Record<string, { entries: number; exits: number }>;
+    /** Highest per-minute occupancy (summed over classes) and the minute it happened. */
+    peak_occupancy: { value: number; at: string | null };
+    dwell_seconds: { visits: number; average: number | null; median: number | null; p95: number | null };
+  }>;
+  lines: Array<{ camera: string; line: string; in: number; out: number; by_class: Record<string, { in: number; out: number }> }>;
+  timeline: TimelineRow[];
+  heatmaps: Array<{ camera: string; kind: 'presence'; width: number; height: number; max: number; values: number[] }>;
+}
+
+/** Builds a report from what the store holds: tracks, per-minute counts, zone exits and heatmaps. */
+export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, req: ReportRequest, now: Date): Promise<ReportBody> {
+  const { cameras, from, to, resolution } = req;
+  const fromMs = from * 1000;
+  const toMs = to * 1000;
+  const noCameras = cameras.length === 0;
+  const cams = noCameras ? ['\u0000'] : cameras;
+
+  const trackRows = await db
+    .selectFrom('tracks')
+    .select(['class_name', 'first_seen'])
+    .where('camera_id', 'in', cams)
+    .where('last_seen', '>=', fromMs)
+    .where('first_seen', '<', toMs)
+    .execute();
+  const byClass: Record<string, number> = {};
+  for (const t of trackRows) byClass[t.class_name] = (byClass[t.class_name] ?? 0) + 1;
+
+  const minutes = await db
+    .selectFrom('counts_minute')
+    .selectAll()
+    .where('camera_id', 'in', cams)
+    .where('minute', '>=', Math.floor(from / 60))
+    .where('minute', '<', Math.ceil(to / 60))
+    .execute();
+  const exits = await db
+    .selectFrom('events')
+    .select(['camera_id', 'target', 'value'])
+    .where('camera_id', 'in', cams)
+    .where('type', '=', 'zone.exit')
+    .where('ts', '>=', fromMs)
+    .where('ts', '<', toMs)
+    .execute();
+  const zoneDefs = await db.selectFrom('zones').select(['camera_id', 'id']).where('camera_id', 'in', cams).execute();
+  const lineDefs = await db.selectFrom('lines').select(['camera_id', 'id']).where('camera_id', 'in', cams).execute();
+
+  const key = (camera: string, id: string) => `${camera}\u0000${id}`;
+  const emptyZone = (camera: string, zone: string): ReportBody['zones'][number] => ({
+    camera,
+    zone,
+    entries: 0,
+    exits: 0,
+    by_class: {},
+    peak_occupancy: { value: 0, at: null },
+    dwell_seconds: { visits: 0, average: null, median: null, p95: null },
+  });
+  const zones = new Map<string, ReportBody['zones'][number]>();
+  const occupancyByMinute = new Map<string, Map<number, number>>();
+  for (const z of zoneDefs) {
+    zones.set(key(z.camera_id, z.id), emptyZone(z.camera_id, z.id));
+  }
+  const lines = new Map<string, ReportBody['lines'][number]>();
+  for (const l of lineDefs) lines.set(key(l.camera_id, l.id), { camera: l.camera_id, line: l.id, in: 0, out: 0, by_class: {} });
+
+  const timeline = new Map<number, TimelineRow>();
+  const bucketOf = (sec: number) => Math.floor(sec / resolution) * resolution;
+  const row = (bucket: number): TimelineRow => {
+    let r = timeline.get(bucket);
+    if (!r) {
+      r = { time: new Date(bucket * 1000).toISOString(), tracks: 0, entries: 0, exits: 0, crossings_in: 0, crossings_out: 0, max_occupancy: 0 };
+      timeline.set(bucket, r);
+    }
+    return r;
+  };
+  for (let b = bucketOf(from); b < to; b += resolution) row(b);
+  for (const t of trackRows) if (t.first_seen >= fromMs) row(bucketOf(Math.floor(t.first_seen / 1000))).tracks++;
+
+  for (const m of minutes) {
+    const k = key(m.camera_id, m.target);
+    const tl = row(bucketOf(m.minute * 60));
+    if (m.kind === 'zone') {
+      const z = zones.get(k) ?? emptyZone(m.camera_id, m.target);
+      zones.set(k, z);
+      z.entries += m.entries;
+      z.exits += m.exits;
+      const c = (z.by_class[m.class_name] ??= { entries: 0, exits: 0 });
+      c.entries += m.entries;
+      c.exits += m.exits;
+      const occ = occupancyByMinute.get(k) ?? new Map<number, number>();
+      occupancyByMinute.set(k, occ);
+      occ.set(m.minute, (occ.get(m.minute) ?? 0) + m.max_occupancy);
+      tl.entries += m.entries;
+      tl.exits += m.exits;
+    } else {
+      const l = lines.get(k) ?? { camera: m.camera_id, line: m.target, in: 0, out: 0, by_class: {} };
+      lines.set(k, l);
+      l.in += m.crossings_in;
+      l.out += m.crossings_out;
+      const c = (l.by_class[m.class_name] ??= { in: 0, out: 0 });
+      c.in += m.crossings_in;
+      c.out += m.crossings_out;
+      tl.crossings_in += m.crossings_in;
+      tl.crossings_out += m.crossings_out;
+    }
+  }
+  for (const [k, occ] of occupancyByMinute) {
+    const z = zones.get(k)!;
+    for (const [minute, v] of occ) {
+      if (v > z.peak_occupancy.value) z.peak_occupancy = { value: v, at: new Date(minute * 60_000).toISOString() };
+      const tl = row(bucketOf(minute * 60));
+      tl.max_occupancy = Math.max(tl.max_occupancy, v);
+    }
+  }
+  const dwells = new Map<string, number[]>();
+  for (const e of exits) if (e.target && e.value !== null) (dwells.get(key(e.camera_id, e.target)) ?? dwells.set(key(e.camera_id, e.target), []).get(key(e.camera_id, e.target))!).push(e.value);
+  for (const [k, list] of dwells) {
+    const z = zones.get(k);
+    if (!z) continue;
+    list.sort((a, b) => a - b);
+    const round = (v: number) => Math.round(v * 10) / 10;
+    z.dwell_seconds = {
+      visits: list.length,
+      average: round(list.reduce((s, v) => s + v, 0) / list.length),
+      median: round(quantile(list, 0.5)),
+      p95: round(quantile(list, 0.95)),
+    };
+  }
+
+  const heatmaps: ReportBody['heatmaps'] = [];
+  for (const camera of cameras) {
+    const g = await store.heatmap(camera, 'presence', from, to);
+    if (g) heatmaps.push({ camera, kind: 'presence', width: g.width, height: g.height, max: maxOf(g), values: Array.from(g.values, (v) => Math.round(v * 100) / 100) });
+  }
+
+  return {
+    cameras,
+    from: new Date(fromMs).toISOString(),
+    to: new Date(toMs).toISOString(),
+    resolution_seconds: resolution,
+    generated_at: now.toISOString(),
+    tracks: { total: trackRows.length, by_class: byClass },
+    zones: [...zones.values()],
+    lines: [...lines.values()],
+    timeline: [...timeline.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r),
+    heatmaps,
+  };
+}
+
+/** Linear-interpolated quantile of a sorted list. */
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 1) return sorted[0]!;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+/** The timeline as CSV. */
+export function timelineCsv(body: ReportBody): string {
+  const head = 'time,tracks,entries,exits,crossings_in,crossings_out,max_occupancy';
+  return [head, ...body.timeline.map((r) => [r.time, r.tracks, r.entries, r.exits, r.crossings_in, r.crossings_out, r.max_occupancy].join(','))].join('\n') + '\n';
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { AnalyticsStore } from '../store/analytics-store.js';
+import type { Database, ReportsTable } from '../store/schema.js';
+import { buildReport, type ReportBody, type Resolution } from './report-builder.js';
+
+export interface StoredReport {
+  id: string;
+  kind: ReportsTable['kind'];
+  cameras: string[];
+  from: string;
+  to: string;
+  created_at: string;
+}
+
+/** Generates, stores and lists reports; runs the hourly and daily schedule. */
+export class Reports {
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly store: AnalyticsStore,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  async generate(kind: ReportsTable['kind'], cameras: string[], from: number, to: number, resolution: Resolution): Promise<StoredReport & { body: ReportBody }> {
+    const body = await buildReport(this.db, this.store, { cameras, from, to, resolution }, new Date(this.clock.now()));
+    const row: ReportsTable = { id: randomUUID(), kind, cameras: JSON.stringify(cameras), range_from: from, range_to: to, created_at: this.clock.now(), body: JSON.stringify(body) };
+    await this.db.insertInto('reports').values(row).execute();
+    return { ...summary(row), body };
+  }
+
+  async get(id: string): Promise<(StoredReport & { body: ReportBody }) | undefined> {
+    const row = await this.db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? { ...summary(row), body: JSON.parse(row.body) as ReportBody } : undefined;
+  }
+
+  async list(limit: number, before?: number): Promise<StoredReport[]> {
+    let q = this.db.selectFrom('reports').select(['id', 'kind', 'cameras', 'range_from', 'range_to', 'created_at']).orderBy('created_at', 'desc').limit(limit);
+    if (before !== undefined) q = q.where('created_at', '<', before);
+    return (await q.execute()).map((r) => summary({ ...r, body: '' }));
+  }
+
+  /**
+   * Hourly reports at each full hour (for the hour before) and a daily report at `dailyAt` local time
+   * (for the local day before), for `cameras()` at the time they run.
+   */
+  schedule(opts: { hourly: boolean; daily: boolean; dailyAt: string; cameras: () => string[] }): void {
+    const arm = (next: () => number, run: (at: number) => Promise<unknown>) => {
+      const tick = () => {
+        const at = next();
+        const t = setTimeout(() => {
+          run(at).catch((err: unknown) => this.log.error({ err }, 'scheduled report failed'));
+          tick();
+        }, Math.max(1000, at - this.clock.now()));
+        t.unref();
+        this.timers.push(t);
+      };
+      tick();
+    };
+    if (opts.hourly) {
+      arm(
+        () => nextHour(this.clock.now()),
+        (at) => this.generate('hourly', opts.cameras(), at / 1000 - 3600, at / 1000, 60),
+      );
+    }
+    if (opts.daily) {
+      arm(
+        () => nextDaily(this.clock.now(), opts.dailyAt),
+        (at) => {
+          const end = startOfLocalDay(at);
+          return this.generate('daily', opts.cameras(), startOfLocalDay(end - 1) / 1000, end / 1000, 900);
+        },
+      );
+    }
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
+  }
+}
+
+function summary(r: ReportsTable): StoredReport {
+  return { id: r.id, kind: r.kind, cameras: JSON.parse(r.cameras) as string[], from: new Date(r.range_from * 1000).toISOString(), to: new Date(r.range_to * 1000).toISOString(), created_at: new Date(r.created_at).toISOString() };
+}
+
+/** Unix ms of the next full hour after `now`. */
+export function nextHour(now: number): number {
+  return Math.floor(now / 3_600_000) * 3_600_000 + 3_600_000;
+}
+
+/** Unix ms of the next local `HH:MM` after `now`. */
+export function nextDaily(now: number, hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  const d = new Date(now);
+  d.setHours(h, m, 0, 0);
+  if (d.getTime() <= now) d.setDate(d.getDate() + 1);
+  return d.getTime();
+}
+
+/** Unix ms of local midnight starting the day that contains `t`. */
+export function startOfLocalDay(t: number): number {
+  const d = new Date(t);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}

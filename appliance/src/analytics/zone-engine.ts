@@ -1,0 +1,444 @@
+/**
+ * Zone and line analytics over tracked objects (pure logic, no I/O).
+ *
+ * Coordinates are normalised (0–1 of the frame's width and height, y growing downwards) and an
+ * object's position is its box's bottom-centre, the foot point (see footPoint).
+ *
+ * Zones: a track counts as inside a zone after its foot point has been inside for `enterFrames`
+ * consecutive appearances and as outside again after `exitFrames` consecutive appearances outside
+ * (hysteresis, so a box jittering on the edge does not produce enter/exit pairs). Updates in which a
+ * track is missing (occluded) count neither way. A track whose class is not in the zone's `classes`
+ * counts as outside.
+ *
+ * Lines, DIRECTION CONVENTION: a line is directed from points[0] (a) to points[1] (b). Stand on a and
+ * look at b, in the image as displayed (y grows downwards). Crossing from your LEFT side to your RIGHT
+ * side is 'in'; from right to left is 'out'. Equivalently, with cross = (b − a) × (p − a)
+ * = (bx − ax)(py − ay) − (by − ay)(px − ax), left is cross < 0 and right is cross > 0, and 'in' is
+ * movement along (b − a) turned 90° clockwise on screen. Examples:
+ *   a = (0, 0.5) → b = (1, 0.5) (pointing right): moving downwards across it (top → bottom) is 'in'.
+ *   a = (0.5, 0) → b = (0.5, 1) (pointing down):  moving from right to left across it is 'in'.
+ *   a = (0.5, 1) → b = (0.5, 0) (pointing up):    moving from left to right across it is 'in'.
+ * A crossing is counted when the segment between the track's previous foot point (from the last
+ * update it appeared in, so an occlusion gap still counts) and its current one crosses the line
+ * SEGMENT (passing beyond either end does not count; passing exactly through an end does). A foot
+ * point exactly on the line is not a side: the previous point is then the last one off the line.
+ * Each track is counted AT MOST ONCE PER LINE: its first crossing, in that crossing's direction;
+ * later crossings of the same line by the same track (back and forth) are ignored.
+ */
+import { cross, pointInPolygonFlat } from './geometry.js';
+
+export interface ZoneDef {
+  id: string;
+  name?: string;
+  points: Array<[number, number]>;
+  /** Class names counted in this zone; absent = all. */
+  classes?: string[];
+  /** Emit zone.loitering once per visit when the dwell exceeds this many seconds. */
+  loiterSeconds?: number;
+  /** Emit zone.crowded when the zone's occupancy reaches this (≥ 1), zone.clear when it falls to threshold − 2 (or 0). */
+  crowdThreshold?: number;
+}
+
+export interface LineDef {
+  id: string;
+  name?: string;
+  /** Directed a → b; see the direction convention at the top of this file. */
+  points: [[number, number], [number, number]];
+  /** Class names counted on this line; absent = all. */
+  classes?: string[];
+}
+
+/** A confirmed track's foot point in NORMALISED coordinates. */
+export interface TrackPoint {
+  id: number;
+  className: string;
+  x: number;
+  y: number;
+  /** Box height, normalised (the scale for visit stitching); optional. */
+  h?: number;
+}
+
+export type AnalyticsEvent =
+  | { type: 'zone.enter'; zone: string; trackId: number; className: string; t: number }
+  | { type: 'zone.exit'; zone: string; trackId: number; className: string; t: number; dwellSeconds: number }
+  | { type: 'zone.loitering'; zone: string; trackId: number; className: string; t: number; dwellSeconds: number }
+  | { type: 'zone.crowded'; zone: string; t: number; occupancy: number; threshold: number }
+  | { type: 'zone.clear'; zone: string; t: number; occupancy: number; threshold: number }
+  | { type: 'line.cross'; line: string; trackId: number; className: string; t: number; direction: 'in' | 'out' };
+
+export interface ZoneEngineOptions {
+  /** Consecutive appearances inside before a track counts as inside (default 3). */
+  enterFrames: number;
+  /** Consecutive appearances outside before a track counts as outside again (default 3). */
+  exitFrames: number;
+  /**
+   * Visit stitching: a track that starts a visit within `stitchHeights` box heights of where a
+   * track inside the same zone was last seen, no more than `stitchSeconds` after that track
+   * disappeared, continues that visit instead of counting a new entry. This absorbs the tracker
+   * losing a person behind someone and picking them up again under a new id. Measured in box
+   * heights so it means the same at any distance from the camera (default 2 s, 0.5 heights; 0 off).
+   */
+  stitchSeconds: number;
+  stitchHeights: number;
+}
+
+export const DEFAULT_ZONE_ENGINE_OPTIONS: Readonly<ZoneEngineOptions> = Object.freeze({ enterFrames: 3, exitFrames: 3, stitchSeconds: 2, stitchHeights: 0.5 });
+
+/** Normalised bottom-centre (foot point) of a pixel box in a width × height frame, clamped to [0, 1]. */
+export function footPoint(box: { x1: number; y1: number; x2: number; y2: number }, width: number, height: number): [number, number] {
+  const x = (box.x1 + box.x2) / 2 / width;
+  const y = box.y2 / height;
+  return [clamp01(x), clamp01(y)];
+}
+
+function clamp01(v: number): number {
+  return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+interface Zone {
+  id: string;
+  flat: Float64Array;
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+  classes: ReadonlySet<string> | undefined;
+  /** NaN when not set. */
+  loiterSeconds: number;
+  /** 0 when not set. */
+  crowdThreshold: number;
+  /** Occupancy falls to this or lower: clear. */
+  clearAt: number;
+  crowded: boolean;
+  total: number;
+  byClass: Map<string, number>;
+}
+
+interface Line {
+  id: string;
+  ax: number;
+  ay: number;
+  bx: number;
+  by: number;
+  classes: ReadonlySet<string> | undefined;
+}
+
+/** Per-track state; arrays indexed by zone / line index. */
+interface TrackState {
+  id: number;
+  /** Update counter when last seen (ignores a duplicate id within one update). */
+  seenAt: number;
+  /** Time and foot point when last seen. */
+  lastT: number;
+  lastX: number;
+  lastY: number;
+  lastH: number;
+  /** Zone: confirmed inside. */
+  zIn: Uint8Array;
+  /** Zone: consecutive appearances contradicting zIn (inside while out, outside while in). */
+  zStreak: Int32Array;
+  /** Zone: time of the first appearance of the current streak. */
+  zStreakT: Float64Array;
+  /** Zone: entry time of the open visit. */
+  zEntryT: Float64Array;
+  /** Zone: loitering already reported for the open visit. */
+  zLoitered: Uint8Array;
+  /** Zone: class the open visit is counted under. */
+  zClass: string[];
+  /** Line: side (−1 / +1) of the last foot point off the line; 0 when none yet. */
+  lSide: Int8Array;
+  lX: Float64Array;
+  lY: Float64Array;
+  /** Line: this track's crossing has been counted. */
+  lDone: Uint8Array;
+}
+
+export class ZoneEngine {
+  private readonly zones: Zone[];
+  private readonly lines: Line[];
+  private readonly enterFrames: number;
+  private readonly exitFrames: number;
+  private readonly stitchSeconds: number;
+  private readonly stitchHeights: number;
+  private readonly tracks = new Map<number, TrackState>();
+  private updates = 0;
+
+  constructor(zones: ZoneDef[], lines: LineDef[], opts: Partial<ZoneEngineOptions> = {}) {
+    this.enterFrames = frames('enterFrames', opts.enterFrames ?? DEFAULT_ZONE_ENGINE_OPTIONS.enterFrames);
+    this.exitFrames = frames('exitFrames', opts.exitFrames ?? DEFAULT_ZONE_ENGINE_OPTIONS.exitFrames);
+    this.stitchSeconds = Math.max(0, opts.stitchSeconds ?? DEFAULT_ZONE_ENGINE_OPTIONS.stitchSeconds);
+    this.stitchHeights = Math.max(0, opts.stitchHeights ?? DEFAULT_ZONE_ENGINE_OPTIONS.stitchHeights);
+    this.zones = zones.map((z) => {
+      const flat = new Float64Array(z.points.length * 2);
+      let minX = Infinity;
+      let minY = Infinity;
+      let maxX = -Infinity;
+      let maxY = -Infinity;
+      z.points.forEach(([x, y], i) => {
+        flat[2 * i] = x;
+        flat[2 * i + 1] = y;
+        minX = Math.min(minX, x);
+        minY = Math.min(minY, y);
+        maxX = Math.max(maxX, x);
+        maxY = Math.max(maxY, y);
+      });
+      const threshold = z.crowdThreshold !== undefined && Number.isFinite(z.crowdThreshold) && z.crowdThreshold >= 1 ? z.crowdThreshold : 0;
+      return {
+        id: z.id,
+        flat,
+        minX,
+        minY,
+        maxX,
+        maxY,
+        classes: z.classes ? new Set(z.classes) : undefined,
+        loiterSeconds: z.loiterSeconds !== undefined && Number.isFinite(z.loiterSeconds) && z.loiterSeconds >= 0 ? z.loiterSeconds : NaN,
+        crowdThreshold: threshold,
+        clearAt: Math.max(0, threshold - 2),
+        crowded: false,
+        total: 0,
+        byClass: new Map(),
+      };
+    });
+    this.lines = lines.map((l) => ({
+      id: l.id,
+      ax: l.points[0][0],
+      ay: l.points[0][1],
+      bx: l.points[1][0],
+      by: l.points[1][1],
+      classes: l.classes ? new Set(l.classes) : undefined,
+    }));
+  }
+
+  /**
+   * One frame: all confirmed tracks currently visible (tracks absent from the list are not in any
+   * zone this frame and count neither way). t in seconds. Events come per track in list order
+   * (its zones in definition order, then its lines), then crowd transitions in zone order.
+   */
+  update(tracks: TrackPoint[], t: number): AnalyticsEvent[] {
+    const events: AnalyticsEvent[] = [];
+    const seq = ++this.updates;
+    const zones = this.zones;
+    const lines = this.lines;
+    const nz = zones.length;
+    const nl = lines.length;
+    for (const tp of tracks) {
+      const x = tp.x;
+      const y = tp.y;
+      if (!Number.isFinite(x) || !Number.isFinite(y)) continue; // no position: as if not seen
+      let st = this.tracks.get(tp.id);
+      if (st === undefined) {
+        st = this.newTrack(tp.id);
+        this.tracks.set(tp.id, st);
+      } else if (st.seenAt === seq) {
+        continue; // the same id twice in one update
+      }
+      st.seenAt = seq;
+      const cls = tp.className;
+
+      for (let k = 0; k < nz; k++) {
+        const z = zones[k]!;
+        const inside =
+          x >= z.minX - 1e-12 &&
+          x <= z.maxX + 1e-12 &&
+          y >= z.minY - 1e-12 &&
+          y <= z.maxY + 1e-12 &&
+          (z.classes === undefined || z.classes.has(cls)) &&
+          pointInPolygonFlat(x, y, z.flat);
+        if (st.zIn[k] === 0) {
+          if (!inside) {
+            st.zStreak[k] = 0;
+            continue;
+          }
+          if (st.zStreak[k] === 0) st.zStreakT[k] = t;
+          const n = ++st.zStreak[k]!;
+          if (n < this.enterFrames) continue;
+          const entryT = st.zStreakT[k]!;
+          st.zIn[k] = 1;
+          st.zStreak[k] = 0;
+          const orphan = this.orphanVisit(k, cls, x, y, tp.h ?? 0, t, seq);
+          if (orphan) {
+            // The same person under a new id: the visit (and the occupancy count) carries over.
+            st.zEntryT[k] = orphan.zEntryT[k]!;
+            st.zLoitered[k] = orphan.zLoitered[k]!;
+            st.zClass[k] = orphan.zClass[k]!;
+            orphan.zIn[k] = 0;
+          } else {
+            st.zEntryT[k] = entryT;
+            st.zLoitered[k] = 0;
+            st.zClass[k] = cls;
+            z.total++;
+            z.byClass.set(cls, (z.byClass.get(cls) ?? 0) + 1);
+            events.push({ type: 'zone.enter', zone: z.id, trackId: tp.id, className: cls, t: entryT });
+          }
+          this.checkLoiter(z, st, k, t, events);
+        } else if (inside) {
+          st.zStreak[k] = 0;
+          this.checkLoiter(z, st, k, t, events);
+        } else {
+          if (st.zStreak[k] === 0) st.zStreakT[k] = t;
+          const n = ++st.zStreak[k]!;
+          if (n >= this.exitFrames) events.push(this.closeVisit(z, st, k, st.zStreakT[k]!));
+        }
+      }
+
+      for (let k = 0; k < nl; k++) {
+        if (st.lDone[k] !== 0) continue;
+        const l = lines[k]!;
+        if (l.classes !== undefined && !l.classes.has(cls)) continue;
+        const c = cross(l.ax, l.ay, l.bx, l.by, x, y);
+        if (c === 0) continue; // on the line: not a side; keep the previous point
+        const side = c > 0 ? 1 : -1;
+        const prev = st.lSide[k]!;
+        if (prev !== 0 && prev !== side) {
+          // The movement p→q straddles the infinite line strictly; it crosses the SEGMENT when a and b
+          // are not strictly on the same side of the movement's line.
+          const px = st.lX[k]!;
+          const py = st.lY[k]!;
+          const da = cross(px, py, x, y, l.ax, l.ay);
+          const db = cross(px, py, x, y, l.bx, l.by);
+          if ((da <= 0 && db >= 0) || (da >= 0 && db <= 0)) {
+            st.lDone[k] = 1;
+            events.push({ type: 'line.cross', line: l.id, trackId: tp.id, className: cls, t, direction: prev < 0 ? 'in' : 'out' });
+            continue;
+          }
+        }
+        st.lSide[k] = side;
+        st.lX[k] = x;
+        st.lY[k] = y;
+      }
+      st.lastT = t;
+      st.lastX = x;
+      st.lastY = y;
+      st.lastH = tp.h !== undefined && Number.isFinite(tp.h) ? tp.h : 0;
+    }
+    this.checkCrowds(t, events);
+    return events;
+  }
+
+  /** The nearest open visit of zone k whose track vanished recently near (x, y), if any. */
+  private orphanVisit(k: number, cls: string, x: number, y: number, h: number, t: number, seq: number): TrackState | undefined {
+    if (this.stitchSeconds <= 0 || this.stitchHeights <= 0) return undefined;
+    let best: TrackState | undefined;
+    let bestD = Infinity;
+    for (const o of this.tracks.values()) {
+      if (o.zIn[k] !== 1 || o.seenAt >= seq - 1 || o.zClass[k] !== cls || t - o.lastT > this.stitchSeconds) continue;
+      const d = Math.hypot(o.lastX - x, o.lastY - y);
+      if (d <= this.stitchHeights * Math.max(h, o.lastH) && d < bestD) {
+        bestD = d;
+        best = o;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * A track ended (left the scene): closes its open visits now, without waiting for hysteresis, and
+   * forgets the track. The exit time is t, or the first outside appearance when the track was already
+   * counting down to an exit. Pass the track's last-seen time as t for the most faithful dwell.
+   */
+  endTrack(trackId: number, t: number): AnalyticsEvent[] {
+    const st = this.tracks.get(trackId);
+    if (st === undefined) return [];
+    const events: AnalyticsEvent[] = [];
+    this.closeAll(st, t, events);
+    this.tracks.delete(trackId);
+    this.checkCrowds(t, events);
+    return events;
+  }
+
+  /** Closes every open visit (stream stopped) as endTrack does for each track, and forgets all tracks. */
+  flush(t: number): AnalyticsEvent[] {
+    const events: AnalyticsEvent[] = [];
+    for (const st of this.tracks.values()) this.closeAll(st, t, events);
+    this.tracks.clear();
+    this.checkCrowds(t, events);
+    return events;
+  }
+
+  /** Current occupancy: zone id → class name → count of tracks inside (hysteresis-confirmed). Every zone is listed; classes with 0 are not. */
+  occupancy(): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const z of this.zones) {
+      const byClass: Record<string, number> = out[z.id] ?? {};
+      for (const [cls, n] of z.byClass) if (n > 0) byClass[cls] = (byClass[cls] ?? 0) + n;
+      out[z.id] = byClass;
+    }
+    return out;
+  }
+
+  /** Number of tracks with state held (for tests and metrics). */
+  get trackCount(): number {
+    return this.tracks.size;
+  }
+
+  private newTrack(id: number): TrackState {
+    const nz = this.zones.length;
+    const nl = this.lines.length;
+    return {
+      id,
+      seenAt: 0,
+      lastT: -Infinity,
+      lastX: NaN,
+      lastY: NaN,
+      lastH: 0,
+      zIn: new Uint8Array(nz),
+      zStreak: new Int32Array(nz),
+      zStreakT: new Float64Array(nz),
+      zEntryT: new Float64Array(nz),
+      zLoitered: new Uint8Array(nz),
+      zClass: new Array<string>(nz).fill(''),
+      lSide: new Int8Array(nl),
+      lX: new Float64Array(nl),
+      lY: new Float64Array(nl),
+      lDone: new Uint8Array(nl),
+    };
+  }
+
+  private checkLoiter(z: Zone, st: TrackState, k: number, t: number, events: AnalyticsEvent[]): void {
+    if (st.zLoitered[k] !== 0 || Number.isNaN(z.loiterSeconds)) return;
+    const dwell = t - st.zEntryT[k]!;
+    if (dwell > z.loiterSeconds) {
+      st.zLoitered[k] = 1;
+      events.push({ type: 'zone.loitering', zone: z.id, trackId: st.id, className: st.zClass[k]!, t, dwellSeconds: dwell });
+    }
+  }
+
+  /** Ends the open visit of track st in zone k at time exitT. */
+  private closeVisit(z: Zone, st: TrackState, k: number, exitT: number): AnalyticsEvent {
+    const cls = st.zClass[k]!;
+    const entryT = st.zEntryT[k]!;
+    st.zIn[k] = 0;
+    st.zStreak[k] = 0;
+    z.total--;
+    const left = (z.byClass.get(cls) ?? 1) - 1;
+    if (left > 0) z.byClass.set(cls, left);
+    else z.byClass.delete(cls);
+    return { type: 'zone.exit', zone: z.id, trackId: st.id, className: cls, t: exitT, dwellSeconds: Math.max(0, exitT - entryT) };
+  }
+
+  private closeAll(st: TrackState, t: number, events: AnalyticsEvent[]): void {
+    for (let k = 0; k < this.zones.length; k++) {
+      if (st.zIn[k] === 0) continue;
+      const exitT = st.zStreak[k]! > 0 ? Math.min(t, st.zStreakT[k]!) : t;
+      events.push(this.closeVisit(this.zones[k]!, st, k, exitT));
+    }
+  }
+
+  private checkCrowds(t: number, events: AnalyticsEvent[]): void {
+    for (const z of this.zones) {
+      if (z.crowdThreshold === 0) continue;
+      if (!z.crowded && z.total >= z.crowdThreshold) {
+        z.crowded = true;
+        events.push({ type: 'zone.crowded', zone: z.id, t, occupancy: z.total, threshold: z.crowdThreshold });
+      } else if (z.crowded && z.total <= z.clearAt) {
+        z.crowded = false;
+        events.push({ type: 'zone.clear', zone: z.id, t, occupancy: z.total, threshold: z.crowdThreshold });
+      }
+    }
+  }
+}
+
+function frames(name: string, v: number): number {
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be an integer ≥ 1 (got ${v})`);
+  return v;
+}

@@ -1,0 +1,122 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { resample, maxOf } from '../analytics/heatmap.js';
+import { renderHeatmapPng } from '../analytics/heatmap-render.js';
+import { lineSchema, zoneSchema } from '../config/schema.js';
+import { ApiError } from './errors.js';
+import { timeRange } from './time-range.js';
+import type { ApiDeps } from './types.js';
+import { validate } from './validate.js';
+
+const uniqueById = (what: string) => (items: Array<{ id: string }>, ctx: z.RefinementCtx) => {
+  const seen = new Set<string>();
+  items.forEach((it, i) => {
+    if (seen.has(it.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate ${what} id "${it.id}"` });
+    seen.add(it.id);
+  });
+};
+
+/** Zones, lines, heatmaps, snapshots and occupancy of one camera. */
+export function cameraAnalyticsRoutes(deps: ApiDeps) {
+  const heatmapRange = timeRange(24 * 3600, () => deps.retentionDays().heatmapHours);
+  const heatmapQuery = z
+    .strictObject({
+      from: heatmapRange.from,
+      to: heatmapRange.to,
+      kind: z.enum(['presence', 'traffic']).default('presence'),
+      class: z.string().min(1).optional(),
+      width: z.coerce.number().int().min(1).max(1024).optional(),
+      height: z.coerce.number().int().min(1).max(1024).optional(),
+    })
+    .superRefine(heatmapRange.refine);
+  const pngQuery = z
+    .strictObject({
+      from: heatmapRange.from,
+      to: heatmapRange.to,
+      kind: z.enum(['presence', 'traffic']).default('presence'),
+      class: z.string().min(1).optional(),
+      opacity: z.coerce.number().min(0).max(1).default(0.6),
+      /** Fixed colour scale: this value and above are the hottest colour, so two periods compare honestly. */
+      scale_max: z.coerce.number().positive().optional(),
+    })
+    .superRefine(heatmapRange.refine);
+
+  const camera = (id: string) => {
+    const cfg = deps.cameraConfig(id);
+    if (!cfg) throw new ApiError(404, 'ERR_NOT_FOUND', `no camera "${id}"`);
+    return cfg;
+  };
+
+  return new Hono()
+    .get('/:id/zones', (c) => c.json({ zones: camera(c.req.param('id')).zones }))
+    .put('/:id/zones', validate('json', z.strictObject({ zones: z.array(zoneSchema).max(64).superRefine(uniqueById('zone')) })), async (c) => {
+      const cfg = camera(c.req.param('id'));
+      await deps.replaceCamera({ ...cfg, zones: c.req.valid('json').zones });
+      return c.json({ zones: camera(cfg.id).zones });
+    })
+    .get('/:id/lines', (c) => c.json({ lines: camera(c.req.param('id')).lines }))
+    .put('/:id/lines', validate('json', z.strictObject({ lines: z.array(lineSchema).max(64).superRefine(uniqueById('line')) })), async (c) => {
+      const cfg = camera(c.req.param('id'));
+      await deps.replaceCamera({ ...cfg, lines: c.req.valid('json').lines });
+      return c.json({ lines: camera(cfg.id).lines });
+    })
+    .get('/:id/occupancy', (c) => {
+      const id = camera(c.req.param('id')).id;
+      return c.json({ camera: id, zones: deps.occupancy(id) });
+    })
+    .get('/:id/snapshot.jpg', async (c) => {
+      const snap = await deps.snapshot(camera(c.req.param('id')).id);
+      if (!snap) throw new ApiError(404, 'ERR_NOT_FOUND', 'no frame from this camera yet');
+      return c.body(new Uint8Array(snap.jpeg), 200, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'no-store', 'Last-Modified': new Date(snap.timeMs).toUTCString() });
+    })
+    .get('/:id/heatmap', validate('query', heatmapQuery), async (c) => {
+      const id = camera(c.req.param('id')).id;
+      const q = c.req.valid('query');
+      const { from, to } = heatmapRange.resolve(q);
+      let grid = (await deps.heatmap(id, q.kind, from, to, q.class)) ?? deps.emptyHeatmap();
+      if (q.width || q.height) grid = resample(grid, q.width ?? grid.width, q.height ?? grid.height);
+      return c.json({ camera: id, kind: q.kind, class: q.class ?? null, from, to, width: grid.width, height: grid.height, max: maxOf(grid), values: Array.from(grid.values) });
+    })
+    .get('/:id/heatmap.png', validate('query', pngQuery), async (c) => {
+      const id = camera(c.req.param('id')).id;
+      const q = c.req.valid('query');
+      const { from, to } = heatmapRange.resolve(q);
+      const grid = (await deps.heatmap(id, q.kind, from, to, q.class)) ?? deps.emptyHeatmap();
+      const snap = await deps.snapshot(id);
+      const view = deps.cameras().find((v) => v.id === id);
+      const png = await renderHeatmapPng(grid, {
+        width: view?.width ?? 640,
+        height: view?.height ?? 480,
+        opacity: q.opacity,
+        ...(snap ? { background: snap.jpeg } : {}),
+        ...(q.scale_max !== undefined ? { scaleMax: q.scale_max } : {}),
+      });
+      return c.body(new Uint8Array(png), 200, { 'Content-Type': 'image/png', 'Cache-Control': 'no-store' });
+    });
+}
+
+/** Zone and line events across cameras, newest first, with cursor pagination. */
+export function eventRoutes(deps: ApiDeps) {
+  const range = timeRange(24 * 3600, () => deps.retentionDays().events);
+  const query = z
+    .strictObject({
+      camera: z.string().min(1).optional(),
+      type: z.enum(['zone.enter', 'zone.exit', 'zone.loitering', 'zone.crowded', 'zone.clear', 'line.cross']).optional(),
+      class: z.string().min(1).optional(),
+      zone: z.string().min(1).optional(),
+      line: z.string().min(1).optional(),
+      from: range.from,
+      to: range.to,
+      limit: z.coerce.number().int().min(1).max(1000).default(100),
+      /** The `next` of the previous page. */
+      cursor: z.coerce.number().int().min(1).optional(),
+    })
+    .superRefine(range.refine);
+  return new Hono().get('/', validate('query', query), async (c) => {
+    const q = c.req.valid('query');
+    const { from, to } = range.resolve(q);
+    const rows = await deps.events({ ...q, from, to, limit: q.limit + 1 });
+    const page = rows.slice(0, q.limit);
+    return c.json({ events: page, next: rows.length > q.limit ? page[page.length - 1]!.id : null });
+  });
+}

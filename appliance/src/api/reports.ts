@@ -1,0 +1,49 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { timelineCsv } from '../analytics/report-builder.js';
+import { ApiError } from './errors.js';
+import { timeParam } from './time-range.js';
+import type { ApiDeps } from './types.js';
+import { validate } from './validate.js';
+
+const RESOLUTIONS = { '1m': 60, '15m': 900, '1h': 3600 } as const;
+
+/** Reports: generate for cameras and a range, list, read as JSON or the timeline as CSV. */
+export function reportRoutes(deps: ApiDeps) {
+  const body = z
+    .strictObject({
+      cameras: z.array(z.string().min(1)).min(1).optional(),
+      from: timeParam,
+      to: timeParam,
+      resolution: z.enum(['1m', '15m', '1h']).default('15m'),
+    })
+    .superRefine((b, ctx) => {
+      if (b.from > b.to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must not be after to' });
+      else if (b.to - b.from > deps.retentionDays().minutes * 86_400) ctx.addIssue({ code: 'custom', path: ['from'], message: `the range is wider than the ${deps.retentionDays().minutes} days kept` });
+      for (const [i, id] of (b.cameras ?? []).entries()) {
+        if (!deps.cameraConfig(id)) ctx.addIssue({ code: 'custom', path: ['cameras', i], message: `no camera "${id}"` });
+      }
+    });
+  const list = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50), before: timeParam.optional() });
+  const find = async (id: string) => {
+    const r = await deps.reports.get(id);
+    if (!r) throw new ApiError(404, 'ERR_NOT_FOUND', `no report "${id}"`);
+    return r;
+  };
+  return new Hono()
+    .post('/', validate('json', body), async (c) => {
+      const b = c.req.valid('json');
+      const cameras = b.cameras ?? deps.cameras().map((v) => v.id);
+      const report = await deps.reports.generate('range', cameras, b.from, b.to, RESOLUTIONS[b.resolution]);
+      return c.json(report, 201);
+    })
+    .get('/', validate('query', list), async (c) => {
+      const q = c.req.valid('query');
+      return c.json({ reports: await deps.reports.list(q.limit, q.before !== undefined ? q.before * 1000 : undefined) });
+    })
+    .get('/:file{[^/]+\\.csv}', async (c) => {
+      const r = await find(c.req.param('file').replace(/\.csv$/, ''));
+      return c.body(timelineCsv(r.body), 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="report-${r.id}.csv"` });
+    })
+    .get('/:id', async (c) => c.json(await find(c.req.param('id'))));
+}

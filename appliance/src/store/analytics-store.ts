@@ -1,0 +1,163 @@
+import { sql, type Kysely } from 'kysely';
+import { addGrids, decodeGrid, encodeGrid, type HeatmapGrid, type HeatmapKind } from '../analytics/heatmap.js';
+import type { Database, EventsTable, CountsMinuteTable } from './schema.js';
+import type { EventQuery, EventView } from '../api/types.js';
+
+export type EventRow = Omit<EventsTable, 'id'>;
+export type MinuteRow = CountsMinuteTable;
+export interface HeatmapDelta {
+  camera: string;
+  className: string;
+  kind: HeatmapKind;
+  /** Hour-aligned unix seconds. */
+  bucket: number;
+  grid: HeatmapGrid;
+}
+
+const DAY = 86_400;
+
+/**
+ * Writes analytics in one transaction per flush: events, per-minute counts (added to what is
+ * stored), and heatmap deltas (added to their hour bucket and to their day bucket, so a range of
+ * whole days reads day rows and only the ragged ends read hours).
+ */
+export class AnalyticsStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async write(batch: { events: EventRow[]; minutes: MinuteRow[]; heatmaps: HeatmapDelta[] }): Promise<void> {
+    if (!batch.events.length && !batch.minutes.length && !batch.heatmaps.length) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < batch.events.length; i += 200) {
+        await trx.insertInto('events').values(batch.events.slice(i, i + 200)).execute();
+      }
+      for (let i = 0; i < batch.minutes.length; i += 200) {
+        await trx
+          .insertInto('counts_minute')
+          .values(batch.minutes.slice(i, i + 200))
+          .onConflict((oc) =>
+            oc.columns(['camera_id', 'minute', 'kind', 'target', 'class_name']).doUpdateSet((eb) => ({
+              entries: eb('counts_minute.entries', '+', eb.ref('excluded.entries')),
+              exits: eb('counts_minute.exits', '+', eb.ref('excluded.exits')),
+              crossings_in: eb('counts_minute.crossings_in', '+', eb.ref('excluded.crossings_in')),
+              crossings_out: eb('counts_minute.crossings_out', '+', eb.ref('excluded.crossings_out')),
+              max_occupancy: eb.fn('max', ['counts_minute.max_occupancy', 'excluded.max_occupancy']),
+              dwell_sum: eb('counts_minute.dwell_sum', '+', eb.ref('excluded.dwell_sum')),
+              visits: eb('counts_minute.visits', '+', eb.ref('excluded.visits')),
+            })),
+          )
+          .execute();
+      }
+      for (const h of batch.heatmaps) {
+        for (const [table, bucket] of [['heatmap_hour', h.bucket], ['heatmap_day', Math.floor(h.bucket / DAY) * DAY]] as const) {
+          const key = { camera_id: h.camera, class_name: h.className, kind: h.kind, bucket };
+          const row = await trx
+            .selectFrom(table)
+            .select('data')
+            .where('camera_id', '=', key.camera_id)
+            .where('kind', '=', key.kind)
+            .where('class_name', '=', key.class_name)
+            .where('bucket', '=', key.bucket)
+            .executeTakeFirst();
+          const grid = row ? addGrids(decodeGrid(row.data), h.grid) : h.grid;
+          await trx
+            .insertInto(table)
+            .values({ ...key, data: encodeGrid(grid) })
+            .onConflict((oc) => oc.columns(['camera_id', 'kind', 'class_name', 'bucket']).doUpdateSet({ data: encodeGrid(grid) }))
+            .execute();
+        }
+      }
+    });
+  }
+
+  /**
+   * The heatmap of [from, to) (unix seconds), summed over classes unless one is named: whole UTC days
+   * from day rows, the rest from hour rows. Undefined when nothing was recorded.
+   */
+  async heatmap(camera: string, kind: HeatmapKind, from: number, to: number, className?: string): Promise<HeatmapGrid | undefined> {
+    const firstDay = Math.ceil(from / DAY) * DAY;
+    const lastDay = Math.floor(to / DAY) * DAY;
+    const parts: Array<{ table: 'heatmap_hour' | 'heatmap_day'; from: number; to: number }> = [];
+    if (lastDay > firstDay) {
+      parts.push({ table: 'heatmap_day', from: firstDay, to: lastDay });
+      parts.push({ table: 'heatmap_hour', from, to: firstDay });
+      parts.push({ table: 'heatmap_hour', from: lastDay, to });
+    } else {
+      parts.push({ table: 'heatmap_hour', from, to });
+    }
+    let sum: HeatmapGrid | undefined;
+    for (const p of parts) {
+      if (p.to <= p.from) continue;
+      // An hour bucket counts when it starts inside the range (buckets are the resolution).
+      let q = this.db
+        .selectFrom(p.table)
+        .select('data')
+        .where('camera_id', '=', camera)
+        .where('kind', '=', kind)
+        .where('bucket', '>=', p.from)
+        .where('bucket', '<', p.to);
+      if (className) q = q.where('class_name', '=', className);
+      for (const row of await q.execute()) {
+        const g = decodeGrid(row.data);
+        sum = sum ? addGrids(sum, g) : g;
+      }
+    }
+    return sum;
+  }
+
+  /** Deletes rows older than each table's retention; returns rows deleted per table. */
+  async applyRetention(nowMs: number, days: Record<'events' | 'minutes' | 'heatmapHours' | 'heatmapDays' | 'tracks' | 'detectionSeconds' | 'reports', number>): Promise<Record<string, number>> {
+    const ms = (d: number) => nowMs - d * DAY * 1000;
+    const s = (d: number) => Math.floor(ms(d) / 1000);
+    const out: Record<string, number> = {};
+    const n = (r: { numDeletedRows: bigint }[]) => Number(r[0]?.numDeletedRows ?? 0);
+    out.events = n(await this.db.deleteFrom('events').where('ts', '<', ms(days.events)).execute());
+    out.counts_minute = n(await this.db.deleteFrom('counts_minute').where('minute', '<', Math.floor(s(days.minutes) / 60)).execute());
+    out.heatmap_hour = n(await this.db.deleteFrom('heatmap_hour').where('bucket', '<', s(days.heatmapHours)).execute());
+    out.heatmap_day = n(await this.db.deleteFrom('heatmap_day').where('bucket', '<', s(days.heatmapDays)).execute());
+    out.tracks = n(await this.db.deleteFrom('tracks').where('last_seen', '<', ms(days.tracks)).execute());
+    out.detection_seconds = n(await this.db.deleteFrom('detection_seconds').where('ts', '<', s(days.detectionSeconds)).execute());
+    out.reports = n(await this.db.deleteFrom('reports').where('created_at', '<', ms(days.reports)).execute());
+    await sql`PRAGMA optimize`.execute(this.db);
+    return out;
+  }
+
+  /** Events matching a filter, newest first (`cursor`: ids below it). */
+  async events(q: EventQuery): Promise<EventView[]> {
+    let query = this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('ts', '>=', q.from * 1000)
+      .where('ts', '<', q.to * 1000)
+      .orderBy('id', 'desc')
+      .limit(q.limit);
+    if (q.camera) query = query.where('camera_id', '=', q.camera);
+    if (q.type) query = query.where('type', '=', q.type);
+    if (q.class) query = query.where('class_name', '=', q.class);
+    if (q.zone) query = query.where('type', 'like', 'zone.%').where('target', '=', q.zone);
+    if (q.line) query = query.where('type', '=', 'line.cross').where('target', '=', q.line);
+    if (q.cursor) query = query.where('id', '<', q.cursor);
+    const rows = await query.execute();
+    return rows.map((r) => ({
+      id: r.id,
+      time: new Date(r.ts).toISOString(),
+      camera: r.camera_id,
+      type: r.type,
+      zone: r.type.startsWith('zone.') ? r.target : null,
+      line: r.type === 'line.cross' ? r.target : null,
+      track_id: r.track_id,
+      class: r.class_name,
+      direction: r.direction,
+      dwell_seconds: r.type === 'zone.exit' || r.type === 'zone.loitering' ? r.value : null,
+      occupancy: r.type === 'zone.crowded' || r.type === 'zone.clear' ? r.value : null,
+    }));
+  }
+
+  /** Everything recorded under one camera id (a session's data). */
+  async deleteCamera(camera: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const t of ['events', 'counts_minute', 'heatmap_hour', 'heatmap_day', 'tracks', 'detection_seconds', 'zones', 'lines'] as const) {
+        await trx.deleteFrom(t).where('camera_id', '=', camera).execute();
+      }
+    });
+  }
+}
