@@ -5,12 +5,13 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_PACKAGES := ffmpeg
+APT_TEST_PACKAGES := gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
 export ONNXRUNTIME_NODE_INSTALL ?= skip
 CONFIG ?= config/default.yaml
 NPM_STAMP := node_modules/.package-lock.json
 SOURCES := $(shell find appliance/src -name '*.ts' ! -name '*.test.ts' 2>/dev/null) tsconfig.json
 
-.PHONY: help setup system-deps build run test typecheck bench bench-mot clean
+.PHONY: help setup system-deps test-deps build run test typecheck bench bench-mot clean
 
 help:
 	@echo "make run | make test | make bench | make bench-mot | make build | make typecheck | make clean"
@@ -19,7 +20,15 @@ help:
 system-deps:
 	@if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then \
 	  echo "installing $(APT_PACKAGES) from Debian"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
+	fi
+
+## Debian packages the tests need (a GStreamer RTSP server run by Debian's python3): installed only when missing.
+test-deps:
+	@if ! /usr/bin/python3 -c 'import gi; gi.require_version("GstRtspServer", "1.0"); from gi.repository import GstRtspServer' >/dev/null 2>&1 \
+	  || ! dpkg -s $(APT_TEST_PACKAGES) >/dev/null 2>&1; then \
+	  echo "installing $(APT_TEST_PACKAGES) from Debian"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_TEST_PACKAGES); \
 	fi
 
 ## npm packages exactly as locked; re-run only when the lock file changes.
@@ -43,7 +52,7 @@ typecheck: $(NPM_STAMP)
 	npx tsc -p tsconfig.json --noEmit
 	npx tsc -p tsconfig.test.json --noEmit
 
-test: setup
+test: setup test-deps
 	npx tsc -p tsconfig.test.json --noEmit
 	npx vitest run --reporter=default --reporter=json --outputFile.json=.vitest-report.json; \
 	  status=$$?; node scripts/test-summary.mjs .vitest-report.json || status=1; exit $$status
