@@ -21,6 +21,7 @@ import { VERSION } from './version.js';
 import { EventBus } from './events.js';
 import { AnalyticsService } from './analytics/analytics-service.js';
 import { Reports } from './analytics/reports.js';
+import { Sessions } from './analytics/sessions.js';
 import { TrackIds } from './store/track-ids.js';
 import { TrackStore } from './store/track-store.js';
 import { trackerOptions } from './track/options.js';
@@ -49,6 +50,7 @@ export class Appliance {
   private trackStore: TrackStore | undefined;
   private analytics: AnalyticsService | undefined;
   private reports: Reports | undefined;
+  private sessions: Sessions | undefined;
   /** Track lifecycle (and later analytics) events, for whoever subscribes. */
   readonly events: EventBus;
 
@@ -100,6 +102,17 @@ export class Appliance {
     this.analytics.start();
     this.reports = new Reports(this.store.db, this.analytics.store, this.clock, this.root.child({ module: 'reports' }));
     const a = cfg.analytics;
+    this.sessions = new Sessions(this.store.db, {
+      detector,
+      trackerOptions: trackerOptions(cfg.tracker),
+      countThreshold: cfg.detector.count_threshold,
+      analytics: this.analytics,
+      reports: this.reports,
+      sinks: { onTrackEvents: (camera, events) => this.onTrackEvents(camera, events), flush: () => this.flushCounts(false) },
+      bus: this.events,
+      log: this.root.child({ module: 'sessions' }),
+      clock: this.clock,
+    });
     this.reports.schedule({ hourly: a.hourly_reports, daily: a.daily_reports, dailyAt: a.daily_report_at, cameras: () => this.cameraList().map((c) => c.id) });
     const raw = this.store.raw;
     this.cameras = new CameraManager({
@@ -135,6 +148,7 @@ export class Appliance {
     const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
     server?.closeAllConnections?.();
     // Tracks still open end with their stream, so their summaries are stored too.
+    await this.sessions?.stop();
     await this.cameras?.stopAll();
     await this.analytics?.stop();
     await this.flushCounts(true);
@@ -269,6 +283,7 @@ export class Appliance {
       emptyHeatmap: () => ({ width: this.config.analytics.heatmap_width, height: this.config.analytics.heatmap_height, values: new Float32Array(this.config.analytics.heatmap_width * this.config.analytics.heatmap_height) }),
       events: (q) => this.analytics!.store.events(q),
       reports: this.reports!,
+      sessions: this.sessions!,
       retentionDays: () => {
         const r = this.config.analytics.retention;
         return { events: r.events_days, heatmapHours: r.heatmap_hours_days, minutes: r.minute_counts_days, tracks: r.tracks_days, detectionSeconds: r.detection_seconds_days };

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'ERR_FFMPEG_MISSING'
   | 'ERR_NOT_FOUND'
   | 'ERR_CONFLICT'
+  | 'ERR_CANCELLED'
   | 'ERR_BAD_REQUEST'
   | 'ERR_USAGE';
 

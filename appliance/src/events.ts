@@ -5,6 +5,10 @@ import type { AnalyticsEvent } from './analytics/zone-engine.js';
 export type ApplianceEvent =
   | (TrackEvent & { camera: string })
   | (AnalyticsEvent & { camera: string })
+  | { type: 'analysis.started'; session: string }
+  | { type: 'analysis.progress'; session: string; progress: number }
+  | { type: 'analysis.completed'; session: string; report: string }
+  | { type: 'analysis.failed'; session: string; error: string }
   | {
       type: 'track.update';
       camera: string;

@@ -52,12 +52,15 @@ export class AnalyticsService {
     this.retentionTimer.unref();
   }
 
-  /** Zone/line definitions of the running cameras; a camera whose shapes changed starts afresh. */
+  /**
+   * Zone/line definitions of the running cameras; a camera whose shapes changed starts afresh.
+   * Analysis sessions (ids starting with `session-`) are attached and detached on their own.
+   */
   async setCameras(cameras: readonly CameraConfig[]): Promise<void> {
     const now = this.clock.now();
     const wanted = new Set(cameras.map((c) => c.id));
     for (const [id, ca] of this.cameras) {
-      if (!wanted.has(id)) this.closeCamera(ca, now);
+      if (!wanted.has(id) && !isSession(id)) this.closeCamera(ca, now);
     }
     for (const cam of cameras) {
       const prev = this.cameras.get(cam.id);
@@ -69,13 +72,30 @@ export class AnalyticsService {
     }
     await this.db.transaction().execute(async (trx) => {
       for (const table of ['zones', 'lines'] as const) {
-        await trx.deleteFrom(table).execute();
+        await trx.deleteFrom(table).where('camera_id', 'not like', 'session-%').execute();
         const rows = cameras.flatMap((c) =>
           (table === 'zones' ? c.zones : c.lines).map((s) => ({ camera_id: c.id, id: s.id, name: s.name ?? s.id, points: JSON.stringify(s.points), updated_at: now })),
         );
         if (rows.length) await trx.insertInto(table).values(rows).execute();
       }
     });
+  }
+
+  /** An analysis session's camera id with its zones and lines. */
+  async attachSession(id: string, shapes: Pick<CameraConfig, 'zones' | 'lines'>): Promise<void> {
+    const now = this.clock.now();
+    this.cameras.set(id, new CameraAnalytics(id, shapes, this.cfg.hysteresis_frames, this.heatmap, this.className));
+    for (const [table, list] of [['zones', shapes.zones], ['lines', shapes.lines]] as const) {
+      const rows = list.map((s) => ({ camera_id: id, id: s.id, name: s.name ?? s.id, points: JSON.stringify(s.points), updated_at: now }));
+      if (rows.length) await this.db.insertInto(table).values(rows).execute();
+    }
+  }
+
+  /** Closes a session's open visits (at its own stream time) and writes everything it produced. */
+  async detachSession(id: string, endMs: number): Promise<void> {
+    const ca = this.cameras.get(id);
+    if (ca) this.closeCamera(ca, endMs);
+    await this.flush();
   }
 
   /** Hot path: one frame's confirmed tracks (t in ms). */
@@ -163,4 +183,8 @@ export class AnalyticsService {
       throw e;
     }
   }
+}
+
+function isSession(id: string): boolean {
+  return id.startsWith('session-');
 }

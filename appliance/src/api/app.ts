@@ -4,13 +4,14 @@ import type { Logger } from '../logger.js';
 import { cameraRoutes } from './cameras.js';
 import { cameraAnalyticsRoutes, eventRoutes } from './analytics.js';
 import { reportRoutes } from './reports.js';
+import { sessionRoutes } from './sessions.js';
 import { ApiError, errorResponse } from './errors.js';
 import { healthRoutes } from './health.js';
 import type { ApiDeps } from './types.js';
 
 /** The whole HTTP surface: probes, /api/v1 resources (one sub-app each) and the dashboard's files. */
 export function createApp(deps: ApiDeps, log: Logger) {
-  const api = new Hono().route('/cameras', cameraRoutes(deps)).route('/cameras', cameraAnalyticsRoutes(deps)).route('/events', eventRoutes(deps)).route('/reports', reportRoutes(deps));
+  const api = new Hono().route('/cameras', cameraRoutes(deps)).route('/cameras', cameraAnalyticsRoutes(deps)).route('/events', eventRoutes(deps)).route('/reports', reportRoutes(deps)).route('/sessions', sessionRoutes(deps));
   const app = new Hono()
     .route('/', healthRoutes(deps))
     .route('/api/v1', api)

@@ -1,6 +1,7 @@
 import type { CameraConfig } from '../config/schema.js';
 import type { HeatmapGrid, HeatmapKind } from '../analytics/heatmap.js';
 import type { Reports } from '../analytics/reports.js';
+import type { Sessions } from '../analytics/sessions.js';
 import type { DetectionSecondsTable, TracksTable } from '../store/schema.js';
 
 /** What the HTTP layer needs from the running appliance: small read-only views, no internals. */
@@ -62,6 +63,7 @@ export interface ApiDeps {
   emptyHeatmap(): HeatmapGrid;
   events(q: EventQuery): Promise<EventView[]>;
   reports: Reports;
+  sessions: Sessions;
   retentionDays(): { events: number; heatmapHours: number; minutes: number; tracks: number; detectionSeconds: number };
   /** Finished tracks whose last sighting falls in [fromMs, toMs), newest first. */
   tracks(cameraId: string, fromMs: number, toMs: number, limit: number): Promise<TrackRow[]>;

@@ -32,7 +32,16 @@ export interface AnalyzeSummary {
 export async function analyzeFile(
   file: string,
   detector: FrameDetector,
-  opts: { countThreshold: number; log: Logger; onFrame?: (r: FrameResult) => void; clock?: Clock },
+  opts: {
+    countThreshold: number;
+    log: Logger;
+    onFrame?: (r: FrameResult) => void;
+    /** Frames done and the expected total (once known), after each frame. */
+    onProgress?: (frames: number, total: number | undefined) => void;
+    /** Aborting stops the run; analyzeFile then rejects with ERR_CANCELLED. */
+    signal?: AbortSignal;
+    clock?: Clock;
+  },
 ): Promise<AnalyzeSummary> {
   const path = resolve(file);
   if (!existsSync(path)) throw new VantageError('ERR_SOURCE_INVALID', `video file not found: ${path}`);
@@ -71,14 +80,23 @@ export async function analyzeFile(
         c.frames++;
       }
       opts.onFrame?.(r);
+      opts.onProgress?.(frames, source.info?.frames);
     },
     opts.log,
     clock,
   );
   const t0 = clock.monotonic();
-  const ended = new Promise<string | undefined>((r) => source.onEnd(r));
+  const ended = new Promise<string | undefined>((r) => {
+    source.onEnd(r);
+    opts.signal?.addEventListener('abort', () => r('cancelled'), { once: true });
+  });
+  if (opts.signal?.aborted) throw new VantageError('ERR_CANCELLED', `analysis of ${path} cancelled`);
   pipeline.start();
   const error = await ended;
+  if (opts.signal?.aborted) {
+    await pipeline.stop();
+    throw new VantageError('ERR_CANCELLED', `analysis of ${path} cancelled`);
+  }
   if (error) {
     await pipeline.stop();
     throw new VantageError('ERR_SOURCE_INVALID', `cannot analyse ${path}: ${error}`);

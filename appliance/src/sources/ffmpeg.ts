@@ -40,7 +40,7 @@ export interface StreamInfo {
   width: number;
   height: number;
   fps: number;
-  /** Frame count when the container states it (files), else undefined. */
+  /** Frame count when the container states it, else estimated from the duration (files only). */
   frames?: number;
   codec: string;
 }
@@ -90,7 +90,7 @@ export function spawnDecoder(args: string[]): DecoderProcess {
 
 /** Reads width, height and frame rate of the first video stream. */
 export function probe(spec: Pick<SourceSpec, 'url' | 'rtspTransport'>, timeoutMs = 15_000): Promise<StreamInfo> {
-  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height,avg_frame_rate,r_frame_rate,nb_frames', '-of', 'json'];
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height,avg_frame_rate,r_frame_rate,nb_frames:format=duration', '-of', 'json'];
   if (/^rtsps?:\/\//i.test(spec.url)) args.push('-rtsp_transport', spec.rtspTransport, '-timeout', '5000000');
   args.push(spec.url);
   const shown = redactUrl(spec.url);
@@ -103,7 +103,7 @@ export function probe(spec: Pick<SourceSpec, 'url' | 'rtspTransport'>, timeoutMs
         const code = isNetworkUrl(spec.url) ? 'ERR_SOURCE_UNREACHABLE' : 'ERR_SOURCE_INVALID';
         return reject(new VantageError(code, `cannot open ${shown}: ${redactUrl(why)}`));
       }
-      let parsed: { streams?: Array<Record<string, unknown>> };
+      let parsed: { streams?: Array<Record<string, unknown>>; format?: { duration?: string } };
       try {
         parsed = JSON.parse(stdout) as typeof parsed;
       } catch {
@@ -116,7 +116,9 @@ export function probe(spec: Pick<SourceSpec, 'url' | 'rtspTransport'>, timeoutMs
         return reject(new VantageError('ERR_SOURCE_INVALID', `${shown} has no video stream`));
       }
       const fps = parseRate(String(s.avg_frame_rate ?? '')) || parseRate(String(s.r_frame_rate ?? '')) || 25;
-      const frames = Number(s.nb_frames);
+      const stated = Number(s.nb_frames);
+      const duration = Number(parsed.format?.duration);
+      const frames = stated > 0 ? stated : duration > 0 && !isNetworkUrl(spec.url) ? Math.round(duration * fps) : 0;
       resolve({ width, height, fps, codec: String(s.codec_name ?? 'unknown'), ...(frames > 0 ? { frames } : {}) });
     });
   });

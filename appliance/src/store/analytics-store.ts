@@ -70,30 +70,33 @@ export class AnalyticsStore {
   }
 
   /**
-   * The heatmap of [from, to) (unix seconds), summed over classes unless one is named: whole UTC days
-   * from day rows, the rest from hour rows. Undefined when nothing was recorded.
+   * The heatmap of [from, to) (unix seconds) at hour resolution, summed over classes unless one is
+   * named: whole UTC days from day rows, the hours overlapping the rest from hour rows. Undefined when
+   * nothing was recorded.
    */
   async heatmap(camera: string, kind: HeatmapKind, from: number, to: number, className?: string): Promise<HeatmapGrid | undefined> {
     const firstDay = Math.ceil(from / DAY) * DAY;
     const lastDay = Math.floor(to / DAY) * DAY;
-    const parts: Array<{ table: 'heatmap_hour' | 'heatmap_day'; from: number; to: number }> = [];
+    // Each part reads buckets starting in [min, to): hours overlapping the range's ragged ends, and
+    // the days it covers whole (never both for the same time).
+    const hourBefore = Math.floor(from / 3600) * 3600;
+    const parts: Array<{ table: 'heatmap_hour' | 'heatmap_day'; min: number; to: number }> = [];
     if (lastDay > firstDay) {
-      parts.push({ table: 'heatmap_day', from: firstDay, to: lastDay });
-      parts.push({ table: 'heatmap_hour', from, to: firstDay });
-      parts.push({ table: 'heatmap_hour', from: lastDay, to });
+      parts.push({ table: 'heatmap_day', min: firstDay, to: lastDay });
+      parts.push({ table: 'heatmap_hour', min: hourBefore, to: firstDay });
+      parts.push({ table: 'heatmap_hour', min: lastDay, to });
     } else {
-      parts.push({ table: 'heatmap_hour', from, to });
+      parts.push({ table: 'heatmap_hour', min: hourBefore, to });
     }
     let sum: HeatmapGrid | undefined;
     for (const p of parts) {
-      if (p.to <= p.from) continue;
-      // An hour bucket counts when it starts inside the range (buckets are the resolution).
+      if (p.to <= p.min) continue;
       let q = this.db
         .selectFrom(p.table)
         .select('data')
         .where('camera_id', '=', camera)
         .where('kind', '=', kind)
-        .where('bucket', '>=', p.from)
+        .where('bucket', '>=', p.min)
         .where('bucket', '<', p.to);
       if (className) q = q.where('class_name', '=', className);
       for (const row of await q.execute()) {

@@ -114,6 +114,8 @@ export interface SessionsTable {
   started_at: number | null;
   finished_at: number | null;
   report_id: string | null;
+  /** JSON { zones, lines } of a file session. */
+  shapes: string | null;
 }
 
 export interface ReportsTable {

@@ -3,6 +3,7 @@ import { initial } from './001-initial.js';
 import { tracks } from './002-tracks.js';
 import { cameraOverrides } from './003-camera-overrides.js';
 import { analytics } from './004-analytics.js';
+import { sessionShapes } from './005-session-shapes.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '002-tracks': tracks,
   '003-camera-overrides': cameraOverrides,
   '004-analytics': analytics,
+  '005-session-shapes': sessionShapes,
 };

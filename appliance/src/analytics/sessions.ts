@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { CameraConfig } from '../config/schema.js';
+import type { FrameDetector } from '../detect/frame-detector.js';
+import { errorMessage } from '../errors.js';
+import type { EventBus } from '../events.js';
+import type { Logger } from '../logger.js';
+import { analyzeFile } from '../pipeline/analyze-file.js';
+import type { Database, SessionsTable } from '../store/schema.js';
+import { CameraTracker } from '../track/camera-tracker.js';
+import type { TrackEvent, TrackerOptions, TrackSnapshot } from '../track/types.js';
+import type { AnalyticsService } from './analytics-service.js';
+import type { Reports } from './reports.js';
+
+export type SessionView = Omit<SessionsTable, 'created_at' | 'started_at' | 'finished_at' | 'range_from' | 'range_to' | 'shapes'> & {
+  shapes: Pick<CameraConfig, 'zones' | 'lines'>;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  from: string | null;
+  to: string | null;
+};
+
+export interface SessionSinks {
+  /** Track lifecycle events of a session (stored like a camera's). */
+  onTrackEvents(camera: string, events: TrackEvent[]): void;
+  /** Writes what the sinks buffered, before the report reads it. */
+  flush(): Promise<void>;
+}
+
+/**
+ * Analysis jobs. A `file` session runs a video through decode → detect → track → analytics as fast as
+ * the detector allows, under its own camera id (`session-<id>`), with its frames timed from the
+ * session's creation; it ends with a report. A `camera` session is a report over what a camera
+ * already recorded in a time window. Sessions run one at a time, so live cameras keep their share of
+ * the detector; a failed session keeps its error, and the others go on.
+ */
+export class Sessions {
+  private readonly running = new Map<string, AbortController>();
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly deps: {
+      detector: FrameDetector;
+      trackerOptions: TrackerOptions;
+      countThreshold: number;
+      analytics: AnalyticsService;
+      reports: Reports;
+      sinks: SessionSinks;
+      bus: EventBus;
+      log: Logger;
+      clock: Clock;
+    },
+  ) {}
+
+  async create(req: { file: string; shapes: Pick<CameraConfig, 'zones' | 'lines'> } | { camera: string; from: number; to: number }): Promise<SessionView> {
+    const now = this.deps.clock.now();
+    const id = randomUUID();
+    const row: SessionsTable =
+      'file' in req
+        ? { id, kind: 'file', source: req.file, camera_id: null, range_from: null, range_to: null, status: 'created', progress: 0, error: null, created_at: now, started_at: null, finished_at: null, report_id: null, shapes: JSON.stringify(req.shapes) }
+        : { id, kind: 'camera', source: req.camera, camera_id: req.camera, range_from: req.from, range_to: req.to, status: 'created', progress: 0, error: null, created_at: now, started_at: null, finished_at: null, report_id: null, shapes: null };
+    await this.db.insertInto('sessions').values(row).execute();
+    return view(row);
+  }
+
+  async get(id: string): Promise<SessionView | undefined> {
+    const row = await this.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? view(row) : undefined;
+  }
+
+  async list(limit: number): Promise<SessionView[]> {
+    return (await this.db.selectFrom('sessions').selectAll().orderBy('created_at', 'desc').limit(limit).execute()).map(view);
+  }
+
+  /** Queues a created session; returns at once. */
+  async start(id: string): Promise<SessionView | 'not-startable' | undefined> {
+    const s = await this.get(id);
+    if (!s) return undefined;
+    if (s.status !== 'created') return 'not-startable';
+    await this.update(id, { status: 'running', started_at: this.deps.clock.now() });
+    const abort = new AbortController();
+    this.running.set(id, abort);
+    this.queue = this.queue.then(() => this.run(id, abort.signal)).finally(() => this.running.delete(id));
+    return (await this.get(id))!;
+  }
+
+  async cancel(id: string): Promise<SessionView | undefined> {
+    const s = await this.get(id);
+    if (!s) return undefined;
+    if (s.status === 'running' || s.status === 'created') {
+      this.running.get(id)?.abort();
+      await this.update(id, { status: 'cancelled', finished_at: this.deps.clock.now() });
+    }
+    return this.get(id);
+  }
+
+  /** Removes the session and everything it produced. */
+  async remove(id: string): Promise<boolean> {
+    const s = await this.get(id);
+    if (!s) return false;
+    this.running.get(id)?.abort();
+    if (s.kind === 'file') await this.deps.analytics.store.deleteCamera(`session-${id}`);
+    await this.db.transaction().execute(async (trx) => {
+      if (s.report_id) await trx.deleteFrom('reports').where('id', '=', s.report_id).execute();
+      await trx.deleteFrom('sessions').where('id', '=', id).execute();
+    });
+    return true;
+  }
+
+  /** Waits for queued and running sessions (shutdown), cancelling them first. */
+  async stop(): Promise<void> {
+    for (const a of this.running.values()) a.abort();
+    await this.queue.catch(() => undefined);
+  }
+
+  private async run(id: string, signal: AbortSignal): Promise<void> {
+    const s = (await this.get(id))!;
+    if (signal.aborted) return;
+    const { bus, log } = this.deps;
+    bus.emit({ type: 'analysis.started', session: id });
+    try {
+      const reportId = s.kind === 'file' ? await this.runFile(id, s.source, Date.parse(s.created_at), s.shapes, signal) : await this.runCamera(s);
+      await this.update(id, { status: 'completed', progress: 100, finished_at: this.deps.clock.now(), report_id: reportId });
+      bus.emit({ type: 'analysis.completed', session: id, report: reportId });
+    } catch (e) {
+      if (signal.aborted) return; // cancel() already recorded it
+      const message = errorMessage(e);
+      log.warn({ session: id, err: message }, 'analysis session failed');
+      await this.update(id, { status: 'failed', error: message, finished_at: this.deps.clock.now() });
+      bus.emit({ type: 'analysis.failed', session: id, error: message });
+    }
+  }
+
+  private async runFile(id: string, file: string, baseMs: number, shapes: Pick<CameraConfig, 'zones' | 'lines'>, signal: AbortSignal): Promise<string> {
+    if (!existsSync(file) || !statSync(file).isFile()) throw new Error(`no such file: ${file}`);
+    const camera = `session-${id}`;
+    const { analytics, detector, sinks, bus } = this.deps;
+    await analytics.attachSession(camera, shapes);
+    let next = 1;
+    const tracker = new CameraTracker(this.deps.trackerOptions, () => next++);
+    let lastProgress = 0;
+    let lastMs = baseMs;
+    const onTracks = (tracks: TrackSnapshot[], ms: number, w: number, h: number) => analytics.onFrame(camera, tracks, ms, w, h);
+    try {
+      await analyzeFile(file, detector, {
+        countThreshold: this.deps.countThreshold,
+        log: this.deps.log.child({ session: id }),
+        signal,
+        onFrame: (r) => {
+          lastMs = baseMs + r.timeMs;
+          const u = tracker.update({ ...r, timeMs: lastMs });
+          sinks.onTrackEvents(camera, u.events);
+          onTracks(u.tracks, lastMs, r.letterbox.srcWidth, r.letterbox.srcHeight);
+        },
+        onProgress: (frames, total) => {
+          const p = total ? Math.min(99, Math.floor((100 * frames) / total)) : 0;
+          if (p >= lastProgress + 5) {
+            lastProgress = p;
+            bus.emit({ type: 'analysis.progress', session: id, progress: p });
+            void this.update(id, { progress: p });
+          }
+        },
+      });
+    } finally {
+      sinks.onTrackEvents(camera, tracker.flush(lastMs));
+      await analytics.detachSession(camera, lastMs);
+      await sinks.flush();
+    }
+    const report = await this.deps.reports.generate('session', [camera], Math.floor(baseMs / 1000), Math.ceil(lastMs / 1000) + 1, 60);
+    return report.id;
+  }
+
+  private async runCamera(s: SessionView): Promise<string> {
+    const from = Math.floor(Date.parse(s.from!) / 1000);
+    const to = Math.floor(Date.parse(s.to!) / 1000);
+    const span = to - from;
+    const report = await this.deps.reports.generate('session', [s.camera_id!], from, to, span <= 3 * 3600 ? 60 : span <= 2 * 86_400 ? 900 : 3600);
+    return report.id;
+  }
+
+  private async update(id: string, patch: Partial<SessionsTable>): Promise<void> {
+    await this.db.updateTable('sessions').set(patch).where('id', '=', id).execute();
+  }
+}
+
+function view(r: SessionsTable): SessionView {
+  const iso = (v: number | null) => (v === null ? null : new Date(v).toISOString());
+  return {
+    id: r.id,
+    kind: r.kind,
+    source: r.source,
+    camera_id: r.camera_id,
+    status: r.status,
+    progress: r.progress,
+    error: r.error,
+    report_id: r.report_id,
+    created_at: new Date(r.created_at).toISOString(),
+    started_at: iso(r.started_at),
+    finished_at: iso(r.finished_at),
+    from: r.range_from === null ? null : iso(r.range_from * 1000),
+    to: r.range_to === null ? null : iso(r.range_to * 1000),
+    shapes: r.shapes ? (JSON.parse(r.shapes) as Pick<CameraConfig, 'zones' | 'lines'>) : { zones: [], lines: [] },
+  };
+}

@@ -1,0 +1,100 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Appliance } from '../src/appliance.js';
+import { validateConfig } from '../src/config/loader.js';
+import { silentLogger } from '../src/logger.js';
+import { CAMPUS, STADTMITTE, tempDir, waitFor } from './helpers.js';
+
+interface Session {
+  id: string;
+  status: string;
+  progress: number;
+  error: string | null;
+  report_id: string | null;
+}
+
+describe('analysis sessions', () => {
+  const dir = tempDir();
+  const dbPath = join(dir, 'v.db');
+  let app: Appliance;
+  let base: string;
+  const post = async (path: string, body?: unknown) =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const session = async (id: string) => (await (await fetch(`${base}/api/v1/sessions/${id}`)).json()) as Session;
+  const until = (id: string, status: string) => waitFor(`session ${status}`, async () => ((await session(id)).status === status ? session(id) : undefined), 60_000, 300);
+
+  beforeAll(async () => {
+    app = new Appliance(validateConfig({ http: { port: 0 }, storage: { path: dbPath }, analytics: { hourly_reports: false, daily_reports: false }, cameras: [] }), silentLogger());
+    await app.start();
+    base = `http://127.0.0.1:${app.address!.port}`;
+  });
+  afterAll(async () => app?.stop());
+
+  it('analyses a file with zones and lines, reports progress, and ends with a report', async () => {
+    const progress: number[] = [];
+    app.events.subscribe((e) => {
+      if (e.type === 'analysis.progress') progress.push(e.progress);
+    });
+    const created = await post('/api/v1/sessions', {
+      file: CAMPUS,
+      lines: [{ id: 'middle', points: [[0.5, 0.3], [0.5, 0.95]] }],
+      zones: [{ id: 'left', points: [[0.02, 0.3], [0.5, 0.3], [0.5, 0.98], [0.02, 0.98]] }],
+    });
+    expect(created.status).toBe(201);
+    const s = (await created.json()) as Session;
+    expect(s.status).toBe('created');
+    expect((await post(`/api/v1/sessions/${s.id}/start`)).status).toBe(202);
+    expect((await post(`/api/v1/sessions/${s.id}/start`)).status).toBe(409);
+    const done = await until(s.id, 'completed');
+    expect(done.progress).toBe(100);
+    expect(progress.length).toBeGreaterThan(3);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    const report = (await (await fetch(`${base}/api/v1/reports/${done.report_id}`)).json()) as { body: { tracks: { total: number }; lines: Array<{ in: number; out: number }>; zones: Array<{ entries: number }>; heatmaps: unknown[] } };
+    expect(report.body.tracks.total).toBeGreaterThanOrEqual(5);
+    expect(report.body.lines[0]!.in + report.body.lines[0]!.out).toBeGreaterThanOrEqual(2);
+    expect(report.body.zones[0]!.entries).toBeGreaterThanOrEqual(2);
+    expect(report.body.heatmaps).toHaveLength(1);
+
+    // Deleting the session removes what it produced.
+    expect((await fetch(`${base}/api/v1/sessions/${s.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetch(`${base}/api/v1/sessions/${s.id}`)).status).toBe(404);
+    expect((await fetch(`${base}/api/v1/reports/${done.report_id}`)).status).toBe(404);
+    const db = new Database(dbPath, { readonly: true });
+    const left = db.prepare('SELECT (SELECT COUNT(*) FROM events WHERE camera_id = ?) + (SELECT COUNT(*) FROM tracks WHERE camera_id = ?) + (SELECT COUNT(*) FROM heatmap_hour WHERE camera_id = ?) AS n').get(`session-${s.id}`, `session-${s.id}`, `session-${s.id}`) as { n: number };
+    db.close();
+    expect(left.n).toBe(0);
+  });
+
+  it('a failing session keeps its error while the next one completes; a running one can be cancelled', async () => {
+    const bad = join(dir, 'garbage.mp4');
+    writeFileSync(bad, Buffer.alloc(50_000, 7));
+    const s1 = (await (await post('/api/v1/sessions', { file: bad })).json()) as Session;
+    const s2 = (await (await post('/api/v1/sessions', { file: CAMPUS })).json()) as Session;
+    const s3 = (await (await post('/api/v1/sessions', { file: STADTMITTE })).json()) as Session;
+    for (const s of [s1, s2, s3]) expect((await post(`/api/v1/sessions/${s.id}/start`)).status).toBe(202);
+    const failed = await until(s1.id, 'failed');
+    expect(failed.error).toMatch(/garbage\.mp4/);
+    await until(s2.id, 'completed');
+    await waitFor('s3 running', async () => ((await session(s3.id)).status === 'running' ? true : undefined));
+    const cancelled = (await (await post(`/api/v1/sessions/${s3.id}/cancel`)).json()) as Session;
+    expect(cancelled.status).toBe('cancelled');
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await session(s3.id)).status).toBe('cancelled');
+  });
+
+  it('refuses bad requests with the field named', async () => {
+    const cases: Array<[unknown, string]> = [
+      [{ file: 'relative/clip.mp4' }, 'file'],
+      [{ file: '/no/such/clip.mp4' }, 'file'],
+      [{ camera: 'nope', from: 10, to: 20 }, 'camera'],
+    ];
+    for (const [body, field] of cases) {
+      const r = await post('/api/v1/sessions', body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(JSON.stringify(await r.json())).toContain(`"${field}"`);
+    }
+    expect((await post('/api/v1/sessions/nope/start')).status).toBe(404);
+  });
+});
