@@ -5,13 +5,14 @@ import { loadConfig } from '../config/loader.js';
 import { detectorFromConfig } from '../detect/from-config.js';
 import { VantageError } from '../errors.js';
 import { motLines } from '../eval/mot-writer.js';
+import { interpolateGaps, type TrackRow } from '../eval/interpolate.js';
 import { createLogger } from '../logger.js';
 import { analyzeFile, type AnalyzeSummary } from '../pipeline/analyze-file.js';
 import { CameraTracker } from '../track/camera-tracker.js';
 import { trackerOptions } from '../track/options.js';
 import { out } from './io.js';
 
-const USAGE = 'usage: vantage analyze VIDEO [--json] [--mot-out FILE] [--classes person,car] [--config FILE]';
+const USAGE = 'usage: vantage analyze VIDEO [--json] [--mot-out FILE [--online]] [--classes person,car] [--config FILE]';
 
 export async function analyzeCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -21,6 +22,8 @@ export async function analyzeCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
       json: { type: 'boolean', default: false },
       config: { type: 'string', short: 'c' },
       'mot-out': { type: 'string' },
+      /** Write exactly what the live tracker reported frame by frame (no offline gap filling). */
+      online: { type: 'boolean', default: false },
       classes: { type: 'string', multiple: true },
     },
   });
@@ -34,7 +37,7 @@ export async function analyzeCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
   const motOut = values['mot-out'];
   const tracker = motOut ? new CameraTracker(trackerOptions(config.tracker)) : undefined;
   const ids = new Set<number>();
-  let mot = '';
+  const rows: TrackRow[] = [];
   try {
     const summary = await analyzeFile(video, detector, {
       countThreshold: config.detector.count_threshold,
@@ -42,11 +45,18 @@ export async function analyzeCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
       onFrame: (r) => {
         if (!tracker) return;
         const { tracks } = tracker.update(r);
-        for (const t of tracks) ids.add(t.id);
-        mot += motLines(r.seq + 1, tracks);
+        for (const t of tracks) {
+          ids.add(t.id);
+          rows.push({ frame: r.seq + 1, id: t.id, box: t.box, score: t.score });
+        }
       },
     });
-    if (motOut) writeFileSync(resolve(motOut), mot);
+    if (motOut) {
+      // A file is analysed after the fact, so gaps where a track was lost and found again can be
+      // filled (up to the tracker's lost-track buffer); --online keeps the live output as it was.
+      const maxGap = Math.round(config.tracker.track_buffer_seconds * (summary.sourceFps || 25));
+      writeFileSync(resolve(motOut), motLines(values.online ? rows : interpolateGaps(rows, maxGap)));
+    }
     const result = { ...summary, ...(tracker ? { tracks: ids.size, motOut: resolve(motOut!) } : {}), model: detector.manifest.name, provider: detector.provider };
     out(values.json ? JSON.stringify(result) : formatSummary(summary, tracker ? ids.size : undefined));
   } finally {
