@@ -27,8 +27,15 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
-  busy: boolean;
+  /** Jobs posted to this worker and not answered yet. */
+  outstanding: number;
 }
+
+/**
+ * Jobs queued in each worker's port at once: when a worker finishes a frame the next is already
+ * there, so it never waits for the main thread to wake up and hand it one.
+ */
+const DEPTH = 2;
 
 /**
  * N worker threads, each with its own ONNX session, fed from one FIFO queue. On a CPU box two
@@ -65,7 +72,7 @@ export class DetectorPool extends ManifestDetector implements FrameDetector {
     try {
       for (let i = 0; i < workers; i++) {
         const worker = new Worker(script, { workerData: detectorOptions });
-        slots.push({ worker, busy: false });
+        slots.push({ worker, outstanding: 0 });
         await new Promise<void>((ok, fail) => {
           const onMessage = (m: WorkerReply) => {
             worker.off('error', fail);
@@ -83,8 +90,9 @@ export class DetectorPool extends ManifestDetector implements FrameDetector {
     return new DetectorPool(manifest, slots, opts.provider);
   }
 
+  /** Frames worth keeping in flight: every worker busy with one more queued behind it. */
   get concurrency(): number {
-    return this.slots.length;
+    return this.slots.length * DEPTH;
   }
 
   detect({ frame, letterbox }: DetectJob): Promise<DetectResult> {
@@ -132,18 +140,20 @@ export class DetectorPool extends ManifestDetector implements FrameDetector {
 
   private send(slot: Slot, msg: WorkerRequest & { id: number }): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      slot.busy = true;
+      slot.outstanding++;
       this.pending.set(msg.id, { resolve, reject });
       slot.worker.postMessage(msg);
     });
   }
 
+  /** Hands queued jobs to the least loaded workers, up to DEPTH each. */
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (slot.busy) continue;
-      const next = this.queue.shift();
-      if (!next) return;
-      slot.busy = true;
+    while (this.queue.length) {
+      let slot: Slot | undefined;
+      for (const s of this.slots) if (s.outstanding < DEPTH && (!slot || s.outstanding < slot.outstanding)) slot = s;
+      if (!slot) return;
+      const next = this.queue.shift()!;
+      slot.outstanding++;
       this.pending.set(next.msg.id, next.pending);
       slot.worker.postMessage(next.msg);
     }
@@ -151,7 +161,7 @@ export class DetectorPool extends ManifestDetector implements FrameDetector {
 
   private onReply(slot: Slot, m: WorkerReply): void {
     if (m.type !== 'result' && m.type !== 'error') return;
-    slot.busy = false;
+    slot.outstanding--;
     const p = this.pending.get(m.id);
     this.pending.delete(m.id);
     if (m.type === 'result') p?.resolve(m.result);

@@ -54,7 +54,8 @@ export async function analyzeFile(
       inputHeight: detector.inputHeight,
       padValue: detector.manifest.input.letterbox.padValue,
       policy: 'backpressure',
-      slots: detector.concurrency + 2,
+      // In the detector, done and waiting for an earlier frame, ready, and being written.
+      slots: 2 * detector.concurrency + 2,
       retry: false,
     },
     opts.log,

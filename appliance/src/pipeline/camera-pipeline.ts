@@ -56,7 +56,10 @@ interface InFlight {
  */
 export class CameraPipeline {
   private stopped = false;
+  /** Frames taken from the ring, in order, until handed to the sink (some may be done already). */
   private readonly inFlight: InFlight[] = [];
+  /** Frames in the detector right now (the concurrency limit counts these, not finished ones). */
+  private detecting = 0;
   private idleWaiters: Array<() => void> = [];
   private readonly maxInFlight: number;
   private motion: MotionGate | undefined;
@@ -101,7 +104,9 @@ export class CameraPipeline {
   }
 
   private pump(): void {
-    while (!this.stopped && this.inFlight.length < this.maxInFlight) {
+    // A frame finished out of order waits for its predecessor before the sink sees it, but its
+    // detector slot is free at once, so the next frame starts without waiting for the earlier one.
+    while (!this.stopped && this.detecting < this.maxInFlight && this.inFlight.length < 2 * this.maxInFlight) {
       const lb = this.source.letterbox;
       const frame = lb ? this.source.ring.take() : undefined;
       if (!frame || !lb) break;
@@ -111,6 +116,7 @@ export class CameraPipeline {
         entry.done = true;
         continue;
       }
+      this.detecting++;
       this.detector
         .detect({ frame: frame.data, letterbox: lb })
         .then(
@@ -121,7 +127,9 @@ export class CameraPipeline {
         )
         .finally(() => {
           entry.done = true;
+          this.detecting--;
           this.deliver();
+          this.pump();
         });
     }
     this.deliver();
