@@ -9,7 +9,7 @@ import { systemClock, type Clock } from './clock.js';
 import { WEB_UI_DIR } from './config/paths.js';
 import type { CameraConfig, Config } from './config/schema.js';
 import { CameraOverrides, mergeCameras } from './store/camera-overrides.js';
-import { ApiError } from './api/errors.js';
+import { VantageError } from './errors.js';
 import type { FrameDetector } from './detect/frame-detector.js';
 import { detectorFromConfig } from './detect/from-config.js';
 import type { Logger } from './logger.js';
@@ -95,16 +95,17 @@ export class Appliance {
     this.overrides = new CameraOverrides(this.store.db);
 
     this.detector = await detectorFromConfig(cfg.detector);
-    this.root.info({ module: 'detector', model: this.detector.manifest.name, provider: this.detector.provider, workers: this.detector.concurrency }, 'detector loaded');
+    this.root.info({ module: 'detector', model: this.detector.manifest.name, provider: this.detector.provider, concurrency: this.detector.concurrency }, 'detector loaded');
 
     const detector = this.detector;
+    const tracking = trackerOptions(cfg.tracker);
     this.analytics = new AnalyticsService(this.store.db, cfg.analytics, (id) => detector.className(id), this.events, this.root.child({ module: 'analytics' }), this.clock);
     this.analytics.start();
     this.reports = new Reports(this.store.db, this.analytics.store, this.clock, this.root.child({ module: 'reports' }));
     const a = cfg.analytics;
     this.sessions = new Sessions(this.store.db, {
       detector,
-      trackerOptions: trackerOptions(cfg.tracker),
+      trackerOptions: tracking,
       countThreshold: cfg.detector.count_threshold,
       analytics: this.analytics,
       reports: this.reports,
@@ -116,8 +117,8 @@ export class Appliance {
     this.reports.schedule({ hourly: a.hourly_reports, daily: a.daily_reports, dailyAt: a.daily_report_at, cameras: () => this.cameraList().map((c) => c.id) });
     const raw = this.store.raw;
     this.cameras = new CameraManager({
-      detector: this.detector,
-      trackerOptions: trackerOptions(cfg.tracker),
+      detector,
+      trackerOptions: tracking,
       allocatorFor: (id) => new TrackIds(raw, id).allocate,
       onResult: (r, u) => this.onFrame(r, u),
       onDecoded: (camera, n) => this.metrics.framesDecoded.inc({ camera }, n),
@@ -247,14 +248,14 @@ export class Appliance {
 
   private async putCamera(cam: CameraConfig, mode: 'create' | 'replace'): Promise<void> {
     const exists = this.cameras!.get(cam.id) !== undefined;
-    if (mode === 'create' && exists) throw new ApiError(409, 'ERR_CONFLICT', `camera "${cam.id}" already exists`);
-    if (mode === 'replace' && !exists) throw new ApiError(404, 'ERR_NOT_FOUND', `no camera "${cam.id}"`);
+    if (mode === 'create' && exists) throw new VantageError('ERR_CONFLICT', `camera "${cam.id}" already exists`);
+    if (mode === 'replace' && !exists) throw new VantageError('ERR_NOT_FOUND', `no camera "${cam.id}"`);
     await this.overrides!.put(cam, this.clock.now());
     await this.applyCameras();
   }
 
   private async deleteCamera(id: string): Promise<void> {
-    if (!this.cameras!.get(id)) throw new ApiError(404, 'ERR_NOT_FOUND', `no camera "${id}"`);
+    if (!this.cameras!.get(id)) throw new VantageError('ERR_NOT_FOUND', `no camera "${id}"`);
     await this.overrides!.remove(id, this.fileCameras.some((c) => c.id === id), this.clock.now());
     await this.applyCameras();
   }

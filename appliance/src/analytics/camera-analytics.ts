@@ -60,6 +60,7 @@ export class CameraAnalytics {
 
   /** The stream stopped: every open visit closes. */
   flush(t: number): AnalyticsEvent[] {
+    this.heatmap.endCamera(this.cameraId);
     const events = this.engine.flush(t);
     this.minutes.add(events, this.engine.occupancy(), t);
     return events;
