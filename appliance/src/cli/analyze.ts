@@ -38,16 +38,25 @@ export async function analyzeCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
   const tracker = motOut ? new CameraTracker(trackerOptions(config.tracker)) : undefined;
   const ids = new Set<number>();
   const rows: TrackRow[] = [];
+  /** Rows of frames before each track was confirmed (used offline only). */
+  const early: TrackRow[] = [];
   try {
     const summary = await analyzeFile(video, detector, {
       countThreshold: config.detector.count_threshold,
       log,
       onFrame: (r) => {
         if (!tracker) return;
-        const { tracks } = tracker.update(r);
+        const { tracks, events } = tracker.update(r);
         for (const t of tracks) {
           ids.add(t.id);
           rows.push({ frame: r.seq + 1, id: t.id, box: t.box, score: t.score });
+        }
+        // Offline, a track's frames before it was confirmed are known too: it was that object.
+        const fps = r.seq > 0 ? (r.seq * 1000) / r.timeMs : 25;
+        for (const e of events) {
+          if (e.type !== 'track.new') continue;
+          const frame = Math.round(e.track.firstSeen * fps) + 1;
+          if (frame < r.seq + 1) early.push({ frame, id: e.track.id, box: e.firstBox, score: e.track.score });
         }
       },
     });
@@ -55,7 +64,7 @@ export async function analyzeCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
       // A file is analysed after the fact, so gaps where a track was lost and found again can be
       // filled (up to the tracker's lost-track buffer); --online keeps the live output as it was.
       const maxGap = Math.round(config.tracker.track_buffer_seconds * (summary.sourceFps || 25));
-      writeFileSync(resolve(motOut), motLines(values.online ? rows : interpolateGaps(rows, maxGap)));
+      writeFileSync(resolve(motOut), motLines(values.online ? rows : interpolateGaps([...early, ...rows], maxGap)));
     }
     const result = { ...summary, ...(tracker ? { tracks: ids.size, motOut: resolve(motOut!) } : {}), model: detector.manifest.name, provider: detector.provider };
     out(values.json ? JSON.stringify(result) : formatSummary(summary, tracker ? ids.size : undefined));

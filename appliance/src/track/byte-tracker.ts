@@ -130,7 +130,7 @@ export class ByteTracker {
       if (!tr.confirmed && (tr.hits >= o.minHits || tr.startFrame === 1)) {
         tr.confirmed = true;
         tr.id = this.allocateId();
-        events.push({ type: 'track.new', track: tr.snapshot(), t });
+        events.push({ type: 'track.new', track: tr.snapshot(), t, firstBox: { ...tr.firstBox } });
       }
       if (tr.confirmed) out.push(tr.snapshot(o.outputBox === 'detection'));
     }

@@ -38,6 +38,8 @@ export class STrack {
   feature: Float32Array | undefined;
   /** Box of the last matched detection. */
   readonly detBox: Box = { x1: 0, y1: 0, x2: 0, y2: 0 };
+  /** Box of the detection that started the track. */
+  readonly firstBox: Box;
 
   constructor(kf: KalmanFilter, det: Detection, t: number, frameId: number) {
     const b = det.box;
@@ -47,6 +49,7 @@ export class STrack {
     this.bestScore = det.score;
     this.firstSeen = t;
     this.lastSeen = t;
+    this.firstBox = { x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 };
     this.startFrame = frameId;
     this.frameId = frameId;
     Object.assign(this.detBox, det.box);

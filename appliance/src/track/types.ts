@@ -75,7 +75,13 @@ export interface TrackSnapshot {
 }
 
 export type TrackEvent =
-  | { type: 'track.new'; track: TrackSnapshot; t: number }
+  | {
+      type: 'track.new';
+      track: TrackSnapshot;
+      t: number;
+      /** The detection that started the track (at track.firstSeen), before it was confirmed. */
+      firstBox: Box;
+    }
   | { type: 'track.lost'; track: TrackSnapshot; t: number }
   | {
       type: 'track.end';
