@@ -8,13 +8,20 @@ import { sessionRoutes } from './sessions.js';
 import { ApiError, errorResponse } from './errors.js';
 import { healthRoutes } from './health.js';
 import type { ApiDeps } from './types.js';
+import { openApiDocument } from './openapi.js';
+import { join } from 'node:path';
 
 /** The whole HTTP surface: probes, /api/v1 resources (one sub-app each) and the dashboard's files. */
 export function createApp(deps: ApiDeps, log: Logger) {
   const api = new Hono().route('/cameras', cameraRoutes(deps)).route('/cameras', cameraAnalyticsRoutes(deps)).route('/events', eventRoutes(deps)).route('/reports', reportRoutes(deps)).route('/sessions', sessionRoutes(deps));
+  // Built on first request, from the finished app (it lists every mounted route).
+  let doc: Record<string, unknown> | undefined;
+  const document = (): Record<string, unknown> => (doc ??= openApiDocument(app as unknown as Hono, { title: 'Vantage API', version: deps.version }));
   const app = new Hono()
     .route('/', healthRoutes(deps))
     .route('/api/v1', api)
+    .get('/api/v1/openapi.json', (c) => c.json(document()))
+    .get('/api/docs', serveStatic({ path: join(deps.webRoot, 'api-docs.html') }))
     .all('/api/*', () => {
       throw new ApiError(404, 'ERR_NOT_FOUND', 'no such API route');
     })

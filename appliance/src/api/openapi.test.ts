@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../logger.js';
+import { WEB_UI_DIR } from '../config/paths.js';
+import { createApp } from './app.js';
+import { openApiPath } from './openapi.js';
+import type { ApiDeps } from './types.js';
+
+const deps = { version: '9.9.9', webRoot: WEB_UI_DIR } as unknown as ApiDeps;
+const app = createApp(deps, silentLogger());
+
+interface Doc {
+  openapi: string;
+  info: { version: string };
+  paths: Record<string, Record<string, { parameters: Array<{ name: string; in: string; required: boolean }>; requestBody?: { content: { 'application/json': { schema: { required?: string[]; properties: Record<string, unknown> } } } } }>>;
+}
+
+describe('OpenAPI document', () => {
+  it('lists every mounted route with its method, generated from the routes themselves', async () => {
+    const res = await app.request('/api/v1/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as Doc;
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.info.version).toBe('9.9.9');
+    const mounted = app.routes.filter((r) => ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && !r.path.includes('*'));
+    expect(mounted.length).toBeGreaterThan(25);
+    for (const r of mounted) expect(doc.paths[openApiPath(r.path)]?.[r.method.toLowerCase()], `${r.method} ${r.path}`).toBeDefined();
+  });
+
+  it('describes bodies and query parameters from the zod schemas the routes validate with', async () => {
+    const doc = (await (await app.request('/api/v1/openapi.json')).json()) as Doc;
+    const create = doc.paths['/api/v1/cameras']!.post!;
+    expect(create.requestBody!.content['application/json'].schema.required).toEqual(expect.arrayContaining(['id', 'source']));
+    expect(Object.keys(create.requestBody!.content['application/json'].schema.properties)).toEqual(expect.arrayContaining(['zones', 'lines', 'hwaccel']));
+    const heat = doc.paths['/api/v1/cameras/{id}/heatmap']!.get!;
+    expect(heat.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(expect.arrayContaining(['path:id', 'query:from', 'query:to', 'query:kind', 'query:class']));
+    expect(doc.paths['/api/v1/reports/{file}']!.get).toBeDefined();
+  });
+
+  it('serves a docs page without any outside resource', async () => {
+    const res = await app.request('/api/docs');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('/api/v1/openapi.json');
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+});

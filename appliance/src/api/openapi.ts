@@ -1,0 +1,59 @@
+import type { Hono } from 'hono';
+import { z, type ZodType } from 'zod';
+
+/** Marks a validator middleware with what it validates, so the OpenAPI document can read it. */
+export const VALIDATES = Symbol('vantage.validates');
+
+export interface ValidatorMeta {
+  target: 'json' | 'query' | 'param';
+  schema: ZodType;
+}
+
+type Json = Record<string, unknown>;
+
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** `/cameras/:id` → `/cameras/{id}`; a typed param like `:file{[^/]+\.csv}` becomes `{file}`. */
+export function openApiPath(path: string): string {
+  return path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\}[^/]*)?/g, '{$1}');
+}
+
+function jsonSchema(schema: ZodType): Json {
+  const s = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
+  delete s.$schema;
+  return s;
+}
+
+/**
+ * The OpenAPI 3.1 document of every route mounted on `app`, generated from the routes themselves and
+ * the zod schemas their validators check (request bodies and query parameters), so it cannot drift.
+ */
+export function openApiDocument(app: Hono, info: { title: string; version: string }): Json {
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const r of app.routes) {
+    if (!METHODS.has(r.method) || r.path.includes('*')) continue;
+    const path = openApiPath(r.path);
+    const method = r.method.toLowerCase();
+    const item = (paths[path] ??= {});
+    const op = (item[method] ??= {
+      operationId: `${method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase())}`,
+      parameters: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } })),
+      responses: {
+        default: {
+          description: 'JSON; errors are { error: { code, message, fields? } } with a 4xx or 5xx status',
+        },
+      },
+    }) as Json & { parameters: Json[] };
+    const meta = (r.handler as unknown as Record<symbol, ValidatorMeta | undefined>)[VALIDATES];
+    if (!meta) continue;
+    const schema = jsonSchema(meta.schema);
+    if (meta.target === 'json') {
+      op.requestBody = { required: true, content: { 'application/json': { schema } } };
+    } else if (meta.target === 'query') {
+      const props = (schema.properties ?? {}) as Record<string, Json>;
+      const required = new Set((schema.required as string[] | undefined) ?? []);
+      for (const [name, s] of Object.entries(props)) op.parameters.push({ name, in: 'query', required: required.has(name), schema: s });
+    }
+  }
+  return { openapi: '3.1.0', info, paths };
+}
