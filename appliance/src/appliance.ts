@@ -264,6 +264,7 @@ export class Appliance {
     return {
       version: VERSION,
       webRoot: WEB_UI_DIR,
+      rateLimitPerMinute: this.config.http.rate_limit_per_minute,
       readiness: () => {
         const dbOk = this.store !== undefined && this.store.raw.open;
         const modelOk = this.detector !== undefined;

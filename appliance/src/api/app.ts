@@ -10,6 +10,9 @@ import { healthRoutes } from './health.js';
 import type { ApiDeps } from './types.js';
 import { openApiDocument } from './openapi.js';
 import { join } from 'node:path';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { rateLimit } from './rate-limit.js';
 
 /** The whole HTTP surface: probes, /api/v1 resources (one sub-app each) and the dashboard's files. */
 export function createApp(deps: ApiDeps, log: Logger) {
@@ -18,6 +21,29 @@ export function createApp(deps: ApiDeps, log: Logger) {
   let doc: Record<string, unknown> | undefined;
   const document = (): Record<string, unknown> => (doc ??= openApiDocument(app as unknown as Hono, { title: 'Vantage API', version: deps.version }));
   const app = new Hono()
+    .use(
+      '*',
+      secureHeaders({
+        contentSecurityPolicy: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", "'unsafe-inline'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          connectSrc: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+        },
+        crossOriginEmbedderPolicy: false,
+      }),
+    )
+    .use('/api/*', rateLimit({ perMinute: deps.rateLimitPerMinute }))
+    .use(
+      '/api/*',
+      bodyLimit({
+        maxSize: 1024 * 1024,
+        onError: (c) => c.json({ error: { code: 'ERR_TOO_LARGE', message: 'request body over 1 MiB', fields: [{ field: 'body', message: 'over 1 MiB' }] } }, 413),
+      }),
+    )
     .route('/', healthRoutes(deps))
     .route('/api/v1', api)
     .get('/api/v1/openapi.json', (c) => c.json(document()))

@@ -69,6 +69,8 @@ export interface ApiDeps {
   tracks(cameraId: string, fromMs: number, toMs: number, limit: number): Promise<TrackRow[]>;
   version: string;
   webRoot: string;
+  /** Requests a minute per client on /api (0 = no limit). */
+  rateLimitPerMinute: number;
 }
 
 export interface EventQuery {

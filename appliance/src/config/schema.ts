@@ -166,6 +166,8 @@ export const configSchema = z
       .strictObject({
         host: z.string().min(1).default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8080),
+        /** Requests a minute per client address on /api (0 = unlimited); over it: 429. */
+        rate_limit_per_minute: z.number().int().min(0).default(6000),
       })
       .prefault({}),
     storage: z

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { WEB_UI_DIR } from '../config/paths.js';
+import { silentLogger } from '../logger.js';
+import { createApp } from './app.js';
+import type { ApiDeps } from './types.js';
+
+const make = (rateLimitPerMinute: number) =>
+  createApp({ version: '1', webRoot: WEB_UI_DIR, rateLimitPerMinute, cameras: () => [] } as unknown as ApiDeps, silentLogger());
+
+describe('HTTP hardening', () => {
+  it('sends secure headers: CSP with frame-ancestors none, nosniff, no framing', async () => {
+    const res = await make(0).request('/');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("default-src 'self'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('access-control-allow-origin')).toBeNull(); // CORS closed
+  });
+
+  it('refuses bodies over 1 MiB with 413 naming the body', async () => {
+    const big = JSON.stringify({ id: 'x', source: 'a'.repeat(1024 * 1024) });
+    const res = await make(0).request('/api/v1/cameras', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(big.length) }, body: big });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { code: 'ERR_TOO_LARGE', fields: [{ field: 'body' }] } });
+  });
+
+  it('answers 429 with Retry-After past the per-client request limit', async () => {
+    const app = make(5);
+    const codes: number[] = [];
+    for (let i = 0; i < 7; i++) codes.push((await app.request('/api/v1/cameras')).status);
+    expect(codes).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    const res = await app.request('/api/v1/cameras');
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await app.request('/healthz')).status).toBe(200); // probes are not limited
+  });
+});
