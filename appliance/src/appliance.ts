@@ -27,6 +27,8 @@ import { TrackStore } from './store/track-store.js';
 import { trackerOptions } from './track/options.js';
 import type { TrackEvent, TrackerUpdate } from './track/types.js';
 import { redactUrl } from './util/redact.js';
+import { LiveHub } from './live/live-hub.js';
+import { loadavg } from 'node:os';
 
 const FLUSH_INTERVAL_MS = 1000;
 
@@ -51,6 +53,7 @@ export class Appliance {
   private analytics: AnalyticsService | undefined;
   private reports: Reports | undefined;
   private sessions: Sessions | undefined;
+  private live: LiveHub | undefined;
   /** Track lifecycle (and later analytics) events, for whoever subscribes. */
   readonly events: EventBus;
 
@@ -136,6 +139,29 @@ export class Appliance {
       server.once('error', reject);
       this.server = server;
     });
+    this.live = new LiveHub(
+      this.events,
+      {
+        maxBufferedBytes: cfg.http.live_max_buffer_bytes,
+        poll: {
+          cameraStatus: () => this.cameraList().map((c) => c.view()),
+          counts: () => this.cameraList().map((c) => ({ camera: c.id, activeTracks: c.view().activeTracks, zones: this.analytics!.occupancy(c.id) })),
+          system: () => ({
+            version: VERSION,
+            uptime_seconds: Math.round(process.uptime()),
+            rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20),
+            load: loadavg(),
+            cameras: this.cameraList().map((c) => {
+              const v = c.view();
+              return { id: v.id, status: v.status, fps: v.fps, dropped: v.framesDropped, inference_ms: v.inferenceMs };
+            }),
+          }),
+        },
+      },
+      this.root.child({ module: 'live' }),
+    );
+    this.live.attach(this.server!);
+    this.live.start();
     this.root.info({ module: 'api', url: `http://${cfg.http.host}:${this.address?.port}` }, 'listening');
   }
 
@@ -145,6 +171,7 @@ export class Appliance {
     this.stopped = true;
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.reports?.stop();
+    this.live?.close();
     const server = this.server;
     const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
     server?.closeAllConnections?.();

@@ -168,6 +168,8 @@ export const configSchema = z
         port: z.number().int().min(0).max(65535).default(8080),
         /** Requests a minute per client address on /api (0 = unlimited); over it: 429. */
         rate_limit_per_minute: z.number().int().min(0).default(6000),
+        /** A live-events WebSocket client whose unsent data passes this many bytes is dropped. */
+        live_max_buffer_bytes: z.number().int().min(1024).default(1024 * 1024),
       })
       .prefault({}),
     storage: z

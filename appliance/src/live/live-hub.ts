@@ -1,0 +1,161 @@
+/** The one place `ws` is imported: live events over WebSocket at /api/v1/live. */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { EventBus } from '../events.js';
+import type { Logger } from '../logger.js';
+import { matches, toMessage, TOPICS, type LiveMessage } from './topics.js';
+
+export const LIVE_PATH = '/api/v1/live';
+
+interface Client {
+  ws: WebSocket;
+  topics: Set<string>;
+  /** Only these cameras (all when empty). */
+  cameras: Set<string>;
+}
+
+export interface LiveHubOptions {
+  /** A client whose unsent data passes this is dropped, so it never slows anyone else. */
+  maxBufferedBytes: number;
+  /** Periodic topics: camera status changes, counts and system stats. */
+  poll: {
+    cameraStatus(): Array<{ id: string; status: string; fps: number; lastError: string | null }>;
+    counts(): Array<{ camera: string; activeTracks: number; zones: Record<string, Record<string, number>> }>;
+    system(): Record<string, unknown>;
+  };
+}
+
+/**
+ * Fans pipeline events out to WebSocket clients by topic. Sending never waits: a client that cannot
+ * keep up is closed (1013) once its buffer passes the bound, and counted.
+ */
+export class LiveHub {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  private readonly clients = new Set<Client>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private lastStatus = new Map<string, string>();
+  private unsubscribe: (() => void) | undefined;
+  dropped = 0;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly opts: LiveHubOptions,
+    private readonly log: Logger,
+  ) {}
+
+  attach(server: Server): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (path !== LIVE_PATH) {
+        socket.destroy();
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+    });
+  }
+
+  /** Starts publishing: pipeline events as they come, the periodic topics on their timers. */
+  start(): void {
+    this.unsubscribe = this.bus.subscribe((e) => {
+      const m = toMessage(e);
+      if (m) this.publish(m);
+    });
+    const every = (ms: number, fn: () => void) => {
+      const t = setInterval(fn, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(1000, () => this.pollStatus());
+    every(1000, () => {
+      if (this.wants('counts')) for (const c of this.opts.poll.counts()) this.publish({ topic: 'counts', camera: c.camera, data: c });
+    });
+    every(5000, () => {
+      if (this.wants('system.stats')) this.publish({ topic: 'system.stats', data: this.opts.poll.system() });
+    });
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  close(): void {
+    this.unsubscribe?.();
+    for (const t of this.timers) clearInterval(t);
+    for (const c of this.clients) c.ws.close(1001, 'server shutting down');
+    this.wss.close();
+  }
+
+  private accept(ws: WebSocket): void {
+    const client: Client = { ws, topics: new Set(), cameras: new Set() };
+    this.clients.add(client);
+    ws.on('close', () => this.clients.delete(client));
+    ws.on('error', () => this.clients.delete(client));
+    ws.on('message', (raw) => this.onMessage(client, raw.toString()));
+    this.send(client, { topic: 'hello', data: { topics: TOPICS } });
+  }
+
+  /** `{ "subscribe": [topics], "cameras"?: [ids] }` or `{ "unsubscribe": [topics] }`. */
+  private onMessage(client: Client, text: string): void {
+    let msg: { subscribe?: unknown; unsubscribe?: unknown; cameras?: unknown };
+    try {
+      msg = JSON.parse(text) as typeof msg;
+    } catch {
+      this.send(client, { topic: 'error', data: { message: 'messages must be JSON' } });
+      return;
+    }
+    const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+    const unknown = [...list(msg.subscribe), ...list(msg.unsubscribe)].filter((t) => !(TOPICS as readonly string[]).includes(t));
+    if (unknown.length) {
+      this.send(client, { topic: 'error', data: { field: 'subscribe', message: `unknown topics: ${unknown.join(', ')}`, topics: TOPICS } });
+      return;
+    }
+    for (const t of list(msg.subscribe)) client.topics.add(t);
+    for (const t of list(msg.unsubscribe)) client.topics.delete(t);
+    if (msg.cameras !== undefined) client.cameras = new Set(list(msg.cameras));
+    this.send(client, { topic: 'subscribed', data: { topics: [...client.topics], cameras: [...client.cameras] } });
+  }
+
+  private wants(topic: string): boolean {
+    for (const c of this.clients) for (const p of c.topics) if (matches(p, topic)) return true;
+    return false;
+  }
+
+  private publish(m: LiveMessage): void {
+    let text: string | undefined;
+    for (const c of this.clients) {
+      if (m.camera !== undefined && c.cameras.size && !c.cameras.has(m.camera)) continue;
+      let wanted = false;
+      for (const p of c.topics) if (matches(p, m.topic)) wanted = true;
+      if (!wanted) continue;
+      text ??= JSON.stringify(m);
+      this.sendText(c, text);
+    }
+  }
+
+  private send(c: Client, m: LiveMessage): void {
+    this.sendText(c, JSON.stringify(m));
+  }
+
+  private sendText(c: Client, text: string): void {
+    if (c.ws.readyState !== c.ws.OPEN) return;
+    if (c.ws.bufferedAmount > this.opts.maxBufferedBytes) {
+      this.dropped++;
+      this.clients.delete(c);
+      this.log.warn({ buffered: c.ws.bufferedAmount }, 'live client too slow; dropped');
+      c.ws.close(1013, 'too slow');
+      c.ws.terminate();
+      return;
+    }
+    c.ws.send(text);
+  }
+
+  private pollStatus(): void {
+    const seen = new Map<string, string>();
+    for (const cam of this.opts.poll.cameraStatus()) {
+      seen.set(cam.id, cam.status);
+      if (this.lastStatus.get(cam.id) !== cam.status) this.publish({ topic: 'camera.status', camera: cam.id, data: cam });
+    }
+    this.lastStatus = seen;
+  }
+}

@@ -1,0 +1,44 @@
+import type { ApplianceEvent } from '../events.js';
+
+/** Topics a live client may subscribe to; `zone.*` and `alert.*` match every event of the family. */
+export const TOPICS = ['camera.status', 'tracks', 'counts', 'zone.*', 'line.cross', 'alert.*', 'session.progress', 'system.stats'] as const;
+
+export interface LiveMessage {
+  topic: string;
+  camera?: string;
+  data: unknown;
+}
+
+/** Whether a subscription pattern (a topic, or `family.*`) covers a message topic. */
+export function matches(pattern: string, topic: string): boolean {
+  if (pattern === topic) return true;
+  if (pattern.endsWith('.*')) return topic.startsWith(pattern.slice(0, -1));
+  // session.progress covers the analysis lifecycle messages
+  return pattern === 'session.progress' && topic.startsWith('analysis.');
+}
+
+/** The live message for a pipeline event, or undefined for events that are not published. */
+export function toMessage(e: ApplianceEvent): LiveMessage | undefined {
+  switch (e.type) {
+    case 'track.update':
+      return { topic: 'tracks', camera: e.camera, data: { t: e.t, seq: e.seq, inferred: e.inferred, tracks: e.tracks.map((t) => ({ id: t.id, class: t.classId, box: t.box, score: t.score })) } };
+    case 'zone.enter':
+    case 'zone.exit':
+    case 'zone.loitering':
+    case 'zone.crowded':
+    case 'zone.clear':
+    case 'line.cross': {
+      const { camera, type, ...data } = e;
+      return { topic: type, camera, data };
+    }
+    case 'analysis.started':
+    case 'analysis.progress':
+    case 'analysis.completed':
+    case 'analysis.failed': {
+      const { type, ...data } = e;
+      return { topic: type, data };
+    }
+    default:
+      return undefined;
+  }
+}

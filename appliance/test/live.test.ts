@@ -1,0 +1,123 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { Appliance } from '../src/appliance.js';
+import { validateConfig } from '../src/config/loader.js';
+import { EventBus } from '../src/events.js';
+import { LiveHub } from '../src/live/live-hub.js';
+import { silentLogger } from '../src/logger.js';
+import { CAMPUS, tempDir, waitFor } from './helpers.js';
+
+interface Msg {
+  topic: string;
+  camera?: string;
+  data: Record<string, unknown>;
+}
+
+function connect(url: string): Promise<{ ws: WebSocket; messages: Msg[] }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const messages: Msg[] = [];
+    ws.on('message', (d) => messages.push(JSON.parse(d.toString()) as Msg));
+    ws.once('open', () => resolve({ ws, messages }));
+    ws.once('error', reject);
+  });
+}
+
+describe('live events over WebSocket (/api/v1/live)', () => {
+  let app: Appliance;
+  let url: string;
+  beforeAll(async () => {
+    app = new Appliance(
+      validateConfig({
+        http: { port: 0 },
+        storage: { path: join(tempDir(), 'v.db') },
+        analytics: { hourly_reports: false, daily_reports: false },
+        cameras: [
+          {
+            id: 'campus',
+            source: CAMPUS,
+            loop: true,
+            lines: [{ id: 'middle', points: [[0.5, 0.3], [0.5, 0.95]] }],
+            zones: [{ id: 'left', points: [[0.02, 0.3], [0.5, 0.3], [0.5, 0.98], [0.02, 0.98]] }],
+          },
+          { id: 'other', source: CAMPUS, loop: true },
+        ],
+      }),
+      silentLogger(),
+    );
+    await app.start();
+    url = `ws://127.0.0.1:${app.address!.port}/api/v1/live`;
+  });
+  afterAll(async () => app?.stop());
+
+  it('streams the subscribed topics of the chosen camera: tracks, zone and line events, counts', async () => {
+    const { ws, messages } = await connect(url);
+    try {
+      await waitFor('hello', () => (messages.some((m) => m.topic === 'hello') ? true : undefined));
+      ws.send(JSON.stringify({ subscribe: ['tracks', 'zone.*', 'line.cross', 'counts'], cameras: ['campus'] }));
+      await waitFor('tracks, a zone or line event and counts', () => {
+        const topics = new Set(messages.map((m) => m.topic));
+        return topics.has('tracks') && topics.has('counts') && (topics.has('zone.enter') || topics.has('line.cross')) ? true : undefined;
+      }, 20_000);
+      const published = messages.filter((m) => !['hello', 'subscribed'].includes(m.topic));
+      expect(published.every((m) => m.camera === 'campus')).toBe(true); // camera filter
+      const tracks = messages.find((m) => m.topic === 'tracks' && (m.data.tracks as unknown[]).length > 0)!;
+      expect(tracks.data.tracks).toEqual(expect.arrayContaining([expect.objectContaining({ id: expect.any(Number), box: expect.objectContaining({ x1: expect.any(Number) }) })]));
+      const counts = messages.find((m) => m.topic === 'counts')!;
+      expect(Object.keys(counts.data.zones as object)).toEqual(['left']);
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('answers unknown topics and non-JSON with an error message, and refuses other upgrade paths', async () => {
+    const { ws, messages } = await connect(url);
+    try {
+      ws.send(JSON.stringify({ subscribe: ['tracks', 'everything'] }));
+      ws.send('not json');
+      await waitFor('two errors', () => (messages.filter((m) => m.topic === 'error').length >= 2 ? true : undefined));
+      const errors = messages.filter((m) => m.topic === 'error').map((m) => m.data);
+      expect(errors[0]).toMatchObject({ field: 'subscribe', message: 'unknown topics: everything' });
+      expect(errors[1]).toMatchObject({ message: 'messages must be JSON' });
+    } finally {
+      ws.close();
+    }
+    await expect(connect(url.replace('/live', '/elsewhere'))).rejects.toThrow();
+  });
+});
+
+describe('LiveHub back-pressure', () => {
+  it('drops a client whose send buffer passes the bound, without touching the others', () => {
+    const bus = new EventBus();
+    const hub = new LiveHub(bus, { maxBufferedBytes: 1000, poll: { cameraStatus: () => [], counts: () => [], system: () => ({}) } }, silentLogger());
+    const fake = (buffered: number) => {
+      const sent: string[] = [];
+      const closed: number[] = [];
+      const handlers = new Map<string, (d: unknown) => void>();
+      const ws = {
+        OPEN: 1,
+        readyState: 1,
+        bufferedAmount: buffered,
+        send: (t: string) => sent.push(t),
+        close: (code: number) => closed.push(code),
+        terminate: () => undefined,
+        on: (ev: string, fn: (d: unknown) => void) => handlers.set(ev, fn),
+      };
+      (hub as unknown as { accept(ws: unknown): void }).accept(ws);
+      handlers.get('message')!(Buffer.from(JSON.stringify({ subscribe: ['tracks'] })));
+      return { ws, sent, closed };
+    };
+    hub.start();
+    const fast = fake(0);
+    const slow = fake(0);
+    slow.ws.bufferedAmount = 5000; // its reader stopped
+    bus.emit({ type: 'track.update', camera: 'c', t: 1, seq: 1, latencyMs: 1, inferred: true, tracks: [] });
+    bus.emit({ type: 'track.update', camera: 'c', t: 2, seq: 2, latencyMs: 1, inferred: true, tracks: [] });
+    expect(slow.closed).toEqual([1013]);
+    expect(hub.dropped).toBe(1);
+    expect(fast.sent.filter((t) => (JSON.parse(t) as { topic: string }).topic === 'tracks')).toHaveLength(2);
+    expect(hub.size).toBe(1);
+    hub.close();
+  });
+});
