@@ -1,7 +1,7 @@
 // make bench-mot: tracks both bundled MOT15 clips with the default config (vantage analyze
 // --mot-out), scores them (vantage eval-mot), prints a table and one JSON line. Two rows per clip:
 // "online" is exactly what the live tracker reports frame by frame; "offline" is the file analysis
-// default, which also fills the gaps where a track was lost and found again under the same id.
+// default, which also links tracklets and fills their gaps (see README).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

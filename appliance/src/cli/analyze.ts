@@ -6,6 +6,7 @@ import { detectorFromConfig } from '../detect/from-config.js';
 import { VantageError } from '../errors.js';
 import { motLines } from '../eval/mot-writer.js';
 import { interpolateGaps, type TrackRow } from '../eval/interpolate.js';
+import { linkTracklets, OFFLINE_LINK } from '../eval/link-tracklets.js';
 import { createLogger } from '../logger.js';
 import { analyzeFile, type AnalyzeSummary } from '../pipeline/analyze-file.js';
 import { CameraTracker } from '../track/camera-tracker.js';
@@ -61,10 +62,19 @@ export async function analyzeCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
       },
     });
     if (motOut) {
-      // A file is analysed after the fact, so gaps where a track was lost and found again can be
-      // filled (up to the tracker's lost-track buffer); --online keeps the live output as it was.
+      // A file is analysed after the fact: each track's frames before confirmation are known, a
+      // track that ends and one that starts soon after where it was heading are one object, and
+      // the gaps of a track can be filled. --online keeps the live tracker's output as it was.
       const maxGap = Math.round(config.tracker.track_buffer_seconds * (summary.sourceFps || 25));
-      writeFileSync(resolve(motOut), motLines(values.online ? rows : interpolateGaps([...early, ...rows], maxGap)));
+      const offline = () => {
+        const gap = Math.round(OFFLINE_LINK.maxGapSeconds * (summary.sourceFps || 25));
+        const linked = linkTracklets([...early, ...rows], { maxGapFrames: gap, maxHeights: OFFLINE_LINK.maxHeights });
+        return interpolateGaps(linked, Math.max(gap, maxGap));
+      };
+      const written = values.online ? rows : offline();
+      writeFileSync(resolve(motOut), motLines(written));
+      ids.clear();
+      for (const r of written) ids.add(r.id);
     }
     const result = { ...summary, ...(tracker ? { tracks: ids.size, motOut: resolve(motOut!) } : {}), model: detector.manifest.name, provider: detector.provider };
     out(values.json ? JSON.stringify(result) : formatSummary(summary, tracker ? ids.size : undefined));

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { linkTracklets } from './link-tracklets.js';
+import type { TrackRow } from './interpolate.js';
+
+/** A person 100 px tall walking right at 4 px/frame, seen in [from, to]. */
+function walker(id: number, from: number, to: number, x0 = 0, height = 100, y = 300): TrackRow[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => {
+    const f = from + i;
+    const cx = x0 + 4 * f;
+    return { frame: f, id, box: { x1: cx - 20, y1: y - height, x2: cx + 20, y2: y }, score: 0.9 };
+  });
+}
+
+const opts = { maxGapFrames: 50, maxHeights: 0.4 };
+const ids = (rows: TrackRow[]) => [...new Set(rows.map((r) => r.id))].sort((a, b) => a - b);
+
+describe('linkTracklets', () => {
+  it('joins a track to the one that starts where it was heading, after an occlusion', () => {
+    const rows = [...walker(1, 1, 30), ...walker(7, 45, 80)];
+    expect(ids(linkTracklets(rows, opts))).toEqual([1]);
+  });
+
+  it('chains fragments, and keeps apart what is too far, too late, a different size or overlapping', () => {
+    const chain = linkTracklets([...walker(1, 1, 20), ...walker(2, 30, 40), ...walker(3, 50, 60)], opts);
+    expect(ids(chain)).toEqual([1]);
+    expect(ids(linkTracklets([...walker(1, 1, 30), ...walker(2, 45, 80, 200)], opts))).toEqual([1, 2]); // 200 px off
+    expect(ids(linkTracklets([...walker(1, 1, 30), ...walker(2, 90, 120)], opts))).toEqual([1, 2]); // 60 frames later
+    expect(ids(linkTracklets([...walker(1, 1, 30), ...walker(2, 40, 80, 0, 200, 400)], opts))).toEqual([1, 2]); // twice the size
+    expect(ids(linkTracklets([...walker(1, 1, 30), ...walker(2, 25, 60)], opts))).toEqual([1, 2]); // both seen at once
+  });
+
+  it('gives each ended track at most one continuation, the nearest in time', () => {
+    const out = linkTracklets([...walker(1, 1, 30), ...walker(2, 35, 60), ...walker(3, 40, 70)], opts);
+    expect(out.filter((r) => r.frame >= 35 && r.frame <= 39).every((r) => r.id === 1)).toBe(true);
+    expect(ids(out)).toEqual([1, 3]);
+  });
+});
