@@ -28,6 +28,7 @@ import { trackerOptions } from './track/options.js';
 import type { TrackEvent, TrackerUpdate } from './track/types.js';
 import { redactUrl } from './util/redact.js';
 import { LiveHub } from './live/live-hub.js';
+import { saveUpload, uploadsDir } from './store/uploads.js';
 import { loadavg } from 'node:os';
 
 const FLUSH_INTERVAL_MS = 1000;
@@ -116,6 +117,7 @@ export class Appliance {
       bus: this.events,
       log: this.root.child({ module: 'sessions' }),
       clock: this.clock,
+      uploadsDir: uploadsDir(cfg.storage.path),
     });
     this.reports.schedule({ hourly: a.hourly_reports, daily: a.daily_reports, dailyAt: a.daily_report_at, cameras: () => this.cameraList().map((c) => c.id) });
     const raw = this.store.raw;
@@ -313,6 +315,11 @@ export class Appliance {
       events: (q) => this.analytics!.store.events(q),
       reports: this.reports!,
       sessions: this.sessions!,
+      saveUpload: async (name, body) => {
+        const limitMb = this.config.storage.upload_limit_mb;
+        const r = await saveUpload(uploadsDir(this.config.storage.path), name, body as never, limitMb * 1024 * 1024);
+        return r.ok ? r : { ok: false, limitMb };
+      },
       retentionDays: () => {
         const r = this.config.analytics.retention;
         return { events: r.events_days, heatmapHours: r.heatmap_hours_days, minutes: r.minute_counts_days, tracks: r.tracks_days, detectionSeconds: r.detection_seconds_days };

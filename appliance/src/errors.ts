@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'ERR_NOT_FOUND'
   | 'ERR_CONFLICT'
   | 'ERR_CANCELLED'
+  | 'ERR_TOO_LARGE'
   | 'ERR_BAD_REQUEST'
   | 'ERR_USAGE';
 

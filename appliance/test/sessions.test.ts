@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ describe('analysis sessions', () => {
   const until = (id: string, status: string) => waitFor(`session ${status}`, async () => ((await session(id)).status === status ? session(id) : undefined), 60_000, 300);
 
   beforeAll(async () => {
-    app = new Appliance(validateConfig({ http: { port: 0 }, storage: { path: dbPath }, analytics: { hourly_reports: false, daily_reports: false }, cameras: [] }), silentLogger());
+    app = new Appliance(validateConfig({ http: { port: 0 }, storage: { path: dbPath, upload_limit_mb: 1 }, analytics: { hourly_reports: false, daily_reports: false }, cameras: [] }), silentLogger());
     await app.start();
     base = `http://127.0.0.1:${app.address!.port}`;
   });
@@ -82,6 +82,25 @@ describe('analysis sessions', () => {
     expect(cancelled.status).toBe('cancelled');
     await new Promise((r) => setTimeout(r, 500));
     expect((await session(s3.id)).status).toBe('cancelled');
+  });
+
+  it('accepts an uploaded video (streamed to disk under the limit) and deletes it with its session', async () => {
+    const upload = await fetch(`${base}/api/v1/sessions/upload?name=campus%20clip.mp4`, { method: 'POST', headers: { 'content-type': 'video/mp4' }, body: readFileSync(CAMPUS) });
+    expect(upload.status).toBe(201);
+    const s = (await upload.json()) as Session & { source: string };
+    expect(s.source.startsWith(join(dir, 'uploads') + '/')).toBe(true);
+    expect(readFileSync(s.source).equals(readFileSync(CAMPUS))).toBe(true);
+    expect((await post(`/api/v1/sessions/${s.id}/start`)).status).toBe(202);
+    await until(s.id, 'completed');
+    expect((await fetch(`${base}/api/v1/sessions/${s.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect(existsSync(s.source)).toBe(false);
+
+    const big = await fetch(`${base}/api/v1/sessions/upload?name=big.mp4`, { method: 'POST', body: readFileSync(STADTMITTE) }); // 1.8 MB > 1 MiB
+    expect(big.status).toBe(413);
+    expect(readdirSync(join(dir, 'uploads'))).toEqual([]);
+    const badName = await fetch(`${base}/api/v1/sessions/upload?name=../../etc/passwd`, { method: 'POST', body: 'x' });
+    expect(badName.status).toBe(400);
+    expect(JSON.stringify(await badName.json())).toContain('"name"');
   });
 
   it('refuses bad requests with the field named', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { CameraConfig } from '../config/schema.js';
@@ -53,6 +54,8 @@ export class Sessions {
       bus: EventBus;
       log: Logger;
       clock: Clock;
+      /** Where uploaded videos are kept (deleted with their session). */
+      uploadsDir?: string;
     },
   ) {}
 
@@ -103,7 +106,11 @@ export class Sessions {
     const s = await this.get(id);
     if (!s) return false;
     this.running.get(id)?.abort();
-    if (s.kind === 'file') await this.deps.analytics.store.deleteCamera(`session-${id}`);
+    if (s.kind === 'file') {
+      await this.deps.analytics.store.deleteCamera(`session-${id}`);
+      // An uploaded video goes with its session; a file that was already on the appliance stays.
+      if (this.deps.uploadsDir && s.source.startsWith(this.deps.uploadsDir + '/')) await rm(s.source, { force: true });
+    }
     await this.db.transaction().execute(async (trx) => {
       if (s.report_id) await trx.deleteFrom('reports').where('id', '=', s.report_id).execute();
       await trx.deleteFrom('sessions').where('id', '=', id).execute();

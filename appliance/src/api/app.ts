@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import { cameraRoutes } from './cameras.js';
 import { cameraAnalyticsRoutes, eventRoutes } from './analytics.js';
 import { reportRoutes } from './reports.js';
-import { sessionRoutes } from './sessions.js';
+import { sessionRoutes, UPLOAD_PATH } from './sessions.js';
 import { ApiError, errorResponse } from './errors.js';
 import { healthRoutes } from './health.js';
 import type { ApiDeps } from './types.js';
@@ -20,6 +20,11 @@ export function createApp(deps: ApiDeps, log: Logger) {
   // Built on first request, from the finished app (it lists every mounted route).
   let doc: Record<string, unknown> | undefined;
   const document = (): Record<string, unknown> => (doc ??= openApiDocument(app as unknown as Hono, { title: 'Vantage API', version: deps.version }));
+  // Video uploads stream to disk under their own limit; every other body is small JSON.
+  const jsonLimit = bodyLimit({
+    maxSize: 1024 * 1024,
+    onError: (c) => c.json({ error: { code: 'ERR_TOO_LARGE', message: 'request body over 1 MiB', fields: [{ field: 'body', message: 'over 1 MiB' }] } }, 413),
+  });
   const app = new Hono()
     .use(
       '*',
@@ -37,13 +42,7 @@ export function createApp(deps: ApiDeps, log: Logger) {
       }),
     )
     .use('/api/*', rateLimit({ perMinute: deps.rateLimitPerMinute }))
-    .use(
-      '/api/*',
-      bodyLimit({
-        maxSize: 1024 * 1024,
-        onError: (c) => c.json({ error: { code: 'ERR_TOO_LARGE', message: 'request body over 1 MiB', fields: [{ field: 'body', message: 'over 1 MiB' }] } }, 413),
-      }),
-    )
+    .use('/api/*', (c, next) => (c.req.path === UPLOAD_PATH ? next() : jsonLimit(c, next)))
     .route('/', healthRoutes(deps))
     .route('/api/v1', api)
     .get('/api/v1/openapi.json', (c) => c.json(document()))

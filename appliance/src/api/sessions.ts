@@ -8,8 +8,16 @@ import { timeParam } from './time-range.js';
 import type { ApiDeps } from './types.js';
 import { validate } from './validate.js';
 
-/** Analysis sessions: a video file on the appliance, or a camera and a time window. */
+export const UPLOAD_PATH = '/api/v1/sessions/upload';
+
+/** Analysis sessions: a video file on the appliance (or uploaded), or a camera and a time window. */
 export function sessionRoutes(deps: ApiDeps) {
+  const uploadQuery = z.strictObject({
+    name: z.string().min(1).max(200).regex(/^[A-Za-z0-9._ -]+$/, 'letters, digits, ".", "_", "-" and spaces only'),
+    zones_from: z.string().min(1).optional(),
+  }).superRefine((q, ctx) => {
+    if (q.zones_from && !deps.cameraConfig(q.zones_from)) ctx.addIssue({ code: 'custom', path: ['zones_from'], message: `no camera "${q.zones_from}"` });
+  });
   const fileSession = z
     .strictObject({
       file: z.string().min(1),
@@ -44,6 +52,23 @@ export function sessionRoutes(deps: ApiDeps) {
         return c.json(await deps.sessions.create({ file: b.file, shapes }), 201);
       }
       return c.json(await deps.sessions.create(b), 201);
+    })
+    // The request body is the video itself (any content type), streamed to disk under the upload limit.
+    .post('/upload', validate('query', uploadQuery), async (c) => {
+      const q = c.req.valid('query');
+      const body = c.req.raw.body;
+      if (!body) throw new ApiError(400, 'ERR_BAD_REQUEST', 'the request body must be the video', [{ field: 'body', message: 'empty' }]);
+      const saved = await deps.saveUpload(q.name, body);
+      if (!saved.ok) {
+        // The rest of the body is never read: the connection must not carry another request.
+        return c.json(
+          { error: { code: 'ERR_TOO_LARGE', message: `upload over ${saved.limitMb} MiB`, fields: [{ field: 'body', message: `over ${saved.limitMb} MiB` }] } },
+          413,
+          { Connection: 'close' },
+        );
+      }
+      const src = q.zones_from ? deps.cameraConfig(q.zones_from)! : undefined;
+      return c.json(await deps.sessions.create({ file: saved.path, shapes: { zones: src?.zones ?? [], lines: src?.lines ?? [] } }), 201);
     })
     .get('/', async (c) => c.json({ sessions: await deps.sessions.list(200) }))
     .get('/:id', async (c) => c.json(await find(c.req.param('id'))))

@@ -64,6 +64,8 @@ export interface ApiDeps {
   events(q: EventQuery): Promise<EventView[]>;
   reports: Reports;
   sessions: Sessions;
+  /** Streams an uploaded video to the uploads folder; refuses (and deletes) one over the limit. */
+  saveUpload(name: string, body: ReadableStream<Uint8Array>): Promise<{ ok: true; path: string } | { ok: false; limitMb: number }>;
   retentionDays(): { events: number; heatmapHours: number; minutes: number; tracks: number; detectionSeconds: number };
   /** Finished tracks whose last sighting falls in [fromMs, toMs), newest first. */
   tracks(cameraId: string, fromMs: number, toMs: number, limit: number): Promise<TrackRow[]>;

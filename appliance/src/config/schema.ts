@@ -175,6 +175,8 @@ export const configSchema = z
     storage: z
       .strictObject({
         path: z.string().min(1).default('./data/vantage.db'),
+        /** Largest video accepted by POST /api/v1/sessions/upload, in MiB (stored beside the database). */
+        upload_limit_mb: z.number().int().min(1).max(1024 * 1024).default(4096),
       })
       .prefault({}),
     log: z
