@@ -138,7 +138,10 @@ export class Appliance {
     const app = createApp(this.apiDeps(), this.root.child({ module: 'api' }));
     await new Promise<void>((resolve, reject) => {
       const server = serve({ fetch: app.fetch, hostname: cfg.http.host, port: cfg.http.port }, () => resolve()) as Server;
-      server.once('error', reject);
+      server.once('error', (e: NodeJS.ErrnoException) => {
+        const why = e.code === 'EADDRINUSE' ? 'the address is already in use' : e.code === 'EACCES' ? 'permission denied' : e.message;
+        reject(new VantageError('ERR_CONFIG_INVALID', `cannot listen on ${cfg.http.host}:${cfg.http.port} (http.host, http.port): ${why}`, { cause: e }));
+      });
       this.server = server;
     });
     this.live = new LiveHub(

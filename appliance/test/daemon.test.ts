@@ -209,6 +209,22 @@ describe('vantage run (the daemon as a process)', () => {
   });
 });
 
+describe('start-up failures', () => {
+  it('a port already in use: exit 1 naming the address and the keys to change', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    const port = await freePort();
+    await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', () => r()));
+    try {
+      const r = runCli(['run', '--config', 'config/default.yaml'], { VANTAGE_HTTP__PORT: String(port), VANTAGE_STORAGE__PATH: join(tempDir(), 'v.db') });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`cannot listen on 127.0.0.1:${port} (http.host, http.port): the address is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
 describe('vantage config and migrate', () => {
   it('config check accepts the default and rejects a bad file with the key', () => {
     const ok = runCli(['config', 'check', 'config/default.yaml']);
