@@ -58,6 +58,7 @@ export class LiveHub {
   /** Starts publishing: pipeline events as they come, the periodic topics on their timers. */
   start(): void {
     this.unsubscribe = this.bus.subscribe((e) => {
+      if (this.clients.size === 0) return; // nothing to build for nobody
       const m = toMessage(e);
       if (m) this.publish(m);
     });
