@@ -6,6 +6,9 @@ import type { AnalyticsStore } from '../store/analytics-store.js';
 import type { Database, ReportsTable } from '../store/schema.js';
 import { buildReport, type ReportBody, type Resolution } from './report-builder.js';
 
+/** Delay after a period ends before its report is built. */
+const SETTLE_MS = 15_000;
+
 export interface StoredReport {
   id: string;
   kind: ReportsTable['kind'];
@@ -52,10 +55,11 @@ export class Reports {
     const arm = (next: () => number, run: (at: number) => Promise<unknown>) => {
       const tick = () => {
         const at = next();
+        // Run a little after the boundary, once the analytics of its last seconds are flushed (5 s).
         const t = setTimeout(() => {
           run(at).catch((err: unknown) => this.log.error({ err }, 'scheduled report failed'));
           tick();
-        }, Math.max(1000, at - this.clock.now()));
+        }, Math.max(1000, at + SETTLE_MS - this.clock.now()));
         t.unref();
         this.timers.push(t);
       };
