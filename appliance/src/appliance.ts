@@ -29,7 +29,9 @@ import type { TrackEvent, TrackerUpdate } from './track/types.js';
 import { redactUrl } from './util/redact.js';
 import { LiveHub } from './live/live-hub.js';
 import { saveUpload, uploadsDir } from './store/uploads.js';
-import { loadavg } from 'node:os';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { statfs } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 const FLUSH_INTERVAL_MS = 1000;
 
@@ -257,6 +259,28 @@ export class Appliance {
     await this.applyCameras();
   }
 
+  private async system(): Promise<Record<string, unknown>> {
+    const mem = process.memoryUsage();
+    let disk: { total_mb: number; free_mb: number } | null = null;
+    try {
+      const st = await statfs(dirname(this.config.storage.path));
+      disk = { total_mb: Math.round((st.blocks * st.bsize) / 2 ** 20), free_mb: Math.round((st.bavail * st.bsize) / 2 ** 20) };
+    } catch {
+      // an in-memory database has no folder
+    }
+    return {
+      version: VERSION,
+      uptime_seconds: Math.round(process.uptime()),
+      cpu: { cores: cpus().length, load: loadavg() },
+      memory: { rss_mb: Math.round(mem.rss / 2 ** 20), heap_mb: Math.round(mem.heapUsed / 2 ** 20), system_free_mb: Math.round(freemem() / 2 ** 20), system_total_mb: Math.round(totalmem() / 2 ** 20) },
+      disk,
+      cameras: this.cameraList().map((c) => {
+        const v = c.view();
+        return { id: v.id, status: v.status, fps: v.fps, frames_dropped: v.framesDropped, inference_ms: v.inferenceMs, active_tracks: v.activeTracks };
+      }),
+    };
+  }
+
   private cameraList() {
     return this.cameras?.list() ?? [];
   }
@@ -317,6 +341,19 @@ export class Appliance {
       emptyHeatmap: () => ({ width: this.config.analytics.heatmap_width, height: this.config.analytics.heatmap_height, values: new Float32Array(this.config.analytics.heatmap_width * this.config.analytics.heatmap_height) }),
       events: (q) => this.analytics!.store.events(q),
       reports: this.reports!,
+      system: () => this.system(),
+      model: () => {
+        const d = this.detector!;
+        const ms = this.cameraList().map((c) => c.view().inferenceMs).filter((v): v is number => v !== null);
+        return {
+          name: d.manifest.name,
+          classes: d.manifest.classes,
+          input: { width: d.inputWidth, height: d.inputHeight },
+          provider: d.provider,
+          workers: this.config.detector.workers,
+          inference_ms: ms.length ? Math.round((ms.reduce((a, b) => a + b, 0) / ms.length) * 10) / 10 : null,
+        };
+      },
       sessions: this.sessions!,
       saveUpload: async (name, body) => {
         const limitMb = this.config.storage.upload_limit_mb;

@@ -101,6 +101,19 @@ describe('file → detector → SQLite → API, in process', () => {
     expect(await bad.json()).toMatchObject({ error: { fields: [{ field: 'limit' }] } });
   });
 
+  it('reports the system and the model', async () => {
+    const sys = (await (await fetch(`${base}/api/v1/system`)).json()) as { version: string; uptime_seconds: number; cpu: { cores: number }; memory: { rss_mb: number }; disk: { free_mb: number }; cameras: Array<{ id: string; status: string }> };
+    expect(sys.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(sys.cpu.cores).toBeGreaterThanOrEqual(1);
+    expect(sys.memory.rss_mb).toBeGreaterThan(10);
+    expect(sys.disk.free_mb).toBeGreaterThan(0);
+    expect(sys.cameras.map((c) => c.id)).toEqual(['campus', 'broken', 'off']);
+    const { models } = (await (await fetch(`${base}/api/v1/models`)).json()) as { models: Array<{ name: string; classes: string[]; input: { width: number }; provider: string; inference_ms: number }> };
+    expect(models[0]).toMatchObject({ name: 'yolox-nano', provider: 'cpu', input: { width: 416 } });
+    expect(models[0]!.classes).toHaveLength(80);
+    expect(models[0]!.inference_ms).toBeGreaterThan(0);
+  });
+
   it('flushes everything on stop: rows in the file account for every analysed frame', async () => {
     const inferred = (await cameras()).find((c) => c.id === 'campus')!.framesInferred;
     const events: string[] = [];

@@ -7,6 +7,7 @@ import { reportRoutes } from './reports.js';
 import { sessionRoutes, UPLOAD_PATH } from './sessions.js';
 import { ApiError, errorResponse } from './errors.js';
 import { healthRoutes } from './health.js';
+import { systemRoutes } from './system.js';
 import type { ApiDeps } from './types.js';
 import { openApiDocument } from './openapi.js';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { rateLimit } from './rate-limit.js';
 
 /** The whole HTTP surface: probes, /api/v1 resources (one sub-app each) and the dashboard's files. */
 export function createApp(deps: ApiDeps, log: Logger) {
-  const api = new Hono().route('/cameras', cameraRoutes(deps)).route('/cameras', cameraAnalyticsRoutes(deps)).route('/events', eventRoutes(deps)).route('/reports', reportRoutes(deps)).route('/sessions', sessionRoutes(deps));
+  const api = new Hono().route('/cameras', cameraRoutes(deps)).route('/cameras', cameraAnalyticsRoutes(deps)).route('/events', eventRoutes(deps)).route('/reports', reportRoutes(deps)).route('/sessions', sessionRoutes(deps)).route('/', systemRoutes(deps));
   // Built on first request, from the finished app (it lists every mounted route).
   let doc: Record<string, unknown> | undefined;
   const document = (): Record<string, unknown> => (doc ??= openApiDocument(app as unknown as Hono, { title: 'Vantage API', version: deps.version }));
