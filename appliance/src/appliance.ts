@@ -29,6 +29,8 @@ import type { TrackEvent, TrackerUpdate } from './track/types.js';
 import { redactUrl } from './util/redact.js';
 import { LiveHub } from './live/live-hub.js';
 import { saveUpload, uploadsDir } from './store/uploads.js';
+import { Outbox } from './store/outbox.js';
+import { SyncService } from './sync/sync-service.js';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -57,6 +59,7 @@ export class Appliance {
   private reports: Reports | undefined;
   private sessions: Sessions | undefined;
   private live: LiveHub | undefined;
+  private sync: SyncService | undefined;
   /** Track lifecycle (and later analytics) events, for whoever subscribes. */
   readonly events: EventBus;
 
@@ -70,6 +73,7 @@ export class Appliance {
     this.fileCameras = config.cameras;
     this.events = new EventBus((err) => this.log.error({ err }, 'event listener failed'));
     this.metrics = new Metrics({
+      outbox: () => ({ ...(this.sync?.depth() ?? { messages: 0, oldestAgeSeconds: 0, dropped: 0 }), connected: this.sync?.connected ?? false }),
       cameraStats: () =>
         this.cameraList().map((c) => {
           const v = c.view();
@@ -121,7 +125,22 @@ export class Appliance {
       clock: this.clock,
       uploadsDir: uploadsDir(cfg.storage.path),
     });
-    this.reports.schedule({ hourly: a.hourly_reports, daily: a.daily_reports, dailyAt: a.daily_report_at, cameras: () => this.cameraList().map((c) => c.id) });
+    this.sync = new SyncService(
+      cfg,
+      new Outbox(this.store.raw),
+      this.events,
+      { cameras: () => this.cameraList().map((c) => c.view()), occupancy: (id) => this.analytics!.occupancy(id) },
+      this.root.child({ module: 'sync' }),
+      this.clock,
+    );
+    const sync = this.sync;
+    this.reports.schedule({
+      hourly: a.hourly_reports,
+      daily: a.daily_reports,
+      dailyAt: a.daily_report_at,
+      cameras: () => this.cameraList().map((c) => c.id),
+      onReport: (kind, report) => sync.publishReport(kind, { ...report }),
+    });
     const raw = this.store.raw;
     this.cameras = new CameraManager({
       detector,
@@ -135,6 +154,7 @@ export class Appliance {
       clock: this.clock,
     });
     await this.applyCameras();
+    this.sync.start();
     this.flushTimer = setInterval(() => void this.flushCounts(false), FLUSH_INTERVAL_MS);
 
     const app = createApp(this.apiDeps(), this.root.child({ module: 'api' }));
@@ -186,6 +206,7 @@ export class Appliance {
     await this.sessions?.stop();
     await this.cameras?.stopAll();
     await this.analytics?.stop();
+    await this.sync?.stop();
     await this.flushCounts(true);
     await this.detector?.close();
     await closed;

@@ -2,6 +2,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface CameraGaugeSource {
+  outbox?(): { messages: number; oldestAgeSeconds: number; dropped: number; connected: boolean };
   cameraStats(): Array<{ camera: string; status: string; up: boolean; fps: number; reconnects: number; activeTracks: number; lastFrameAt: number | null }>;
 }
 
@@ -37,6 +38,24 @@ export class Metrics {
       buckets: [0.01, 0.02, 0.04, 0.08, 0.12, 0.2, 0.4, 1, 2],
       registers,
     });
+    if (gauges?.outbox) {
+      const outbox = gauges.outbox.bind(gauges);
+      for (const [name, help, pick] of [
+        ['vantage_outbox_depth', 'Messages waiting in the outbox', (o: ReturnType<typeof outbox>) => o.messages],
+        ['vantage_outbox_oldest_age_seconds', 'Age of the oldest undelivered message', (o: ReturnType<typeof outbox>) => o.oldestAgeSeconds],
+        ['vantage_outbox_dropped_total', 'Undelivered messages dropped at the outbox bounds', (o: ReturnType<typeof outbox>) => o.dropped],
+        ['vantage_mqtt_connected', 'Connected to the MQTT broker (1) or not (0)', (o: ReturnType<typeof outbox>) => (o.connected ? 1 : 0)],
+      ] as const) {
+        new Gauge({
+          name,
+          help,
+          registers,
+          collect() {
+            this.set(pick(outbox()));
+          },
+        });
+      }
+    }
     if (gauges) {
       const statuses = ['starting', 'online', 'offline', 'stalled', 'ended', 'stopped', 'disabled'];
       new Gauge({

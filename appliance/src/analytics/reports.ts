@@ -51,7 +51,14 @@ export class Reports {
    * Hourly reports at each full hour (for the hour before) and a daily report at `dailyAt` local time
    * (for the local day before), for `cameras()` at the time they run.
    */
-  schedule(opts: { hourly: boolean; daily: boolean; dailyAt: string; cameras: () => string[] }): void {
+  schedule(opts: {
+    hourly: boolean;
+    daily: boolean;
+    dailyAt: string;
+    cameras: () => string[];
+    /** Told about every scheduled report (to publish it upstream). */
+    onReport?: (kind: 'hourly' | 'daily', report: StoredReport & { body: ReportBody }) => void;
+  }): void {
     const arm = (next: () => number, run: (at: number) => Promise<unknown>) => {
       const tick = () => {
         const at = next();
@@ -68,7 +75,7 @@ export class Reports {
     if (opts.hourly) {
       arm(
         () => nextHour(this.clock.now()),
-        (at) => this.generate('hourly', opts.cameras(), at / 1000 - 3600, at / 1000, 60),
+        (at) => this.generate('hourly', opts.cameras(), at / 1000 - 3600, at / 1000, 60).then((r) => opts.onReport?.('hourly', r)),
       );
     }
     if (opts.daily) {
@@ -76,7 +83,7 @@ export class Reports {
         () => nextDaily(this.clock.now(), opts.dailyAt),
         (at) => {
           const end = startOfLocalDay(at);
-          return this.generate('daily', opts.cameras(), startOfLocalDay(end - 1) / 1000, end / 1000, 900);
+          return this.generate('daily', opts.cameras(), startOfLocalDay(end - 1) / 1000, end / 1000, 900).then((r) => opts.onReport?.('daily', r));
         },
       );
     }

@@ -154,6 +154,19 @@ export const analyticsSchema = z.strictObject({
     .prefault({}),
 });
 
+export const mqttSchema = z.strictObject({
+  /** mqtt://host:1883 or mqtts://host:8883 */
+  url: z.string().regex(/^mqtts?:\/\/[^/]+/, 'must be an mqtt:// or mqtts:// URL'),
+  username: z.string().min(1).optional(),
+  password: z.string().min(1).optional(),
+  client_id: z.string().min(1).optional(),
+  keepalive: z.number().int().min(5).max(3600).default(30),
+  /** PEM files for mqtts:// */
+  ca: z.string().min(1).optional(),
+  cert: z.string().min(1).optional(),
+  key: z.string().min(1).optional(),
+});
+
 export const configSchema = z
   .strictObject({
     site: z
@@ -187,6 +200,15 @@ export const configSchema = z
     detector: detectorSchema.prefault({}),
     tracker: trackerSchema.prefault({}),
     analytics: analyticsSchema.prefault({}),
+    /** Upstream MQTT broker; absent = no MQTT. */
+    mqtt: mqttSchema.optional(),
+    /** Bounds of the durable outbox (messages waiting to leave the box). */
+    outbox: z
+      .strictObject({
+        max_messages: z.number().int().min(100).default(100_000),
+        max_age_hours: z.number().positive().default(168),
+      })
+      .prefault({}),
     cameras: z.array(cameraSchema).default([]),
   })
   .superRefine((cfg, ctx) => {

@@ -4,6 +4,7 @@ import { tracks } from './002-tracks.js';
 import { cameraOverrides } from './003-camera-overrides.js';
 import { analytics } from './004-analytics.js';
 import { sessionShapes } from './005-session-shapes.js';
+import { outbox } from './006-outbox.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '003-camera-overrides': cameraOverrides,
   '004-analytics': analytics,
   '005-session-shapes': sessionShapes,
+  '006-outbox': outbox,
 };

@@ -1,0 +1,110 @@
+/** The one place `mqtt` is imported: delivers the outbox's MQTT channel to a broker. */
+import { readFileSync } from 'node:fs';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { Outbox } from '../store/outbox.js';
+import { redactUrl } from '../util/redact.js';
+
+export const MQTT_CHANNEL = 'mqtt';
+
+export interface MqttOptions {
+  url: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  clientId: string;
+  keepalive: number;
+  ca?: string | undefined;
+  cert?: string | undefined;
+  key?: string | undefined;
+  /** `vantage/<site>/<device>` */
+  prefix: string;
+}
+
+/**
+ * Keeps a connection to the broker (mqtt.js reconnects by itself), announces `status` online
+ * (retained; the last will says offline), and drains the outbox in order: a message is marked
+ * delivered only once the broker acknowledged it (PUBACK for QoS 1). While the broker is away,
+ * messages wait in SQLite.
+ */
+export class MqttPublisher {
+  private client: MqttClient | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private draining = false;
+  connected = false;
+
+  constructor(
+    private readonly opts: MqttOptions,
+    private readonly outbox: Outbox,
+    private readonly log: Logger,
+    private readonly clock: Clock,
+  ) {}
+
+  start(): void {
+    const o = this.opts;
+    const status = `${o.prefix}/status`;
+    this.client = mqtt.connect(o.url, {
+      clientId: o.clientId,
+      keepalive: o.keepalive,
+      reconnectPeriod: 2000,
+      connectTimeout: 5000,
+      clean: true,
+      ...(o.username ? { username: o.username } : {}),
+      ...(o.password ? { password: o.password } : {}),
+      ...(o.ca ? { ca: readFileSync(o.ca) } : {}),
+      ...(o.cert ? { cert: readFileSync(o.cert) } : {}),
+      ...(o.key ? { key: readFileSync(o.key) } : {}),
+      will: { topic: status, payload: Buffer.from('offline'), qos: 1, retain: true },
+    });
+    this.client.on('connect', () => {
+      this.connected = true;
+      this.log.info({ broker: redactUrl(o.url) }, 'mqtt connected');
+      this.client!.publish(status, 'online', { qos: 1, retain: true });
+      void this.drain();
+    });
+    this.client.on('close', () => {
+      if (this.connected) this.log.warn({ broker: redactUrl(o.url) }, 'mqtt disconnected; messages wait in the outbox');
+      this.connected = false;
+    });
+    this.client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt error'));
+    this.timer = setInterval(() => void this.drain(), 500);
+    this.timer.unref();
+  }
+
+  /** Sends what is due, in order, stopping at the first failure (order is kept). */
+  async drain(): Promise<void> {
+    if (this.draining || !this.connected || !this.client) return;
+    this.draining = true;
+    try {
+      for (;;) {
+        const batch = this.outbox.due(MQTT_CHANNEL, this.clock.now(), 100);
+        if (!batch.length) return;
+        for (const m of batch) {
+          try {
+            await this.client.publishAsync(m.topic, m.payload, { qos: m.qos, retain: m.retain });
+            this.outbox.markDelivered(m.id, this.clock.now());
+          } catch (e) {
+            this.outbox.markFailed(m, this.clock.now());
+            this.log.warn({ err: (e as Error).message, topic: m.topic }, 'mqtt publish failed; will retry');
+            return;
+          }
+          if (!this.connected) return;
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Publishes `offline` (retained) and disconnects, after a last drain. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    const c = this.client;
+    if (!c) return;
+    if (this.connected) {
+      await this.drain();
+      await c.publishAsync(`${this.opts.prefix}/status`, 'offline', { qos: 1, retain: true }).catch(() => undefined);
+    }
+    await c.endAsync(true).catch(() => undefined);
+  }
+}

@@ -1,0 +1,95 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/schema.js';
+import type { EventBus } from '../events.js';
+import type { Logger } from '../logger.js';
+import type { Outbox } from '../store/outbox.js';
+import { MQTT_CHANNEL, MqttPublisher } from './mqtt-publisher.js';
+
+/**
+ * What leaves the box over MQTT, under `vantage/<site>/<device>/`: zone and line events (`events`,
+ * QoS 1), camera status (`cameras/<id>/status`, retained) and occupancy (`cameras/<id>/counts`,
+ * retained, every 10 s), reports (`reports/hourly|daily`, QoS 1). Everything goes through the
+ * outbox first, so a broker outage or a restart loses nothing.
+ */
+export class SyncService {
+  private readonly prefix: string;
+  private publisher: MqttPublisher | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private lastStatus = new Map<string, string>();
+
+  constructor(
+    private readonly cfg: Readonly<Config>,
+    private readonly outbox: Outbox,
+    private readonly bus: EventBus,
+    private readonly poll: {
+      cameras(): Array<{ id: string; status: string; lastError: string | null }>;
+      occupancy(camera: string): Record<string, Record<string, number>>;
+    },
+    private readonly log: Logger,
+    private readonly clock: Clock,
+  ) {
+    this.prefix = `vantage/${cfg.site.name}/${cfg.site.device}`;
+  }
+
+  start(): void {
+    const m = this.cfg.mqtt;
+    if (!m) return;
+    this.publisher = new MqttPublisher(
+      { url: m.url, username: m.username, password: m.password, clientId: m.client_id ?? `vantage-${this.cfg.site.device}`, keepalive: m.keepalive, ca: m.ca, cert: m.cert, key: m.key, prefix: this.prefix },
+      this.outbox,
+      this.log,
+      this.clock,
+    );
+    this.publisher.start();
+    this.unsubscribe = this.bus.subscribe((e) => {
+      if (e.type === 'zone.enter' || e.type === 'zone.exit' || e.type === 'zone.loitering' || e.type === 'zone.crowded' || e.type === 'zone.clear' || e.type === 'line.cross') {
+        const { type, camera, t, ...rest } = e;
+        this.enqueue('events', { type, camera, time: new Date(t * 1000).toISOString(), ...rest });
+      }
+    });
+    const every = (ms: number, fn: () => void) => {
+      const t = setInterval(fn, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(1000, () => {
+      for (const c of this.poll.cameras()) {
+        if (this.lastStatus.get(c.id) === c.status) continue;
+        this.lastStatus.set(c.id, c.status);
+        this.enqueue(`cameras/${c.id}/status`, { status: c.status, last_error: c.lastError, time: new Date(this.clock.now()).toISOString() }, true);
+      }
+    });
+    every(10_000, () => {
+      for (const c of this.poll.cameras()) this.enqueue(`cameras/${c.id}/counts`, { zones: this.poll.occupancy(c.id), time: new Date(this.clock.now()).toISOString() }, true);
+    });
+    every(60_000, () => {
+      const dropped = this.outbox.enforceBounds(this.cfg.outbox.max_messages, this.cfg.outbox.max_age_hours * 3_600_000, this.clock.now());
+      if (dropped) this.log.warn({ dropped }, 'outbox over its bounds; oldest undelivered messages dropped');
+    });
+  }
+
+  /** A report the daemon generated on its schedule. */
+  publishReport(kind: 'hourly' | 'daily', report: Record<string, unknown>): void {
+    if (this.cfg.mqtt) this.enqueue(`reports/${kind}`, report);
+  }
+
+  depth(): { messages: number; oldestAgeSeconds: number; dropped: number } {
+    return { ...this.outbox.depth(MQTT_CHANNEL, this.clock.now()), dropped: this.outbox.dropped };
+  }
+
+  get connected(): boolean {
+    return this.publisher?.connected ?? false;
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    for (const t of this.timers) clearInterval(t);
+    await this.publisher?.stop();
+  }
+
+  private enqueue(suffix: string, body: Record<string, unknown>, retain = false): void {
+    this.outbox.enqueue(MQTT_CHANNEL, `${this.prefix}/${suffix}`, body, { qos: 1, retain, now: this.clock.now() });
+    void this.publisher?.drain();
+  }
+}
