@@ -129,7 +129,17 @@ export class Appliance {
       cfg,
       new Outbox(this.store.raw),
       this.events,
-      { cameras: () => this.cameraList().map((c) => c.view()), occupancy: (id) => this.analytics!.occupancy(id) },
+      {
+        cameras: () => this.cameraList().map((c) => c.view()),
+        occupancy: (id) => this.analytics!.occupancy(id),
+        system: () => this.system(),
+        snapshot: async (id) => (await this.cameras?.get(id)?.snapshotJpeg())?.jpeg,
+        reportNow: async () => {
+          const now = Math.floor(this.clock.now() / 1000);
+          await this.analytics!.flush();
+          return { ...(await this.reports!.generate('range', this.cameraList().map((c) => c.id), now - 3600, now + 1, 60)) };
+        },
+      },
       this.root.child({ module: 'sync' }),
       this.clock,
     );
@@ -295,6 +305,7 @@ export class Appliance {
       cpu: { cores: cpus().length, load: loadavg() },
       memory: { rss_mb: Math.round(mem.rss / 2 ** 20), heap_mb: Math.round(mem.heapUsed / 2 ** 20), system_free_mb: Math.round(freemem() / 2 ** 20), system_total_mb: Math.round(totalmem() / 2 ** 20) },
       disk,
+      outbox: { ...(this.sync?.depth() ?? { messages: 0, oldestAgeSeconds: 0, dropped: 0 }), mqtt_connected: this.sync?.connected ?? false },
       cameras: this.cameraList().map((c) => {
         const v = c.view();
         return { id: v.id, status: v.status, fps: v.fps, frames_dropped: v.framesDropped, inference_ms: v.inferenceMs, active_tracks: v.activeTracks };

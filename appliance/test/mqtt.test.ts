@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Aedes } from 'aedes';
+import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
@@ -11,6 +12,7 @@ import { CAMPUS, freePort, tempDir, waitFor } from './helpers.js';
 interface Received {
   topic: string;
   payload: string;
+  raw: Buffer;
   retain: boolean;
 }
 
@@ -19,7 +21,7 @@ async function startBroker(port: number): Promise<{ received: Received[]; close(
   const broker = await Aedes.createBroker();
   const received: Received[] = [];
   broker.on('publish', (packet, client) => {
-    if (client) received.push({ topic: packet.topic, payload: packet.payload.toString(), retain: packet.retain });
+    if (client) received.push({ topic: packet.topic, payload: packet.payload.toString(), raw: Buffer.from(packet.payload), retain: packet.retain });
   });
   const server: Server = createServer(broker.handle);
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
@@ -67,6 +69,17 @@ describe('MQTT through the durable outbox', () => {
     const event = JSON.parse(broker.received.find((m) => m.topic === 'vantage/demo/box1/events')!.payload) as { id: string; type: string; camera: string; time: string };
     expect(event).toMatchObject({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), camera: 'campus', type: expect.stringMatching(/^(zone|line)\./) });
     expect(await metric('vantage_mqtt_connected')).toBe(1);
+
+    // Commands: a snapshot (binary JPEG, straight to the broker) and a report generated now.
+    const ctl = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: 'central' });
+    await ctl.publishAsync('vantage/demo/box1/cmd/snapshot', JSON.stringify({ camera: 'campus' }), { qos: 1 });
+    await ctl.publishAsync('vantage/demo/box1/cmd/report', '', { qos: 1 });
+    await ctl.publishAsync('vantage/demo/box1/cmd/reboot', '', { qos: 1 });
+    await ctl.endAsync();
+    const snap = await waitFor('a snapshot', () => broker.received.find((m) => m.topic === 'vantage/demo/box1/cameras/campus/snapshot'), 10_000);
+    expect(snap.raw.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff])); // JPEG
+    const rep = await waitFor('a requested report', () => broker.received.find((m) => m.topic === 'vantage/demo/box1/reports/requested'), 10_000);
+    expect(JSON.parse(rep.payload)).toMatchObject({ id: expect.any(String), kind: 'range', cameras: ['campus'], body: { tracks: { total: expect.any(Number) } } });
 
     // The broker goes away: events keep coming and wait in the outbox.
     await broker.close();

@@ -38,6 +38,8 @@ export class MqttPublisher {
     private readonly outbox: Outbox,
     private readonly log: Logger,
     private readonly clock: Clock,
+    /** Messages on `<prefix>/cmd/<name>`. */
+    private readonly onCommand: (name: string, payload: Buffer) => void = () => {},
   ) {}
 
   start(): void {
@@ -60,7 +62,11 @@ export class MqttPublisher {
       this.connected = true;
       this.log.info({ broker: redactUrl(o.url) }, 'mqtt connected');
       this.client!.publish(status, 'online', { qos: 1, retain: true });
+      this.client!.subscribe(`${o.prefix}/cmd/+`, { qos: 1 });
       void this.drain();
+    });
+    this.client.on('message', (topic, payload) => {
+      if (topic.startsWith(`${o.prefix}/cmd/`)) this.onCommand(topic.slice(o.prefix.length + 5), payload);
     });
     this.client.on('close', () => {
       if (this.connected) this.log.warn({ broker: redactUrl(o.url) }, 'mqtt disconnected; messages wait in the outbox');
@@ -94,6 +100,12 @@ export class MqttPublisher {
     } finally {
       this.draining = false;
     }
+  }
+
+  /** A direct reply (a snapshot): not kept in the outbox, lost if the broker is away. */
+  async publishNow(topic: string, payload: Buffer): Promise<void> {
+    if (!this.client || !this.connected) return;
+    await this.client.publishAsync(topic, payload, { qos: 1 });
   }
 
   /** Publishes `offline` (retained) and disconnects, after a last drain. */

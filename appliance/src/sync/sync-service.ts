@@ -8,7 +8,7 @@ import { MQTT_CHANNEL, MqttPublisher } from './mqtt-publisher.js';
 /**
  * What leaves the box over MQTT, under `vantage/<site>/<device>/`: zone and line events (`events`,
  * QoS 1), camera status (`cameras/<id>/status`, retained) and occupancy (`cameras/<id>/counts`,
- * retained, every 10 s), reports (`reports/hourly|daily`, QoS 1). Everything goes through the
+ * retained, every 10 s), reports (`reports/hourly|daily`, QoS 1), system stats (`stats`, every 60 s). Everything goes through the
  * outbox first, so a broker outage or a restart loses nothing.
  */
 export class SyncService {
@@ -25,6 +25,10 @@ export class SyncService {
     private readonly poll: {
       cameras(): Array<{ id: string; status: string; lastError: string | null }>;
       occupancy(camera: string): Record<string, Record<string, number>>;
+      system(): Promise<Record<string, unknown>>;
+      snapshot(camera: string): Promise<Buffer | undefined>;
+      /** A report of the last hour, generated now. */
+      reportNow(): Promise<Record<string, unknown>>;
     },
     private readonly log: Logger,
     private readonly clock: Clock,
@@ -40,6 +44,7 @@ export class SyncService {
       this.outbox,
       this.log,
       this.clock,
+      (name, payload) => void this.command(name, payload).catch((err: unknown) => this.log.warn({ err, command: name }, 'mqtt command failed')),
     );
     this.publisher.start();
     this.unsubscribe = this.bus.subscribe((e) => {
@@ -64,9 +69,37 @@ export class SyncService {
       for (const c of this.poll.cameras()) this.enqueue(`cameras/${c.id}/counts`, { zones: this.poll.occupancy(c.id), time: new Date(this.clock.now()).toISOString() }, true);
     });
     every(60_000, () => {
+      void this.poll.system().then((stats) => this.enqueue('stats', { ...stats, outbox: this.depth(), time: new Date(this.clock.now()).toISOString() }));
       const dropped = this.outbox.enforceBounds(this.cfg.outbox.max_messages, this.cfg.outbox.max_age_hours * 3_600_000, this.clock.now());
       if (dropped) this.log.warn({ dropped }, 'outbox over its bounds; oldest undelivered messages dropped');
     });
+  }
+
+  /**
+   * `cmd/snapshot` (`{"camera": id}`, or every camera) publishes JPEGs to `cameras/<id>/snapshot`;
+   * `cmd/report` generates a report of the last hour now and publishes it to `reports/requested`.
+   * Other commands are ignored with a log line.
+   */
+  private async command(name: string, payload: Buffer): Promise<void> {
+    if (name === 'snapshot') {
+      let wanted: string | undefined;
+      try {
+        const body = payload.length ? (JSON.parse(payload.toString()) as { camera?: unknown }) : {};
+        if (typeof body.camera === 'string') wanted = body.camera;
+      } catch {
+        this.log.warn({ command: name }, 'mqtt command payload is not JSON; ignored');
+        return;
+      }
+      for (const c of this.poll.cameras()) {
+        if (wanted && c.id !== wanted) continue;
+        const jpeg = await this.poll.snapshot(c.id);
+        if (jpeg) await this.publisher?.publishNow(`${this.prefix}/cameras/${c.id}/snapshot`, jpeg);
+      }
+    } else if (name === 'report') {
+      this.enqueue('reports/requested', await this.poll.reportNow());
+    } else {
+      this.log.info({ command: name }, 'unknown mqtt command ignored');
+    }
   }
 
   /** A report the daemon generated on its schedule. */
