@@ -183,16 +183,7 @@ export class Appliance {
         poll: {
           cameraStatus: () => this.cameraList().map((c) => c.view()),
           counts: () => this.cameraList().map((c) => ({ camera: c.id, activeTracks: c.view().activeTracks, zones: this.analytics!.occupancy(c.id) })),
-          system: () => ({
-            version: VERSION,
-            uptime_seconds: Math.round(process.uptime()),
-            rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20),
-            load: loadavg(),
-            cameras: this.cameraList().map((c) => {
-              const v = c.view();
-              return { id: v.id, status: v.status, fps: v.fps, dropped: v.framesDropped, inference_ms: v.inferenceMs };
-            }),
-          }),
+          system: () => this.system(),
         },
       },
       this.root.child({ module: 'live' }),

@@ -90,7 +90,7 @@ describe('live events over WebSocket (/api/v1/live)', () => {
 describe('LiveHub back-pressure', () => {
   it('drops a client whose send buffer passes the bound, without touching the others', () => {
     const bus = new EventBus();
-    const hub = new LiveHub(bus, { maxBufferedBytes: 1000, poll: { cameraStatus: () => [], counts: () => [], system: () => ({}) } }, silentLogger());
+    const hub = new LiveHub(bus, { maxBufferedBytes: 1000, poll: { cameraStatus: () => [], counts: () => [], system: async () => ({}) } }, silentLogger());
     const fake = (buffered: number) => {
       const sent: string[] = [];
       const closed: number[] = [];

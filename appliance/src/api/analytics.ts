@@ -2,19 +2,11 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { resample, maxOf } from '../analytics/heatmap.js';
 import { renderHeatmapPng } from '../analytics/heatmap-render.js';
-import { lineSchema, zoneSchema } from '../config/schema.js';
+import { linesSchema, zonesSchema } from '../config/schema.js';
 import { ApiError } from './errors.js';
 import { timeRange } from './time-range.js';
 import type { ApiDeps } from './types.js';
 import { validate } from './validate.js';
-
-const uniqueById = (what: string) => (items: Array<{ id: string }>, ctx: z.RefinementCtx) => {
-  const seen = new Set<string>();
-  items.forEach((it, i) => {
-    if (seen.has(it.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate ${what} id "${it.id}"` });
-    seen.add(it.id);
-  });
-};
 
 /** Zones, lines, heatmaps, snapshots and occupancy of one camera. */
 export function cameraAnalyticsRoutes(deps: ApiDeps) {
@@ -49,13 +41,13 @@ export function cameraAnalyticsRoutes(deps: ApiDeps) {
 
   return new Hono()
     .get('/:id/zones', (c) => c.json({ zones: camera(c.req.param('id')).zones }))
-    .put('/:id/zones', validate('json', z.strictObject({ zones: z.array(zoneSchema).max(64).superRefine(uniqueById('zone')) })), async (c) => {
+    .put('/:id/zones', validate('json', z.strictObject({ zones: zonesSchema })), async (c) => {
       const cfg = camera(c.req.param('id'));
       await deps.replaceCamera({ ...cfg, zones: c.req.valid('json').zones });
       return c.json({ zones: camera(cfg.id).zones });
     })
     .get('/:id/lines', (c) => c.json({ lines: camera(c.req.param('id')).lines }))
-    .put('/:id/lines', validate('json', z.strictObject({ lines: z.array(lineSchema).max(64).superRefine(uniqueById('line')) })), async (c) => {
+    .put('/:id/lines', validate('json', z.strictObject({ lines: linesSchema })), async (c) => {
       const cfg = camera(c.req.param('id'));
       await deps.replaceCamera({ ...cfg, lines: c.req.valid('json').lines });
       return c.json({ lines: camera(cfg.id).lines });

@@ -52,6 +52,10 @@ function uniqueIds(items: ReadonlyArray<{ id: string }>, what: string, ctx: z.Re
   });
 }
 
+/** A camera's zones / lines: at most 64, ids unique (also the bodies of PUT …/zones and …/lines). */
+export const zonesSchema = z.array(zoneSchema).max(64).superRefine((zs, ctx) => uniqueIds(zs, 'zone', ctx));
+export const linesSchema = z.array(lineSchema).max(64).superRefine((ls, ctx) => uniqueIds(ls, 'line', ctx));
+
 export const cameraSchema = z.strictObject({
   id: cameraId,
   name: z.string().min(1).optional(),
@@ -73,8 +77,8 @@ export const cameraSchema = z.strictObject({
   detect_every: z.number().int().min(1).max(100).default(1),
   /** Skip the detector when less than this fraction of the picture changed (0 = always detect). */
   motion_threshold: z.number().min(0).max(1).default(0),
-  zones: z.array(zoneSchema).max(64).superRefine((zs, ctx) => uniqueIds(zs, 'zone', ctx)).default([]),
-  lines: z.array(lineSchema).max(64).superRefine((ls, ctx) => uniqueIds(ls, 'line', ctx)).default([]),
+  zones: zonesSchema.default([]),
+  lines: linesSchema.default([]),
 });
 
 export const detectorSchema = z.strictObject({

@@ -22,7 +22,7 @@ export interface LiveHubOptions {
   poll: {
     cameraStatus(): Array<{ id: string; status: string; fps: number; lastError: string | null }>;
     counts(): Array<{ camera: string; activeTracks: number; zones: Record<string, Record<string, number>> }>;
-    system(): Record<string, unknown>;
+    system(): Promise<Record<string, unknown>>;
   };
 }
 
@@ -72,7 +72,7 @@ export class LiveHub {
       if (this.wants('counts')) for (const c of this.opts.poll.counts()) this.publish({ topic: 'counts', camera: c.camera, data: c });
     });
     every(5000, () => {
-      if (this.wants('system.stats')) this.publish({ topic: 'system.stats', data: this.opts.poll.system() });
+      if (this.wants('system.stats')) void this.opts.poll.system().then((data) => this.publish({ topic: 'system.stats', data }));
     });
   }
 
