@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -34,6 +34,11 @@ import { SyncService } from './sync/sync-service.js';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { AuthStore } from './store/auth-store.js';
+import { AuthService } from './auth/auth-service.js';
+import { SettingsService } from './settings.js';
+import { principalOfUpgrade } from './auth/upgrade-auth.js';
+import type { Principal } from './auth/roles.js';
 
 const FLUSH_INTERVAL_MS = 1000;
 
@@ -60,6 +65,8 @@ export class Appliance {
   private sessions: Sessions | undefined;
   private live: LiveHub | undefined;
   private sync: SyncService | undefined;
+  private auth: AuthService | undefined;
+  private settings: SettingsService | undefined;
   /** Track lifecycle (and later analytics) events, for whoever subscribes. */
   readonly events: EventBus;
 
@@ -167,6 +174,13 @@ export class Appliance {
     this.sync.start();
     this.flushTimer = setInterval(() => void this.flushCounts(false), FLUSH_INTERVAL_MS);
 
+    const authStore = new AuthStore(this.store.raw);
+    this.auth = new AuthService(authStore, this.clock);
+    this.auth.prune();
+    this.settings = new SettingsService(authStore, this.clock);
+    if (this.auth.needsSetup()) {
+      this.root.warn({ module: 'auth' }, 'no users yet: create the first admin with POST /api/v1/auth/setup (or the dashboard), or `vantage user add --role admin`');
+    }
     const app = createApp(this.apiDeps(), this.root.child({ module: 'api' }));
     await new Promise<void>((resolve, reject) => {
       const server = serve({ fetch: app.fetch, hostname: cfg.http.host, port: cfg.http.port }, () => resolve()) as Server;
@@ -180,6 +194,7 @@ export class Appliance {
       this.events,
       {
         maxBufferedBytes: cfg.http.live_max_buffer_bytes,
+        authenticate: (req) => this.authenticateUpgrade(req),
         poll: {
           cameraStatus: () => this.cameraList().map((c) => c.view()),
           counts: () => this.cameraList().map((c) => ({ camera: c.id, activeTracks: c.view().activeTracks, zones: this.analytics!.occupancy(c.id) })),
@@ -339,10 +354,18 @@ export class Appliance {
     await this.applyCameras();
   }
 
+  private authenticateUpgrade(req: IncomingMessage): Promise<Principal | undefined> {
+    return principalOfUpgrade(req, this.auth!);
+  }
+
   private apiDeps(): ApiDeps {
     return {
       version: VERSION,
       webRoot: WEB_UI_DIR,
+      auth: this.auth!,
+      clock: this.clock,
+      settings: this.settings!,
+      secureCookies: this.config.http.secure_cookies,
       rateLimitPerMinute: this.config.http.rate_limit_per_minute,
       readiness: () => {
         const dbOk = this.store !== undefined && this.store.raw.open;

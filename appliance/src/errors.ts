@@ -14,14 +14,20 @@ export type ErrorCode =
   | 'ERR_CANCELLED'
   | 'ERR_TOO_LARGE'
   | 'ERR_BAD_REQUEST'
+  | 'ERR_UNAUTHORIZED'
+  | 'ERR_FORBIDDEN'
+  | 'ERR_RATE_LIMITED'
   | 'ERR_USAGE';
 
 export class VantageError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The input field at fault, when there is one (the API names it in its 400). */
+  readonly field: string | undefined;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; field?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'VantageError';
     this.code = code;
+    this.field = options?.field;
   }
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { analyzeCommand } from './cli/analyze.js';
+import { apiKeyCommand, userCommand } from './cli/auth-commands.js';
 import { configCommand } from './cli/config-commands.js';
 import { evalMotCommand } from './cli/eval-mot.js';
 import { err, out } from './cli/io.js';
@@ -18,6 +19,10 @@ usage:
   vantage config check FILE                   validate a config file
   vantage config print [--config FILE]        show the effective config (secrets redacted)
   vantage migrate [--config FILE]             create or upgrade the SQLite database
+  vantage user add NAME --role ROLE | passwd NAME | list
+                                              manage users (passwords read from stdin)
+  vantage apikey add NAME --scope S… | list | revoke ID
+                                              manage API keys (the key is printed once)
 
 Environment: VANTAGE_CONFIG=FILE, and VANTAGE_<SECTION>__<KEY>=value overrides (e.g. VANTAGE_HTTP__PORT=9090).`;
 
@@ -32,6 +37,10 @@ async function main(argv: string[]): Promise<number> {
       return configCommand(rest, process.env);
     case 'migrate':
       return migrateCommand(rest, process.env);
+    case 'user':
+      return userCommand(rest, process.env);
+    case 'apikey':
+      return apiKeyCommand(rest, process.env);
     case 'eval-mot':
       return evalMotCommand(rest);
     case undefined:

@@ -7,7 +7,7 @@ import { decodeGrid } from '../src/analytics/heatmap.js';
 import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
-import { CAMPUS, freePort, startCli, tempDir, waitFor } from './helpers.js';
+import { CAMPUS, freePort, startCli, tempDir, waitFor, api } from './helpers.js';
 
 const SHAPES = {
   // TUD-Campus: people walk left and right across the middle of the picture.
@@ -85,8 +85,8 @@ describe('analytics over the API', () => {
   const dir = tempDir();
   let app: Appliance;
   let base: string;
-  const get = (path: string) => fetch(`${base}${path}`);
-  const put = (path: string, body: unknown) => fetch(`${base}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const get = (path: string) => api(`${base}${path}`);
+  const put = (path: string, body: unknown) => api(`${base}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   beforeAll(async () => {
     app = new Appliance(
@@ -164,7 +164,7 @@ describe('analytics over the API', () => {
   it('generates a report with totals, zones, lines and a timeline, as JSON and CSV', async () => {
     const now = Math.floor(Date.now() / 1000);
     const from = Math.floor(now / 60) * 60 - 600; // minute-aligned: 11 one-minute rows up to a minute ahead
-    const r = await fetch(`${base}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: new Date(from * 1000).toISOString(), to: from + 660, resolution: '1m' }) });
+    const r = await api(`${base}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: new Date(from * 1000).toISOString(), to: from + 660, resolution: '1m' }) });
     expect(r.status).toBe(201);
     const rep = (await r.json()) as { id: string; body: { tracks: { total: number }; zones: Array<{ zone: string; entries: number }>; lines: Array<{ line: string }>; timeline: unknown[]; heatmaps: unknown[] } };
     expect(rep.body.tracks.total).toBeGreaterThan(0);
@@ -179,7 +179,7 @@ describe('analytics over the API', () => {
     expect(csv.trim().split('\n')).toHaveLength(12);
     const list = (await (await get('/api/v1/reports')).json()) as { reports: Array<{ id: string }> };
     expect(list.reports.map((x) => x.id)).toContain(rep.id);
-    const bad = await fetch(`${base}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cameras: ['nope'], from: now, to: now - 10 }) });
+    const bad = await api(`${base}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cameras: ['nope'], from: now, to: now - 10 }) });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { fields: Array<{ field: string }> } }).error.fields.map((f) => f.field).sort()).toEqual(['cameras[0]', 'from']);
   });

@@ -8,13 +8,13 @@ import type { CameraView } from '../src/api/types.js';
 import { validateConfig } from '../src/config/loader.js';
 import type { ConfigInput } from '../src/config/schema.js';
 import { silentLogger } from '../src/logger.js';
-import { CAMPUS, STADTMITTE, freePort, startCli, tempDir, waitFor } from './helpers.js';
+import { CAMPUS, STADTMITTE, freePort, startCli, tempDir, waitFor, api } from './helpers.js';
 
 async function startApp(doc: ConfigInput): Promise<{ app: Appliance; base: string; cams: () => Promise<CameraView[]>; cam: (id: string) => Promise<CameraView | undefined> }> {
   const app = new Appliance(validateConfig({ http: { port: 0 }, ...doc }), silentLogger());
   await app.start();
   const base = `http://127.0.0.1:${app.address!.port}`;
-  const cams = async () => ((await (await fetch(`${base}/api/v1/cameras`)).json()) as { cameras: CameraView[] }).cameras;
+  const cams = async () => ((await (await api(`${base}/api/v1/cameras`)).json()) as { cameras: CameraView[] }).cameras;
   return { app, base, cams, cam: async (id) => (await cams()).find((c) => c.id === id) };
 }
 
@@ -60,17 +60,17 @@ describe('cameras added, changed and removed at run time through the API', () =>
     const samples = await staysUp(
       () => ctx.cam('a'),
       async () => {
-        const created = await fetch(`${ctx.base}/api/v1/cameras`, json('POST', { id: 'b', name: 'B', source: STADTMITTE, loop: true }));
+        const created = await api(`${ctx.base}/api/v1/cameras`, json('POST', { id: 'b', name: 'B', source: STADTMITTE, loop: true }));
         expect(created.status).toBe(201);
         await waitFor('b online', async () => ((await ctx.cam('b'))?.fps ?? 0) > 0 || undefined);
-        const changed = await fetch(`${ctx.base}/api/v1/cameras/b`, json('PUT', { name: 'B2', source: CAMPUS, loop: true }));
+        const changed = await api(`${ctx.base}/api/v1/cameras/b`, json('PUT', { name: 'B2', source: CAMPUS, loop: true }));
         expect(changed.status).toBe(200);
         const b = await waitFor('b restarted on the new source', async () => {
           const c = await ctx.cam('b');
           return c?.name === 'B2' && c.status === 'online' ? c : undefined;
         });
         expect(b.source).toBe(CAMPUS);
-        expect((await fetch(`${ctx.base}/api/v1/cameras/b`, { method: 'DELETE' })).status).toBe(204);
+        expect((await api(`${ctx.base}/api/v1/cameras/b`, { method: 'DELETE' })).status).toBe(204);
         expect(await ctx.cam('b')).toBeUndefined();
       },
     );
@@ -79,21 +79,21 @@ describe('cameras added, changed and removed at run time through the API', () =>
   });
 
   it('answers bad requests with the status and the field', async () => {
-    const dup = await fetch(`${ctx.base}/api/v1/cameras`, json('POST', { id: 'a', source: CAMPUS }));
+    const dup = await api(`${ctx.base}/api/v1/cameras`, json('POST', { id: 'a', source: CAMPUS }));
     expect(dup.status).toBe(409);
-    const bad = await fetch(`${ctx.base}/api/v1/cameras`, json('POST', { id: 'Bad Id', source: '', fps: 3 }));
+    const bad = await api(`${ctx.base}/api/v1/cameras`, json('POST', { id: 'Bad Id', source: '', fps: 3 }));
     expect(bad.status).toBe(400);
     const fields = ((await bad.json()) as { error: { fields: Array<{ field: string }> } }).error.fields.map((f) => f.field).sort();
     expect(fields).toEqual(['fps', 'id', 'source']);
-    const malformed = await fetch(`${ctx.base}/api/v1/cameras`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id": ' });
+    const malformed = await api(`${ctx.base}/api/v1/cameras`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id": ' });
     expect(malformed.status).toBe(400);
-    expect((await fetch(`${ctx.base}/api/v1/cameras/zzz`, json('PUT', { source: CAMPUS }))).status).toBe(404);
-    expect((await fetch(`${ctx.base}/api/v1/cameras/zzz`, { method: 'DELETE' })).status).toBe(404);
+    expect((await api(`${ctx.base}/api/v1/cameras/zzz`, json('PUT', { source: CAMPUS }))).status).toBe(404);
+    expect((await api(`${ctx.base}/api/v1/cameras/zzz`, { method: 'DELETE' })).status).toBe(404);
   });
 
   it('keeps API changes across a restart: added cameras stay, removed config cameras stay removed', async () => {
-    expect((await fetch(`${ctx.base}/api/v1/cameras`, json('POST', { id: 'c', source: CAMPUS, loop: true }))).status).toBe(201);
-    expect((await fetch(`${ctx.base}/api/v1/cameras/a`, { method: 'DELETE' })).status).toBe(204);
+    expect((await api(`${ctx.base}/api/v1/cameras`, json('POST', { id: 'c', source: CAMPUS, loop: true }))).status).toBe(201);
+    expect((await api(`${ctx.base}/api/v1/cameras/a`, { method: 'DELETE' })).status).toBe(204);
     await ctx.app.stop();
     ctx = await startApp({ storage: { path: db }, cameras: [{ id: 'a', source: CAMPUS, loop: true }] });
     expect((await ctx.cams()).map((c) => c.id)).toEqual(['c']);
@@ -252,7 +252,7 @@ describe('SIGHUP reloads cameras in the running daemon', () => {
     const base = `http:\n  port: ${port}\nstorage:\n  path: ${join(dir, 'v.db')}\ncameras:\n  - id: a\n    source: ${CAMPUS}\n    loop: true\n`;
     writeFileSync(cfg, base);
     const child = startCli(['run', '--config', cfg]);
-    const cams = async () => ((await (await fetch(`http://127.0.0.1:${port}/api/v1/cameras`)).json()) as { cameras: CameraView[] }).cameras;
+    const cams = async () => ((await (await api(`http://127.0.0.1:${port}/api/v1/cameras`)).json()) as { cameras: CameraView[] }).cameras;
     try {
       await waitFor('a online', async () => ((await cams())[0]?.status === 'online' ? true : undefined));
       writeFileSync(cfg, `${base}  - id: b\n    source: ${STADTMITTE}\n    loop: true\n`);

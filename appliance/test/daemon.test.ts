@@ -6,7 +6,7 @@ import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
 import type { CameraView } from '../src/api/types.js';
-import { CAMPUS, childPids, freePort, processAlive, runCli, startCli, tempDir, waitFor } from './helpers.js';
+import { CAMPUS, childPids, freePort, processAlive, runCli, startCli, tempDir, waitFor, api } from './helpers.js';
 
 describe('file → detector → SQLite → API, in process', () => {
   const dir = tempDir();
@@ -31,7 +31,7 @@ describe('file → detector → SQLite → API, in process', () => {
   });
   afterAll(async () => app?.stop());
 
-  const cameras = async (): Promise<CameraView[]> => ((await (await fetch(`${base}/api/v1/cameras`)).json()) as { cameras: CameraView[] }).cameras;
+  const cameras = async (): Promise<CameraView[]> => ((await (await api(`${base}/api/v1/cameras`)).json()) as { cameras: CameraView[] }).cameras;
 
   it('serves health, readiness and the placeholder dashboard', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
@@ -41,7 +41,7 @@ describe('file → detector → SQLite → API, in process', () => {
     const page = await fetch(`${base}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>Vantage</title>');
-    const missing = await fetch(`${base}/api/v1/nothing`);
+    const missing = await api(`${base}/api/v1/nothing`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'ERR_NOT_FOUND' } });
   });
@@ -79,15 +79,15 @@ describe('file → detector → SQLite → API, in process', () => {
 
   it('writes per-second detection counts to SQLite and serves them, validating the query', async () => {
     const rows = await waitFor('flushed detection rows', async () => {
-      const body = (await (await fetch(`${base}/api/v1/cameras/campus/detections`)).json()) as { rows: Array<{ class_name: string; frames: number; detections: number }> };
+      const body = (await (await api(`${base}/api/v1/cameras/campus/detections`)).json()) as { rows: Array<{ class_name: string; frames: number; detections: number }> };
       return body.rows.filter((r) => r.class_name === 'person').length >= 2 ? body.rows : undefined;
     });
     const person = rows.filter((r) => r.class_name === 'person');
     expect(person.every((r) => r.frames > 0 && r.frames <= 30 && r.detections >= 1)).toBe(true);
-    const bad = await fetch(`${base}/api/v1/cameras/campus/detections?from=abc`);
+    const bad = await api(`${base}/api/v1/cameras/campus/detections?from=abc`);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: 'ERR_BAD_REQUEST', fields: [{ field: 'from' }] } });
-    expect((await fetch(`${base}/api/v1/cameras/nope/detections`)).status).toBe(404);
+    expect((await api(`${base}/api/v1/cameras/nope/detections`)).status).toBe(404);
   });
 
   it('tracks people: active tracks in the camera view and /metrics, ids handed out once confirmed', async () => {
@@ -96,20 +96,20 @@ describe('file → detector → SQLite → API, in process', () => {
     const text = await (await fetch(`${base}/metrics`)).text();
     expect(text).toMatch(/vantage_tracks_total\{camera="campus",class="person"\} [1-9]/);
     expect(text).toMatch(/vantage_camera_tracks_active\{camera="campus"\} [1-9]/);
-    const bad = await fetch(`${base}/api/v1/cameras/campus/tracks?limit=0`);
+    const bad = await api(`${base}/api/v1/cameras/campus/tracks?limit=0`);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { fields: [{ field: 'limit' }] } });
   });
 
   it('reports the system and the model', async () => {
-    const sys = (await (await fetch(`${base}/api/v1/system`)).json()) as { version: string; uptime_seconds: number; cpu: { cores: number }; memory: { rss_mb: number }; disk: { free_mb: number }; cameras: Array<{ id: string; status: string }> };
+    const sys = (await (await api(`${base}/api/v1/system`)).json()) as { version: string; uptime_seconds: number; cpu: { cores: number }; memory: { rss_mb: number }; disk: { free_mb: number }; cameras: Array<{ id: string; status: string }> };
     expect(sys.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(sys.cpu.cores).toBeGreaterThanOrEqual(1);
     expect(sys.memory.rss_mb).toBeGreaterThan(10);
     expect(sys.disk.free_mb).toBeGreaterThan(0);
     expect((sys as unknown as { outbox: unknown }).outbox).toEqual({ messages: 0, oldestAgeSeconds: 0, dropped: 0, mqtt_connected: false });
     expect(sys.cameras.map((c) => c.id)).toEqual(['campus', 'broken', 'off']);
-    const { models } = (await (await fetch(`${base}/api/v1/models`)).json()) as { models: Array<{ name: string; classes: string[]; input: { width: number }; provider: string; inference_ms: number }> };
+    const { models } = (await (await api(`${base}/api/v1/models`)).json()) as { models: Array<{ name: string; classes: string[]; input: { width: number }; provider: string; inference_ms: number }> };
     expect(models[0]).toMatchObject({ name: 'yolox-nano', provider: 'cpu', input: { width: 416 } });
     expect(models[0]!.classes).toHaveLength(80);
     expect(models[0]!.inference_ms).toBeGreaterThan(0);
@@ -175,7 +175,7 @@ describe('track ids across a restart of the pipeline', () => {
 });
 
 async function appEnded(app: Appliance): Promise<true | undefined> {
-  const res = await fetch(`http://127.0.0.1:${app.address!.port}/api/v1/cameras`);
+  const res = await api(`http://127.0.0.1:${app.address!.port}/api/v1/cameras`);
   const { cameras } = (await res.json()) as { cameras: CameraView[] };
   return cameras[0]!.status === 'ended' ? true : undefined;
 }
@@ -190,7 +190,7 @@ describe('vantage run (the daemon as a process)', () => {
     try {
       await waitFor('readyz 200', async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200 ? true : undefined));
       const cams = await waitFor('fps > 0', async () => {
-        const body = (await (await fetch(`http://127.0.0.1:${port}/api/v1/cameras`)).json()) as { cameras: CameraView[] };
+        const body = (await (await api(`http://127.0.0.1:${port}/api/v1/cameras`)).json()) as { cameras: CameraView[] };
         return body.cameras[0]!.fps > 0 ? body.cameras : undefined;
       });
       expect(cams[0]).toMatchObject({ id: 'sample', status: 'online' });

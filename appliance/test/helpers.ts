@@ -90,3 +90,36 @@ export function gtFramesWithObjects(gtPath: string): Set<number> {
   }
   return frames;
 }
+
+export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
+
+/** The admin every daemon test signs in as (created by first-run setup). */
+export const TEST_ADMIN = { username: 'admin', password: 'vantage test passphrase 7' };
+
+/** Creates the first admin (or logs in if one exists) and returns its access token. */
+export async function signIn(base: string, who = TEST_ADMIN): Promise<string> {
+  const post = (path: string) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
+  let r = await post('/api/v1/auth/setup');
+  if (r.status === 409) r = await post('/api/v1/auth/login');
+  if (!r.ok) throw new Error(`sign-in failed: ${r.status} ${await r.text()}`);
+  return ((await r.json()) as { access_token: string }).access_token;
+}
+
+const tokens = new Map<string, Promise<string>>();
+
+/**
+ * fetch as the test admin: signs in to the URL's server on first use (and again if the server behind
+ * that port changed), then sends the bearer token.
+ */
+export const api: Fetch = async (url, init = {}) => {
+  const origin = new URL(url).origin;
+  for (let attempt = 0; ; attempt++) {
+    let token = tokens.get(origin);
+    if (!token) tokens.set(origin, (token = signIn(origin)));
+    const headers = new Headers(init.headers);
+    headers.set('authorization', `Bearer ${await token.catch((e: unknown) => (tokens.delete(origin), Promise.reject(e)))}`);
+    const res = await fetch(url, { ...init, headers });
+    if (res.status !== 401 || attempt > 0) return res;
+    tokens.delete(origin);
+  }
+};

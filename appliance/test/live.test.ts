@@ -6,7 +6,7 @@ import { validateConfig } from '../src/config/loader.js';
 import { EventBus } from '../src/events.js';
 import { LiveHub } from '../src/live/live-hub.js';
 import { silentLogger } from '../src/logger.js';
-import { CAMPUS, tempDir, waitFor } from './helpers.js';
+import { api, CAMPUS, signIn, tempDir, waitFor } from './helpers.js';
 
 interface Msg {
   topic: string;
@@ -14,9 +14,9 @@ interface Msg {
   data: Record<string, unknown>;
 }
 
-function connect(url: string): Promise<{ ws: WebSocket; messages: Msg[] }> {
+function connect(url: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; messages: Msg[] }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, { headers });
     const messages: Msg[] = [];
     ws.on('message', (d) => messages.push(JSON.parse(d.toString()) as Msg));
     ws.once('open', () => resolve({ ws, messages }));
@@ -27,6 +27,7 @@ function connect(url: string): Promise<{ ws: WebSocket; messages: Msg[] }> {
 describe('live events over WebSocket (/api/v1/live)', () => {
   let app: Appliance;
   let url: string;
+  let auth: Record<string, string>;
   beforeAll(async () => {
     app = new Appliance(
       validateConfig({
@@ -48,11 +49,12 @@ describe('live events over WebSocket (/api/v1/live)', () => {
     );
     await app.start();
     url = `ws://127.0.0.1:${app.address!.port}/api/v1/live`;
+    auth = { authorization: `Bearer ${await signIn(`http://127.0.0.1:${app.address!.port}`)}` };
   });
   afterAll(async () => app?.stop());
 
   it('streams the subscribed topics of the chosen camera: tracks, zone and line events, counts', async () => {
-    const { ws, messages } = await connect(url);
+    const { ws, messages } = await connect(url, auth);
     try {
       await waitFor('hello', () => (messages.some((m) => m.topic === 'hello') ? true : undefined));
       ws.send(JSON.stringify({ subscribe: ['tracks', 'zone.*', 'line.cross', 'counts'], cameras: ['campus'] }));
@@ -72,7 +74,7 @@ describe('live events over WebSocket (/api/v1/live)', () => {
   });
 
   it('answers unknown topics and non-JSON with an error message, and refuses other upgrade paths', async () => {
-    const { ws, messages } = await connect(url);
+    const { ws, messages } = await connect(url, auth);
     try {
       ws.send(JSON.stringify({ subscribe: ['tracks', 'everything'] }));
       ws.send('not json');
@@ -83,14 +85,39 @@ describe('live events over WebSocket (/api/v1/live)', () => {
     } finally {
       ws.close();
     }
-    await expect(connect(url.replace('/live', '/elsewhere'))).rejects.toThrow();
+    await expect(connect(url.replace('/live', '/elsewhere'), auth)).rejects.toThrow();
+  });
+
+  it('refuses a socket without credentials (401); a ticket opens exactly one; a foreign Origin cannot ride the cookie', async () => {
+    const status = (u: string, headers: Record<string, string> = {}) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(u, { headers });
+        ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.once('open', () => (ws.close(), resolve(101)));
+        ws.once('error', () => resolve(-1));
+      });
+    expect(await status(url)).toBe(401);
+    expect(await status(url, { authorization: 'Bearer not-a-token' })).toBe(401);
+    const http = url.replace('ws://', 'http://').replace('/api/v1/live', '');
+    const res = await api(`${http}/api/v1/live/ticket`, { method: 'POST' });
+    expect(res.status).toBe(201);
+    const { ticket } = (await res.json()) as { ticket: string };
+    expect(await status(`${url}?ticket=${ticket}`)).toBe(101);
+    expect(await status(`${url}?ticket=${ticket}`)).toBe(401); // single use
+    // The dashboard's cookie works from its own origin, not from another site's page.
+    const login = await fetch(`${http}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'vantage test passphrase 7', use_cookies: true }) });
+    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    expect(cookie).toContain('vantage_access=');
+    const host = new URL(http).host;
+    expect(await status(url, { cookie, origin: `http://${host}` })).toBe(101);
+    expect(await status(url, { cookie, origin: 'http://evil.example' })).toBe(401);
   });
 });
 
 describe('LiveHub back-pressure', () => {
   it('drops a client whose send buffer passes the bound, without touching the others', () => {
     const bus = new EventBus();
-    const hub = new LiveHub(bus, { maxBufferedBytes: 1000, poll: { cameraStatus: () => [], counts: () => [], system: async () => ({}) } }, silentLogger());
+    const hub = new LiveHub(bus, { maxBufferedBytes: 1000, authenticate: async () => undefined, poll: { cameraStatus: () => [], counts: () => [], system: async () => ({}) } }, silentLogger());
     const fake = (buffered: number) => {
       const sent: string[] = [];
       const closed: number[] = [];

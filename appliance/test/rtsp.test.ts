@@ -9,7 +9,7 @@ import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
 import type { CameraView } from '../src/api/types.js';
-import { CAMPUS, tempDir, waitFor } from './helpers.js';
+import { CAMPUS, tempDir, waitFor, api } from './helpers.js';
 import { startRtspServer, stopAllRtspServers, type RtspServer } from './rtsp-server.js';
 
 /** How long the RTSP server stays dead. */
@@ -27,7 +27,7 @@ async function startApp(cameras: unknown[]): Promise<{ app: Appliance; camera: (
   await app.start();
   const base = `http://127.0.0.1:${app.address!.port}`;
   const camera = async (id: string): Promise<CameraView> => {
-    const body = (await (await fetch(`${base}/api/v1/cameras`)).json()) as { cameras: CameraView[] };
+    const body = (await (await api(`${base}/api/v1/cameras`)).json()) as { cameras: CameraView[] };
     const cam = body.cameras.find((c) => c.id === id);
     if (!cam) throw new Error(`no camera ${id}`);
     return cam;

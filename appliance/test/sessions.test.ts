@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
-import { CAMPUS, STADTMITTE, tempDir, waitFor } from './helpers.js';
+import { CAMPUS, STADTMITTE, tempDir, waitFor, api } from './helpers.js';
 
 interface Session {
   id: string;
@@ -21,8 +21,8 @@ describe('analysis sessions', () => {
   let app: Appliance;
   let base: string;
   const post = async (path: string, body?: unknown) =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const session = async (id: string) => (await (await fetch(`${base}/api/v1/sessions/${id}`)).json()) as Session;
+    api(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const session = async (id: string) => (await (await api(`${base}/api/v1/sessions/${id}`)).json()) as Session;
   const until = (id: string, status: string) => waitFor(`session ${status}`, async () => ((await session(id)).status === status ? session(id) : undefined), 60_000, 300);
 
   beforeAll(async () => {
@@ -51,16 +51,16 @@ describe('analysis sessions', () => {
     expect(done.progress).toBe(100);
     expect(progress.length).toBeGreaterThan(3);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
-    const report = (await (await fetch(`${base}/api/v1/reports/${done.report_id}`)).json()) as { body: { tracks: { total: number }; lines: Array<{ in: number; out: number }>; zones: Array<{ entries: number }>; heatmaps: unknown[] } };
+    const report = (await (await api(`${base}/api/v1/reports/${done.report_id}`)).json()) as { body: { tracks: { total: number }; lines: Array<{ in: number; out: number }>; zones: Array<{ entries: number }>; heatmaps: unknown[] } };
     expect(report.body.tracks.total).toBeGreaterThanOrEqual(5);
     expect(report.body.lines[0]!.in + report.body.lines[0]!.out).toBeGreaterThanOrEqual(2);
     expect(report.body.zones[0]!.entries).toBeGreaterThanOrEqual(2);
     expect(report.body.heatmaps).toHaveLength(1);
 
     // Deleting the session removes what it produced.
-    expect((await fetch(`${base}/api/v1/sessions/${s.id}`, { method: 'DELETE' })).status).toBe(204);
-    expect((await fetch(`${base}/api/v1/sessions/${s.id}`)).status).toBe(404);
-    expect((await fetch(`${base}/api/v1/reports/${done.report_id}`)).status).toBe(404);
+    expect((await api(`${base}/api/v1/sessions/${s.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await api(`${base}/api/v1/sessions/${s.id}`)).status).toBe(404);
+    expect((await api(`${base}/api/v1/reports/${done.report_id}`)).status).toBe(404);
     const db = new Database(dbPath, { readonly: true });
     const left = db.prepare('SELECT (SELECT COUNT(*) FROM events WHERE camera_id = ?) + (SELECT COUNT(*) FROM tracks WHERE camera_id = ?) + (SELECT COUNT(*) FROM heatmap_hour WHERE camera_id = ?) AS n').get(`session-${s.id}`, `session-${s.id}`, `session-${s.id}`) as { n: number };
     db.close();
@@ -85,20 +85,20 @@ describe('analysis sessions', () => {
   });
 
   it('accepts an uploaded video (streamed to disk under the limit) and deletes it with its session', async () => {
-    const upload = await fetch(`${base}/api/v1/sessions/upload?name=campus%20clip.mp4`, { method: 'POST', headers: { 'content-type': 'video/mp4' }, body: readFileSync(CAMPUS) });
+    const upload = await api(`${base}/api/v1/sessions/upload?name=campus%20clip.mp4`, { method: 'POST', headers: { 'content-type': 'video/mp4' }, body: readFileSync(CAMPUS) });
     expect(upload.status).toBe(201);
     const s = (await upload.json()) as Session & { source: string };
     expect(s.source.startsWith(join(dir, 'uploads') + '/')).toBe(true);
     expect(readFileSync(s.source).equals(readFileSync(CAMPUS))).toBe(true);
     expect((await post(`/api/v1/sessions/${s.id}/start`)).status).toBe(202);
     await until(s.id, 'completed');
-    expect((await fetch(`${base}/api/v1/sessions/${s.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await api(`${base}/api/v1/sessions/${s.id}`, { method: 'DELETE' })).status).toBe(204);
     expect(existsSync(s.source)).toBe(false);
 
-    const big = await fetch(`${base}/api/v1/sessions/upload?name=big.mp4`, { method: 'POST', body: readFileSync(STADTMITTE) }); // 1.8 MB > 1 MiB
+    const big = await api(`${base}/api/v1/sessions/upload?name=big.mp4`, { method: 'POST', body: readFileSync(STADTMITTE) }); // 1.8 MB > 1 MiB
     expect(big.status).toBe(413);
     expect(readdirSync(join(dir, 'uploads'))).toEqual([]);
-    const badName = await fetch(`${base}/api/v1/sessions/upload?name=../../etc/passwd`, { method: 'POST', body: 'x' });
+    const badName = await api(`${base}/api/v1/sessions/upload?name=../../etc/passwd`, { method: 'POST', body: 'x' });
     expect(badName.status).toBe(400);
     expect(JSON.stringify(await badName.json())).toContain('"name"');
   });

@@ -7,6 +7,7 @@ import { ApiError } from './errors.js';
 import { timeRange } from './time-range.js';
 import type { ApiDeps } from './types.js';
 import { validate } from './validate.js';
+import { access, type ApiEnv } from './access.js';
 
 /** Zones, lines, heatmaps, snapshots and occupancy of one camera. */
 export function cameraAnalyticsRoutes(deps: ApiDeps) {
@@ -39,29 +40,29 @@ export function cameraAnalyticsRoutes(deps: ApiDeps) {
     return cfg;
   };
 
-  return new Hono()
-    .get('/:id/zones', (c) => c.json({ zones: camera(c.req.param('id')).zones }))
-    .put('/:id/zones', validate('json', z.strictObject({ zones: zonesSchema })), async (c) => {
+  return new Hono<ApiEnv>()
+    .get('/:id/zones', access('cameras:read'), (c) => c.json({ zones: camera(c.req.param('id')).zones }))
+    .put('/:id/zones', access('operate'), validate('json', z.strictObject({ zones: zonesSchema })), async (c) => {
       const cfg = camera(c.req.param('id'));
       await deps.replaceCamera({ ...cfg, zones: c.req.valid('json').zones });
       return c.json({ zones: camera(cfg.id).zones });
     })
-    .get('/:id/lines', (c) => c.json({ lines: camera(c.req.param('id')).lines }))
-    .put('/:id/lines', validate('json', z.strictObject({ lines: linesSchema })), async (c) => {
+    .get('/:id/lines', access('cameras:read'), (c) => c.json({ lines: camera(c.req.param('id')).lines }))
+    .put('/:id/lines', access('operate'), validate('json', z.strictObject({ lines: linesSchema })), async (c) => {
       const cfg = camera(c.req.param('id'));
       await deps.replaceCamera({ ...cfg, lines: c.req.valid('json').lines });
       return c.json({ lines: camera(cfg.id).lines });
     })
-    .get('/:id/occupancy', (c) => {
+    .get('/:id/occupancy', access('cameras:read'), (c) => {
       const id = camera(c.req.param('id')).id;
       return c.json({ camera: id, zones: deps.occupancy(id) });
     })
-    .get('/:id/snapshot.jpg', async (c) => {
+    .get('/:id/snapshot.jpg', access('cameras:read'), async (c) => {
       const snap = await deps.snapshot(camera(c.req.param('id')).id);
       if (!snap) throw new ApiError(404, 'ERR_NOT_FOUND', 'no frame from this camera yet');
       return c.body(new Uint8Array(snap.jpeg), 200, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'no-store', 'Last-Modified': new Date(snap.timeMs).toUTCString() });
     })
-    .get('/:id/heatmap', validate('query', heatmapQuery), async (c) => {
+    .get('/:id/heatmap', access('cameras:read'), validate('query', heatmapQuery), async (c) => {
       const id = camera(c.req.param('id')).id;
       const q = c.req.valid('query');
       const { from, to } = heatmapRange.resolve(q);
@@ -69,7 +70,7 @@ export function cameraAnalyticsRoutes(deps: ApiDeps) {
       if (q.width || q.height) grid = resample(grid, q.width ?? grid.width, q.height ?? grid.height);
       return c.json({ camera: id, kind: q.kind, class: q.class ?? null, from, to, width: grid.width, height: grid.height, max: maxOf(grid), values: Array.from(grid.values) });
     })
-    .get('/:id/heatmap.png', validate('query', pngQuery), async (c) => {
+    .get('/:id/heatmap.png', access('cameras:read'), validate('query', pngQuery), async (c) => {
       const id = camera(c.req.param('id')).id;
       const q = c.req.valid('query');
       const { from, to } = heatmapRange.resolve(q);
@@ -104,7 +105,7 @@ export function eventRoutes(deps: ApiDeps) {
       cursor: z.coerce.number().int().min(1).optional(),
     })
     .superRefine(range.refine);
-  return new Hono().get('/', validate('query', query), async (c) => {
+  return new Hono<ApiEnv>().get('/', access('events:read'), validate('query', query), async (c) => {
     const q = c.req.valid('query');
     const { from, to } = range.resolve(q);
     const rows = await deps.events({ ...q, from, to, limit: q.limit + 1 });

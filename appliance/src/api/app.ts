@@ -14,10 +14,29 @@ import { join } from 'node:path';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { rateLimit } from './rate-limit.js';
+import { access, authenticate, type ApiEnv } from './access.js';
+import { authRoutes } from './auth.js';
+import { apiKeyRoutes, userRoutes } from './users.js';
+import { liveTicketRoutes, settingsRoutes } from './settings.js';
+import { LoginLimiter } from '../auth/login-limiter.js';
 
 /** The whole HTTP surface: probes, /api/v1 resources (one sub-app each) and the dashboard's files. */
 export function createApp(deps: ApiDeps, log: Logger) {
-  const api = new Hono().route('/cameras', cameraRoutes(deps)).route('/cameras', cameraAnalyticsRoutes(deps)).route('/events', eventRoutes(deps)).route('/reports', reportRoutes(deps)).route('/sessions', sessionRoutes(deps)).route('/', systemRoutes(deps));
+  const limiter = new LoginLimiter(10, () => deps.clock.now());
+  const api = new Hono<ApiEnv>()
+    .use('*', authenticate(deps.auth))
+    .route('/auth', authRoutes({ auth: deps.auth, limiter, secureCookies: deps.secureCookies }))
+    .route('/users', userRoutes(deps.auth))
+    .route('/api-keys', apiKeyRoutes(deps.auth))
+    .route('/settings', settingsRoutes(deps.settings))
+    .route('/live', liveTicketRoutes(deps.auth))
+    .route('/cameras', cameraRoutes(deps))
+    .route('/cameras', cameraAnalyticsRoutes(deps))
+    .route('/events', eventRoutes(deps))
+    .route('/reports', reportRoutes(deps))
+    .route('/sessions', sessionRoutes(deps))
+    .route('/', systemRoutes(deps))
+    .get('/openapi.json', access('any'), (c) => c.json(document()));
   // Built on first request, from the finished app (it lists every mounted route).
   let doc: Record<string, unknown> | undefined;
   const document = (): Record<string, unknown> => (doc ??= openApiDocument(app as unknown as Hono, { title: 'Vantage API', version: deps.version }));
@@ -46,7 +65,6 @@ export function createApp(deps: ApiDeps, log: Logger) {
     .use('/api/*', (c, next) => (c.req.path === UPLOAD_PATH ? next() : jsonLimit(c, next)))
     .route('/', healthRoutes(deps))
     .route('/api/v1', api)
-    .get('/api/v1/openapi.json', (c) => c.json(document()))
     .get('/api/docs', serveStatic({ path: join(deps.webRoot, 'api-docs.html') }))
     .all('/api/*', () => {
       throw new ApiError(404, 'ERR_NOT_FOUND', 'no such API route');

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { validate } from './validate.js';
+import { access, type ApiEnv } from './access.js';
 import { ApiError } from './errors.js';
 import type { ApiDeps } from './types.js';
 import { cameraSchema } from '../config/schema.js';
@@ -16,34 +17,34 @@ export function cameraRoutes(deps: ApiDeps) {
   const requireCamera = (id: string): void => {
     if (!deps.cameras().some((x) => x.id === id)) throw new ApiError(404, 'ERR_NOT_FOUND', `no camera "${id}"`);
   };
-  return new Hono()
-    .get('/', (c) => c.json({ cameras: deps.cameras() }))
-    .post('/', validate('json', cameraSchema), async (c) => {
+  return new Hono<ApiEnv>()
+    .get('/', access('cameras:read'), (c) => c.json({ cameras: deps.cameras() }))
+    .post('/', access('operate'), validate('json', cameraSchema), async (c) => {
       const cam = c.req.valid('json');
       await deps.createCamera(cam);
       return c.json(deps.cameras().find((x) => x.id === cam.id)!, 201);
     })
-    .put('/:id', validate('json', cameraSchema.omit({ id: true })), async (c) => {
+    .put('/:id', access('operate'), validate('json', cameraSchema.omit({ id: true })), async (c) => {
       const id = c.req.param('id');
       await deps.replaceCamera({ ...c.req.valid('json'), id });
       return c.json(deps.cameras().find((x) => x.id === id)!);
     })
-    .delete('/:id', async (c) => {
+    .delete('/:id', access('operate'), async (c) => {
       await deps.deleteCamera(c.req.param('id'));
       return c.body(null, 204);
     })
-    .get('/:id', (c) => {
+    .get('/:id', access('cameras:read'), (c) => {
       const cam = deps.cameras().find((x) => x.id === c.req.param('id'));
       if (!cam) throw new ApiError(404, 'ERR_NOT_FOUND', `no camera "${c.req.param('id')}"`);
       return c.json(cam);
     })
-    .get('/:id/detections', validate('query', detectionsQuery), async (c) => {
+    .get('/:id/detections', access('cameras:read'), validate('query', detectionsQuery), async (c) => {
       const id = c.req.param('id');
       requireCamera(id);
       const { from, to } = detRange.resolve(c.req.valid('query'));
       return c.json({ camera: id, from, to, rows: await deps.detections(id, from, to) });
     })
-    .get('/:id/tracks', validate('query', tracksQuery), async (c) => {
+    .get('/:id/tracks', access('cameras:read'), validate('query', tracksQuery), async (c) => {
       const id = c.req.param('id');
       requireCamera(id);
       const q = c.req.valid('query');

@@ -20,6 +20,9 @@ const STATUS_OF: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   ERR_CONFLICT: 409,
   ERR_BAD_REQUEST: 400,
   ERR_CONFIG_INVALID: 400,
+  ERR_UNAUTHORIZED: 401,
+  ERR_FORBIDDEN: 403,
+  ERR_RATE_LIMITED: 429,
 };
 
 /** The one place errors become HTTP responses. Unknown errors are 500 with no stack trace. */
@@ -31,7 +34,8 @@ export function errorResponse(e: unknown, c: Context, onUnexpected: (e: unknown)
     return c.json({ error: { code: 'ERR_BAD_REQUEST', message: e.message || 'bad request' } }, e.status);
   }
   if (isVantageError(e) && STATUS_OF[e.code]) {
-    return c.json({ error: { code: e.code, message: e.message } }, STATUS_OF[e.code]!);
+    const fields = e.field ? { fields: [{ field: e.field, message: e.message }] } : {};
+    return c.json({ error: { code: e.code, message: e.message, ...fields } }, STATUS_OF[e.code]!);
   }
   onUnexpected(e);
   return c.json({ error: { code: 'ERR_INTERNAL', message: 'internal error' } }, 500);

@@ -1,12 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../logger.js';
-import { WEB_UI_DIR } from '../config/paths.js';
-import { createApp } from './app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiHarness, type Harness } from '../../test/api-harness.js';
 import { openApiPath } from './openapi.js';
-import type { ApiDeps } from './types.js';
 
-const deps = { version: '9.9.9', webRoot: WEB_UI_DIR } as unknown as ApiDeps;
-const app = createApp(deps, silentLogger());
+let h: Harness;
+let headers: Record<string, string>;
+beforeAll(async () => {
+  h = await apiHarness({ version: '9.9.9' });
+  headers = await h.bearer('viewer');
+});
+const app = { request: (path: string) => h.app.request(path, { headers }), get routes() { return h.app.routes; } };
 
 interface Doc {
   openapi: string;

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { z, type ZodType } from 'zod';
+import { REQUIRES } from './access.js';
 
 /** Marks a validator middleware with what it validates, so the OpenAPI document can read it. */
 export const VALIDATES = Symbol('vantage.validates');
@@ -44,6 +45,11 @@ export function openApiDocument(app: Hono, info: { title: string; version: strin
         },
       },
     }) as Json & { parameters: Json[] };
+    const need = (r.handler as unknown as Record<symbol, string | undefined>)[REQUIRES];
+    if (need) {
+      op['x-access'] = need;
+      op.security = [{ bearer: [] }, { apiKey: [] }, { cookie: [] }];
+    }
     const meta = (r.handler as unknown as Record<symbol, ValidatorMeta | undefined>)[VALIDATES];
     if (!meta) continue;
     const schema = jsonSchema(meta.schema);
@@ -55,5 +61,15 @@ export function openApiDocument(app: Hono, info: { title: string; version: strin
       for (const [name, s] of Object.entries(props)) op.parameters.push({ name, in: 'query', required: required.has(name), schema: s });
     }
   }
-  return { openapi: '3.1.0', info, paths };
+  const securitySchemes = {
+    bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'access token from POST /api/v1/auth/login (15 minutes)' },
+    apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'scoped key from POST /api/v1/api-keys' },
+    cookie: { type: 'apiKey', in: 'cookie', name: 'vantage_access', description: 'the dashboard; writes also need X-CSRF-Token = the vantage_csrf cookie' },
+  };
+  return {
+    openapi: '3.1.0',
+    info: { ...info, description: 'x-access on each operation: any, cameras:read, reports:read, events:read (viewer+ or a key with that scope), operate (operator+), admin.' },
+    paths,
+    components: { securitySchemes },
+  };
 }

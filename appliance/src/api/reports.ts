@@ -5,6 +5,7 @@ import { ApiError } from './errors.js';
 import { timeParam } from './time-range.js';
 import type { ApiDeps } from './types.js';
 import { validate } from './validate.js';
+import { access, type ApiEnv } from './access.js';
 
 const RESOLUTIONS = { '1m': 60, '15m': 900, '1h': 3600 } as const;
 
@@ -30,20 +31,20 @@ export function reportRoutes(deps: ApiDeps) {
     if (!r) throw new ApiError(404, 'ERR_NOT_FOUND', `no report "${id}"`);
     return r;
   };
-  return new Hono()
-    .post('/', validate('json', body), async (c) => {
+  return new Hono<ApiEnv>()
+    .post('/', access('operate'), validate('json', body), async (c) => {
       const b = c.req.valid('json');
       const cameras = b.cameras ?? deps.cameras().map((v) => v.id);
       const report = await deps.reports.generate('range', cameras, b.from, b.to, RESOLUTIONS[b.resolution]);
       return c.json(report, 201);
     })
-    .get('/', validate('query', list), async (c) => {
+    .get('/', access('reports:read'), validate('query', list), async (c) => {
       const q = c.req.valid('query');
       return c.json({ reports: await deps.reports.list(q.limit, q.before !== undefined ? q.before * 1000 : undefined) });
     })
-    .get('/:file{[^/]+\\.csv}', async (c) => {
+    .get('/:file{[^/]+\\.csv}', access('reports:read'), async (c) => {
       const r = await find(c.req.param('file').replace(/\.csv$/, ''));
       return c.body(timelineCsv(r.body), 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="report-${r.id}.csv"` });
     })
-    .get('/:id', async (c) => c.json(await find(c.req.param('id'))));
+    .get('/:id', access('reports:read'), async (c) => c.json(await find(c.req.param('id'))));
 }

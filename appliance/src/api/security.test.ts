@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { WEB_UI_DIR } from '../config/paths.js';
-import { silentLogger } from '../logger.js';
-import { createApp } from './app.js';
-import type { ApiDeps } from './types.js';
+import { apiHarness } from '../../test/api-harness.js';
 
-const make = (rateLimitPerMinute: number) =>
-  createApp({ version: '1', webRoot: WEB_UI_DIR, rateLimitPerMinute, cameras: () => [] } as unknown as ApiDeps, silentLogger());
+const make = async (rateLimitPerMinute: number) => {
+  const h = await apiHarness({ rateLimitPerMinute });
+  const auth = await h.bearer('admin');
+  return { request: (path: string, init: RequestInit = {}) => h.app.request(path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } }) };
+};
 
 describe('HTTP hardening', () => {
   it('sends secure headers: CSP with frame-ancestors none, nosniff, no framing', async () => {
-    const res = await make(0).request('/');
+    const res = await (await make(0)).request('/');
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("default-src 'self'");
@@ -20,13 +20,13 @@ describe('HTTP hardening', () => {
 
   it('refuses bodies over 1 MiB with 413 naming the body', async () => {
     const big = JSON.stringify({ id: 'x', source: 'a'.repeat(1024 * 1024) });
-    const res = await make(0).request('/api/v1/cameras', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(big.length) }, body: big });
+    const res = await (await make(0)).request('/api/v1/cameras', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(big.length) }, body: big });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: { code: 'ERR_TOO_LARGE', fields: [{ field: 'body' }] } });
   });
 
   it('answers 429 with Retry-After past the per-client request limit', async () => {
-    const app = make(5);
+    const app = await make(5);
     const codes: number[] = [];
     for (let i = 0; i < 7; i++) codes.push((await app.request('/api/v1/cameras')).status);
     expect(codes).toEqual([200, 200, 200, 200, 200, 429, 429]);

@@ -7,6 +7,7 @@ import { ApiError } from './errors.js';
 import { timeParam } from './time-range.js';
 import type { ApiDeps } from './types.js';
 import { validate } from './validate.js';
+import { access, type ApiEnv } from './access.js';
 
 export const UPLOAD_PATH = '/api/v1/sessions/upload';
 
@@ -43,8 +44,8 @@ export function sessionRoutes(deps: ApiDeps) {
     if (!s) throw new ApiError(404, 'ERR_NOT_FOUND', `no session "${id}"`);
     return s;
   };
-  return new Hono()
-    .post('/', validate('json', body), async (c) => {
+  return new Hono<ApiEnv>()
+    .post('/', access('operate'), validate('json', body), async (c) => {
       const b = c.req.valid('json');
       if ('file' in b) {
         const src = b.zones_from ? deps.cameraConfig(b.zones_from)! : undefined;
@@ -54,7 +55,7 @@ export function sessionRoutes(deps: ApiDeps) {
       return c.json(await deps.sessions.create(b), 201);
     })
     // The request body is the video itself (any content type), streamed to disk under the upload limit.
-    .post('/upload', validate('query', uploadQuery), async (c) => {
+    .post('/upload', access('operate'), validate('query', uploadQuery), async (c) => {
       const q = c.req.valid('query');
       const body = c.req.raw.body;
       if (!body) throw new ApiError(400, 'ERR_BAD_REQUEST', 'the request body must be the video', [{ field: 'body', message: 'empty' }]);
@@ -70,19 +71,19 @@ export function sessionRoutes(deps: ApiDeps) {
       const src = q.zones_from ? deps.cameraConfig(q.zones_from)! : undefined;
       return c.json(await deps.sessions.create({ file: saved.path, shapes: { zones: src?.zones ?? [], lines: src?.lines ?? [] } }), 201);
     })
-    .get('/', async (c) => c.json({ sessions: await deps.sessions.list(200) }))
-    .get('/:id', async (c) => c.json(await find(c.req.param('id'))))
-    .post('/:id/start', async (c) => {
+    .get('/', access('cameras:read'), async (c) => c.json({ sessions: await deps.sessions.list(200) }))
+    .get('/:id', access('cameras:read'), async (c) => c.json(await find(c.req.param('id'))))
+    .post('/:id/start', access('operate'), async (c) => {
       const r = await deps.sessions.start(c.req.param('id'));
       if (r === undefined) throw new ApiError(404, 'ERR_NOT_FOUND', `no session "${c.req.param('id')}"`);
       if (r === 'not-startable') throw new ApiError(409, 'ERR_CONFLICT', 'only a session that has not started can be started');
       return c.json(r, 202);
     })
-    .post('/:id/cancel', async (c) => {
+    .post('/:id/cancel', access('operate'), async (c) => {
       await find(c.req.param('id'));
       return c.json(await deps.sessions.cancel(c.req.param('id')));
     })
-    .delete('/:id', async (c) => {
+    .delete('/:id', access('operate'), async (c) => {
       if (!(await deps.sessions.remove(c.req.param('id')))) throw new ApiError(404, 'ERR_NOT_FOUND', `no session "${c.req.param('id')}"`);
       return c.body(null, 204);
     });

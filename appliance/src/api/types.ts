@@ -1,4 +1,7 @@
 import type { CameraConfig } from '../config/schema.js';
+import type { AuthService } from '../auth/auth-service.js';
+import type { SettingsService } from '../settings.js';
+import type { Clock } from '../clock.js';
 import type { HeatmapGrid, HeatmapKind } from '../analytics/heatmap.js';
 import type { Reports } from '../analytics/reports.js';
 import type { Sessions } from '../analytics/sessions.js';
@@ -75,6 +78,11 @@ export interface ApiDeps {
   tracks(cameraId: string, fromMs: number, toMs: number, limit: number): Promise<TrackRow[]>;
   version: string;
   webRoot: string;
+  auth: AuthService;
+  clock: Clock;
+  settings: SettingsService;
+  /** Mark session cookies Secure (dashboard served over HTTPS). */
+  secureCookies: boolean;
   /** Requests a minute per client on /api (0 = no limit). */
   rateLimitPerMinute: number;
 }

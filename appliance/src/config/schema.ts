@@ -187,6 +187,8 @@ export const configSchema = z
         rate_limit_per_minute: z.number().int().min(0).default(6000),
         /** A live-events WebSocket client whose unsent data passes this many bytes is dropped. */
         live_max_buffer_bytes: z.number().int().min(1024).default(1024 * 1024),
+        /** Mark session cookies Secure; turn on when the dashboard is served over HTTPS (e.g. behind a TLS proxy). */
+        secure_cookies: z.boolean().default(false),
       })
       .prefault({}),
     storage: z

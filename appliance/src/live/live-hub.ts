@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import { matches, toMessage, TOPICS, type LiveMessage } from './topics.js';
+import { allows, type Principal } from '../auth/roles.js';
 
 export const LIVE_PATH = '/api/v1/live';
 
@@ -18,6 +19,8 @@ interface Client {
 export interface LiveHubOptions {
   /** A client whose unsent data passes this is dropped, so it never slows anyone else. */
   maxBufferedBytes: number;
+  /** Who opens the socket (ticket, key, bearer or cookie); refused with 401 when nobody. */
+  authenticate(req: IncomingMessage): Promise<Principal | undefined>;
   /** Periodic topics: camera status changes, counts and system stats. */
   poll: {
     cameraStatus(): Array<{ id: string; status: string; fps: number; lastError: string | null }>;
@@ -51,7 +54,17 @@ export class LiveHub {
         socket.destroy();
         return;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+      void this.opts.authenticate(req).then(
+        (p) => {
+          if (!p || !allows(p, 'cameras:read')) {
+            const status = p ? '403 Forbidden' : '401 Unauthorized';
+            socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":{"code":"${p ? 'ERR_FORBIDDEN' : 'ERR_UNAUTHORIZED'}"}}`);
+            return;
+          }
+          this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+        },
+        () => socket.destroy(),
+      );
     });
   }
 

@@ -5,6 +5,7 @@ import { cameraOverrides } from './003-camera-overrides.js';
 import { analytics } from './004-analytics.js';
 import { sessionShapes } from './005-session-shapes.js';
 import { outbox } from './006-outbox.js';
+import { auth } from './007-auth.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '004-analytics': analytics,
   '005-session-shapes': sessionShapes,
   '006-outbox': outbox,
+  '007-auth': auth,
 };

@@ -1,0 +1,107 @@
+import { Hono, type Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { ACCESS_TTL_MS, REFRESH_TTL_MS, type AuthService, type IssuedTokens } from '../auth/auth-service.js';
+import type { LoginLimiter } from '../auth/login-limiter.js';
+import { access, ACCESS_COOKIE, checkCsrf, CSRF_COOKIE, principal, REFRESH_COOKIE, type ApiEnv } from './access.js';
+import { ApiError } from './errors.js';
+import { validate } from './validate.js';
+
+export const usernameSchema = z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}._@-]+$/u, 'letters, digits and . _ @ - only');
+const passwordField = z.string().max(256);
+
+const credentials = z.strictObject({
+  username: usernameSchema,
+  password: passwordField,
+  /** The dashboard asks for HttpOnly cookies instead of tokens in the body. */
+  use_cookies: z.boolean().default(false),
+});
+const refreshBody = z.strictObject({ refresh_token: z.string().max(200).optional(), use_cookies: z.boolean().default(false) });
+
+export interface AuthRouteOptions {
+  auth: AuthService;
+  limiter: LoginLimiter;
+  /** Set the Secure flag on cookies (when the dashboard is served over HTTPS). */
+  secureCookies: boolean;
+}
+
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown'; // app.request() in tests has no socket
+  }
+}
+
+/** First-run setup, login, token refresh with rotation, logout and who-am-I. */
+export function authRoutes(o: AuthRouteOptions) {
+  const cookieBase = { httpOnly: true, sameSite: 'Strict', secure: o.secureCookies } as const;
+  const respond = (c: Context, tokens: IssuedTokens, cookies: boolean, extra: Record<string, unknown> = {}) => {
+    if (!cookies) return c.json({ ...tokens, ...extra });
+    setCookie(c, ACCESS_COOKIE, tokens.access_token, { ...cookieBase, path: '/', maxAge: ACCESS_TTL_MS / 1000 });
+    setCookie(c, REFRESH_COOKIE, tokens.refresh_token, { ...cookieBase, path: '/api/v1/auth', maxAge: REFRESH_TTL_MS / 1000 });
+    // Readable by the page, which echoes it in a header on writes (double-submit CSRF check).
+    setCookie(c, CSRF_COOKIE, randomBytes(18).toString('base64url'), { ...cookieBase, httpOnly: false, path: '/', maxAge: REFRESH_TTL_MS / 1000 });
+    return c.json({ access_expires_at: tokens.access_expires_at, refresh_expires_at: tokens.refresh_expires_at, ...extra });
+  };
+  const clearCookies = (c: Context) => {
+    deleteCookie(c, ACCESS_COOKIE, { path: '/' });
+    deleteCookie(c, REFRESH_COOKIE, { path: '/api/v1/auth' });
+    deleteCookie(c, CSRF_COOKIE, { path: '/' });
+  };
+  /** The refresh token from the body, or from the cookie (then the CSRF header must match). */
+  const refreshTokenOf = (c: Context, body: z.infer<typeof refreshBody>): string | undefined => {
+    if (body.refresh_token) return body.refresh_token;
+    const cookie = getCookie(c, REFRESH_COOKIE);
+    if (cookie) checkCsrf(c);
+    return cookie;
+  };
+
+  return new Hono<ApiEnv>()
+    .get('/status', (c) => c.json({ setup_required: o.auth.needsSetup() }))
+    .post('/setup', validate('json', credentials), async (c) => {
+      const body = c.req.valid('json');
+      if (!o.auth.needsSetup()) throw new ApiError(409, 'ERR_CONFLICT', 'setup is done: an admin exists; log in instead');
+      const user = await o.auth.createUser(body.username, body.password, 'admin', { onlyIfFirst: true });
+      c.status(201);
+      return respond(c, await o.auth.login((await o.auth.checkPassword(body.username, body.password))!), body.use_cookies, { user });
+    })
+    .post('/login', validate('json', credentials), async (c) => {
+      const body = c.req.valid('json');
+      const keys = [`ip:${clientAddress(c)}`, `user:${body.username.toLowerCase()}`];
+      const wait = o.limiter.retryAfter(keys);
+      if (wait > 0) {
+        return c.json({ error: { code: 'ERR_RATE_LIMITED', message: `too many failed logins; retry in ${wait} s` } }, 429, { 'Retry-After': String(wait) });
+      }
+      const user = await o.auth.checkPassword(body.username, body.password);
+      if (!user) {
+        o.limiter.fail(keys);
+        throw new ApiError(401, 'ERR_UNAUTHORIZED', 'wrong username or password');
+      }
+      o.limiter.clear(keys[1]!);
+      return respond(c, await o.auth.login(user), body.use_cookies, { user: o.auth.user(user.id) });
+    })
+    .post('/refresh', validate('json', refreshBody), async (c) => {
+      const body = c.req.valid('json');
+      const token = refreshTokenOf(c, body);
+      const tokens = token ? await o.auth.refresh(token) : undefined;
+      if (!tokens) {
+        if (!body.refresh_token) clearCookies(c);
+        throw new ApiError(401, 'ERR_UNAUTHORIZED', 'refresh token invalid, expired or already used; log in again', [{ field: 'refresh_token', message: 'invalid' }]);
+      }
+      return respond(c, tokens, body.use_cookies || !body.refresh_token);
+    })
+    .post('/logout', validate('json', refreshBody), (c) => {
+      const token = refreshTokenOf(c, c.req.valid('json'));
+      if (token) o.auth.logout(token);
+      clearCookies(c);
+      return c.body(null, 204);
+    })
+    .get('/me', access('any'), (c) => {
+      const p = principal(c);
+      if (p.kind === 'key') return c.json({ kind: 'key', id: p.id, name: p.name, scopes: p.scopes });
+      return c.json({ kind: 'user', ...o.auth.user(Number(p.id))! });
+    });
+}

@@ -1,0 +1,44 @@
+/** Who may do what: user roles, API key scopes, and the access level each route asks for. */
+
+export const ROLES = ['admin', 'operator', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const SCOPES = ['cameras:read', 'reports:read', 'events:read', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/**
+ * What a route needs. `any` is any signed-in user or key (who-am-I). The three reads are what viewers (and keys with that scope) may do; `operate`
+ * is changing cameras, zones, sessions and alerts (operators and admins); `admin` is users, keys and
+ * settings.
+ */
+export type Access = 'any' | 'cameras:read' | 'reports:read' | 'events:read' | 'operate' | 'admin';
+
+export interface Principal {
+  kind: 'user' | 'key';
+  /** User id or key id. */
+  id: string;
+  name: string;
+  /** Users only. */
+  role?: Role;
+  /** Keys only. */
+  scopes?: readonly Scope[];
+  /** How the request proved it: cookie-authenticated writes must also pass the CSRF check. */
+  via: 'bearer' | 'cookie' | 'api-key' | 'ticket';
+}
+
+const READS: ReadonlySet<Access> = new Set(['cameras:read', 'reports:read', 'events:read']);
+
+export function allows(p: Principal, need: Access): boolean {
+  if (need === 'any') return true;
+  if (p.kind === 'key') return p.scopes!.includes('admin') || (READS.has(need) && p.scopes!.includes(need as Scope));
+  switch (p.role) {
+    case 'admin':
+      return true;
+    case 'operator':
+      return need !== 'admin';
+    case 'viewer':
+      return READS.has(need);
+    default:
+      return false;
+  }
+}
