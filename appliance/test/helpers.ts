@@ -27,8 +27,8 @@ export function freePort(): Promise<number> {
 }
 
 /** Runs the built CLI to completion. */
-export function runCli(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
+export function runCli(args: string[], env: Record<string, string> = {}, input?: string): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000, ...(input === undefined ? {} : { input }) });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
