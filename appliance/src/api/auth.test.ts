@@ -63,7 +63,7 @@ describe('tokens', () => {
 
   it('refuses tampered, foreign-key, alg:none and non-access tokens with 401', async () => {
     const h = await apiHarness();
-    const good = (await h.bearer('admin')).authorization.slice(7);
+    const good = (await h.bearer('admin')).authorization!.slice(7);
     const [head, payload, sig] = good.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
