@@ -38,6 +38,9 @@ import { AuthStore } from './store/auth-store.js';
 import { AuthService } from './auth/auth-service.js';
 import { SettingsService } from './settings.js';
 import { principalOfUpgrade } from './auth/upgrade-auth.js';
+import { AlertService } from './alerts/alert-service.js';
+import { AlertStore } from './store/alert-store.js';
+import { TelegramService } from './sync/telegram-service.js';
 import type { Principal } from './auth/roles.js';
 
 const FLUSH_INTERVAL_MS = 1000;
@@ -66,6 +69,9 @@ export class Appliance {
   private live: LiveHub | undefined;
   private sync: SyncService | undefined;
   private auth: AuthService | undefined;
+  private alerts: AlertService | undefined;
+  private alertStore: AlertStore | undefined;
+  private telegram: TelegramService | undefined;
   private settings: SettingsService | undefined;
   /** Track lifecycle (and later analytics) events, for whoever subscribes. */
   readonly events: EventBus;
@@ -132,9 +138,10 @@ export class Appliance {
       clock: this.clock,
       uploadsDir: uploadsDir(cfg.storage.path),
     });
+    const outbox = new Outbox(this.store.raw);
     this.sync = new SyncService(
       cfg,
-      new Outbox(this.store.raw),
+      outbox,
       this.events,
       {
         cameras: () => this.cameraList().map((c) => c.view()),
@@ -151,6 +158,27 @@ export class Appliance {
       this.clock,
     );
     const sync = this.sync;
+    const kv = new AuthStore(this.store.raw);
+    this.settings = new SettingsService(kv, this.clock);
+    const settings = this.settings;
+    const alertStore = new AlertStore(this.store.raw);
+    this.alertStore = alertStore;
+    this.telegram = new TelegramService(cfg.telegram, kv, outbox, this.clock, this.root.child({ module: 'telegram' }), (id, chat, state) => alertStore.setDelivery(id, 'telegram', state, chat));
+    this.alerts = new AlertService({
+      store: alertStore,
+      bus: this.events,
+      telegram: this.telegram,
+      publishMqtt: cfg.mqtt ? (body) => sync.publishAlert(body) : undefined,
+      cameras: () => this.cameraList().map((c) => ({ id: c.id, name: c.view().name, status: c.view().status })),
+      cameraConfig: (id) => this.cameraList().find((c) => c.id === id)?.config,
+      occupancy: (id) => this.analytics!.occupancy(id),
+      snapshot: async (id) => this.cameras?.get(id)?.snapshotJpeg(),
+      settings: () => settings.get(),
+      classNames: detector.manifest.classes,
+      retentionDays: cfg.analytics.retention.events_days,
+      clock: this.clock,
+      log: this.root.child({ module: 'alerts' }),
+    });
     this.reports.schedule({
       hourly: a.hourly_reports,
       daily: a.daily_reports,
@@ -172,12 +200,12 @@ export class Appliance {
     });
     await this.applyCameras();
     this.sync.start();
+    this.telegram.start();
+    this.alerts.start();
     this.flushTimer = setInterval(() => void this.flushCounts(false), FLUSH_INTERVAL_MS);
 
-    const authStore = new AuthStore(this.store.raw);
-    this.auth = new AuthService(authStore, this.clock);
+    this.auth = new AuthService(kv, this.clock);
     this.auth.prune();
-    this.settings = new SettingsService(authStore, this.clock);
     if (this.auth.needsSetup()) {
       this.root.warn({ module: 'auth' }, 'no users yet: create the first admin with POST /api/v1/auth/setup (or the dashboard), or `vantage user add --role admin`');
     }
@@ -221,7 +249,9 @@ export class Appliance {
     // Tracks still open end with their stream, so their summaries are stored too.
     await this.sessions?.stop();
     await this.cameras?.stopAll();
+    await this.alerts?.stop();
     await this.analytics?.stop();
+    await this.telegram?.stop();
     await this.sync?.stop();
     await this.flushCounts(true);
     await this.detector?.close();
@@ -363,6 +393,15 @@ export class Appliance {
       version: VERSION,
       webRoot: WEB_UI_DIR,
       auth: this.auth!,
+      alerts: {
+        rules: () => this.alerts!.rules(),
+        createRule: (b) => this.alerts!.createRule(b),
+        replaceRule: (id, b) => this.alerts!.replaceRule(id, b),
+        deleteRule: (id) => this.alerts!.deleteRule(id),
+        notifications: (q) => this.alertStore!.notifications(q),
+      },
+      telegram: this.telegram!,
+      syncEvents: (cursor, limit, camera) => this.analytics!.store.eventsAfter(cursor, limit, camera),
       clock: this.clock,
       settings: this.settings!,
       secureCookies: this.config.http.secure_cookies,

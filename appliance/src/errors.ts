@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'ERR_UNAUTHORIZED'
   | 'ERR_FORBIDDEN'
   | 'ERR_RATE_LIMITED'
+  | 'ERR_UPSTREAM'
   | 'ERR_USAGE';
 
 export class VantageError extends Error {

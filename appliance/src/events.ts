@@ -1,3 +1,4 @@
+import type { NotificationView } from './store/alert-store.js';
 import type { TrackEvent, TrackSnapshot } from './track/types.js';
 import type { AnalyticsEvent } from './analytics/zone-engine.js';
 
@@ -9,6 +10,7 @@ export type ApplianceEvent =
   | { type: 'analysis.progress'; session: string; progress: number }
   | { type: 'analysis.completed'; session: string; report: string }
   | { type: 'analysis.failed'; session: string; error: string }
+  | { type: 'alert.fired'; camera: string | null; notification: NotificationView }
   | {
       type: 'track.update';
       camera: string;

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:net';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Aedes } from 'aedes';
@@ -7,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
-import { CAMPUS, freePort, tempDir, waitFor } from './helpers.js';
+import { CAMPUS, freePort, startCli, tempDir, waitFor } from './helpers.js';
 
 interface Received {
   topic: string;
@@ -106,4 +107,76 @@ describe('MQTT through the durable outbox', () => {
     expect(broker.received.filter((m) => m.topic === 'vantage/demo/box1/status').at(-1)).toMatchObject({ payload: 'offline', retain: true });
     await broker.close();
   });
+});
+
+describe('MQTT outage with the daemon SIGKILLed in the middle of it', () => {
+  it('after a 30 s outage and a kill -9, a subscriber gets every stored event once (after de-duplication), in order per camera; HA discovery configs are retained', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const http = await freePort();
+    const dbPath = join(dir, 'v.db');
+    const cfg = join(dir, 'config.yaml');
+    writeFileSync(
+      cfg,
+      [
+        'site: { name: demo, device: box2 }',
+        `http: { port: ${http} }`,
+        `storage: { path: ${dbPath} }`,
+        'analytics: { hourly_reports: false, daily_reports: false }',
+        `mqtt: { url: "mqtt://127.0.0.1:${port}", home_assistant: { enabled: true } }`,
+        'cameras:',
+        `  - { id: campus, source: ${CAMPUS}, loop: true, lines: [{ id: middle, points: [[0.5, 0.3], [0.5, 0.95]] }], zones: [{ id: left, points: [[0.02, 0.3], [0.5, 0.3], [0.5, 0.98], [0.02, 0.98]] }] }`,
+        `  - { id: campus2, source: ${CAMPUS}, loop: true, lines: [{ id: middle, points: [[0.5, 0.3], [0.5, 0.95]] }] }`,
+        '',
+      ].join('\n'),
+    );
+    const metric = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(`http://127.0.0.1:${http}/metrics`)).text())?.[1] ?? NaN);
+    const received: Received[] = [];
+    let broker = await startBroker(port);
+    let daemon = startCli(['run', '--config', cfg]);
+    try {
+      await waitFor('events flowing', () => (broker.received.filter((m) => m.topic === 'vantage/demo/box2/events').length >= 3 ? true : undefined), 30_000);
+      const discovery = broker.received.filter((m) => m.topic.startsWith('homeassistant/sensor/'));
+      const zoneSensor = discovery.find((m) => m.topic === 'homeassistant/sensor/vantage_demo_box2/campus_left_occupancy/config')!;
+      expect(zoneSensor.retain).toBe(true);
+      expect(JSON.parse(zoneSensor.payload)).toMatchObject({ state_topic: 'vantage/demo/box2/cameras/campus/counts', availability_topic: 'vantage/demo/box2/status', unique_id: 'vantage_demo_box2_campus_left_occupancy', value_template: expect.stringContaining('totals') });
+      expect(discovery.map((m) => m.topic)).toContain('homeassistant/sensor/vantage_demo_box2/campus2_objects/config');
+      const counts = JSON.parse(broker.received.find((m) => m.topic === 'vantage/demo/box2/cameras/campus/counts')!.payload) as { totals: Record<string, number>; active: number };
+      expect(counts.totals).toHaveProperty('left');
+      expect(typeof counts.active).toBe('number');
+
+      received.push(...broker.received);
+      await broker.close();
+      const outageStart = Date.now();
+      await new Promise((r) => setTimeout(r, 12_000));
+      daemon.kill('SIGKILL');
+      await new Promise((r) => daemon.once('exit', r));
+      daemon = startCli(['run', '--config', cfg]);
+      await waitFor('the daemon back', async () => ((await fetch(`http://127.0.0.1:${http}/readyz`)).status === 200 ? true : undefined), 30_000);
+      await new Promise((r) => setTimeout(r, Math.max(0, 30_000 - (Date.now() - outageStart))));
+      broker = await startBroker(port);
+      await waitFor('the backlog delivered', async () => ((await metric('vantage_outbox_depth')) === 0 ? true : undefined), 60_000, 500);
+      daemon.kill('SIGTERM');
+      await new Promise((r) => daemon.once('exit', r));
+      received.push(...broker.received);
+      await broker.close();
+
+      const db = new Database(dbPath, { readonly: true });
+      const stored = (db.prepare("SELECT payload FROM outbox WHERE topic = 'vantage/demo/box2/events' ORDER BY id").all() as Array<{ payload: string }>).map((r) => JSON.parse(r.payload) as { id: string; camera: string });
+      const undelivered = (db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE channel = 'mqtt' AND delivered_at IS NULL").get() as { n: number }).n;
+      db.close();
+      expect(undelivered).toBe(0);
+      const got = received.filter((m) => m.topic === 'vantage/demo/box2/events').map((m) => JSON.parse(m.payload) as { id: string; camera: string });
+      const firstSeen: typeof got = [];
+      const ids = new Set<string>();
+      for (const e of got) if (!ids.has(e.id)) (ids.add(e.id), firstSeen.push(e));
+      expect(stored.length).toBeGreaterThan(10);
+      expect([...ids].sort()).toEqual(stored.map((e) => e.id).sort()); // every one, nothing extra
+      for (const cam of ['campus', 'campus2']) {
+        expect(firstSeen.filter((e) => e.camera === cam).map((e) => e.id)).toEqual(stored.filter((e) => e.camera === cam).map((e) => e.id));
+      }
+    } finally {
+      daemon.kill('SIGKILL');
+    }
+  }, 150_000);
 });

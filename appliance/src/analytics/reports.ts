@@ -41,6 +41,12 @@ export class Reports {
     return row ? { ...summary(row), body: JSON.parse(row.body) as ReportBody } : undefined;
   }
 
+  /** Whole reports with a sequence number above `cursor`, oldest first (the pull API). */
+  async after(cursor: number, limit: number): Promise<Array<StoredReport & { seq: number; body: ReportBody }>> {
+    const rows = await this.db.selectFrom('reports').selectAll().where('seq', '>', cursor).orderBy('seq', 'asc').limit(limit).execute();
+    return rows.map((r) => ({ seq: r.seq!, ...summary(r), body: JSON.parse(r.body) as ReportBody }));
+  }
+
   async list(limit: number, before?: number): Promise<StoredReport[]> {
     let q = this.db.selectFrom('reports').select(['id', 'kind', 'cameras', 'range_from', 'range_to', 'created_at']).orderBy('created_at', 'desc').limit(limit);
     if (before !== undefined) q = q.where('created_at', '<', before);

@@ -16,6 +16,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { rateLimit } from './rate-limit.js';
 import { access, authenticate, type ApiEnv } from './access.js';
 import { authRoutes } from './auth.js';
+import { alertRuleRoutes, notificationRoutes, syncRoutes } from './alerts.js';
 import { apiKeyRoutes, userRoutes } from './users.js';
 import { liveTicketRoutes, settingsRoutes } from './settings.js';
 import { LoginLimiter } from '../auth/login-limiter.js';
@@ -35,6 +36,9 @@ export function createApp(deps: ApiDeps, log: Logger) {
     .route('/events', eventRoutes(deps))
     .route('/reports', reportRoutes(deps))
     .route('/sessions', sessionRoutes(deps))
+    .route('/alert-rules', alertRuleRoutes(deps))
+    .route('/notifications', notificationRoutes(deps))
+    .route('/sync', syncRoutes(deps))
     .route('/', systemRoutes(deps))
     .get('/openapi.json', access('any'), (c) => c.json(document()));
   // Built on first request, from the finished app (it lists every mounted route).

@@ -23,6 +23,7 @@ const STATUS_OF: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   ERR_UNAUTHORIZED: 401,
   ERR_FORBIDDEN: 403,
   ERR_RATE_LIMITED: 429,
+  ERR_UPSTREAM: 502,
 };
 
 /** The one place errors become HTTP responses. Unknown errors are 500 with no stack trace. */

@@ -2,6 +2,9 @@ import type { CameraConfig } from '../config/schema.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { SettingsService } from '../settings.js';
 import type { Clock } from '../clock.js';
+import type { AlertRule, RuleBody } from '../alerts/rules.js';
+import type { NotificationView } from '../store/alert-store.js';
+import type { TelegramService } from '../sync/telegram-service.js';
 import type { HeatmapGrid, HeatmapKind } from '../analytics/heatmap.js';
 import type { Reports } from '../analytics/reports.js';
 import type { Sessions } from '../analytics/sessions.js';
@@ -79,6 +82,16 @@ export interface ApiDeps {
   version: string;
   webRoot: string;
   auth: AuthService;
+  alerts: {
+    rules(): AlertRule[];
+    createRule(body: RuleBody): AlertRule;
+    replaceRule(id: string, body: RuleBody): AlertRule;
+    deleteRule(id: string): void;
+    notifications(q: { limit: number; cursor?: number | undefined; camera?: string | undefined; rule?: string | undefined }): NotificationView[];
+  };
+  telegram: Pick<TelegramService, 'status' | 'connect' | 'test' | 'disconnect'>;
+  /** Events with ids above the cursor, oldest first. */
+  syncEvents(cursor: number, limit: number, camera?: string): Promise<EventView[]>;
   clock: Clock;
   settings: SettingsService;
   /** Mark session cookies Secure (dashboard served over HTTPS). */

@@ -169,6 +169,23 @@ export const mqttSchema = z.strictObject({
   ca: z.string().min(1).optional(),
   cert: z.string().min(1).optional(),
   key: z.string().min(1).optional(),
+  /** Home Assistant MQTT discovery: occupancy per zone and tracked objects per camera appear as sensors. */
+  home_assistant: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** Home Assistant's discovery prefix. */
+      prefix: z.string().min(1).default('homeassistant'),
+    })
+    .prefault({}),
+});
+
+export const telegramSchema = z.strictObject({
+  /** Bot token from @BotFather; the API's POST /notifications/telegram/connect can set or replace it. */
+  bot_token: z.string().regex(/^\d+:[\w-]{20,}$/, 'must look like 123456:ABC… (from @BotFather)').optional(),
+  /** Chats that receive alerts (ids; negative for groups and channels). */
+  chat_ids: z.array(z.union([z.number().int(), z.string().regex(/^(-?\d+|@\w{4,})$/)])).default([]),
+  /** Bot API base URL; tests point it at a local server. */
+  base_url: z.url().default('https://api.telegram.org'),
 });
 
 export const configSchema = z
@@ -208,6 +225,7 @@ export const configSchema = z
     analytics: analyticsSchema.prefault({}),
     /** Upstream MQTT broker; absent = no MQTT. */
     mqtt: mqttSchema.optional(),
+    telegram: telegramSchema.prefault({}),
     /** Bounds of the durable outbox (messages waiting to leave the box). */
     outbox: z
       .strictObject({

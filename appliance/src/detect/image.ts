@@ -44,3 +44,35 @@ export async function frameToJpeg(frame: Uint8Array, lb: Letterbox, quality = 80
     .jpeg({ quality })
     .toBuffer();
 }
+
+export interface Overlay {
+  /** Boxes in the image's pixels. */
+  boxes: Array<{ x1: number; y1: number; x2: number; y2: number; label: string; color: string }>;
+  /** Outlines (zones, lines) in normalised 0..1 coordinates. */
+  shapes: Array<{ points: Array<[number, number]>; closed: boolean; color: string }>;
+}
+
+const xmlEscape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Draws boxes with labels and zone/line outlines over a JPEG (for alert snapshots). */
+export async function annotateJpeg(jpeg: Buffer, o: Overlay, quality = 80): Promise<Buffer> {
+  const meta = await sharp(jpeg).metadata();
+  const w = meta.width!;
+  const h = meta.height!;
+  const stroke = Math.max(2, Math.round(w / 320));
+  const font = Math.max(12, Math.round(w / 45));
+  const parts: string[] = [];
+  for (const s of o.shapes) {
+    const pts = s.points.map(([x, y]) => `${(x * w).toFixed(1)},${(y * h).toFixed(1)}`).join(' ');
+    parts.push(`<${s.closed ? 'polygon' : 'polyline'} points="${pts}" fill="none" stroke="${xmlEscape(s.color)}" stroke-width="${stroke}" stroke-dasharray="${stroke * 3},${stroke * 2}"/>`);
+  }
+  for (const b of o.boxes) {
+    const x = Math.max(0, b.x1);
+    const y = Math.max(0, b.y1);
+    parts.push(`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(1, b.x2 - x).toFixed(1)}" height="${Math.max(1, b.y2 - y).toFixed(1)}" fill="none" stroke="${xmlEscape(b.color)}" stroke-width="${stroke}"/>`);
+    const ty = y > font + 4 ? y - 4 : y + font + 2;
+    parts.push(`<text x="${(x + 2).toFixed(1)}" y="${ty.toFixed(1)}" font-family="sans-serif" font-size="${font}" fill="${xmlEscape(b.color)}" stroke="#000" stroke-width="0.6">${xmlEscape(b.label)}</text>`);
+  }
+  const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${parts.join('')}</svg>`);
+  return sharp(jpeg).composite([{ input: svg, top: 0, left: 0 }]).jpeg({ quality }).toBuffer();
+}

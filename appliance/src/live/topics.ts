@@ -31,6 +31,8 @@ export function toMessage(e: ApplianceEvent): LiveMessage | undefined {
       const { camera, type, ...data } = e;
       return { topic: type, camera, data };
     }
+    case 'alert.fired':
+      return { topic: 'alert.fired', ...(e.camera ? { camera: e.camera } : {}), data: e.notification };
     case 'analysis.started':
     case 'analysis.progress':
     case 'analysis.completed':

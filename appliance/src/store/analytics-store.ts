@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { addGrids, decodeGrid, encodeGrid, type HeatmapGrid, type HeatmapKind } from '../analytics/heatmap.js';
 import type { Database, EventsTable, CountsMinuteTable } from './schema.js';
 import type { EventQuery, EventView } from '../api/types.js';
@@ -124,6 +124,13 @@ export class AnalyticsStore {
     return out;
   }
 
+  /** Events with ids above `cursor`, oldest first (the pull API). */
+  async eventsAfter(cursor: number, limit: number, camera?: string): Promise<EventView[]> {
+    let query = this.db.selectFrom('events').selectAll().where('id', '>', cursor).orderBy('id', 'asc').limit(limit);
+    if (camera) query = query.where('camera_id', '=', camera);
+    return (await query.execute()).map(eventView);
+  }
+
   /** Events matching a filter, newest first (`cursor`: ids below it). */
   async events(q: EventQuery): Promise<EventView[]> {
     let query = this.db
@@ -139,20 +146,7 @@ export class AnalyticsStore {
     if (q.zone) query = query.where('type', 'like', 'zone.%').where('target', '=', q.zone);
     if (q.line) query = query.where('type', '=', 'line.cross').where('target', '=', q.line);
     if (q.cursor) query = query.where('id', '<', q.cursor);
-    const rows = await query.execute();
-    return rows.map((r) => ({
-      id: r.id,
-      time: new Date(r.ts).toISOString(),
-      camera: r.camera_id,
-      type: r.type,
-      zone: r.type.startsWith('zone.') ? r.target : null,
-      line: r.type === 'line.cross' ? r.target : null,
-      track_id: r.track_id,
-      class: r.class_name,
-      direction: r.direction,
-      dwell_seconds: r.type === 'zone.exit' || r.type === 'zone.loitering' ? r.value : null,
-      occupancy: r.type === 'zone.crowded' || r.type === 'zone.clear' ? r.value : null,
-    }));
+    return (await query.execute()).map(eventView);
   }
 
   /** Everything recorded under one camera id (a session's data). */
@@ -163,4 +157,20 @@ export class AnalyticsStore {
       }
     });
   }
+}
+
+function eventView(r: Selectable<EventsTable>): EventView {
+  return {
+    id: r.id,
+    time: new Date(r.ts).toISOString(),
+    camera: r.camera_id,
+    type: r.type,
+    zone: r.type.startsWith('zone.') ? r.target : null,
+    line: r.type === 'line.cross' ? r.target : null,
+    track_id: r.track_id,
+    class: r.class_name,
+    direction: r.direction,
+    dwell_seconds: r.type === 'zone.exit' || r.type === 'zone.loitering' ? r.value : null,
+    occupancy: r.type === 'zone.crowded' || r.type === 'zone.clear' ? r.value : null,
+  };
 }

@@ -128,6 +128,8 @@ export interface ReportsTable {
   created_at: number;
   /** The report JSON. */
   body: string;
+  /** Set by a trigger on insert: increasing, never reused (the pull API's cursor). */
+  seq?: number | null;
 }
 
 export interface SettingsTable {

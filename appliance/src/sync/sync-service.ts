@@ -17,13 +17,15 @@ export class SyncService {
   private unsubscribe: (() => void) | undefined;
   private timers: NodeJS.Timeout[] = [];
   private lastStatus = new Map<string, string>();
+  private haTopics = new Set<string>();
+  private haSignature = '';
 
   constructor(
     private readonly cfg: Readonly<Config>,
     private readonly outbox: Outbox,
     private readonly bus: EventBus,
     private readonly poll: {
-      cameras(): Array<{ id: string; status: string; lastError: string | null }>;
+      cameras(): Array<{ id: string; name: string; status: string; lastError: string | null; activeTracks: number }>;
       occupancy(camera: string): Record<string, Record<string, number>>;
       system(): Promise<Record<string, unknown>>;
       snapshot(camera: string): Promise<Buffer | undefined>;
@@ -65,9 +67,16 @@ export class SyncService {
         this.enqueue(`cameras/${c.id}/status`, { status: c.status, last_error: c.lastError, time: new Date(this.clock.now()).toISOString() }, true);
       }
     });
-    every(10_000, () => {
-      for (const c of this.poll.cameras()) this.enqueue(`cameras/${c.id}/counts`, { zones: this.poll.occupancy(c.id), time: new Date(this.clock.now()).toISOString() }, true);
-    });
+    const counts = () => {
+      for (const c of this.poll.cameras()) {
+        const zones = this.poll.occupancy(c.id);
+        const totals = Object.fromEntries(Object.entries(zones).map(([z, byClass]) => [z, Object.values(byClass).reduce((a, b) => a + b, 0)]));
+        this.enqueue(`cameras/${c.id}/counts`, { zones, totals, active: c.activeTracks, time: new Date(this.clock.now()).toISOString() }, true);
+      }
+      if (m.home_assistant.enabled) this.announceToHomeAssistant(m.home_assistant.prefix);
+    };
+    counts();
+    every(10_000, counts);
     every(60_000, () => {
       void this.poll.system().then((stats) => this.enqueue('stats', { ...stats, outbox: this.depth(), time: new Date(this.clock.now()).toISOString() }));
       const dropped = this.outbox.enforceBounds(this.cfg.outbox.max_messages, this.cfg.outbox.max_age_hours * 3_600_000, this.clock.now());
@@ -100,6 +109,50 @@ export class SyncService {
     } else {
       this.log.info({ command: name }, 'unknown mqtt command ignored');
     }
+  }
+
+  /**
+   * Home Assistant MQTT discovery (retained configs under `<prefix>/sensor/…/config`): a sensor per
+   * camera (objects tracked now) and per zone (occupancy), reading the retained `counts` topic and
+   * going unavailable with the box's `status`. A zone or camera that disappears gets an empty config,
+   * which removes its sensor.
+   */
+  private announceToHomeAssistant(haPrefix: string): void {
+    const { name: site, device } = this.cfg.site;
+    const slug = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_');
+    const node = slug(`vantage_${site}_${device}`);
+    const dev = { identifiers: [node], name: `Vantage ${site}/${device}`, manufacturer: 'Vantage', model: 'edge video analytics appliance' };
+    const wanted = new Map<string, Record<string, unknown>>();
+    for (const c of this.poll.cameras()) {
+      const common = { state_topic: `${this.prefix}/cameras/${c.id}/counts`, availability_topic: `${this.prefix}/status`, payload_available: 'online', payload_not_available: 'offline', state_class: 'measurement', unit_of_measurement: 'objects', device: dev };
+      wanted.set(`${haPrefix}/sensor/${node}/${slug(c.id)}_objects/config`, { ...common, name: `${c.name} objects`, unique_id: `${node}_${slug(c.id)}_objects`, value_template: '{{ value_json.active }}', icon: 'mdi:cctv' });
+      for (const zone of Object.keys(this.poll.occupancy(c.id))) {
+        wanted.set(`${haPrefix}/sensor/${node}/${slug(c.id)}_${slug(zone)}_occupancy/config`, {
+          ...common,
+          name: `${c.name} ${zone} occupancy`,
+          unique_id: `${node}_${slug(c.id)}_${slug(zone)}_occupancy`,
+          value_template: `{{ value_json.totals[${JSON.stringify(zone)}] | default(0) }}`,
+          icon: 'mdi:account-group',
+        });
+      }
+    }
+    const signature = JSON.stringify([...wanted.keys()].sort());
+    if (signature === this.haSignature) return;
+    for (const topic of this.haTopics) if (!wanted.has(topic)) this.publishRaw(topic, '');
+    for (const [topic, body] of wanted) this.publishRaw(topic, JSON.stringify(body));
+    this.haTopics = new Set(wanted.keys());
+    this.haSignature = signature;
+  }
+
+  /** A retained message on an absolute topic, as is (discovery configs carry no message id). */
+  private publishRaw(topic: string, payload: string): void {
+    this.outbox.enqueueRaw(MQTT_CHANNEL, topic, payload, { qos: 1, retain: true, now: this.clock.now() });
+    void this.publisher?.drain();
+  }
+
+  /** An alert that fired (QoS 1 on `alerts`). */
+  publishAlert(body: Record<string, unknown>): void {
+    if (this.cfg.mqtt) this.enqueue('alerts', body);
   }
 
   /** A report the daemon generated on its schedule. */

@@ -6,6 +6,7 @@ import { analytics } from './004-analytics.js';
 import { sessionShapes } from './005-session-shapes.js';
 import { outbox } from './006-outbox.js';
 import { auth } from './007-auth.js';
+import { alerts } from './008-alerts.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '005-session-shapes': sessionShapes,
   '006-outbox': outbox,
   '007-auth': auth,
+  '008-alerts': alerts,
 };

@@ -1,0 +1,178 @@
+import type { Clock } from '../clock.js';
+import type { CameraConfig } from '../config/schema.js';
+import { annotateJpeg, type Overlay } from '../detect/image.js';
+import { VantageError } from '../errors.js';
+import type { ApplianceEvent, EventBus } from '../events.js';
+import type { Logger } from '../logger.js';
+import type { Settings } from '../settings.js';
+import type { AlertStore, Deliveries } from '../store/alert-store.js';
+import type { TelegramService } from '../sync/telegram-service.js';
+import type { TrackSnapshot } from '../track/types.js';
+import { AlertEngine, type EngineCamera, type Firing } from './alert-engine.js';
+import { alertMessage } from './messages.js';
+import { ruleBodySchema, withinHours, type AlertRule, type RuleBody } from './rules.js';
+
+export interface AlertServiceDeps {
+  store: AlertStore;
+  bus: EventBus;
+  telegram: TelegramService;
+  /** Publishes to `…/alerts` over MQTT (through the outbox); absent without a broker. */
+  publishMqtt: ((body: Record<string, unknown>) => void) | undefined;
+  cameras(): EngineCamera[];
+  cameraConfig(id: string): CameraConfig | undefined;
+  occupancy(camera: string): Record<string, Record<string, number>>;
+  snapshot(camera: string): Promise<{ jpeg: Buffer } | undefined>;
+  settings(): Settings;
+  classNames: readonly string[];
+  /** Notifications history is kept this many days (like events). */
+  retentionDays: number;
+  clock: Clock;
+  log: Logger;
+}
+
+/**
+ * Alert rules at work: the engine watches events and a one-second tick; each firing is stored in the
+ * notifications history, announced on the live `alert.*` topic, published over MQTT, and sent to
+ * Telegram (outside the rule's quiet hours) with a snapshot annotated with the camera's current boxes
+ * and the rule's zone or line. Firings are handled one at a time, so messages leave in order.
+ */
+export class AlertService {
+  private readonly engine: AlertEngine;
+  private timer: NodeJS.Timeout | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private readonly latest = new Map<string, TrackSnapshot[]>();
+  private chain: Promise<void> = Promise.resolve();
+  fired = 0;
+
+  constructor(private readonly d: AlertServiceDeps) {
+    this.engine = new AlertEngine({
+      cameras: d.cameras,
+      occupancy: d.occupancy,
+      now: () => d.clock.now(),
+      timezone: () => d.settings().timezone,
+    });
+  }
+
+  start(): void {
+    this.reload();
+    this.unsubscribe = this.d.bus.subscribe((e) => this.onEvent(e));
+    this.timer = setInterval(() => this.handle(this.engine.tick()), 1000);
+    this.timer.unref();
+    const prune = () => this.d.store.prune(this.d.clock.now() - this.d.retentionDays * 86_400_000);
+    prune();
+    this.pruneTimer = setInterval(prune, 6 * 3_600_000);
+    this.pruneTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    if (this.timer) clearInterval(this.timer);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    await this.chain;
+  }
+
+  /** For tests and the API: evaluate time-based rules now. */
+  tick(): Promise<void> {
+    this.handle(this.engine.tick());
+    return this.chain;
+  }
+
+  /** Resolves once every firing so far is stored and queued. */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  get suppressed(): number {
+    return this.engine.suppressed;
+  }
+
+  rules(): AlertRule[] {
+    return this.d.store.rules();
+  }
+
+  createRule(body: RuleBody): AlertRule {
+    this.checkTargets(body);
+    const r = this.d.store.createRule(ruleBodySchema.parse(body), this.d.clock.now());
+    this.reload();
+    return r;
+  }
+
+  replaceRule(id: string, body: RuleBody): AlertRule {
+    this.checkTargets(body);
+    const r = this.d.store.replaceRule(id, ruleBodySchema.parse(body), this.d.clock.now());
+    if (!r) throw new VantageError('ERR_NOT_FOUND', `no alert rule "${id}"`);
+    this.reload();
+    return r;
+  }
+
+  deleteRule(id: string): void {
+    if (!this.d.store.deleteRule(id)) throw new VantageError('ERR_NOT_FOUND', `no alert rule "${id}"`);
+    this.reload();
+  }
+
+  private reload(): void {
+    this.engine.setRules(this.d.store.rules());
+  }
+
+  /** A rule's camera must exist, and its zone or line must exist on that camera. */
+  private checkTargets(b: RuleBody): void {
+    if (!b.camera) return;
+    const cam = this.d.cameraConfig(b.camera);
+    if (!cam) throw new VantageError('ERR_BAD_REQUEST', `no camera "${b.camera}"`, { field: 'camera' });
+    if ('zone' in b && !cam.zones.some((z) => z.id === b.zone)) throw new VantageError('ERR_BAD_REQUEST', `camera "${b.camera}" has no zone "${b.zone}"`, { field: 'zone' });
+    if ('line' in b && !cam.lines.some((l) => l.id === b.line)) throw new VantageError('ERR_BAD_REQUEST', `camera "${b.camera}" has no line "${b.line}"`, { field: 'line' });
+  }
+
+  private onEvent(e: ApplianceEvent): void {
+    if (e.type === 'track.update') this.latest.set(e.camera, e.tracks);
+    if (e.type === 'alert.fired') return;
+    const firings = this.engine.onEvent(e);
+    if (firings.length) this.handle(firings);
+  }
+
+  private handle(firings: Firing[]): void {
+    for (const f of firings) {
+      this.chain = this.chain.then(() => this.deliver(f)).catch((err: unknown) => this.d.log.error({ err, rule: f.rule.id }, 'alert delivery failed'));
+    }
+  }
+
+  private async deliver(f: Firing): Promise<void> {
+    const s = this.d.settings();
+    const { rule, details } = f;
+    const message = alertMessage(rule, details, s.language, s.site_name);
+    const quiet = rule.quiet_hours !== undefined && withinHours(f.at, rule.quiet_hours, s.timezone);
+    const deliveries: Deliveries = {};
+    if (rule.channels.includes('mqtt')) deliveries.mqtt = this.d.publishMqtt ? 'queued' : 'off (no broker)';
+    if (rule.channels.includes('telegram')) deliveries.telegram = quiet ? 'quiet hours' : 'queued';
+    const id = this.d.store.addNotification({ ts: f.at, ruleId: rule.id, ruleName: rule.name, type: rule.type, camera: details.camera, message, details, deliveries });
+    this.fired++;
+    const body = { notification_id: id, time: new Date(f.at).toISOString(), rule: { id: rule.id, name: rule.name, type: rule.type }, message, ...details };
+    if (rule.channels.includes('mqtt')) this.d.publishMqtt?.(body);
+    if (rule.channels.includes('telegram') && !quiet) {
+      const jpeg = rule.type === 'camera_offline' ? undefined : await this.annotated(f).catch(() => undefined);
+      const chats = this.d.telegram.enqueue(id, message, jpeg);
+      if (chats.length) for (const c of chats) this.d.store.setDelivery(id, 'telegram', 'queued', c);
+      else this.d.store.setDelivery(id, 'telegram', 'not connected');
+    }
+    this.d.bus.emit({ type: 'alert.fired', camera: details.camera, notification: this.d.store.notification(id)! });
+    this.d.log.info({ rule: rule.name, camera: details.camera, quiet }, 'alert fired');
+  }
+
+  /** The camera's latest frame with its current boxes (the alert's track in red) and the rule's shape. */
+  private async annotated(f: Firing): Promise<Buffer | undefined> {
+    const snap = await this.d.snapshot(f.details.camera);
+    if (!snap) return undefined;
+    const cam = this.d.cameraConfig(f.details.camera);
+    const overlay: Overlay = { boxes: [], shapes: [] };
+    for (const t of this.latest.get(f.details.camera) ?? []) {
+      if (t.state !== 'tracked') continue;
+      const hot = t.id === f.details.trackId;
+      overlay.boxes.push({ ...t.box, label: `${this.d.classNames[t.classId] ?? t.classId} #${t.id}`, color: hot ? '#ff3030' : '#ffd000' });
+    }
+    const r = f.rule;
+    if ('zone' in r) for (const z of cam?.zones ?? []) if (z.id === r.zone) overlay.shapes.push({ points: z.points as Array<[number, number]>, closed: true, color: '#00e0ff' });
+    if ('line' in r) for (const l of cam?.lines ?? []) if (l.id === r.line) overlay.shapes.push({ points: l.points as Array<[number, number]>, closed: false, color: '#00e0ff' });
+    return annotateJpeg(snap.jpeg, overlay);
+  }
+}

@@ -1,0 +1,63 @@
+import type { AlertRule } from './rules.js';
+
+export type Language = 'en' | 'ru';
+
+/** What a firing found, in numbers; the message is written from these. */
+export interface FiringDetails {
+  camera: string;
+  cameraName: string;
+  zone?: string;
+  line?: string;
+  className?: string;
+  count?: number;
+  seconds?: number;
+  trackId?: number;
+}
+
+const RU_CLASSES: Record<string, string> = {
+  person: 'человек',
+  car: 'автомобиль',
+  truck: 'грузовик',
+  bus: 'автобус',
+  motorcycle: 'мотоцикл',
+  bicycle: 'велосипед',
+  dog: 'собака',
+  cat: 'кошка',
+  objects: 'объекты',
+};
+
+const secs = (s: number | undefined) => Math.round(s ?? 0);
+
+/** The alert text in the chosen language: a title line (rule, site) and what happened. */
+export function alertMessage(rule: AlertRule, d: FiringDetails, lang: Language, site: string): string {
+  const cls = d.className ?? 'objects';
+  const ru = lang === 'ru';
+  const c = ru ? (RU_CLASSES[cls] ?? cls) : cls;
+  let what: string;
+  switch (rule.type) {
+    case 'occupancy':
+      what = ru
+        ? `${d.cameraName}: в зоне «${d.zone}» ${d.count} (${c}) дольше ${secs(d.seconds)} с, порог ${rule.above}`
+        : `${d.cameraName}: ${d.count} ${c} in zone "${d.zone}" for over ${secs(d.seconds)} s (limit ${rule.above})`;
+      break;
+    case 'loitering':
+      what = ru ? `${d.cameraName}: ${c} #${d.trackId} находится в зоне «${d.zone}» уже ${secs(d.seconds)} с` : `${d.cameraName}: ${c} #${d.trackId} has stayed in zone "${d.zone}" for ${secs(d.seconds)} s`;
+      break;
+    case 'line_count':
+      what = ru
+        ? `${d.cameraName}: ${d.count} пересечений линии «${d.line}» за ${secs(d.seconds)} с (порог ${rule.over})`
+        : `${d.cameraName}: ${d.count} crossings of line "${d.line}" in ${secs(d.seconds)} s (limit ${rule.over})`;
+      break;
+    case 'presence':
+      what = ru ? `${d.cameraName}: ${c} в зоне «${d.zone}» в ${rule.during.from}–${rule.during.to}` : `${d.cameraName}: ${c} in zone "${d.zone}" during ${rule.during.from}–${rule.during.to}`;
+      break;
+    case 'camera_offline':
+      what = ru ? `Камера ${d.cameraName} не в сети уже ${secs(d.seconds)} с` : `Camera ${d.cameraName} has been offline for ${secs(d.seconds)} s`;
+      break;
+  }
+  return `⚠ ${rule.name}${site ? ` · ${site}` : ''}\n${what}`;
+}
+
+export function testMessage(lang: Language, site: string): string {
+  return lang === 'ru' ? `Vantage${site ? ` · ${site}` : ''}: оповещения подключены к этому чату.` : `Vantage${site ? ` · ${site}` : ''}: alerts are connected to this chat.`;
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)');
+/** A daily window in local time; `from` after `to` spans midnight (22:00–06:00). */
+export const hoursSchema = z.strictObject({ from: hhmm, to: hhmm });
+export type Hours = z.infer<typeof hoursSchema>;
+
+const common = {
+  name: z.string().trim().min(1).max(100),
+  enabled: z.boolean().default(true),
+  /** Only this camera; every camera when absent (camera_offline) or every camera with the zone/line. */
+  camera: z.string().min(1).optional(),
+  /** After firing, the rule stays silent this long (per camera). */
+  cooldown_seconds: z.number().int().min(0).max(7 * 86_400).default(300),
+  /** No Telegram messages in this window (still recorded and published over MQTT). */
+  quiet_hours: hoursSchema.optional(),
+  channels: z.array(z.enum(['telegram', 'mqtt'])).min(1).default(['telegram', 'mqtt']),
+};
+const cls = z.string().min(1).max(64).optional();
+
+export const ruleBodySchema = z.discriminatedUnion('type', [
+  /** Zone occupancy above `above` for `for_seconds`. */
+  z.strictObject({ ...common, type: z.literal('occupancy'), zone: z.string().min(1), class: cls, above: z.number().int().min(0), for_seconds: z.number().min(0).max(86_400).default(0) }),
+  /** One object in the zone for more than `over_seconds`. */
+  z.strictObject({ ...common, type: z.literal('loitering'), zone: z.string().min(1), class: cls, over_seconds: z.number().positive().max(86_400) }),
+  /** More than `over` crossings of a line within `window_seconds`. */
+  z.strictObject({ ...common, type: z.literal('line_count'), line: z.string().min(1), class: cls, direction: z.enum(['in', 'out']).optional(), over: z.number().int().min(0), window_seconds: z.number().positive().max(86_400) }),
+  /** A class entering a zone during the `during` hours (e.g. a person in the yard at night). */
+  z.strictObject({ ...common, type: z.literal('presence'), zone: z.string().min(1), class: z.string().min(1).max(64), during: hoursSchema }),
+  /** A camera offline (or stalled) for more than `over_seconds`. */
+  z.strictObject({ ...common, type: z.literal('camera_offline'), over_seconds: z.number().positive().max(86_400) }),
+]);
+export type RuleBody = z.infer<typeof ruleBodySchema>;
+export type AlertRule = RuleBody & { id: string; created_at: string; updated_at: string };
+
+/** Minutes since local midnight in a time zone ('' = the box's own). */
+export function localMinutes(ms: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...(timeZone ? { timeZone } : {}) }).formatToParts(new Date(ms));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
+  return get('hour') * 60 + get('minute');
+}
+
+/** Whether local time `ms` falls in the daily window (which may span midnight). */
+export function withinHours(ms: number, h: Hours, timeZone: string): boolean {
+  const m = localMinutes(ms, timeZone);
+  const toMin = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3));
+  const from = toMin(h.from);
+  const to = toMin(h.to);
+  if (from === to) return true;
+  return from < to ? m >= from && m < to : m >= from || m < to;
+}

@@ -1,0 +1,72 @@
+/** The one place the Telegram Bot API is spoken (plain HTTPS requests; the base URL is configurable). */
+
+export class TelegramError extends Error {
+  constructor(
+    /** HTTP status, or 0 when the request never got an answer. */
+    readonly status: number,
+    readonly description: string,
+    /** Seconds Telegram asked us to wait (429). */
+    readonly retryAfter?: number,
+  ) {
+    super(`telegram ${status || 'unreachable'}: ${description}`);
+  }
+
+  /** The request can never succeed as it is (bad token, bad chat, bot blocked): do not retry. */
+  get permanent(): boolean {
+    return this.status === 400 || this.status === 401 || this.status === 403 || this.status === 404;
+  }
+}
+
+interface Reply<T> {
+  ok: boolean;
+  result?: T;
+  description?: string;
+  error_code?: number;
+  parameters?: { retry_after?: number };
+}
+
+export class TelegramClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+    private readonly timeoutMs = 15_000,
+  ) {}
+
+  getMe(): Promise<{ id: number; username: string; first_name: string }> {
+    return this.call('getMe', undefined);
+  }
+
+  sendMessage(chatId: string | number, text: string): Promise<{ message_id: number }> {
+    return this.call('sendMessage', JSON.stringify({ chat_id: chatId, text, disable_web_page_preview: true }));
+  }
+
+  sendPhoto(chatId: string | number, jpeg: Buffer, caption: string): Promise<{ message_id: number }> {
+    const form = new FormData();
+    form.set('chat_id', String(chatId));
+    form.set('caption', caption.slice(0, 1024));
+    form.set('photo', new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' }), 'snapshot.jpg');
+    return this.call('sendPhoto', form);
+  }
+
+  private async call<T>(method: string, body: string | FormData | undefined): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl.replace(/\/$/, '')}/bot${this.token}/${method}`, {
+        method: 'POST',
+        ...(typeof body === 'string' ? { headers: { 'content-type': 'application/json' } } : {}),
+        ...(body === undefined ? {} : { body }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      throw new TelegramError(0, e instanceof Error ? e.message : String(e));
+    }
+    let reply: Reply<T> | undefined;
+    try {
+      reply = (await res.json()) as Reply<T>;
+    } catch {
+      // not JSON (a proxy's error page)
+    }
+    if (res.ok && reply?.ok) return reply.result as T;
+    throw new TelegramError(res.status, reply?.description ?? res.statusText, reply?.parameters?.retry_after);
+  }
+}

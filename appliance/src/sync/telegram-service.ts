@@ -1,0 +1,226 @@
+import type { Clock } from '../clock.js';
+import { VantageError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Outbox, OutboxMessage } from '../store/outbox.js';
+import { TelegramClient, TelegramError } from './telegram-client.js';
+
+export const TELEGRAM_CHANNEL = 'telegram';
+const KEY = 'telegram.connection';
+
+interface Stored {
+  bot_token?: string;
+  chat_ids?: string[];
+  bot_username?: string;
+  state?: 'ok' | 'failed';
+  reason?: string | null;
+  /** The token and chats that failed: a different token or chat list (config edited) is tried afresh. */
+  failed_for?: string;
+  changed_at?: number;
+}
+
+export interface KeyValue {
+  setting(key: string): string | undefined;
+  putSetting(key: string, value: string, now: number): void;
+}
+
+export interface TelegramStatus {
+  configured: boolean;
+  /** Where the bot token comes from. */
+  source: 'api' | 'config' | null;
+  bot_username: string | null;
+  chat_ids: string[];
+  /** `failed`: Telegram refused for good (bad chat, blocked bot); nothing is sent until reconnected. */
+  state: 'unconfigured' | 'ok' | 'failed';
+  reason: string | null;
+  queued: number;
+  failed_messages: number;
+}
+
+interface Payload {
+  id: string;
+  notification_id: number | null;
+  chat_id: string;
+  text: string;
+  /** Base64 JPEG, sent with sendPhoto and the text as its caption. */
+  photo?: string;
+}
+
+/**
+ * Telegram alerts through the outbox: messages are stored first, then sent in order per box; a 429
+ * waits the retry_after Telegram gives, a 5xx or a network error backs off, and a 400/403 (bad chat,
+ * blocked bot) marks the message and the channel failed, with the reason visible in the API, instead
+ * of retrying forever. Connecting again (or a config change) gives the failed messages another chance.
+ */
+export class TelegramService {
+  private timer: NodeJS.Timeout | undefined;
+  private sending = false;
+
+  constructor(
+    private readonly cfg: { bot_token?: string | undefined; chat_ids: Array<string | number>; base_url: string },
+    private readonly kv: KeyValue,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    /** Told about each message's fate (for the notifications history). */
+    private readonly onDelivery: (notificationId: number, chat: string, state: string) => void = () => {},
+  ) {}
+
+  private stored(): Stored {
+    const s = this.kv.setting(KEY);
+    return s ? (JSON.parse(s) as Stored) : {};
+  }
+
+  private save(s: Stored): void {
+    this.kv.putSetting(KEY, JSON.stringify({ ...s, changed_at: this.clock.now() }), this.clock.now());
+  }
+
+  private effective(): { token: string; chats: string[]; source: 'api' | 'config' } | undefined {
+    const s = this.stored();
+    if (s.bot_token) return { token: s.bot_token, chats: s.chat_ids ?? [], source: 'api' };
+    if (this.cfg.bot_token) return { token: this.cfg.bot_token, chats: this.cfg.chat_ids.map(String), source: 'config' };
+    return undefined;
+  }
+
+  status(): TelegramStatus {
+    const e = this.effective();
+    const s = this.stored();
+    const failed = this.failedNow();
+    return {
+      configured: e !== undefined && e.chats.length > 0,
+      source: e?.source ?? null,
+      bot_username: s.bot_username ?? null,
+      chat_ids: e?.chats ?? [],
+      state: !e ? 'unconfigured' : failed ? 'failed' : 'ok',
+      reason: failed ? (s.reason ?? null) : null,
+      queued: this.outbox.depth(TELEGRAM_CHANNEL, this.clock.now()).messages,
+      failed_messages: this.outbox.failedCount(TELEGRAM_CHANNEL),
+    };
+  }
+
+  /** Whether the current token and chats are marked failed. */
+  private failedNow(): boolean {
+    const e = this.effective();
+    const s = this.stored();
+    return !!e && s.state === 'failed' && s.failed_for === `${e.token}|${e.chats.join(',')}`;
+  }
+
+  /** Checks the token (getMe), sends a test message to the chat, then stores both. */
+  async connect(token: string, chatId: string, testText: string): Promise<TelegramStatus> {
+    const client = new TelegramClient(this.cfg.base_url, token);
+    let me: { username: string };
+    try {
+      me = await client.getMe();
+    } catch (e) {
+      throw this.apiError(e, 'bot_token', 'Telegram refused the bot token');
+    }
+    try {
+      await client.sendMessage(chatId, testText);
+    } catch (e) {
+      throw this.apiError(e, 'chat_id', 'Telegram refused the chat');
+    }
+    const chats = this.stored().bot_token === token ? [...new Set([...(this.stored().chat_ids ?? []), chatId])] : [chatId];
+    this.save({ bot_token: token, chat_ids: chats, bot_username: me.username, state: 'ok', reason: null });
+    const revived = this.outbox.revive(TELEGRAM_CHANNEL, this.clock.now());
+    this.log.info({ bot: me.username, chats: chats.length, revived }, 'telegram connected');
+    this.kick();
+    return this.status();
+  }
+
+  /** Forgets the API-set connection (the config file's, if any, applies again). */
+  disconnect(): TelegramStatus {
+    this.save({});
+    return this.status();
+  }
+
+  /** Sends a test message to every chat now (not through the outbox), answering per chat. */
+  async test(text: string): Promise<Array<{ chat_id: string; ok: boolean; error?: string }>> {
+    const e = this.effective();
+    if (!e || !e.chats.length) throw new VantageError('ERR_CONFLICT', 'Telegram is not connected: POST /api/v1/notifications/telegram/connect first');
+    const client = new TelegramClient(this.cfg.base_url, e.token);
+    const out: Array<{ chat_id: string; ok: boolean; error?: string }> = [];
+    for (const chat of e.chats) {
+      try {
+        await client.sendMessage(chat, text);
+        out.push({ chat_id: chat, ok: true });
+      } catch (err) {
+        out.push({ chat_id: chat, ok: false, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return out;
+  }
+
+  /** Queues a message (with an optional photo) for every chat; returns the chats it was queued for. */
+  enqueue(notificationId: number | null, text: string, jpeg?: Buffer): string[] {
+    const e = this.effective();
+    if (!e) return [];
+    const now = this.clock.now();
+    for (const chat of e.chats) {
+      this.outbox.enqueue(TELEGRAM_CHANNEL, `chat:${chat}`, { notification_id: notificationId, chat_id: chat, text, ...(jpeg ? { photo: jpeg.toString('base64') } : {}) }, { now });
+    }
+    this.kick();
+    return e.chats;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.kick(), 1000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    while (this.sending) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  kick(): void {
+    if (this.sending) return;
+    this.sending = true;
+    void this.drain()
+      .catch((err: unknown) => this.log.error({ err }, 'telegram delivery loop failed'))
+      .finally(() => (this.sending = false));
+  }
+
+  private async drain(): Promise<void> {
+    const e = this.effective();
+    if (!e || this.failedNow()) return;
+    const client = new TelegramClient(this.cfg.base_url, e.token);
+    for (;;) {
+      const batch = this.outbox.due(TELEGRAM_CHANNEL, this.clock.now(), 20);
+      if (!batch.length) return;
+      for (const m of batch) if (!(await this.deliver(client, m))) return; // keep order: stop at a failure
+    }
+  }
+
+  private async deliver(client: TelegramClient, m: OutboxMessage): Promise<boolean> {
+    const p = JSON.parse(m.payload) as Payload;
+    try {
+      if (p.photo) await client.sendPhoto(p.chat_id, Buffer.from(p.photo, 'base64'), p.text);
+      else await client.sendMessage(p.chat_id, p.text);
+      this.outbox.markDelivered(m.id, this.clock.now());
+      if (p.notification_id !== null) this.onDelivery(p.notification_id, p.chat_id, 'delivered');
+      return true;
+    } catch (err) {
+      const now = this.clock.now();
+      if (err instanceof TelegramError && err.status === 429) {
+        const wait = (err.retryAfter ?? 5) * 1000;
+        this.outbox.retryAt(m, now + wait);
+        this.log.warn({ retryAfterS: wait / 1000 }, 'telegram rate limit; waiting as told');
+      } else if (err instanceof TelegramError && err.permanent) {
+        const reason = `${err.status}: ${err.description}`;
+        this.outbox.markDead(m.id, reason, now);
+        const e = this.effective();
+        this.save({ ...this.stored(), state: 'failed', reason: `chat ${p.chat_id}: ${reason}`, ...(e ? { failed_for: `${e.token}|${e.chats.join(',')}` } : {}) });
+        if (p.notification_id !== null) this.onDelivery(p.notification_id, p.chat_id, `failed: ${reason}`);
+        this.log.error({ chat: p.chat_id, reason }, 'telegram refused the message; channel marked failed until reconnected');
+      } else {
+        this.outbox.markFailed(m, now);
+        this.log.warn({ err: err instanceof Error ? err.message : String(err), attempts: m.attempts + 1 }, 'telegram delivery failed; will retry');
+      }
+      return false;
+    }
+  }
+
+  private apiError(e: unknown, field: string, refused: string): VantageError {
+    if (e instanceof TelegramError && e.permanent) return new VantageError('ERR_BAD_REQUEST', `${refused}: ${e.description}`, { field });
+    return new VantageError('ERR_UPSTREAM', `Telegram is unreachable: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
