@@ -5,6 +5,7 @@ import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
 import { CAMPUS, signIn, tempDir, waitFor } from './helpers.js';
+import { TelegramTestServer } from './telegram-server.js';
 
 /**
  * Every route × every kind of caller, against the real daemon: 401 with no credentials, 403 for a
@@ -43,6 +44,10 @@ async function asAdmin<T>(path: string, init: RequestInit = {}): Promise<T> {
 const newCamera = async () => (await asAdmin<{ id: string }>('/api/v1/cameras', body('POST', { id: uniq('t'), source: CAMPUS, enabled: false }))).id;
 const newSession = async () => (await asAdmin<{ id: string }>('/api/v1/sessions', body('POST', { file: CAMPUS }))).id;
 const now = () => Math.floor(Date.now() / 1000);
+const RULE = { name: 'camera down', type: 'camera_offline', over_seconds: 60 };
+const newRule = async () => (await asAdmin<{ id: string }>('/api/v1/alert-rules', body('POST', RULE))).id;
+const connectTelegram = () => asAdmin('/api/v1/notifications/telegram/connect', body('POST', { bot_token: tg.token, chat_id: '1001' }));
+let tg: TelegramTestServer;
 
 const TABLE: Record<string, { level: Level; req: () => Promise<Req> | Req }> = {
   'GET /api/v1/auth/status': { level: 'public', req: () => ({ path: '/api/v1/auth/status' }) },
@@ -108,6 +113,18 @@ const TABLE: Record<string, { level: Level; req: () => Promise<Req> | Req }> = {
   'POST /api/v1/sessions/{id}/start': { level: 'operate', req: async () => ({ path: `/api/v1/sessions/${await newSession()}/start`, init: { method: 'POST' } }) },
   'POST /api/v1/sessions/{id}/cancel': { level: 'operate', req: async () => ({ path: `/api/v1/sessions/${await newSession()}/cancel`, init: { method: 'POST' } }) },
   'DELETE /api/v1/sessions/{id}': { level: 'operate', req: async () => ({ path: `/api/v1/sessions/${await newSession()}`, init: { method: 'DELETE' } }) },
+  'GET /api/v1/alert-rules': { level: 'cameras:read', req: () => ({ path: '/api/v1/alert-rules' }) },
+  'POST /api/v1/alert-rules': { level: 'operate', req: () => ({ path: '/api/v1/alert-rules', init: body('POST', RULE) }) },
+  'GET /api/v1/alert-rules/{id}': { level: 'cameras:read', req: async () => ({ path: `/api/v1/alert-rules/${await newRule()}` }) },
+  'PUT /api/v1/alert-rules/{id}': { level: 'operate', req: async () => ({ path: `/api/v1/alert-rules/${await newRule()}`, init: body('PUT', { ...RULE, over_seconds: 90 }) }) },
+  'DELETE /api/v1/alert-rules/{id}': { level: 'operate', req: async () => ({ path: `/api/v1/alert-rules/${await newRule()}`, init: { method: 'DELETE' } }) },
+  'GET /api/v1/notifications': { level: 'events:read', req: () => ({ path: '/api/v1/notifications' }) },
+  'GET /api/v1/notifications/telegram': { level: 'operate', req: () => ({ path: '/api/v1/notifications/telegram' }) },
+  'POST /api/v1/notifications/telegram/connect': { level: 'operate', req: () => ({ path: '/api/v1/notifications/telegram/connect', init: body('POST', { bot_token: tg.token, chat_id: '1001' }) }) },
+  'POST /api/v1/notifications/telegram/test': { level: 'operate', req: async () => (await connectTelegram(), { path: '/api/v1/notifications/telegram/test', init: { method: 'POST' } }) },
+  'DELETE /api/v1/notifications/telegram': { level: 'operate', req: async () => (await connectTelegram(), { path: '/api/v1/notifications/telegram', init: { method: 'DELETE' } }) },
+  'GET /api/v1/sync/events': { level: 'events:read', req: () => ({ path: '/api/v1/sync/events' }) },
+  'GET /api/v1/sync/reports': { level: 'reports:read', req: () => ({ path: '/api/v1/sync/reports' }) },
   'GET /api/v1/system': { level: 'cameras:read', req: () => ({ path: '/api/v1/system' }) },
   'GET /api/v1/models': { level: 'cameras:read', req: () => ({ path: '/api/v1/models' }) },
 };
@@ -118,9 +135,10 @@ const creds: Partial<Record<Caller, Record<string, string>>> = { none: {} };
 let app: Appliance;
 
 beforeAll(async () => {
+  tg = await new TelegramTestServer().start();
   const dir = tempDir();
   app = new Appliance(
-    validateConfig({ http: { port: 0 }, storage: { path: join(dir, 'v.db') }, analytics: { hourly_reports: false, daily_reports: false }, cameras: [{ id: 'campus', source: CAMPUS, loop: true }] }),
+    validateConfig({ http: { port: 0 }, storage: { path: join(dir, 'v.db') }, telegram: { base_url: tg.url }, analytics: { hourly_reports: false, daily_reports: false }, cameras: [{ id: 'campus', source: CAMPUS, loop: true }] }),
     silentLogger(),
   );
   await app.start();
@@ -137,7 +155,10 @@ beforeAll(async () => {
   reportId = (await asAdmin<{ id: string }>('/api/v1/reports', body('POST', { from: now() - 600, to: now() }))).id;
   await waitFor('a snapshot', async () => ((await fetch(`${base}/api/v1/cameras/campus/snapshot.jpg`, { headers: admin })).status === 200 ? true : undefined));
 });
-afterAll(async () => app?.stop());
+afterAll(async () => {
+  await app?.stop();
+  await tg?.stop();
+});
 
 describe('every route × every caller', () => {
   it('the table lists exactly the operations of the OpenAPI document', async () => {

@@ -87,16 +87,20 @@ describe('alert rules → notifications history, Telegram with an annotated snap
     expect(photos[0]!.photo!.bytes.length).toBeGreaterThan(10_000);
     mkdirSync(join(ROOT, '.artifacts'), { recursive: true });
     writeFileSync(join(ROOT, '.artifacts/alert-photo.jpg'), photos[0]!.photo!.bytes); // for a look
-    // The annotation is drawn: the cyan line of the rule runs down the middle column of the picture.
+    // The annotation is drawn: the rule's cyan line runs down the middle of the picture, so a strip
+    // there holds far more cyan-ish pixels than a strip elsewhere.
     const { data, info } = await sharp(photos[0]!.photo!.bytes).raw().toBuffer({ resolveWithObject: true });
-    let cyan = 0;
-    for (let y = Math.round(info.height * 0.35); y < info.height * 0.9; y++) {
-      for (let x = Math.round(info.width * 0.49); x <= info.width * 0.51; x++) {
-        const o = (y * info.width + x) * info.channels;
-        if (data[o]! < 90 && data[o + 1]! > 170 && data[o + 2]! > 170) cyan++;
+    const cyanIn = (cx: number) => {
+      let n = 0;
+      for (let y = Math.round(info.height * 0.35); y < info.height * 0.9; y++) {
+        for (let x = Math.round(info.width * (cx - 0.015)); x <= info.width * (cx + 0.015); x++) {
+          const o = (y * info.width + x) * info.channels;
+          if (data[o + 1]! > data[o]! + 50 && data[o + 2]! > data[o]! + 50) n++;
+        }
       }
-    }
-    expect(cyan).toBeGreaterThan(50);
+      return n;
+    };
+    expect(cyanIn(0.5)).toBeGreaterThan(3 * cyanIn(0.3) + 100);
     expect(tg.received.filter((r) => r.method === 'sendMessage')).toHaveLength(1); // the connect test message
     const status = (await (await api(`${base}/api/v1/notifications/telegram`)).json()) as { state: string; queued: number };
     expect(status).toMatchObject({ state: 'ok', queued: 0 });

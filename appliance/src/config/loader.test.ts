@@ -26,7 +26,7 @@ function issuesOf(fn: () => unknown): Array<{ path: string; message: string }> {
 describe('config loader', () => {
   it('loads the shipped default config with every default filled in', () => {
     const { config } = loadConfig({ file: DEFAULT_CONFIG_FILE, cwd: PACKAGE_ROOT, env: {} });
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 8080, rate_limit_per_minute: 6000, live_max_buffer_bytes: 1048576 });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 8080, rate_limit_per_minute: 6000, live_max_buffer_bytes: 1048576, secure_cookies: false });
     expect(config.storage.path).toBe(join(PACKAGE_ROOT, 'data/vantage.db'));
     expect(config.detector.model).toBe(DEFAULT_MODEL_MANIFEST);
     expect(config.detector.score_threshold).toBe(0.1);

@@ -59,7 +59,7 @@ export async function annotateJpeg(jpeg: Buffer, o: Overlay, quality = 80): Prom
   const meta = await sharp(jpeg).metadata();
   const w = meta.width!;
   const h = meta.height!;
-  const stroke = Math.max(2, Math.round(w / 320));
+  const stroke = Math.max(3, Math.round(w / 213));
   const font = Math.max(12, Math.round(w / 45));
   const parts: string[] = [];
   for (const s of o.shapes) {
