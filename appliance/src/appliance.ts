@@ -342,6 +342,8 @@ export class Appliance {
       memory: { rss_mb: Math.round(mem.rss / 2 ** 20), heap_mb: Math.round(mem.heapUsed / 2 ** 20), system_free_mb: Math.round(freemem() / 2 ** 20), system_total_mb: Math.round(totalmem() / 2 ** 20) },
       disk,
       outbox: { ...(this.sync?.depth() ?? { messages: 0, oldestAgeSeconds: 0, dropped: 0 }), mqtt_connected: this.sync?.connected ?? false },
+      telegram: this.telegram ? (({ state, reason, queued, failed_messages, bot_username }) => ({ state, reason, queued, failed_messages, bot_username }))(this.telegram.status()) : null,
+      alerts: { rules: this.alertStore?.rules().length ?? 0, fired: this.alerts?.fired ?? 0, suppressed_by_cooldown: this.alerts?.suppressed ?? 0 },
       cameras: this.cameraList().map((c) => {
         const v = c.view();
         return { id: v.id, status: v.status, fps: v.fps, frames_dropped: v.framesDropped, inference_ms: v.inferenceMs, active_tracks: v.activeTracks };

@@ -104,6 +104,10 @@ describe('alert rules → notifications history, Telegram with an annotated snap
     expect(tg.received.filter((r) => r.method === 'sendMessage')).toHaveLength(1); // the connect test message
     const status = (await (await api(`${base}/api/v1/notifications/telegram`)).json()) as { state: string; queued: number };
     expect(status).toMatchObject({ state: 'ok', queued: 0 });
+    const sys = (await (await api(`${base}/api/v1/system`)).json()) as { telegram: { state: string; bot_username: string }; alerts: { rules: number; fired: number; suppressed_by_cooldown: number } };
+    expect(sys.telegram).toMatchObject({ state: 'ok', bot_username: 'vantage_test_bot' });
+    expect(sys.alerts).toMatchObject({ rules: 2, fired: 2 });
+    expect(sys.alerts.suppressed_by_cooldown).toBeGreaterThan(0);
   });
 
   it('the pull API pages through exactly the events and reports in the database, none twice, and resumes from a cursor', async () => {

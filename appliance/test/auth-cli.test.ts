@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
 import { loadConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
-import { CAMPUS, runCli, tempDir } from './helpers.js';
+import { CAMPUS, runCli, runCliAsync, tempDir } from './helpers.js';
 
 /** POST JSON from a chosen loopback address (127.0.0.x), so per-address limits can be seen. */
 function postFrom(localAddress: string, url: string, body: unknown): Promise<{ status: number; retryAfter: string | undefined }> {
@@ -54,11 +54,11 @@ describe('users and keys from the command line, used against the daemon', () => 
     expect(login.status).toBe(200);
     expect((await fetch(`${base}/api/v1/reports`, { headers: { 'x-api-key': key } })).status).toBe(200);
     expect((await fetch(`${base}/api/v1/cameras`, { headers: { 'x-api-key': key } })).status).toBe(403);
-    expect(runCli(['apikey', 'list', '--config', cfg]).stdout).toMatch(new RegExp(`^${keyId}\\thq\\treports:read\\tlast used 20`, 'm'));
-    expect(runCli(['apikey', 'revoke', keyId, '--config', cfg]).code).toBe(0);
+    expect((await runCliAsync(['apikey', 'list', '--config', cfg])).stdout).toMatch(new RegExp(`^${keyId}\\thq\\treports:read\\tlast used 20`, 'm'));
+    expect((await runCliAsync(['apikey', 'revoke', keyId, '--config', cfg])).code).toBe(0);
     expect((await fetch(`${base}/api/v1/reports`, { headers: { 'x-api-key': key } })).status).toBe(401);
     // A forgotten password is reset on the box; the old one stops working.
-    expect(runCli(['user', 'passwd', 'boss', '--config', cfg], {}, 'another fine passphrase').code).toBe(0);
+    expect((await runCliAsync(['user', 'passwd', 'boss', '--config', cfg], {}, 'another fine passphrase')).code).toBe(0);
     const old = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'boss', password: 'a fine long passphrase' }) });
     expect(old.status).toBe(401);
   });

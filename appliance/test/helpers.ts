@@ -32,6 +32,20 @@ export function runCli(args: string[], env: Record<string, string> = {}, input?:
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Runs the built CLI without blocking this process (an in-process server keeps answering meanwhile). */
+export function runCliAsync(args: string[], env: Record<string, string> = {}, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
 export function startCli(args: string[], env: Record<string, string> = {}): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

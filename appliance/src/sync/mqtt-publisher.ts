@@ -114,6 +114,9 @@ export class MqttPublisher {
     const c = this.client;
     if (!c) return;
     if (this.connected) {
+      // Let a drain in progress finish, then send what was queued meanwhile (sources are stopped by now).
+      const deadline = Date.now() + 3000;
+      while (this.draining && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       await this.drain();
       await c.publishAsync(`${this.opts.prefix}/status`, 'offline', { qos: 1, retain: true }).catch(() => undefined);
     }
