@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
-import { CAMPUS, signIn, tempDir, waitFor } from './helpers.js';
+import { CAMPUS, signIn, tempDir, TEST_ADMIN, waitFor } from './helpers.js';
 import { TelegramTestServer } from './telegram-server.js';
 
 /**
@@ -49,13 +49,22 @@ const newRule = async () => (await asAdmin<{ id: string }>('/api/v1/alert-rules'
 const connectTelegram = () => asAdmin('/api/v1/notifications/telegram/connect', body('POST', { bot_token: tg.token, chat_id: '1001' }));
 let tg: TelegramTestServer;
 
-const TABLE: Record<string, { level: Level; req: () => Promise<Req> | Req }> = {
+const TABLE: Record<string, { level: Level; req: (caller: Caller) => Promise<Req> | Req; keys?: number }> = {
   'GET /api/v1/auth/status': { level: 'public', req: () => ({ path: '/api/v1/auth/status' }) },
   'POST /api/v1/auth/setup': { level: 'public', req: () => ({ path: '' }) },
   'POST /api/v1/auth/login': { level: 'public', req: () => ({ path: '' }) },
   'POST /api/v1/auth/refresh': { level: 'public', req: () => ({ path: '' }) },
   'POST /api/v1/auth/logout': { level: 'public', req: () => ({ path: '' }) },
   'GET /api/v1/auth/me': { level: 'any', req: () => ({ path: '/api/v1/auth/me' }) },
+  // Any signed-in user changes their own password; keys have none (403).
+  'POST /api/v1/auth/password': {
+    level: 'any',
+    keys: 403,
+    req: (caller) => {
+      const pw = caller === 'admin' ? TEST_ADMIN.password : 'a long test passphrase';
+      return { path: '/api/v1/auth/password', init: body('POST', { current_password: pw, new_password: pw }) };
+    },
+  },
   'GET /api/v1/openapi.json': { level: 'any', req: () => ({ path: '/api/v1/openapi.json' }) },
   'GET /api/v1/users': { level: 'admin', req: () => ({ path: '/api/v1/users' }) },
   'POST /api/v1/users': { level: 'admin', req: () => ({ path: '/api/v1/users', init: body('POST', { username: uniq('u'), password: 'a long test passphrase', role: 'viewer' }) }) },
@@ -189,12 +198,12 @@ describe('every route × every caller', () => {
     it(`${op} (${row.level})`, async () => {
       const outcome: Record<string, number> = {};
       for (const caller of CALLERS) {
-        const { path, init = {} } = await row.req();
+        const { path, init = {} } = await row.req(caller);
         const res = await fetch(`${base}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), ...creds[caller] } });
         await res.arrayBuffer();
         outcome[caller] = res.status;
       }
-      const want = Object.fromEntries(CALLERS.map((c) => [c, c === 'none' ? 401 : MAY[row.level as Exclude<Level, 'public'>].includes(c) ? '2xx' : 403]));
+      const want = Object.fromEntries(CALLERS.map((c) => [c, c === 'none' ? 401 : row.keys && c.startsWith('key:') ? row.keys : MAY[row.level as Exclude<Level, 'public'>].includes(c) ? '2xx' : 403]));
       const got = Object.fromEntries(Object.entries(outcome).map(([c, s]) => [c, s >= 200 && s < 300 ? '2xx' : s]));
       expect(got).toEqual(want);
     });

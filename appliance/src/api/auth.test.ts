@@ -201,3 +201,25 @@ describe('users', () => {
     expect((await h.app.request("/api/v1/users/1%20OR%201=1", { headers: admin })).status).toBe(400);
   });
 });
+
+describe('changing your own password', () => {
+  it('needs the current password, checks the policy, signs out other logins, and is refused to API keys', async () => {
+    const h = await apiHarness();
+    const op = await h.bearer('operator');
+    const other = (await (await h.app.request('/api/v1/auth/login', json({ username: 'operator', password: PASSWORD }))).json()) as { refresh_token: string };
+    const change = (b: unknown, headers: Record<string, string>) => h.app.request('/api/v1/auth/password', json(b, headers));
+    const wrong = await change({ current_password: 'not it at all', new_password: 'a brand new passphrase' }, op);
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { error: { fields: Array<{ field: string }> } }).error.fields[0]!.field).toBe('current_password');
+    expect((await change({ current_password: PASSWORD, new_password: 'short' }, op)).status).toBe(400);
+    const ok = await change({ current_password: PASSWORD, new_password: 'a brand new passphrase' }, op);
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { access_token: string }).access_token).toBeTruthy();
+    expect((await h.app.request('/api/v1/auth/refresh', json({ refresh_token: other.refresh_token }))).status).toBe(401);
+    expect((await h.app.request('/api/v1/auth/login', json({ username: 'operator', password: 'a brand new passphrase' }))).status).toBe(200);
+    const admin = await h.bearer('admin');
+    const { key } = (await (await h.app.request('/api/v1/api-keys', json({ name: 'k', scopes: ['admin'] }, admin))).json()) as { key: string };
+    expect((await change({ current_password: 'x', new_password: 'a brand new passphrase' }, { 'x-api-key': key })).status).toBe(403);
+  });
+});
+

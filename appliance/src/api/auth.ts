@@ -99,6 +99,22 @@ export function authRoutes(o: AuthRouteOptions) {
       clearCookies(c);
       return c.body(null, 204);
     })
+    .post('/password', access('any'), validate('json', z.strictObject({ current_password: passwordField, new_password: passwordField })), async (c) => {
+      const p = principal(c);
+      if (p.kind !== 'user') throw new ApiError(403, 'ERR_FORBIDDEN', 'API keys have no password');
+      const b = c.req.valid('json');
+      const keys = [`ip:${clientAddress(c)}`, `user:${p.name.toLowerCase()}`];
+      const wait = o.limiter.retryAfter(keys);
+      if (wait > 0) return c.json({ error: { code: 'ERR_RATE_LIMITED', message: `too many failed attempts; retry in ${wait} s` } }, 429, { 'Retry-After': String(wait) });
+      if (!(await o.auth.checkPassword(p.name, b.current_password))) {
+        o.limiter.fail(keys);
+        throw new ApiError(400, 'ERR_BAD_REQUEST', 'the current password is wrong', [{ field: 'current_password', message: 'wrong' }]);
+      }
+      // A new password ends every login of the user (other devices too); this one gets fresh tokens.
+      const user = await o.auth.updateUser(Number(p.id), { password: b.new_password });
+      const row = (await o.auth.checkPassword(user.username, b.new_password))!;
+      return respond(c, await o.auth.login(row), p.via === 'cookie', { user });
+    })
     .get('/me', access('any'), (c) => {
       const p = principal(c);
       if (p.kind === 'key') return c.json({ kind: 'key', id: p.id, name: p.name, scopes: p.scopes });
