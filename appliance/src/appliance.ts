@@ -28,6 +28,7 @@ import { trackerOptions } from './track/options.js';
 import type { TrackEvent, TrackerUpdate } from './track/types.js';
 import { redactUrl } from './util/redact.js';
 import { LiveHub } from './live/live-hub.js';
+import { LiveVideo } from './live-video/live-video-service.js';
 import { saveUpload, uploadsDir } from './store/uploads.js';
 import { Outbox } from './store/outbox.js';
 import { SyncService } from './sync/sync-service.js';
@@ -67,6 +68,7 @@ export class Appliance {
   private reports: Reports | undefined;
   private sessions: Sessions | undefined;
   private live: LiveHub | undefined;
+  private liveVideo: LiveVideo | undefined;
   private sync: SyncService | undefined;
   private auth: AuthService | undefined;
   private alerts: AlertService | undefined;
@@ -100,6 +102,7 @@ export class Appliance {
             lastFrameAt: v.lastFrameAt === null ? null : Date.parse(v.lastFrameAt),
           };
         }),
+      liveVideo: () => this.liveVideo?.stats() ?? { encoders: 0, cameras: [] },
     });
   }
 
@@ -209,6 +212,15 @@ export class Appliance {
     if (this.auth.needsSetup()) {
       this.root.warn({ module: 'auth' }, 'no users yet: create the first admin with POST /api/v1/auth/setup (or the dashboard), or `vantage user add --role admin`');
     }
+    this.liveVideo = new LiveVideo({
+      config: cfg.live_video,
+      maxBufferedBytes: cfg.http.live_max_buffer_bytes,
+      camera: (id) => this.cameras?.get(id)?.config,
+      authenticate: (req) => this.authenticateUpgrade(req),
+      upgrade: (req, socket, head) => this.live!.upgrade(req, socket, head),
+      clock: this.clock,
+      log: this.root.child({ module: 'live-video' }),
+    });
     const app = createApp(this.apiDeps(), this.root.child({ module: 'api' }));
     await new Promise<void>((resolve, reject) => {
       const server = serve({ fetch: app.fetch, hostname: cfg.http.host, port: cfg.http.port }, () => resolve()) as Server;
@@ -232,7 +244,9 @@ export class Appliance {
       this.root.child({ module: 'live' }),
     );
     this.live.attach(this.server!);
+    this.live.route(this.liveVideo);
     this.live.start();
+    this.liveVideo.start();
     this.root.info({ module: 'api', url: `http://${cfg.http.host}:${this.address?.port}` }, 'listening');
   }
 
@@ -243,6 +257,7 @@ export class Appliance {
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.reports?.stop();
     this.live?.close();
+    await this.liveVideo?.stop();
     const server = this.server;
     const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
     server?.closeAllConnections?.();
@@ -344,6 +359,7 @@ export class Appliance {
       outbox: { ...(this.sync?.depth() ?? { messages: 0, oldestAgeSeconds: 0, dropped: 0 }), mqtt_connected: this.sync?.connected ?? false },
       telegram: this.telegram ? (({ state, reason, queued, failed_messages, bot_username }) => ({ state, reason, queued, failed_messages, bot_username }))(this.telegram.status()) : null,
       alerts: { rules: this.alertStore?.rules().length ?? 0, fired: this.alerts?.fired ?? 0, suppressed_by_cooldown: this.alerts?.suppressed ?? 0 },
+      live_video: this.liveVideo?.stats() ?? null,
       cameras: this.cameraList().map((c) => {
         const v = c.view();
         return { id: v.id, status: v.status, fps: v.fps, frames_dropped: v.framesDropped, inference_ms: v.inferenceMs, active_tracks: v.activeTracks };
@@ -370,6 +386,7 @@ export class Appliance {
     }
     await this.analytics!.setCameras(effective);
     await this.cameras!.apply(effective);
+    await this.liveVideo?.apply(effective);
   }
 
   private async putCamera(cam: CameraConfig, mode: 'create' | 'replace'): Promise<void> {
@@ -408,6 +425,7 @@ export class Appliance {
       settings: this.settings!,
       secureCookies: this.config.http.secure_cookies,
       rateLimitPerMinute: this.config.http.rate_limit_per_minute,
+      liveVideo: { answer: (camera, sdp) => this.liveVideo!.answer(camera, sdp) },
       readiness: () => {
         const dbOk = this.store !== undefined && this.store.raw.open;
         const modelOk = this.detector !== undefined;

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'ERR_CONFLICT'
   | 'ERR_CANCELLED'
   | 'ERR_TOO_LARGE'
+  | 'ERR_UNAVAILABLE'
   | 'ERR_BAD_REQUEST'
   | 'ERR_UNAUTHORIZED'
   | 'ERR_FORBIDDEN'

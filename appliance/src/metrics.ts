@@ -4,6 +4,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface CameraGaugeSource {
   outbox?(): { messages: number; oldestAgeSeconds: number; dropped: number; connected: boolean };
   cameraStats(): Array<{ camera: string; status: string; up: boolean; fps: number; reconnects: number; activeTracks: number; lastFrameAt: number | null }>;
+  /** The dashboard's live view: viewers per camera and transport, and ffmpeg processes running for it. */
+  liveVideo?(): { encoders: number; cameras: Array<{ camera: string; webrtc: number; mpeg1: number }> };
 }
 
 export class Metrics {
@@ -55,6 +57,30 @@ export class Metrics {
           },
         });
       }
+    }
+    if (gauges?.liveVideo) {
+      const live = gauges.liveVideo.bind(gauges);
+      new Gauge({
+        name: 'vantage_live_viewers',
+        help: 'Live-view viewers connected, per camera and transport (webrtc, mpeg1)',
+        labelNames: ['camera', 'transport'],
+        registers,
+        collect() {
+          this.reset();
+          for (const c of live().cameras) {
+            this.set({ camera: c.camera, transport: 'webrtc' }, c.webrtc);
+            this.set({ camera: c.camera, transport: 'mpeg1' }, c.mpeg1);
+          }
+        },
+      });
+      new Gauge({
+        name: 'vantage_live_encoders',
+        help: 'ffmpeg processes running for the live view',
+        registers,
+        collect() {
+          this.set(live().encoders);
+        },
+      });
     }
     if (gauges) {
       const statuses = ['starting', 'online', 'offline', 'stalled', 'ended', 'stopped', 'disabled'];

@@ -5,6 +5,7 @@ import { cameraRoutes } from './cameras.js';
 import { cameraAnalyticsRoutes, eventRoutes } from './analytics.js';
 import { reportRoutes } from './reports.js';
 import { sessionRoutes, UPLOAD_PATH } from './sessions.js';
+import { liveVideoRoutes } from './live-video.js';
 import { ApiError, errorResponse } from './errors.js';
 import { healthRoutes } from './health.js';
 import { systemRoutes } from './system.js';
@@ -33,6 +34,7 @@ export function createApp(deps: ApiDeps, log: Logger) {
     .route('/live', liveTicketRoutes(deps.auth))
     .route('/cameras', cameraRoutes(deps))
     .route('/cameras', cameraAnalyticsRoutes(deps))
+    .route('/cameras', liveVideoRoutes(deps))
     .route('/events', eventRoutes(deps))
     .route('/reports', reportRoutes(deps))
     .route('/sessions', sessionRoutes(deps))

@@ -18,6 +18,7 @@ export class ApiError extends Error {
 const STATUS_OF: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   ERR_NOT_FOUND: 404,
   ERR_CONFLICT: 409,
+  ERR_UNAVAILABLE: 503,
   ERR_BAD_REQUEST: 400,
   ERR_CONFIG_INVALID: 400,
   ERR_UNAUTHORIZED: 401,

@@ -98,6 +98,11 @@ export interface ApiDeps {
   secureCookies: boolean;
   /** Requests a minute per client on /api (0 = no limit). */
   rateLimitPerMinute: number;
+  /** The dashboard's live view (live-video/); the MPEG-1 WebSocket is served by the upgrade handler. */
+  liveVideo: {
+    /** A WebRTC answer for an offer: ERR_NOT_FOUND, ERR_CONFLICT (disabled), ERR_BAD_REQUEST (sdp), ERR_UNAVAILABLE (over a viewer limit). */
+    answer(cameraId: string, offerSdp: string): Promise<string>;
+  };
 }
 
 export interface EventQuery {

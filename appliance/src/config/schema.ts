@@ -208,6 +208,21 @@ export const configSchema = z
         secure_cookies: z.boolean().default(false),
       })
       .prefault({}),
+    /** The dashboard's live view (WebRTC, MPEG-1 fallback): an ffmpeg per camera runs only while someone watches. */
+    live_video: z
+      .strictObject({
+        /** Viewers of one camera (WebRTC peers and MPEG-1 sockets together); one more is refused with 503. */
+        max_viewers_per_camera: z.number().int().min(1).max(100).default(4),
+        /** Viewers of all cameras together. */
+        max_viewers: z.number().int().min(1).max(1000).default(16),
+        /** Widest picture sent, in pixels; larger streams are scaled down (aspect kept, even sizes). */
+        max_width: z.number().int().min(64).max(7680).default(1280),
+        /** Seconds a camera's live ffmpeg keeps running after its last viewer left. */
+        linger_seconds: z.number().min(0).max(600).default(5),
+        /** Video bitrate of the MPEG-1 stream for JSMpeg. */
+        mpeg1_bitrate_kbps: z.number().int().min(100).max(50_000).default(1000),
+      })
+      .prefault({}),
     storage: z
       .strictObject({
         path: z.string().min(1).default('./data/vantage.db'),

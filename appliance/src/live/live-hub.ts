@@ -1,4 +1,7 @@
-/** The one place `ws` is imported: live events over WebSocket at /api/v1/live. */
+/**
+ * The one place `ws` is imported: live events over WebSocket at /api/v1/live, and the server's upgrade
+ * dispatch, which hands other WebSocket paths (the live video's MPEG-1 stream) to their routes.
+ */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -8,6 +11,12 @@ import { matches, toMessage, TOPICS, type LiveMessage } from './topics.js';
 import { allows, type Principal } from '../auth/roles.js';
 
 export const LIVE_PATH = '/api/v1/live';
+
+/** Another WebSocket path on the same server: it authenticates and answers the upgrade itself (see `upgrade`). */
+export interface UpgradeRoute {
+  matches(path: string): boolean;
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
 
 interface Client {
   ws: WebSocket;
@@ -39,6 +48,7 @@ export class LiveHub {
   private readonly timers: NodeJS.Timeout[] = [];
   private lastStatus = new Map<string, string>();
   private unsubscribe: (() => void) | undefined;
+  private readonly routes: UpgradeRoute[] = [];
   dropped = 0;
 
   constructor(
@@ -50,6 +60,11 @@ export class LiveHub {
   attach(server: Server): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const path = (req.url ?? '').split('?')[0];
+      const route = this.routes.find((r) => r.matches(path ?? ''));
+      if (route) {
+        route.handleUpgrade(req, socket, head);
+        return;
+      }
       if (path !== LIVE_PATH) {
         socket.destroy();
         return;
@@ -65,6 +80,23 @@ export class LiveHub {
         },
         () => socket.destroy(),
       );
+    });
+  }
+
+  /** Hands upgrades of the paths `route` matches to it (before this hub's own path). */
+  route(route: UpgradeRoute): void {
+    this.routes.push(route);
+  }
+
+  /** Completes the WebSocket handshake of a request a route has accepted; rejects when the handshake is refused. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<WebSocket> {
+    return new Promise((resolve, reject) => {
+      const refused = (): void => reject(new Error('WebSocket handshake refused'));
+      socket.once('close', refused);
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        socket.off('close', refused);
+        resolve(ws);
+      });
     });
   }
 

@@ -49,7 +49,8 @@ export function isNetworkUrl(url: string): boolean {
   return /^(rtsps?|https?|rtmp|srt|udp|tcp):\/\//i.test(url);
 }
 
-function inputArgs(spec: SourceSpec, codec?: string): string[] {
+/** Input options (transport, timeouts, loop, pacing, hardware decoder) and `-i`: the same for every use of a source. */
+export function inputArgs(spec: SourceSpec, codec?: string): string[] {
   const args: string[] = [];
   if (/^rtsps?:\/\//i.test(spec.url)) {
     // Socket I/O timeout in microseconds: an unreachable camera fails instead of hanging.

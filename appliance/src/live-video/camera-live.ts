@@ -1,0 +1,251 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
+import { VantageError, errorMessage } from '../errors.js';
+import { isNetworkUrl, probe, type SourceSpec } from '../sources/ffmpeg.js';
+import { FrameSplitter } from './frame-splitter.js';
+import { i420Args, i420Bytes, liveSize, mpeg1Args } from './live-ffmpeg-args.js';
+import { LiveEncoder } from './live-encoder.js';
+import { TsPacketAligner } from './ts-packets.js';
+import { answerOffer, createVideoFeed, type RtcPeer, type VideoFeed } from './wrtc.js';
+
+/** The part of a WebSocket (from `ws`, through the live hub) the MPEG-1 stream uses. */
+export interface StreamSocket {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(data: Buffer): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+  on(event: 'close' | 'error', listener: () => void): unknown;
+}
+
+const OPEN = 1;
+
+export interface CameraLiveOptions {
+  id: string;
+  spec: SourceSpec;
+  maxWidth: number;
+  mpeg1BitrateKbps: number;
+  lingerMs: number;
+  /** An MPEG-1 socket with more unsent bytes than this is dropped (it cannot keep up). */
+  maxBufferedBytes: number;
+  /** How long ICE gathering may take before the answer goes out with what it has. */
+  gatherTimeoutMs: number;
+  /** Counts live ffmpeg processes starting (+1) and exiting (-1). */
+  onProcess(delta: 1 | -1): void;
+  clock: Clock;
+  log: Logger;
+}
+
+interface Peer {
+  rtc: RtcPeer;
+  since: number;
+  disconnectedSince: number | undefined;
+}
+
+/**
+ * One camera's live view: a WebRTC feed decoded by one ffmpeg (raw I420) and sent to every peer, and
+ * an MPEG-TS stream encoded by another ffmpeg and sent to every MPEG-1 socket. Each ffmpeg runs only
+ * while that kind of viewer is connected (plus the linger time).
+ */
+export class CameraLive {
+  private spec: SourceSpec;
+  private feed: VideoFeed | undefined;
+  private feedLoading: Promise<VideoFeed> | undefined;
+  private readonly peers = new Set<Peer>();
+  private readonly sockets = new Set<StreamSocket>();
+  /** WebRTC viewers whose offer is being answered: they hold a place. */
+  private negotiating = 0;
+  /** MPEG-1 viewers whose WebSocket handshake is under way: they hold a place. */
+  private holding = 0;
+  private splitter: FrameSplitter | undefined;
+  private readonly aligner = new TsPacketAligner();
+  private readonly i420: LiveEncoder;
+  private readonly mpeg1: LiveEncoder;
+  private pushFailed = false;
+  private closed = false;
+  /** MPEG-1 sockets dropped because they could not keep up. */
+  slowDropped = 0;
+
+  constructor(private readonly opts: CameraLiveOptions) {
+    this.spec = opts.spec;
+    const endless = (): boolean => this.spec.loop || isNetworkUrl(this.spec.url);
+    const onProcess = (running: boolean): void => opts.onProcess(running ? 1 : -1);
+    this.i420 = new LiveEncoder({
+      prepare: async () => {
+        const info = await probe(this.spec);
+        const size = liveSize(info.width, info.height, opts.maxWidth);
+        this.splitter = new FrameSplitter(i420Bytes(size), (f) => this.pushFrame(size.width, size.height, f));
+        return i420Args(this.spec, size, info.codec);
+      },
+      onChunk: (chunk) => this.splitter?.write(chunk),
+      onSpawn: () => this.splitter?.reset(),
+      loopsOrLive: endless,
+      lingerMs: opts.lingerMs,
+      onProcess,
+      log: opts.log.child({ stream: 'webrtc' }),
+    });
+    this.mpeg1 = new LiveEncoder({
+      prepare: async () => {
+        const info = await probe(this.spec);
+        return mpeg1Args(this.spec, liveSize(info.width, info.height, opts.maxWidth), info.fps, opts.mpeg1BitrateKbps, info.codec);
+      },
+      onChunk: (chunk) => this.sendPackets(chunk),
+      onSpawn: () => this.aligner.reset(),
+      loopsOrLive: endless,
+      lingerMs: opts.lingerMs,
+      onProcess,
+      log: opts.log.child({ stream: 'mpeg1' }),
+    });
+  }
+
+  /** WebRTC peers (connected or being answered) and MPEG-1 sockets. */
+  get viewers(): number {
+    return this.peers.size + this.negotiating + this.sockets.size + this.holding;
+  }
+
+  /** Holds a viewer's place while its WebSocket handshake completes; call the result to let go. */
+  hold(): () => void {
+    this.holding++;
+    let held = true;
+    return () => {
+      if (held) this.holding--;
+      held = false;
+    };
+  }
+
+  stats(): { webrtc: number; mpeg1: number; encoders: { webrtc: string; mpeg1: string }; mpeg1_slow_dropped: number; last_error: string | null } {
+    return {
+      webrtc: this.peers.size + this.negotiating,
+      mpeg1: this.sockets.size,
+      encoders: { webrtc: this.i420.state, mpeg1: this.mpeg1.state },
+      mpeg1_slow_dropped: this.slowDropped,
+      last_error: this.i420.lastError ?? this.mpeg1.lastError,
+    };
+  }
+
+  /**
+   * Answers a WebRTC offer; the I420 decoder starts with the answer (not for an offer that is refused).
+   * The caller has checked the viewer limits; this holds the place while answering.
+   */
+  async answer(offerSdp: string): Promise<string> {
+    this.negotiating++;
+    let rtc: RtcPeer;
+    try {
+      this.feedLoading ??= createVideoFeed().catch((e: unknown) => {
+        this.feedLoading = undefined;
+        throw e;
+      });
+      this.feed = await this.feedLoading;
+      rtc = await answerOffer(this.feed, offerSdp, this.opts.gatherTimeoutMs);
+    } catch (e) {
+      this.negotiating--;
+      throw e;
+    }
+    this.negotiating--;
+    if (this.closed) {
+      rtc.close();
+      throw new VantageError('ERR_UNAVAILABLE', 'the camera was removed or the daemon is stopping');
+    }
+    this.peers.add({ rtc, since: this.opts.clock.monotonic(), disconnectedSince: undefined });
+    this.demand();
+    return rtc.answer;
+  }
+
+  /** Streams MPEG-TS to a WebSocket until it closes. */
+  addSocket(socket: StreamSocket): void {
+    if (this.closed) {
+      socket.close(1001, 'camera removed');
+      return;
+    }
+    this.sockets.add(socket);
+    const gone = (): void => {
+      if (this.sockets.delete(socket)) this.demand();
+    };
+    socket.on('close', gone);
+    socket.on('error', gone);
+    this.demand();
+  }
+
+  /**
+   * Closes peers that are gone (closed by the client, failed, DTLS closed), disconnected for longer
+   * than `graceMs`, or not connected within `connectMs` of their answer. Called every second.
+   */
+  sweep(graceMs: number, connectMs: number): void {
+    const now = this.opts.clock.monotonic();
+    let changed = false;
+    for (const p of this.peers) {
+      const h = p.rtc.health();
+      if (h === 'connected') p.disconnectedSince = undefined;
+      else if (h === 'disconnected') p.disconnectedSince ??= now;
+      const stale =
+        h === 'gone' ||
+        (h === 'disconnected' && now - p.disconnectedSince! > graceMs) ||
+        (h === 'connecting' && now - p.since > connectMs);
+      if (!stale) continue;
+      this.opts.log.info({ health: h }, 'WebRTC viewer left');
+      p.rtc.close();
+      this.peers.delete(p);
+      changed = true;
+    }
+    if (changed) this.demand();
+  }
+
+  /** The camera's stream changed: encoders restart with it; viewers stay connected. */
+  setSpec(spec: SourceSpec): void {
+    if (isDeepStrictEqual(spec, this.spec)) return;
+    this.spec = spec;
+    void this.i420.restart();
+    void this.mpeg1.restart();
+  }
+
+  /** Closes every viewer and waits for both ffmpeg processes to exit. */
+  async close(reason: string): Promise<void> {
+    this.closed = true;
+    for (const p of this.peers) p.rtc.close();
+    this.peers.clear();
+    for (const s of this.sockets) closeSocket(s, 1001, reason);
+    this.sockets.clear();
+    await Promise.all([this.i420.close(), this.mpeg1.close()]);
+  }
+
+  private demand(): void {
+    this.i420.want(this.peers.size > 0);
+    this.mpeg1.want(this.sockets.size > 0);
+  }
+
+  private pushFrame(width: number, height: number, frame: Uint8Array): void {
+    if (!this.feed || this.peers.size === 0) return;
+    try {
+      this.feed.push(width, height, frame); // synchronous: the frame buffer is reused next
+    } catch (e) {
+      if (!this.pushFailed) this.opts.log.error({ err: errorMessage(e) }, 'WebRTC refused a frame');
+      this.pushFailed = true;
+    }
+  }
+
+  private sendPackets(chunk: Buffer): void {
+    const packets = this.aligner.push(chunk);
+    if (!packets) return;
+    let dropped = false;
+    for (const s of this.sockets) {
+      if (s.readyState !== OPEN) continue;
+      if (s.bufferedAmount > this.opts.maxBufferedBytes) {
+        this.sockets.delete(s);
+        this.slowDropped++;
+        dropped = true;
+        this.opts.log.warn({ buffered: s.bufferedAmount }, 'MPEG-1 viewer too slow; dropped');
+        closeSocket(s, 1013, 'too slow');
+        continue;
+      }
+      s.send(packets);
+    }
+    if (dropped) this.demand();
+  }
+}
+
+function closeSocket(s: StreamSocket, code: number, reason: string): void {
+  s.close(code, reason);
+  // A client that does not answer the close handshake is cut off.
+  setTimeout(() => s.terminate(), 1000).unref();
+}

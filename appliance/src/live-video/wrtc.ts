@@ -1,0 +1,154 @@
+/**
+ * The one place @roamhq/wrtc is imported: a video feed (nonstandard.RTCVideoSource) and send-only
+ * peers that answer a browser's offer. The native module is loaded on first use, so a daemon nobody
+ * watches never loads it, and a box without its binary still runs (the live view answers 503).
+ */
+import { VantageError, errorMessage } from '../errors.js';
+
+/** What a peer looks like from outside; `gone` means it will not come back (closed, failed, DTLS closed). */
+export type PeerHealth = 'connecting' | 'connected' | 'disconnected' | 'gone';
+
+export interface VideoFeed {
+  /** Hands one I420 frame (width × height × 1.5 bytes) to every peer; wrtc copies it before returning. */
+  push(width: number, height: number, i420: Uint8Array): void;
+}
+
+export interface RtcPeer {
+  /** The answer SDP, with this side's host ICE candidates (non-trickle). */
+  readonly answer: string;
+  health(): PeerHealth;
+  close(): void;
+}
+
+// The package's typings name DOM types this project does not load; these are the parts we use.
+interface Track {
+  stop(): void;
+}
+interface Transceiver {
+  direction: string;
+  readonly mid: string | null;
+  receiver: { track: { kind: string } };
+  sender: { track: Track | null; transport: { state: string } | null };
+}
+interface PeerConnection {
+  readonly connectionState: string;
+  readonly iceGatheringState: string;
+  readonly localDescription: { sdp: string } | null;
+  setRemoteDescription(d: { type: 'offer'; sdp: string }): Promise<void>;
+  addTrack(track: Track): unknown;
+  getTransceivers(): Transceiver[];
+  createAnswer(): Promise<{ type: 'answer'; sdp: string }>;
+  setLocalDescription(d: { type: 'answer'; sdp: string }): Promise<void>;
+  addEventListener(type: 'icegatheringstatechange', fn: () => void): void;
+  removeEventListener(type: 'icegatheringstatechange', fn: () => void): void;
+  close(): void;
+}
+interface Wrtc {
+  RTCPeerConnection: new (config: { iceServers: unknown[] }) => PeerConnection;
+  nonstandard: { RTCVideoSource: new () => { createTrack(): Track; onFrame(frame: { width: number; height: number; data: Uint8Array }): void } };
+}
+
+let loading: Promise<Wrtc> | undefined;
+
+function wrtc(): Promise<Wrtc> {
+  loading ??= import('@roamhq/wrtc').then(
+    (m) => ((m as { default?: unknown }).default ?? m) as Wrtc,
+    (e: unknown) => {
+      throw new VantageError('ERR_UNAVAILABLE', `WebRTC is not available on this box (${errorMessage(e)}); use the MPEG-1 stream`);
+    },
+  );
+  return loading;
+}
+
+class WrtcFeed implements VideoFeed {
+  constructor(readonly source: InstanceType<Wrtc['nonstandard']['RTCVideoSource']>) {}
+  push(width: number, height: number, i420: Uint8Array): void {
+    this.source.onFrame({ width, height, data: i420 });
+  }
+}
+
+/** One video source that many peers send; each peer gets its own track of it. */
+export async function createVideoFeed(): Promise<VideoFeed> {
+  const w = await wrtc();
+  return new WrtcFeed(new w.nonstandard.RTCVideoSource());
+}
+
+/**
+ * Answers a browser's offer with a send-only video peer fed by `feed`. Host candidates only (no
+ * STUN: the dashboard is on the LAN); the answer is returned once ICE gathering completed (or after
+ * `gatherTimeoutMs` with what was gathered). A malformed offer, or one that does not ask to receive
+ * video, is a VantageError naming the `sdp` field.
+ */
+export async function answerOffer(feed: VideoFeed, offerSdp: string, gatherTimeoutMs: number): Promise<RtcPeer> {
+  if (!/^m=video /m.test(offerSdp)) throw new VantageError('ERR_BAD_REQUEST', 'the offer has no video section (m=video) to receive the camera on', { field: 'sdp' });
+  const w = await wrtc();
+  if (!(feed instanceof WrtcFeed)) throw new TypeError('feed was not made by createVideoFeed');
+  const pc = new w.RTCPeerConnection({ iceServers: [] });
+  const track = feed.source.createTrack();
+  try {
+    try {
+      await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+    } catch (e) {
+      throw new VantageError('ERR_BAD_REQUEST', `the offer is not valid SDP: ${errorMessage(e)}`, { field: 'sdp' });
+    }
+    pc.addTrack(track);
+    // addTrack took over the offer's video section (a transceiver with a mid) if there was one.
+    const video = pc.getTransceivers().find((t) => t.mid !== null && t.receiver.track.kind === 'video' && t.sender.track !== null);
+    if (!video) throw new VantageError('ERR_BAD_REQUEST', 'the offer has no video section to receive the camera on', { field: 'sdp' });
+    video.direction = 'sendonly';
+    await pc.setLocalDescription(await pc.createAnswer());
+    if (!/^a=sendonly/m.test(pc.localDescription?.sdp ?? '')) {
+      throw new VantageError('ERR_BAD_REQUEST', 'the offer does not ask to receive video (its video section must be recvonly or sendrecv)', { field: 'sdp' });
+    }
+    await gathered(pc, gatherTimeoutMs);
+    const answer = pc.localDescription?.sdp;
+    if (!answer) throw new VantageError('ERR_UNAVAILABLE', 'WebRTC produced no answer');
+    let closed = false;
+    return {
+      answer,
+      health(): PeerHealth {
+        if (closed) return 'gone';
+        const dtls = video.sender.transport?.state;
+        // A client that closes sends DTLS close_notify: seen at once, where ICE takes 10-20 s to fail.
+        if (dtls === 'closed' || dtls === 'failed') return 'gone';
+        switch (pc.connectionState) {
+          case 'connected':
+            return 'connected';
+          case 'disconnected':
+            return 'disconnected';
+          case 'failed':
+          case 'closed':
+            return 'gone';
+          default:
+            return 'connecting';
+        }
+      },
+      close(): void {
+        if (closed) return;
+        closed = true;
+        track.stop();
+        pc.close();
+      },
+    };
+  } catch (e) {
+    track.stop();
+    pc.close();
+    throw e;
+  }
+}
+
+function gathered(pc: PeerConnection, timeoutMs: number): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      pc.removeEventListener('icegatheringstatechange', check);
+      resolve();
+    };
+    const check = (): void => {
+      if (pc.iceGatheringState === 'complete') done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    pc.addEventListener('icegatheringstatechange', check);
+  });
+}
