@@ -5,11 +5,13 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_PACKAGES := ffmpeg
-APT_TEST_PACKAGES := gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
+APT_TEST_PACKAGES := gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav chromium
 export ONNXRUNTIME_NODE_INSTALL ?= skip
 CONFIG ?= config/default.yaml
 NPM_STAMP := node_modules/.package-lock.json
 SOURCES := $(shell find appliance/src -name '*.ts' ! -name '*.test.ts' 2>/dev/null) tsconfig.json
+API_TYPES := web-ui/src/api/schema.gen.ts
+WEB_SOURCES := $(filter-out $(API_TYPES),$(shell find web-ui -path web-ui/dist -prune -o -type f -print 2>/dev/null))
 
 .PHONY: help setup system-deps test-deps build run test typecheck bench bench-mot clean
 
@@ -23,7 +25,7 @@ system-deps:
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
 	fi
 
-## Debian packages the tests need (a GStreamer RTSP server run by Debian's python3): installed only when missing.
+## Debian packages the tests need (a GStreamer RTSP server run by Debian's python3, Chromium for the dashboard): installed only when missing.
 test-deps:
 	@if ! /usr/bin/python3 -c 'import gi; gi.require_version("GstRtspServer", "1.0"); from gi.repository import GstRtspServer' >/dev/null 2>&1 \
 	  || ! dpkg -s $(APT_TEST_PACKAGES) >/dev/null 2>&1; then \
@@ -41,16 +43,27 @@ dist/.built: $(NPM_STAMP) $(SOURCES)
 	node scripts/postbuild.mjs
 	@touch $@
 
-build: dist/.built
+## The dashboard's API types, generated from the compiled daemon's OpenAPI document (no daemon running).
+$(API_TYPES): dist/.built scripts/openapi-types.mjs
+	node scripts/openapi-types.mjs
+	@touch $@
+
+## The dashboard (web-ui/): type-checked, then bundled by Vite into web-ui/dist, which the daemon serves.
+web-ui/dist/index.html: $(NPM_STAMP) $(API_TYPES) $(WEB_SOURCES)
+	npx tsc -p web-ui/tsconfig.json
+	npx vite build --config web-ui/vite.config.ts
+
+build: dist/.built web-ui/dist/index.html
 
 setup: system-deps build
 
 run: setup
 	node dist/appliance/src/main.js run --config $(CONFIG)
 
-typecheck: $(NPM_STAMP)
+typecheck: $(NPM_STAMP) $(API_TYPES)
 	npx tsc -p tsconfig.json --noEmit
 	npx tsc -p tsconfig.test.json --noEmit
+	npx tsc -p web-ui/tsconfig.json
 
 test: setup test-deps
 	npx tsc -p tsconfig.test.json --noEmit
@@ -66,4 +79,4 @@ bench-mot: setup
 	node scripts/bench-mot.mjs
 
 clean:
-	rm -rf dist
+	rm -rf dist web-ui/dist $(API_TYPES)

@@ -14,4 +14,4 @@ export const PACKAGE_ROOT: string = (() => {
 
 export const DEFAULT_MODEL_MANIFEST = resolve(PACKAGE_ROOT, 'models/yolox-nano/manifest.json');
 export const DEFAULT_CONFIG_FILE = resolve(PACKAGE_ROOT, 'config/default.yaml');
-export const WEB_UI_DIR = resolve(PACKAGE_ROOT, 'web-ui');
+export const WEB_UI_DIR = resolve(PACKAGE_ROOT, 'web-ui/dist');

@@ -1,0 +1,188 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, call } from '../api/client';
+import type { AlertRule, NotificationView } from '../api/types';
+import { Card, Empty, ErrorBox, Loading } from '../components/ui';
+import { errorText, useAsync } from '../data';
+import { useI18n } from '../i18n/i18n';
+import { useLive } from '../live/live-socket';
+import { useSession } from '../session';
+import { bodyOf, draftOf, EMPTY, RuleForm, summary, type Draft } from './alert-rule-form';
+import { Telegram } from './telegram-card';
+
+/** The alert rules: a list with on/off, edit and delete, and the form for a new one (operators). */
+function Rules() {
+  const { t } = useI18n();
+  const { canOperate } = useSession();
+  const list = useAsync(() => call<{ rules: AlertRule[] }>(api.GET('/api/v1/alert-rules')), []);
+  const [editing, setEditing] = useState<{ id?: string; draft: Draft }>();
+  const [error, setError] = useState<string>();
+  const act = async (fn: () => Promise<unknown>) => {
+    setError(undefined);
+    try {
+      await fn();
+    } catch (e) {
+      setError(errorText(e));
+    }
+    list.reload();
+  };
+  const rules = list.data?.rules;
+  return (
+    <Card
+      title={t('alerts.rules')}
+      testid="alert-rules"
+      actions={
+        canOperate &&
+        !editing && (
+          <button type="button" class="primary" onClick={() => setEditing({ draft: EMPTY })} data-testid="new-rule">
+            {t('alerts.newRule')}
+          </button>
+        )
+      }
+    >
+      <ErrorBox error={error ?? list.error} />
+      {editing && (
+        <RuleForm
+          initial={editing.draft}
+          id={editing.id}
+          onCancel={() => setEditing(undefined)}
+          onDone={() => {
+            setEditing(undefined);
+            list.reload();
+          }}
+        />
+      )}
+      {!rules ? (
+        <Loading />
+      ) : rules.length === 0 ? (
+        <Empty>{t('alerts.noRules')}</Empty>
+      ) : (
+        <div class="table-wrap">
+          <table class="table" data-testid="rule-list">
+            <thead>
+              <tr>
+                <th>{t('alerts.name')}</th>
+                <th>{t('alerts.type')}</th>
+                <th>{t('alerts.condition')}</th>
+                <th>{t('events.camera')}</th>
+                <th>{t('alerts.channels')}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {rules.map((r) => (
+                <tr key={r.id} data-rule={r.id} class={r.enabled ? '' : 'disabled'}>
+                  <td>{r.name}</td>
+                  <td>{t(`alerts.type_${r.type}`)}</td>
+                  <td class="small">
+                    {summary(r, t)}
+                    {r.quiet_hours && <span class="muted"> · {t('alerts.quietShort', { from: r.quiet_hours.from, to: r.quiet_hours.to })}</span>}
+                  </td>
+                  <td>{r.camera ?? t('alerts.anyCamera')}</td>
+                  <td>{r.channels.join(', ')}</td>
+                  <td class="actions">
+                    {canOperate && (
+                      <>
+                        <label class="check small">
+                          <input
+                            type="checkbox"
+                            checked={r.enabled}
+                            aria-label={t('alerts.enabled')}
+                            onChange={(e) => void act(() => call(api.PUT('/api/v1/alert-rules/{id}', { params: { path: { id: r.id } }, body: { ...bodyOf(draftOf(r)), enabled: e.currentTarget.checked } })))}
+                          />{' '}
+                          {t('alerts.on')}
+                        </label>
+                        <button type="button" onClick={() => setEditing({ id: r.id, draft: draftOf(r) })}>
+                          {t('common.edit')}
+                        </button>
+                        <button type="button" class="danger" onClick={() => confirm(t('alerts.confirmDelete', { name: r.name })) && void act(() => call(api.DELETE('/api/v1/alert-rules/{id}', { params: { path: { id: r.id } } })))}>
+                          {t('common.delete')}
+                        </button>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function deliveryText(d: NotificationView['deliveries']): string {
+  const parts: string[] = [];
+  if (d.mqtt) parts.push(`MQTT: ${d.mqtt}`);
+  if (typeof d.telegram === 'string') parts.push(`Telegram: ${d.telegram}`);
+  else if (d.telegram) parts.push(`Telegram: ${Object.entries(d.telegram).map(([c, s]) => `${c} ${s}`).join(', ')}`);
+  return parts.join(' · ');
+}
+
+function Notifications() {
+  const { t, fmtTime } = useI18n();
+  const [items, setItems] = useState<NotificationView[]>();
+  const [next, setNext] = useState<number | null>(null);
+  const [error, setError] = useState<string>();
+  const load = async (cursor?: number) => {
+    try {
+      const page = await call<{ notifications: NotificationView[]; next: number | null }>(api.GET('/api/v1/notifications', { params: { query: { limit: 25, cursor } } }));
+      setItems((prev) => (cursor ? [...(prev ?? []), ...page.notifications] : page.notifications));
+      setNext(page.next);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  useEffect(() => void load(), []);
+  useLive<NotificationView>(['alert.*'], undefined, (m) => setItems((prev) => (prev?.some((n) => n.id === m.data.id) ? prev : [m.data, ...(prev ?? [])])));
+  return (
+    <Card title={t('alerts.sentTitle')} testid="notifications">
+      <ErrorBox error={error} />
+      {!items ? (
+        <Loading />
+      ) : items.length === 0 ? (
+        <Empty>{t('alerts.noneSent')}</Empty>
+      ) : (
+        <ul class="notifications">
+          {items.map((n) => (
+            <li key={n.id}>
+              <div class="row">
+                <strong>{n.rule_name}</strong>
+                <span class="muted small">
+                  {fmtTime(n.time)}
+                  {n.camera && ` · ${n.camera}`}
+                </span>
+              </div>
+              <div>{n.message}</div>
+              <div class="muted small">{deliveryText(n.deliveries)}</div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {next !== null && (
+        <div class="pager">
+          <button type="button" onClick={() => void load(next)}>
+            {t('events.more')}
+          </button>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+/** Alert rules, where they are sent (Telegram), and what was sent. */
+export function AlertsPage() {
+  const { t } = useI18n();
+  const { canOperate } = useSession();
+  return (
+    <div class="page">
+      <div class="page-head">
+        <h1>{t('nav.alerts')}</h1>
+      </div>
+      <Rules />
+      <div class="grid-2">
+        {canOperate && <Telegram />}
+        <Notifications />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+import { useState } from 'preact/hooks';
+import type { CameraView, CountsData } from '../api/types';
+import { Empty, ErrorBox, Loading, StatusBadge } from '../components/ui';
+import { useCameras, useModel } from '../data';
+import { useI18n } from '../i18n/i18n';
+import { useLive } from '../live/live-socket';
+import { LivePlayer } from '../player/live-player';
+import { link } from '../router';
+
+/** Per-zone totals over classes, from the live `counts` topic. */
+export function zoneTotals(c: CountsData | undefined): Array<[string, number]> {
+  if (!c) return [];
+  return Object.entries(c.zones).map(([zone, byClass]) => [zone, Object.values(byClass).reduce((a, b) => a + b, 0)]);
+}
+
+function Tile(props: { camera: CameraView; counts: CountsData | undefined; classes: string[] | undefined }) {
+  const { t, fmtNum } = useI18n();
+  const c = props.camera;
+  const zones = zoneTotals(props.counts);
+  return (
+    <article class="tile card" data-camera={c.id} data-status={c.status}>
+      <a href={link('cameras', c.id)} class="tile-video" aria-label={c.name}>
+        <LivePlayer camera={c} classes={props.classes} />
+      </a>
+      <div class="tile-body">
+        <div class="tile-head">
+          <a href={link('cameras', c.id)} class="tile-name">
+            {c.name}
+          </a>
+          <StatusBadge status={c.status} />
+        </div>
+        <dl class="tile-stats">
+          <div>
+            <dt>{t('cam.fps')}</dt>
+            <dd data-testid="fps">{fmtNum(c.fps, 1)}</dd>
+          </div>
+          <div>
+            <dt>{t('cam.tracks')}</dt>
+            <dd data-testid="tracks">{props.counts?.activeTracks ?? c.activeTracks}</dd>
+          </div>
+          <div>
+            <dt>{t('cam.inference')}</dt>
+            <dd>{c.inferenceMs === null ? '–' : t('unit.ms', { n: fmtNum(c.inferenceMs, 1) })}</dd>
+          </div>
+        </dl>
+        {zones.length > 0 && (
+          <ul class="zone-counts">
+            {zones.map(([z, n]) => (
+              <li key={z} data-zone={z}>
+                {z}: <strong data-testid="zone-count">{n}</strong>
+              </li>
+            ))}
+          </ul>
+        )}
+        {c.lastError && c.status !== 'online' && <p class="error small">{c.lastError}</p>}
+      </div>
+    </article>
+  );
+}
+
+/** Every camera as a live tile with its status, fps and current counts. */
+export function CamerasPage() {
+  const { t } = useI18n();
+  const cams = useCameras();
+  const model = useModel();
+  const [counts, setCounts] = useState<Record<string, CountsData>>({});
+  useLive<CountsData>(['counts'], undefined, (m) => setCounts((c) => ({ ...c, [m.data.camera]: m.data })));
+  if (!cams.data) return cams.error ? <ErrorBox error={cams.error} /> : <Loading />;
+  return (
+    <div class="page">
+      <div class="page-head">
+        <h1>{t('nav.cameras')}</h1>
+        <ErrorBox error={cams.error} />
+      </div>
+      {cams.data.length === 0 ? (
+        <Empty>{t('cam.none')}</Empty>
+      ) : (
+        <div class="tiles">
+          {cams.data.map((c) => (
+            <Tile camera={c} counts={counts[c.id]} classes={model?.classes} key={c.id} />
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

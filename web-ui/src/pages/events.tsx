@@ -1,0 +1,223 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, call } from '../api/client';
+import { useSnapshots } from '../snapshot';
+import type { EventView, LineConfig, ZoneConfig } from '../api/types';
+import { presetRange, RangePicker, type TimeRange } from '../components/range-picker';
+import { Card, Empty, ErrorBox, Field, Loading, valueOf } from '../components/ui';
+import { errorText, useAsync, useCameras, useModel } from '../data';
+import { useI18n } from '../i18n/i18n';
+import { useLive } from '../live/live-socket';
+
+const TYPES = ['zone.enter', 'zone.exit', 'zone.loitering', 'zone.crowded', 'zone.clear', 'line.cross'] as const;
+type EventType = (typeof TYPES)[number];
+const PAGE = 50;
+
+interface Filters {
+  camera: string;
+  type: '' | EventType;
+  cls: string;
+  zone: string;
+  line: string;
+  range: TimeRange;
+}
+
+/** Zone and line events: filters, newest first, "load more" with the API's cursor. */
+export function EventsPage() {
+  const { t, fmtTime, fmtNum } = useI18n();
+  const cams = useCameras();
+  const model = useModel();
+  // The camera's current picture stands in for the event's (events keep no images).
+  const thumbs = useSnapshots((cams.data ?? []).filter((c) => c.lastFrameAt !== null).map((c) => c.id));
+  const [f, setF] = useState<Filters>({ camera: '', type: '', cls: '', zone: '', line: '', range: presetRange('24h') });
+  const [applied, setApplied] = useState(f);
+  const [events, setEvents] = useState<EventView[]>();
+  const [next, setNext] = useState<number | null>(null);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [fresh, setFresh] = useState(0);
+
+  const load = async (q: Filters, cursor?: number) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      // A preset means "up to now" at the moment of asking.
+      const r = q.range.preset === 'custom' ? q.range : presetRange(q.range.preset);
+      const page = await call<{ events: EventView[]; next: number | null }>(
+        api.GET('/api/v1/events', {
+          params: {
+            query: {
+              camera: q.camera || undefined,
+              type: q.type || undefined,
+              class: q.cls || undefined,
+              zone: q.zone.trim() || undefined,
+              line: q.line.trim() || undefined,
+              from: r.from,
+              to: r.to,
+              limit: PAGE,
+              cursor,
+            },
+          },
+        }),
+      );
+      setEvents((prev) => (cursor ? [...(prev ?? []), ...page.events] : page.events));
+      setNext(page.next);
+      if (!cursor) setFresh(0);
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  useEffect(() => void load(applied), [applied]);
+  useLive(['zone.*', 'line.cross'], applied.camera ? [applied.camera] : undefined, () => setFresh((n) => n + 1));
+
+  const set = <K extends keyof Filters>(k: K, v: Filters[K]) => setF((x) => ({ ...x, [k]: v }));
+  const camIds = (cams.data ?? []).map((c) => c.id).join(',');
+  // Zone and line ids of every camera, offered as suggestions in the filters.
+  const names = useAsync(async () => {
+    const ids = camIds ? camIds.split(',') : [];
+    const got = await Promise.all(
+      ids.map(async (id) => {
+        const p = { params: { path: { id } } };
+        const [z, l] = await Promise.all([call<{ zones: ZoneConfig[] }>(api.GET('/api/v1/cameras/{id}/zones', p)), call<{ lines: LineConfig[] }>(api.GET('/api/v1/cameras/{id}/lines', p))]);
+        return { zones: z.zones.map((x) => x.id), lines: l.lines.map((x) => x.id) };
+      }),
+    );
+    return { zones: [...new Set(got.flatMap((g) => g.zones))], lines: [...new Set(got.flatMap((g) => g.lines))] };
+  }, [camIds]);
+  const describe = (e: EventView) => {
+    const parts: string[] = [];
+    if (e.direction) parts.push(t(`report.${e.direction === 'in' ? 'in' : 'out'}`));
+    if (e.dwell_seconds !== null) parts.push(`${t('events.dwell')} ${t('unit.s', { n: fmtNum(e.dwell_seconds, 1) })}`);
+    if (e.occupancy !== null) parts.push(`${t('cam.occupancy')} ${e.occupancy}`);
+    return parts.join(', ');
+  };
+  return (
+    <div class="page">
+      <div class="page-head">
+        <h1>{t('nav.events')}</h1>
+      </div>
+      <Card>
+        <form
+          class="filters"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setApplied({ ...f });
+          }}
+        >
+          <Field label={t('events.camera')}>
+            <select value={f.camera} onChange={(e) => set('camera', valueOf(e))} data-testid="filter-camera">
+              <option value="">{t('common.all')}</option>
+              {cams.data?.map((c) => (
+                <option value={c.id} key={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label={t('events.type')}>
+            <select value={f.type} onChange={(e) => set('type', valueOf(e) as Filters['type'])} data-testid="filter-type">
+              <option value="">{t('common.all')}</option>
+              {TYPES.map((x) => (
+                <option value={x} key={x}>
+                  {t(`ev.${x}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label={t('heat.class')}>
+            <select value={f.cls} onChange={(e) => set('cls', valueOf(e))}>
+              <option value="">{t('common.allClasses')}</option>
+              {model?.classes.map((c) => (
+                <option value={c} key={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label={t('zones.zone')}>
+            <input value={f.zone} onInput={(e) => set('zone', valueOf(e))} list="zone-names" placeholder={t('common.any')} />
+          </Field>
+          <Field label={t('zones.line')}>
+            <input value={f.line} onInput={(e) => set('line', valueOf(e))} list="line-names" placeholder={t('common.any')} />
+          </Field>
+          <Field label={t('range.label')}>
+            <RangePicker value={f.range} onChange={(r) => set('range', r)} />
+          </Field>
+          <datalist id="zone-names">
+            {names.data?.zones.map((z) => (
+              <option value={z} key={z} />
+            ))}
+          </datalist>
+          <datalist id="line-names">
+            {names.data?.lines.map((z) => (
+              <option value={z} key={z} />
+            ))}
+          </datalist>
+          <div class="filter-actions">
+            <button type="submit" class="primary" data-testid="apply-filters">
+              {t('events.apply')}
+            </button>
+          </div>
+        </form>
+      </Card>
+      <Card
+        title={events ? t('events.shown', { n: events.length }) : t('nav.events')}
+        actions={
+          fresh > 0 && (
+            <button type="button" onClick={() => void load(applied)} data-testid="new-events">
+              {t('events.new', { n: fresh })}
+            </button>
+          )
+        }
+      >
+        <ErrorBox error={error} />
+        {!events ? (
+          <Loading />
+        ) : events.length === 0 ? (
+          <Empty>{t('events.none')}</Empty>
+        ) : (
+          <div class="table-wrap">
+            <table class="table events" data-testid="event-list">
+              <thead>
+                <tr>
+                  <th />
+                  <th>{t('events.time')}</th>
+                  <th>{t('events.camera')}</th>
+                  <th>{t('events.type')}</th>
+                  <th>{t('events.where')}</th>
+                  <th>{t('heat.class')}</th>
+                  <th>{t('events.track')}</th>
+                  <th>{t('events.details')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {events.map((e) => (
+                  <tr key={e.id} data-event={e.id} data-type={e.type}>
+                    <td class="thumb-col">{thumbs[e.camera] ? <img class="thumb" src={thumbs[e.camera]} alt="" loading="lazy" /> : <span class="thumb none" />}</td>
+                    <td>{fmtTime(e.time)}</td>
+                    <td>{e.camera}</td>
+                    <td>
+                      <span class={`ev ev-${e.type.replace('.', '-')}`}>{t(`ev.${e.type as EventType}`)}</span>
+                    </td>
+                    <td>{e.zone ?? e.line ?? '–'}</td>
+                    <td>{e.class ?? '–'}</td>
+                    <td>{e.track_id ?? '–'}</td>
+                    <td class="muted">{describe(e)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {next !== null && (
+          <div class="pager">
+            <button type="button" disabled={busy} onClick={() => void load(applied, next)} data-testid="load-more">
+              {busy ? t('common.working') : t('events.more')}
+            </button>
+          </div>
+        )}
+      </Card>
+    </div>
+  );
+}

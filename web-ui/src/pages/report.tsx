@@ -1,0 +1,207 @@
+import { useMemo } from 'preact/hooks';
+import { api, call, href } from '../api/client';
+import type { Report, ReportBody } from '../api/types';
+import { Chart, type ChartSeries } from '../components/chart';
+import { HeatmapGrid } from '../components/heatmap-grid';
+import { Card, Empty, ErrorBox, Loading } from '../components/ui';
+import { useAsync, useCameras } from '../data';
+import { useSnapshots } from '../snapshot';
+import { useI18n } from '../i18n/i18n';
+import { link } from '../router';
+
+function Kpi(props: { label: string; value: string | number; testid?: string }) {
+  return (
+    <div class="kpi">
+      <div class="kpi-value" data-testid={props.testid}>
+        {props.value}
+      </div>
+      <div class="kpi-label">{props.label}</div>
+    </div>
+  );
+}
+
+function Timeline(props: { body: ReportBody }) {
+  const { t } = useI18n();
+  const tl = props.body.timeline;
+  const x = useMemo(() => tl.map((r) => Date.parse(r.time) / 1000), [tl]);
+  // The report's range, widened to whole buckets (the first starts at or before `from`).
+  const range: [number, number] = [Math.min(Date.parse(props.body.from) / 1000, x[0] ?? Infinity), Math.max(Date.parse(props.body.to) / 1000, (x[x.length - 1] ?? -Infinity) + props.body.resolution_seconds)];
+  const counts = useMemo<ChartSeries[]>(
+    () => [
+      { label: t('report.newTracks'), color: '#2563eb', values: tl.map((r) => r.tracks) },
+      { label: t('report.maxOccupancy'), color: '#f59e0b', values: tl.map((r) => r.max_occupancy) },
+      { label: t('report.entries'), color: '#16a34a', values: tl.map((r) => r.entries) },
+      { label: t('report.exits'), color: '#dc2626', values: tl.map((r) => r.exits) },
+    ],
+    [tl, t],
+  );
+  const crossings = useMemo<ChartSeries[]>(
+    () => [
+      { label: t('report.in'), color: '#0d9488', values: tl.map((r) => r.crossings_in), bars: true },
+      { label: t('report.out'), color: '#9333ea', values: tl.map((r) => r.crossings_out), bars: true },
+    ],
+    [tl, t],
+  );
+  if (tl.length === 0) return <Empty>{t('report.noTimeline')}</Empty>;
+  return (
+    <div class="grid-2">
+      <Card title={t('report.countsOverTime')}>
+        <Chart x={x} series={counts} range={range} testid="chart-counts" />
+      </Card>
+      {props.body.lines.length > 0 && (
+        <Card title={t('report.crossingsOverTime')}>
+          <Chart x={x} series={crossings} range={range} testid="chart-crossings" />
+        </Card>
+      )}
+    </div>
+  );
+}
+
+function Zones(props: { body: ReportBody }) {
+  const { t, fmtNum, fmtTime } = useI18n();
+  const zones = props.body.zones;
+  if (zones.length === 0) return null;
+  const maxDwell = Math.max(1, ...zones.map((z) => z.dwell_seconds.average ?? 0));
+  const sec = (v: number | null) => (v === null ? '–' : t('unit.s', { n: fmtNum(v, 1) }));
+  return (
+    <Card title={t('report.zones')}>
+      <div class="table-wrap">
+        <table class="table" data-testid="report-zones">
+          <thead>
+            <tr>
+              <th>{t('zones.zone')}</th>
+              <th>{t('report.entries')}</th>
+              <th>{t('report.exits')}</th>
+              <th>{t('report.peak')}</th>
+              <th>{t('report.visits')}</th>
+              <th>{t('report.dwellAvg')}</th>
+              <th>{t('report.dwellMedian')}</th>
+              <th>{t('report.dwellP95')}</th>
+              <th class="bar-col">{t('report.dwellAvg')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {zones.map((z) => (
+              <tr key={z.camera + z.zone}>
+                <td>
+                  {z.zone} <span class="muted small">{z.camera}</span>
+                </td>
+                <td>{z.entries}</td>
+                <td>{z.exits}</td>
+                <td>
+                  {z.peak_occupancy.value}
+                  {z.peak_occupancy.at && <span class="muted small"> {fmtTime(z.peak_occupancy.at)}</span>}
+                </td>
+                <td>{z.dwell_seconds.visits}</td>
+                <td>{sec(z.dwell_seconds.average)}</td>
+                <td>{sec(z.dwell_seconds.median)}</td>
+                <td>{sec(z.dwell_seconds.p95)}</td>
+                <td class="bar-col">
+                  <span class="hbar" style={{ width: `${((z.dwell_seconds.average ?? 0) / maxDwell) * 100}%` }} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Card>
+  );
+}
+
+function Lines(props: { body: ReportBody }) {
+  const { t } = useI18n();
+  const lines = props.body.lines;
+  if (lines.length === 0) return null;
+  return (
+    <Card title={t('report.lines')}>
+      <div class="table-wrap">
+        <table class="table" data-testid="report-lines">
+          <thead>
+            <tr>
+              <th>{t('zones.line')}</th>
+              <th>{t('report.in')}</th>
+              <th>{t('report.out')}</th>
+              <th>{t('report.byClass')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {lines.map((l) => (
+              <tr key={l.camera + l.line}>
+                <td>
+                  {l.line} <span class="muted small">{l.camera}</span>
+                </td>
+                <td>{l.in}</td>
+                <td>{l.out}</td>
+                <td class="muted">
+                  {Object.entries(l.by_class)
+                    .map(([c, v]) => `${c}: ${v.in}/${v.out}`)
+                    .join(', ')}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Card>
+  );
+}
+
+/** One report: totals, timeline charts, zones with dwell, lines, heatmaps, and the CSV. */
+export function ReportPage(props: { id: string }) {
+  const { t, fmtTime } = useI18n();
+  const cams = useCameras();
+  const withFrame = new Set((cams.data ?? []).filter((c) => c.lastFrameAt !== null).map((c) => c.id));
+  const r = useAsync(() => call<Report>(api.GET('/api/v1/reports/{id}', { params: { path: { id: props.id } } })), [props.id]);
+  const snaps = useSnapshots((r.data?.body.heatmaps ?? []).map((h) => h.camera).filter((c) => withFrame.has(c)));
+  if (!r.data) return r.error ? <ErrorBox error={r.error} /> : <Loading />;
+  const { body } = r.data;
+  const views = new Map((cams.data ?? []).map((c) => [c.id, c]));
+  const csv = href('/api/v1/reports/{file}', { path: { file: `${props.id}.csv` } });
+  const entries = body.zones.reduce((a, z) => a + z.entries, 0);
+  const crossIn = body.lines.reduce((a, l) => a + l.in, 0);
+  const crossOut = body.lines.reduce((a, l) => a + l.out, 0);
+  return (
+    <div class="page" data-testid="report" data-report={props.id}>
+      <div class="page-head">
+        <a href={link('analytics')} class="back">
+          ← {t('nav.analytics')}
+        </a>
+        <h1>
+          {t('report.title')} · {t(`report.kind_${r.data.kind}`)}
+        </h1>
+        <a class="button" href={csv} download={`report-${props.id}.csv`} data-testid="csv-link">
+          {t('report.csv')}
+        </a>
+      </div>
+      <p class="muted">
+        {fmtTime(body.from)} – {fmtTime(body.to)} · {body.cameras.join(', ')} · {t('report.generatedAt', { at: fmtTime(body.generated_at) })}
+      </p>
+      <div class="kpis">
+        <Kpi label={t('report.tracks')} value={body.tracks.total} testid="report-total" />
+        {Object.entries(body.tracks.by_class).map(([c, n]) => (
+          <Kpi label={c} value={n} key={c} />
+        ))}
+        <Kpi label={t('report.entries')} value={entries} />
+        {body.lines.length > 0 && <Kpi label={`${t('report.in')} / ${t('report.out')}`} value={`${crossIn} / ${crossOut}`} />}
+      </div>
+      <Timeline body={body} />
+      <Zones body={body} />
+      <Lines body={body} />
+      {body.heatmaps.length > 0 && (
+        <Card title={t('report.heatmaps')}>
+          <div class="heatmaps">
+            {body.heatmaps.map((h) => (
+              <figure key={h.camera} class="report-heatmap">
+                <div class="heatmap-stage dark" style={{ aspectRatio: `${views.get(h.camera)?.width ?? 4} / ${views.get(h.camera)?.height ?? 3}` }}>
+                  {snaps[h.camera] && <img src={snaps[h.camera]} alt="" />}
+                  <HeatmapGrid width={h.width} height={h.height} values={h.values} max={h.max} />
+                </div>
+                <figcaption>{h.camera}</figcaption>
+              </figure>
+            ))}
+          </div>
+        </Card>
+      )}
+    </div>
+  );
+}
