@@ -33,7 +33,7 @@ describe('file → detector → SQLite → API, in process', () => {
 
   const cameras = async (): Promise<CameraView[]> => ((await (await api(`${base}/api/v1/cameras`)).json()) as { cameras: CameraView[] }).cameras;
 
-  it('serves health, readiness and the placeholder dashboard', async () => {
+  it('serves health, readiness and the dashboard', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
@@ -116,6 +116,8 @@ describe('file → detector → SQLite → API, in process', () => {
   });
 
   it('flushes everything on stop: rows in the file account for every analysed frame', async () => {
+    // At least a few seconds of analysis first (on a loaded machine the camera may have started late).
+    await waitFor('60 frames analysed', async () => ((await cameras()).find((c) => c.id === 'campus')!.framesInferred >= 60 ? true : undefined), 60_000);
     const inferred = (await cameras()).find((c) => c.id === 'campus')!.framesInferred;
     const events: string[] = [];
     app.events.subscribe((e) => events.push(e.type));
