@@ -57,13 +57,16 @@ describe('live events over WebSocket (/api/v1/live)', () => {
     const { ws, messages } = await connect(url, auth);
     try {
       await waitFor('hello', () => (messages.some((m) => m.topic === 'hello') ? true : undefined));
-      ws.send(JSON.stringify({ subscribe: ['tracks', 'zone.*', 'line.cross', 'counts'], cameras: ['campus'] }));
+      ws.send(JSON.stringify({ subscribe: ['tracks', 'zone.*', 'line.cross', 'counts', 'camera.status'], cameras: ['campus'] }));
+      // The current status comes at once, for the chosen camera only.
+      const status = await waitFor('camera.status now', () => messages.find((m) => m.topic === 'camera.status'), 2000, 20);
+      expect(status).toMatchObject({ camera: 'campus', data: { id: 'campus', status: expect.stringMatching(/^(starting|online)$/) } });
       await waitFor('tracks, a zone or line event and counts', () => {
         const topics = new Set(messages.map((m) => m.topic));
         return topics.has('tracks') && topics.has('counts') && (topics.has('zone.enter') || topics.has('line.cross')) ? true : undefined;
       }, 20_000);
       const published = messages.filter((m) => !['hello', 'subscribed'].includes(m.topic));
-      expect(published.every((m) => m.camera === 'campus')).toBe(true); // camera filter
+      expect(published.every((m) => m.camera === 'campus')).toBe(true); // camera filter (camera.status included)
       const tracks = messages.find((m) => m.topic === 'tracks' && (m.data.tracks as unknown[]).length > 0)!;
       expect(tracks.data.tracks).toEqual(expect.arrayContaining([expect.objectContaining({ id: expect.any(Number), box: expect.objectContaining({ x1: expect.any(Number) }) })]));
       const counts = messages.find((m) => m.topic === 'counts')!;

@@ -160,6 +160,12 @@ export class LiveHub {
     for (const t of list(msg.unsubscribe)) client.topics.delete(t);
     if (msg.cameras !== undefined) client.cameras = new Set(list(msg.cameras));
     this.send(client, { topic: 'subscribed', data: { topics: [...client.topics], cameras: [...client.cameras] } });
+    // A new camera.status subscriber gets where every camera stands now, not only later changes.
+    if (list(msg.subscribe).includes('camera.status')) {
+      for (const cam of this.opts.poll.cameraStatus()) {
+        if (!client.cameras.size || client.cameras.has(cam.id)) this.send(client, { topic: 'camera.status', camera: cam.id, data: cam });
+      }
+    }
   }
 
   private wants(topic: string): boolean {
