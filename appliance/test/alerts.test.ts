@@ -143,6 +143,12 @@ describe('alert rules → notifications history, Telegram with an annotated snap
     expect(first.reports[0]!.body).toHaveProperty('cameras');
     const empty = (await (await api(`${base}/api/v1/sync/reports?cursor=${second.next_cursor}`)).json()) as typeof first;
     expect(empty).toMatchObject({ reports: [], next_cursor: second.next_cursor, has_more: false });
+    // The dashboard's list pages newest first by the same never-reused sequence (reports made in one second included).
+    type Listed = { reports: Array<{ id: string }>; next: number | null };
+    const l1 = (await (await api(`${base}/api/v1/reports?limit=2`)).json()) as Listed;
+    const l2 = (await (await api(`${base}/api/v1/reports?limit=2&cursor=${l1.next}`)).json()) as Listed;
+    expect([...l1.reports, ...l2.reports].map((r) => r.id)).toEqual([...made].reverse());
+    expect(l2.next).toBeNull();
     db.close();
   });
 });

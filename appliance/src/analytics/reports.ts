@@ -47,10 +47,12 @@ export class Reports {
     return rows.map((r) => ({ seq: r.seq!, ...summary(r), body: JSON.parse(r.body) as ReportBody }));
   }
 
-  async list(limit: number, before?: number): Promise<StoredReport[]> {
-    let q = this.db.selectFrom('reports').select(['id', 'kind', 'cameras', 'range_from', 'range_to', 'created_at']).orderBy('created_at', 'desc').limit(limit);
+  /** Newest first (by sequence number); `cursor`: only reports older than that sequence number; `before`: created before (ms). */
+  async list(limit: number, before?: number, cursor?: number): Promise<Array<StoredReport & { seq: number }>> {
+    let q = this.db.selectFrom('reports').select(['id', 'kind', 'cameras', 'range_from', 'range_to', 'created_at', 'seq']).orderBy('seq', 'desc').limit(limit);
     if (before !== undefined) q = q.where('created_at', '<', before);
-    return (await q.execute()).map((r) => summary({ ...r, body: '' }));
+    if (cursor !== undefined) q = q.where('seq', '<', cursor);
+    return (await q.execute()).map((r) => ({ seq: r.seq!, ...summary({ ...r, body: '' }) }));
   }
 
   /**

@@ -25,7 +25,12 @@ export function reportRoutes(deps: ApiDeps) {
         if (!deps.cameraConfig(id)) ctx.addIssue({ code: 'custom', path: ['cameras', i], message: `no camera "${id}"` });
       }
     });
-  const list = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50), before: timeParam.optional() });
+  const list = z.strictObject({
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    before: timeParam.optional(),
+    /** The `next` of the previous page. */
+    cursor: z.coerce.number().int().min(1).optional(),
+  });
   const find = async (id: string) => {
     const r = await deps.reports.get(id);
     if (!r) throw new ApiError(404, 'ERR_NOT_FOUND', `no report "${id}"`);
@@ -40,7 +45,9 @@ export function reportRoutes(deps: ApiDeps) {
     })
     .get('/', access('reports:read'), validate('query', list), async (c) => {
       const q = c.req.valid('query');
-      return c.json({ reports: await deps.reports.list(q.limit, q.before !== undefined ? q.before * 1000 : undefined) });
+      const rows = await deps.reports.list(q.limit + 1, q.before !== undefined ? q.before * 1000 : undefined, q.cursor);
+      const page = rows.slice(0, q.limit);
+      return c.json({ reports: page, next: rows.length > q.limit ? page[page.length - 1]!.seq : null });
     })
     .get('/:file{[^/]+\\.csv}', access('reports:read'), async (c) => {
       const r = await find(c.req.param('file').replace(/\.csv$/, ''));

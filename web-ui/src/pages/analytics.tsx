@@ -73,11 +73,12 @@ function GenerateReport() {
 
 export function ReportList(props: { limit?: number }) {
   const { t, fmtTime } = useI18n();
-  const [before, setBefore] = useState<number[]>([]);
+  /** Cursors of the pages shown so far (the `next` each page answered). */
+  const [cursors, setCursors] = useState<number[]>([]);
   const limit = props.limit ?? 25;
   const list = useAsync(
-    () => call<{ reports: StoredReport[] }>(api.GET('/api/v1/reports', { params: { query: { limit, before: before[before.length - 1] } } })),
-    [before.join(',')],
+    () => call<{ reports: StoredReport[]; next: number | null }>(api.GET('/api/v1/reports', { params: { query: { limit, cursor: cursors[cursors.length - 1] } } })),
+    [cursors.join(',')],
   );
   if (!list.data) return list.error ? <ErrorBox error={list.error} /> : <Loading />;
   const reports = list.data.reports;
@@ -114,13 +115,13 @@ export function ReportList(props: { limit?: number }) {
         </div>
       )}
       <div class="pager">
-        {before.length > 0 && (
-          <button type="button" onClick={() => setBefore(before.slice(0, -1))}>
+        {cursors.length > 0 && (
+          <button type="button" onClick={() => setCursors(cursors.slice(0, -1))}>
             ← {t('common.newer')}
           </button>
         )}
-        {reports.length === limit && (
-          <button type="button" onClick={() => setBefore([...before, Math.ceil(Date.parse(reports[reports.length - 1]!.created_at) / 1000)])}>
+        {list.data.next !== null && (
+          <button type="button" onClick={() => setCursors([...cursors, list.data!.next!])}>
             {t('common.older')} →
           </button>
         )}
