@@ -13,10 +13,10 @@ SOURCES := $(shell find appliance/src -name '*.ts' ! -name '*.test.ts' 2>/dev/nu
 API_TYPES := web-ui/src/api/schema.gen.ts
 WEB_SOURCES := $(filter-out $(API_TYPES),$(shell find web-ui -path web-ui/dist -prune -o -type f -print 2>/dev/null))
 
-.PHONY: help setup system-deps test-deps build run test typecheck bench bench-mot clean
+.PHONY: help setup system-deps test-deps build run test test-faults soak typecheck bench bench-mot clean
 
 help:
-	@echo "make run | make test | make bench | make bench-mot | make build | make typecheck | make clean"
+	@echo "make run | make test | make test-faults | make soak | make bench | make bench-mot | make build | make typecheck | make clean"
 
 ## Debian packages: installed only when a command they provide is missing.
 system-deps:
@@ -67,8 +67,21 @@ typecheck: $(NPM_STAMP) $(API_TYPES)
 
 test: setup test-deps
 	npx tsc -p tsconfig.test.json --noEmit
+	@rm -f .vantage-test/faults-report.jsonl
 	npx vitest run --reporter=default --reporter=json --outputFile.json=.vitest-report.json; \
-	  status=$$?; node scripts/test-summary.mjs .vitest-report.json || status=1; exit $$status
+	  status=$$?; node scripts/test-summary.mjs .vitest-report.json || status=1; node scripts/faults-summary.mjs --optional; exit $$status
+
+## The fault-injection suite in its long form (20 kills, a 5-minute upstream outage, 500 WebSocket
+## clients, 5,000 fuzzed requests …); `make test` runs its short form. Ends with one summary line.
+test-faults: setup test-deps
+	@mkdir -p .vantage-test && rm -f .vantage-test/faults-report.jsonl
+	VANTAGE_FAULTS=full npx vitest run appliance/test/faults --testTimeout=900000; \
+	  status=$$?; node scripts/faults-summary.mjs || status=1; exit $$status
+
+## Hours of 4 looped cameras (SOAK_MINUTES, default 120; SOAK_INTERVAL_SECONDS, default 60): a CSV and
+## a PNG of RSS, open files, database size and outbox depth; fails on growth or an fps drop. Not in CI.
+soak: setup
+	node scripts/soak.mjs
 
 ## Performance goals live here, never in timed tests: one JSON object as the last line.
 bench: setup

@@ -2,6 +2,7 @@
 // one run so that ratios are comparable on a noisy machine. Progress goes to stderr; the last line
 // of stdout is one JSON object.
 //   --soak SECONDS   also run 4 looped cameras for that long and report RSS growth
+//   --hwaccel cuda|vaapi|jetson   decode with the GPU (the cameras' `hwaccel`); VANTAGE_DETECTOR__PROVIDER=cuda|tensorrt for inference
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,11 +10,12 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
-const { values: args } = parseArgs({ options: { soak: { type: 'string' }, seconds: { type: 'string', default: '10' } } });
+const { values: args } = parseArgs({ options: { soak: { type: 'string' }, seconds: { type: 'string', default: '10' }, hwaccel: { type: 'string', default: 'none' } } });
 const root = resolve(new URL('..', import.meta.url).pathname);
 const dist = (p) => import(resolve(root, 'dist/appliance/src', p));
 const { detectorFromConfig } = await dist('detect/from-config.js');
-const { validateConfig } = await dist('config/loader.js');
+const { validateConfig, applyEnvOverrides } = await dist('config/loader.js');
+const { availableProviders } = await dist('detect/onnx-session.js');
 const { analyzeFile } = await dist('pipeline/analyze-file.js');
 const { CameraSource } = await dist('sources/camera-source.js');
 const { silentLogger } = await dist('logger.js');
@@ -27,12 +29,14 @@ const say = (m) => process.stderr.write(`${m}\n`);
 const log = silentLogger();
 const clip = resolve(root, 'appliance/media/mot15/TUD-Stadtmitte/TUD-Stadtmitte.mp4');
 const tmp = mkdtempSync(join(tmpdir(), 'vantage-bench-'));
-const baseConfig = validateConfig({});
+// VANTAGE_* overrides apply, e.g. VANTAGE_DETECTOR__PROVIDER=cuda VANTAGE_DETECTOR__WORKERS=1 make bench on a GPU box.
+const envDoc = applyEnvOverrides({}, process.env);
+const baseConfig = validateConfig(envDoc);
 const det = await detectorFromConfig(baseConfig.detector);
 
 // 1. ffmpeg decode + letterbox alone: frames into the ring, released at once.
 async function decodeFps() {
-  const src = new CameraSource({ id: 'bench', spec: { url: clip, loop: false, realtime: false, rtspTransport: 'tcp' }, inputWidth: det.inputWidth, inputHeight: det.inputHeight, pixFmt: det.pixelFormat, padValue: 114, policy: 'backpressure', slots: 4, retry: false }, log);
+  const src = new CameraSource({ id: 'bench', spec: { url: clip, loop: false, realtime: false, rtspTransport: 'tcp', hwaccel: args.hwaccel }, inputWidth: det.inputWidth, inputHeight: det.inputHeight, pixFmt: det.pixelFormat, padValue: 114, policy: 'backpressure', slots: 4, retry: false }, log);
   let frames = 0;
   src.onFrame(() => {
     for (let f = src.ring.take(); f; f = src.ring.take()) { frames++; src.release(f); }
@@ -85,8 +89,8 @@ function analyticsUpdatesPerSecond(frames = 20_000, tracks = 20) {
 const clip10 = join(tmp, 'tud-10fps.mp4');
 execFileSync('ffmpeg', ['-v', 'error', '-i', clip, '-vf', 'fps=10', '-c:v', 'mpeg4', '-q:v', '3', clip10]);
 async function runCameras(n, seconds) {
-  const cameras = Array.from({ length: n }, (_, i) => ({ id: `cam${i}`, source: clip10, loop: true, realtime: true }));
-  const app = new Appliance(validateConfig({ http: { port: 0 }, storage: { path: join(tmp, `bench-${n}-${Date.now()}.db`) }, cameras }), log);
+  const cameras = Array.from({ length: n }, (_, i) => ({ id: `cam${i}`, source: clip10, loop: true, realtime: true, hwaccel: args.hwaccel }));
+  const app = new Appliance(validateConfig({ ...envDoc, http: { port: 0 }, storage: { path: join(tmp, `bench-${n}-${Date.now()}.db`) }, cameras }), log);
   await app.start();
   await new Promise((r) => setTimeout(r, 3000)); // warm-up: every decoder online
   const latencies = [];
@@ -158,7 +162,12 @@ if (args.soak) {
 
 const r1 = (v) => (v === null || v === undefined ? null : Math.round(v * 10) / 10);
 console.log(JSON.stringify({
+  // The provider the ONNX sessions were created with (a GPU provider that cannot load fails the bench,
+  // it never falls back silently), and what this onnxruntime-node build offers.
   provider: det.provider,
+  providers_available: availableProviders(),
+  hwaccel: args.hwaccel,
+  ...(det.provider !== 'cpu' ? { gpu_device: baseConfig.detector.gpu_device, tensorrt_fp16: baseConfig.detector.tensorrt_fp16 } : {}),
   detector: { workers: baseConfig.detector.workers, threads_per_worker: baseConfig.detector.threads },
   clip: 'TUD-Stadtmitte 640x480, 179 frames',
   decode_fps: r1(decode_fps),

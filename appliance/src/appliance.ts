@@ -31,6 +31,8 @@ import { LiveHub } from './live/live-hub.js';
 import { LiveVideo } from './live-video/live-video-service.js';
 import { saveUpload, uploadsDir } from './store/uploads.js';
 import { Outbox } from './store/outbox.js';
+import { DiskGuard } from './store/disk-guard.js';
+import { reclaimSpace } from './store/space-reclaim.js';
 import { SyncService } from './sync/sync-service.js';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { statfs } from 'node:fs/promises';
@@ -75,6 +77,7 @@ export class Appliance {
   private alertStore: AlertStore | undefined;
   private telegram: TelegramService | undefined;
   private settings: SettingsService | undefined;
+  private disk: DiskGuard | undefined;
   /** Track lifecycle (and later analytics) events, for whoever subscribes. */
   readonly events: EventBus;
 
@@ -127,6 +130,23 @@ export class Appliance {
     const tracking = trackerOptions(cfg.tracker);
     this.analytics = new AnalyticsService(this.store.db, cfg.analytics, (id) => detector.className(id), this.events, this.root.child({ module: 'analytics' }), this.clock);
     this.analytics.start();
+    if (cfg.storage.path !== ':memory:') {
+      const analytics = this.analytics;
+      const raw = this.store.raw;
+      this.disk = new DiskGuard({
+        dir: dirname(cfg.storage.path),
+        minFreeMb: cfg.storage.min_free_mb,
+        intervalMs: cfg.storage.disk_check_seconds * 1000,
+        reclaim: async () => {
+          const retention = await analytics.applyRetention();
+          const trimmed = reclaimSpace(raw, this.clock.now());
+          return [...Object.values(retention), ...Object.values(trimmed)].reduce((a, b) => a + b, 0);
+        },
+        clock: this.clock,
+        log: this.root.child({ module: 'disk' }),
+      });
+      this.disk.start();
+    }
     this.reports = new Reports(this.store.db, this.analytics.store, this.clock, this.root.child({ module: 'reports' }));
     const a = cfg.analytics;
     this.sessions = new Sessions(this.store.db, {
@@ -255,6 +275,7 @@ export class Appliance {
     if (this.stopped) return;
     this.stopped = true;
     if (this.flushTimer) clearInterval(this.flushTimer);
+    this.disk?.stop();
     this.reports?.stop();
     this.live?.close();
     await this.liveVideo?.stop();
@@ -355,7 +376,8 @@ export class Appliance {
       uptime_seconds: Math.round(process.uptime()),
       cpu: { cores: cpus().length, load: loadavg() },
       memory: { rss_mb: Math.round(mem.rss / 2 ** 20), heap_mb: Math.round(mem.heapUsed / 2 ** 20), system_free_mb: Math.round(freemem() / 2 ** 20), system_total_mb: Math.round(totalmem() / 2 ** 20) },
-      disk,
+      disk: disk && this.disk ? { ...disk, ...(({ ok, min_free_mb, low_since, reclaimed_rows, last_reclaim_at }) => ({ low: !ok, min_free_mb, low_since, reclaimed_rows, last_reclaim_at }))(this.disk.state()) } : disk,
+      live_events: { clients: this.live?.size ?? 0, dropped_slow: this.live?.dropped ?? 0 },
       outbox: { ...(this.sync?.depth() ?? { messages: 0, oldestAgeSeconds: 0, dropped: 0 }), mqtt_connected: this.sync?.connected ?? false },
       telegram: this.telegram ? (({ state, reason, queued, failed_messages, bot_username }) => ({ state, reason, queued, failed_messages, bot_username }))(this.telegram.status()) : null,
       alerts: { rules: this.alertStore?.rules().length ?? 0, fired: this.alerts?.fired ?? 0, suppressed_by_cooldown: this.alerts?.suppressed ?? 0 },
@@ -434,6 +456,8 @@ export class Appliance {
           checks: {
             database: { ok: dbOk },
             model: { ok: modelOk, ...(this.detector ? { detail: `${this.detector.manifest.name} on ${this.detector.provider}` } : {}) },
+            // Low disk space does not stop the appliance (it keeps analysing and makes room): reported, not fatal.
+            ...(this.disk ? { disk: diskCheck(this.disk.state()) } : {}),
           },
         };
       },
@@ -497,4 +521,9 @@ export class Appliance {
           .execute(),
     };
   }
+}
+
+function diskCheck(d: ReturnType<DiskGuard['state']>): { ok: boolean; detail: string } {
+  const free = d.free_mb === null ? 'free space unknown' : `${d.free_mb} MiB free of ${d.total_mb} MiB`;
+  return { ok: d.ok, detail: d.ok ? free : `${free}: below storage.min_free_mb (${d.min_free_mb} MiB) since ${d.low_since}; retention applied, ${d.reclaimed_rows} rows reclaimed` };
 }

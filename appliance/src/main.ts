@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { analyzeCommand } from './cli/analyze.js';
+import { backupCommand } from './cli/backup.js';
 import { apiKeyCommand, userCommand } from './cli/auth-commands.js';
 import { configCommand } from './cli/config-commands.js';
 import { evalMotCommand } from './cli/eval-mot.js';
@@ -19,6 +20,7 @@ usage:
   vantage config check FILE                   validate a config file
   vantage config print [--config FILE]        show the effective config (secrets redacted)
   vantage migrate [--config FILE]             create or upgrade the SQLite database
+  vantage backup FILE [--config FILE]         an online copy of the database (safe while the daemon runs)
   vantage user add NAME --role ROLE | passwd NAME | list
                                               manage users (passwords read from stdin)
   vantage apikey add NAME --scope S… | list | revoke ID
@@ -37,6 +39,8 @@ async function main(argv: string[]): Promise<number> {
       return configCommand(rest, process.env);
     case 'migrate':
       return migrateCommand(rest, process.env);
+    case 'backup':
+      return backupCommand(rest, process.env);
     case 'user':
       return userCommand(rest, process.env);
     case 'apikey':

@@ -1,40 +1,15 @@
-import { createServer, type Server } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
 import { CAMPUS, freePort, startCli, tempDir, waitFor } from './helpers.js';
+import { startBroker, type Published } from './mqtt-broker.js';
 
-interface Received {
-  topic: string;
-  payload: string;
-  raw: Buffer;
-  retain: boolean;
-}
-
-/** A real MQTT broker (aedes) on 127.0.0.1 that records what the appliance publishes. */
-async function startBroker(port: number): Promise<{ received: Received[]; close(): Promise<void> }> {
-  const broker = await Aedes.createBroker();
-  const received: Received[] = [];
-  broker.on('publish', (packet, client) => {
-    if (client) received.push({ topic: packet.topic, payload: packet.payload.toString(), raw: Buffer.from(packet.payload), retain: packet.retain });
-  });
-  const server: Server = createServer(broker.handle);
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
-  return {
-    received,
-    close: () =>
-      new Promise<void>((r) => {
-        server.close(() => broker.close(() => r()));
-        for (const c of Object.values((broker as unknown as { clients: Record<string, { close(): void }> }).clients)) c.close();
-      }),
-  };
-}
+type Received = Published;
 
 describe('MQTT through the durable outbox', () => {
   let app: Appliance | undefined;

@@ -7,7 +7,9 @@ export function healthRoutes(deps: ApiDeps) {
     .get('/healthz', (c) => c.json({ status: 'ok', version: deps.version }))
     .get('/readyz', (c) => {
       const r = deps.readiness();
-      return c.json({ status: r.ready ? 'ready' : 'not ready', checks: r.checks }, r.ready ? 200 : 503);
+      // "degraded": serving and analysing, but a check (e.g. disk space) needs attention.
+      const status = !r.ready ? 'not ready' : Object.values(r.checks).every((x) => x.ok) ? 'ready' : 'degraded';
+      return c.json({ status, checks: r.checks }, r.ready ? 200 : 503);
     })
     .get('/metrics', async (c) => {
       const m = await deps.metrics();

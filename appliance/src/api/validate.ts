@@ -4,6 +4,8 @@ import { formatPath } from '../config/loader.js';
 import { ApiError } from './errors.js';
 import { VALIDATES, type ValidatorMeta } from './openapi.js';
 
+const JSON_TYPE = /^application\/([\w.+-]*\+)?json\s*(;|$)/i;
+
 /** zod validation of a request part; failures become 400 with every offending field named. */
 export function validate<T extends ZodType, Target extends 'query' | 'json' | 'param'>(target: Target, schema: T) {
   const mw = zValidator(target, schema, (result) => {
@@ -15,6 +17,18 @@ export function validate<T extends ZodType, Target extends 'query' | 'json' | 'p
       throw new ApiError(400, 'ERR_BAD_REQUEST', `invalid ${target}: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, fields);
     }
   });
+  // Hono reads a body sent with another content type as `{}`: refuse it instead of silently
+  // validating nothing (a request without a body still reads as `{}`).
+  const guarded = (target === 'json'
+    ? (c: Parameters<typeof mw>[0], next: Parameters<typeof mw>[1]) => {
+        const length = c.req.header('content-length');
+        const hasBody = length !== undefined ? Number(length) > 0 : c.req.header('transfer-encoding') !== undefined;
+        if (hasBody && !JSON_TYPE.test(c.req.header('content-type') ?? '')) {
+          throw new ApiError(415, 'ERR_BAD_REQUEST', 'the request body must be JSON (Content-Type: application/json)', [{ field: 'body', message: 'not JSON' }]);
+        }
+        return mw(c, next);
+      }
+    : mw) as typeof mw;
   // The OpenAPI document reads what each route validates from here.
-  return Object.assign(mw, { [VALIDATES]: { target, schema } satisfies ValidatorMeta });
+  return Object.assign(guarded, { [VALIDATES]: { target, schema } satisfies ValidatorMeta });
 }

@@ -11,6 +11,7 @@ export async function migrateCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
     const result = await migrateToLatest(store.db);
     const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     out(`${config.storage.path}: ${applied.length ? `applied ${applied.join(', ')}` : 'already up to date'}`);
+    if (result.backup) out(`the database before the upgrade was copied to ${result.backup}`);
   } finally {
     await store.close();
   }

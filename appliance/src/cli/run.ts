@@ -3,6 +3,7 @@ import { Appliance } from '../appliance.js';
 import { loadConfig } from '../config/loader.js';
 import { DEFAULT_CONFIG_FILE } from '../config/paths.js';
 import { createLogger } from '../logger.js';
+import { isVantageError } from '../errors.js';
 
 const STOP_DEADLINE_MS = 5000;
 
@@ -61,7 +62,8 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   try {
     await appliance.start();
   } catch (e) {
-    log.fatal({ module: 'main', err: e }, 'start-up failed');
+    // A known failure (a bad model, a port in use …) is a message for the operator, not a stack trace.
+    log.fatal({ module: 'main', ...(isVantageError(e) ? { code: e.code, error: e.message } : { err: e }) }, 'start-up failed');
     await stop('start-up failed', 1);
     throw e;
   }

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
@@ -65,8 +66,15 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
 
 /** Validates an already-parsed document; throws ConfigError listing every problem. */
 export function validateConfig(doc: unknown, source = '(inline)', cwd = process.cwd()): Readonly<Config> {
-  const parsed = configSchema.safeParse(doc);
-  if (!parsed.success) throw new ConfigError(source, formatIssues(parsed.error.issues));
+  // reportInput: a value of the wrong type is told apart from a missing one ("required").
+  const parsed = configSchema.safeParse(doc, { reportInput: true });
+  if (!parsed.success) {
+    const issues = formatIssues(parsed.error.issues);
+    // The model files are checked too, so one run names every problem.
+    const model = (doc as { detector?: { model?: unknown } } | null)?.detector?.model;
+    if (typeof model === 'string' && model && !issues.some((i) => i.path === 'detector.model')) issues.push(...checkModelFiles(abs(cwd, model)));
+    throw new ConfigError(source, issues);
+  }
   const cfg = parsed.data;
   cfg.storage.path = cfg.storage.path === ':memory:' ? cfg.storage.path : abs(cwd, cfg.storage.path);
   cfg.detector.model = cfg.detector.model ? abs(cwd, cfg.detector.model) : DEFAULT_MODEL_MANIFEST;
@@ -86,7 +94,25 @@ function checkModelFiles(manifestPath: string): ConfigIssue[] {
   if (typeof manifest.file !== 'string') return [{ path: 'detector.model', message: `model manifest has no "file": ${manifestPath}` }];
   const onnx = resolve(manifestPath, '..', manifest.file);
   if (!existsSync(onnx)) return [{ path: 'detector.model', message: `model file not found: ${onnx} (named by ${manifestPath})` }];
+  const sha = (manifest as { sha256?: unknown }).sha256;
+  if (typeof sha === 'string' && /^[0-9a-f]{64}$/.test(sha)) {
+    const actual = sha256Of(onnx);
+    if (actual !== sha) {
+      return [{ path: 'detector.model', message: `model file ${onnx} does not match the sha256 in ${manifestPath} (corrupt, truncated or replaced): expected ${sha.slice(0, 12)}…, got ${actual.slice(0, 12)}…` }];
+    }
+  }
   return [];
+}
+
+/** SHA-256 of a model file, remembered per path, size and mtime (configs are validated more than once). */
+const hashes = new Map<string, { size: number; mtimeMs: number; sha: string }>();
+function sha256Of(file: string): string {
+  const st = statSync(file);
+  const known = hashes.get(file);
+  if (known && known.size === st.size && known.mtimeMs === st.mtimeMs) return known.sha;
+  const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
+  hashes.set(file, { size: st.size, mtimeMs: st.mtimeMs, sha });
+  return sha;
 }
 
 function abs(cwd: string, p: string): string {

@@ -85,6 +85,12 @@ export const detectorSchema = z.strictObject({
   /** Path to a model manifest (JSON). Defaults to the bundled YOLOX-Nano. */
   model: z.string().min(1).optional(),
   provider: z.enum(['cpu', 'cuda', 'tensorrt']).default('cpu'),
+  /** The GPU (CUDA device index) for provider cuda or tensorrt. */
+  gpu_device: z.number().int().min(0).max(63).default(0),
+  /** provider tensorrt: keep built engines here so a restart does not rebuild them (created if missing). */
+  tensorrt_cache_dir: z.string().min(1).optional(),
+  /** provider tensorrt: allow FP16 kernels (faster on GPUs with tensor cores, slightly less exact). */
+  tensorrt_fp16: z.boolean().default(false),
   /**
    * Worker threads, each with its own ONNX session (0 = run on the main thread). Two single-threaded
    * sessions beat one two-threaded session on a 2-core CPU; one worker suits a GPU.
@@ -228,6 +234,13 @@ export const configSchema = z
         path: z.string().min(1).default('./data/vantage.db'),
         /** Largest video accepted by POST /api/v1/sessions/upload, in MiB (stored beside the database). */
         upload_limit_mb: z.number().int().min(1).max(1024 * 1024).default(4096),
+        /**
+         * Free space (MiB) on the database's file system below which the appliance reports the disk as
+         * low (GET /readyz, GET /api/v1/system), applies retention at once and trims the oldest raw rows.
+         */
+        min_free_mb: z.number().int().min(0).default(512),
+        /** How often free space is checked, in seconds. */
+        disk_check_seconds: z.number().min(1).max(3600).default(30),
       })
       .prefault({}),
     log: z

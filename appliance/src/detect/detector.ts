@@ -12,6 +12,8 @@ export interface DetectorOptions {
   manifestPath: string;
   provider: ExecutionProvider;
   threads: number;
+  /** The GPU for cuda and tensorrt (default 0). */
+  deviceId?: number;
   scoreThreshold: number;
   nmsIou?: number;
   /** Class names to keep; empty = all. */
@@ -56,6 +58,7 @@ export class Detector extends ManifestDetector implements FrameDetector {
     const runner = await createSession(manifest.modelPath, name, [batch, 3, height, width], manifest.output.name, {
       provider: opts.provider,
       threads: opts.threads,
+      ...(opts.deviceId !== undefined ? { deviceId: opts.deviceId } : {}),
     });
     return new Detector(manifest, runner, opts, clock);
   }

@@ -7,6 +7,8 @@ export type ExecutionProvider = 'cpu' | 'cuda' | 'tensorrt';
 export interface SessionOptions {
   provider: ExecutionProvider;
   threads: number;
+  /** The GPU for cuda and tensorrt (0 = the first). */
+  deviceId?: number;
 }
 
 export interface InferenceRunner {
@@ -16,21 +18,57 @@ export interface InferenceRunner {
   release(): Promise<void>;
 }
 
-/** Libraries each GPU provider needs, for an error that names what is missing. */
-const PROVIDER_LIBS: Record<Exclude<ExecutionProvider, 'cpu'>, string> = {
-  cuda: 'libonnxruntime_providers_cuda.so (install onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12, plus CUDA 12 and cuDNN 9)',
-  tensorrt: 'libonnxruntime_providers_tensorrt.so (install onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12, plus TensorRT 10)',
-};
+/**
+ * What a GPU provider needs and how to get it, for an error that names what is missing. The npm
+ * package ships GPU providers for linux/x64 only (downloaded when installed with
+ * ONNXRUNTIME_NODE_INSTALL=cuda12); on arm64 (Jetson) onnxruntime must be built with CUDA/TensorRT.
+ */
+export function providerHint(provider: Exclude<ExecutionProvider, 'cpu'>, platform: string = process.platform, arch: string = process.arch): string {
+  const lib = `libonnxruntime_providers_${provider}.so`;
+  const needs = provider === 'tensorrt' ? 'CUDA 12, cuDNN 9 and TensorRT 10' : 'CUDA 12 and cuDNN 9';
+  if (platform === 'linux' && arch === 'x64') return `${lib} (reinstall with \`ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci\`; the box needs ${needs})`;
+  if (platform === 'linux' && arch === 'arm64') {
+    return `${lib}: the npm onnxruntime-node has no GPU providers for linux/arm64 (Jetson); build onnxruntime with --use_cuda${provider === 'tensorrt' ? ' --use_tensorrt' : ''} --build_nodejs against JetPack's ${needs} and install that build, or use provider: cpu`;
+  }
+  return `${lib}: onnxruntime-node ships GPU providers for linux/x64 only (this is ${platform}/${arch})`;
+}
 
-export function executionProviders(provider: ExecutionProvider): ort.InferenceSession.ExecutionProviderConfig[] {
+/** The providers a session is created with, in order of preference: the GPU first, the CPU for what it cannot run. */
+export function executionProviders(provider: ExecutionProvider, deviceId = 0): ort.InferenceSession.ExecutionProviderConfig[] {
   switch (provider) {
     case 'cpu':
       return ['cpu'];
     case 'cuda':
-      return [{ name: 'cuda' }, 'cpu'];
+      return [{ name: 'cuda', deviceId }, 'cpu'];
     case 'tensorrt':
-      return [{ name: 'tensorrt' }, { name: 'cuda' }, 'cpu'];
+      return [{ name: 'tensorrt', deviceId }, { name: 'cuda', deviceId }, 'cpu'];
   }
+}
+
+export interface TensorRtOptions {
+  /** Where built engines are kept, so a restart does not rebuild them (minutes on a Jetson). */
+  cacheDir?: string;
+  /** Let TensorRT run layers in FP16 (faster on GPUs with tensor cores; a small accuracy cost). */
+  fp16?: boolean;
+}
+
+/**
+ * The TensorRT provider reads its engine cache and precision settings from these environment
+ * variables (onnxruntime-node passes only a device id to it). Values the environment already has win.
+ */
+export function tensorRtEnvironment(o: TensorRtOptions, existing: Readonly<Record<string, string | undefined>> = {}): Record<string, string> {
+  const want: Record<string, string> = {};
+  if (o.cacheDir) {
+    want.ORT_TENSORRT_ENGINE_CACHE_ENABLE = '1';
+    want.ORT_TENSORRT_CACHE_PATH = o.cacheDir;
+  }
+  if (o.fp16) want.ORT_TENSORRT_FP16_ENABLE = '1';
+  return Object.fromEntries(Object.entries(want).filter(([k]) => existing[k] === undefined));
+}
+
+/** The names of the execution providers this onnxruntime-node build knows (e.g. for `make bench`). */
+export function availableProviders(): string[] {
+  return (ort.listSupportedBackends?.() ?? []).map((b) => (b.bundled === false ? `${b.name} (not bundled)` : b.name));
 }
 
 export async function createSession(
@@ -45,14 +83,14 @@ export async function createSession(
     if (!supported.includes(opts.provider)) {
       throw new VantageError(
         'ERR_PROVIDER_UNAVAILABLE',
-        `execution provider "${opts.provider}" is not available in this onnxruntime-node build (has: ${supported.join(', ') || 'cpu'}); missing ${PROVIDER_LIBS[opts.provider]}`,
+        `execution provider "${opts.provider}" is not available in this onnxruntime-node build (has: ${supported.join(', ') || 'cpu'}); missing ${providerHint(opts.provider)}`,
       );
     }
   }
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(modelPath, {
-      executionProviders: executionProviders(opts.provider),
+      executionProviders: executionProviders(opts.provider, opts.deviceId ?? 0),
       graphOptimizationLevel: 'all',
       intraOpNumThreads: opts.threads,
       interOpNumThreads: 1,
@@ -63,7 +101,7 @@ export async function createSession(
     if (opts.provider !== 'cpu' && /provider|cuda|tensorrt|\.so/i.test(msg)) {
       throw new VantageError(
         'ERR_PROVIDER_UNAVAILABLE',
-        `execution provider "${opts.provider}" could not be loaded: missing ${PROVIDER_LIBS[opts.provider]} (${msg.split('\n')[0]})`,
+        `execution provider "${opts.provider}" could not be loaded: missing ${providerHint(opts.provider)} (${msg.split('\n')[0]})`,
         { cause: e },
       );
     }

@@ -42,6 +42,33 @@ describe('hardware decoding', () => {
   });
 });
 
+describe('hardware decoding on GPU boxes and Jetsons', () => {
+  it('Jetson: the NVDEC decoder for the probed codec; software for codecs it has none for; H.264 when unprobed', () => {
+    expect(hwaccelArgs('jetson', 'vp9')).toEqual(['-c:v', 'vp9_nvv4l2dec']);
+    expect(hwaccelArgs('jetson')).toEqual(['-c:v', 'h264_nvv4l2dec']);
+    // A decoder chosen by name has no fallback: forcing h264_nvv4l2dec on MJPEG or MPEG-4 would fail.
+    expect(hwaccelArgs('jetson', 'mjpeg')).toEqual([]);
+    expect(hwaccelArgs('jetson', 'mpeg4')).toEqual([]);
+  });
+
+  it('puts the decoder options after the input options and right before -i, for files and cameras alike', () => {
+    const file = buildDecodeArgs({ url: 'clip.mp4', loop: true, realtime: true, rtspTransport: 'tcp', hwaccel: 'cuda' }, lb, 114);
+    expect(file.join(' ')).toContain('-stream_loop -1 -re -hwaccel cuda -i clip.mp4');
+    const jetson = buildDecodeArgs({ url: 'rtsp://cam/1', loop: false, realtime: true, rtspTransport: 'udp', hwaccel: 'jetson' }, lb, 114, 'hevc');
+    expect(jetson.join(' ')).toContain('-rtsp_transport udp -timeout 5000000 -c:v hevc_nvv4l2dec -i rtsp://cam/1');
+    const vaapi = buildDecodeArgs({ url: 'http://cam/mjpeg', loop: false, realtime: true, rtspTransport: 'tcp', hwaccel: 'vaapi' }, lb, 114, 'mjpeg');
+    expect(vaapi.join(' ')).toContain('-reconnect 0 -hwaccel vaapi -hwaccel_device /dev/dri/renderD128 -i http://cam/mjpeg');
+    // Frames come back to system memory: the scale/pad filter and the output are the same with or without.
+    for (const args of [file, jetson, vaapi]) expect(args.slice(-7)).toEqual(['-vf', 'scale=416:312:flags=bilinear,pad=416:416:0:0:color=0x727272', '-pix_fmt', 'gbrp', '-f', 'rawvideo', 'pipe:1']);
+  });
+
+  it('without hardware decoding nothing is added', () => {
+    const plain = buildDecodeArgs({ url: 'clip.mp4', loop: false, realtime: false, rtspTransport: 'tcp' }, lb, 114).join(' ');
+    expect(plain).not.toMatch(/hwaccel|nvv4l2dec/);
+    expect(buildDecodeArgs({ url: 'clip.mp4', loop: false, realtime: false, rtspTransport: 'tcp', hwaccel: 'none' }, lb, 114).join(' ')).toBe(plain);
+  });
+});
+
 describe('decoder log', () => {
   it('picks out errors and the scaler input size from level-tagged lines', () => {
     expect(parseDecoderLog('[Parsed_scale_0 @ 0x55ae] [verbose] w:320 h:400 fmt:yuv420p sar:5/3 -> w:416 h:312 fmt:bgr24 sar:1/1 flags:0x2')).toEqual({ kind: 'input-size', width: 320, height: 400 });

@@ -21,7 +21,10 @@ export interface SourceSpec {
  * filters, so the rest of the command is the same for every option.
  * - cuda: NVDEC through ffmpeg's CUDA hwaccel (GPU boxes; needs an ffmpeg built with --enable-cuda).
  * - vaapi: Intel/AMD through /dev/dri/renderD128.
- * - jetson: JetPack's ffmpeg with the NVIDIA V4L2 decoders (h264_nvv4l2dec / hevc_nvv4l2dec).
+ * - jetson: JetPack's ffmpeg with the NVIDIA V4L2 decoders (h264_nvv4l2dec, hevc_nvv4l2dec, vp8/vp9):
+ *   a decoder chosen by name has no software fallback, so another codec (MJPEG, MPEG-4 Part 2 …) is
+ *   decoded in software; an unprobed stream is taken to be H.264, as IP cameras send.
+ * cuda and vaapi are hints: ffmpeg decodes in software what the hardware cannot.
  */
 export function hwaccelArgs(hw: HwAccel | undefined, codec?: string): string[] {
   switch (hw ?? 'none') {
@@ -31,10 +34,15 @@ export function hwaccelArgs(hw: HwAccel | undefined, codec?: string): string[] {
       return ['-hwaccel', 'cuda'];
     case 'vaapi':
       return ['-hwaccel', 'vaapi', '-hwaccel_device', '/dev/dri/renderD128'];
-    case 'jetson':
-      return codec === 'hevc' ? ['-c:v', 'hevc_nvv4l2dec'] : ['-c:v', 'h264_nvv4l2dec'];
+    case 'jetson': {
+      const decoder = JETSON_DECODERS[codec ?? 'h264'];
+      return decoder ? ['-c:v', decoder] : [];
+    }
   }
 }
+
+/** Codecs (ffprobe's codec_name) JetPack's ffmpeg decodes on the NVDEC engine. */
+const JETSON_DECODERS: Record<string, string> = { h264: 'h264_nvv4l2dec', hevc: 'hevc_nvv4l2dec', vp8: 'vp8_nvv4l2dec', vp9: 'vp9_nvv4l2dec' };
 
 export interface StreamInfo {
   width: number;
