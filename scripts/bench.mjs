@@ -95,7 +95,12 @@ async function runCameras(n, seconds) {
   await new Promise((r) => setTimeout(r, 3000)); // warm-up: every decoder online
   const latencies = [];
   const off = app.events.subscribe((e) => { if (e.type === 'track.update' && e.inferred) latencies.push(e.latencyMs); });
-  const stats = async () => (await (await fetch(`http://127.0.0.1:${app.address.port}/api/v1/cameras`)).json()).cameras;
+  // A fresh database: create its first admin and read the cameras with that token.
+  const base = `http://127.0.0.1:${app.address.port}`;
+  const setup = await fetch(`${base}/api/v1/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'a long measuring passphrase' }) });
+  if (!setup.ok) throw new Error(`bench sign-in failed: ${setup.status} ${await setup.text()}`);
+  const authorization = `Bearer ${(await setup.json()).access_token}`;
+  const stats = async () => (await (await fetch(`${base}/api/v1/cameras`, { headers: { authorization } })).json()).cameras;
   const before = await stats();
   const rssSamples = [];
   const t0 = performance.now();
