@@ -30,20 +30,16 @@ import { redactUrl } from './util/redact.js';
 import { LiveHub } from './live/live-hub.js';
 import { LiveVideo } from './live-video/live-video-service.js';
 import { saveUpload, uploadsDir } from './store/uploads.js';
-import { Outbox } from './store/outbox.js';
-import { DiskGuard } from './store/disk-guard.js';
+import { DiskGuard, diskReadiness } from './store/disk-guard.js';
 import { reclaimSpace } from './store/space-reclaim.js';
-import { SyncService } from './sync/sync-service.js';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AuthStore } from './store/auth-store.js';
 import { AuthService } from './auth/auth-service.js';
 import { SettingsService } from './settings.js';
+import { Upstream } from './upstream.js';
 import { principalOfUpgrade } from './auth/upgrade-auth.js';
-import { AlertService } from './alerts/alert-service.js';
-import { AlertStore } from './store/alert-store.js';
-import { TelegramService } from './sync/telegram-service.js';
 import type { Principal } from './auth/roles.js';
 
 const FLUSH_INTERVAL_MS = 1000;
@@ -71,11 +67,8 @@ export class Appliance {
   private sessions: Sessions | undefined;
   private live: LiveHub | undefined;
   private liveVideo: LiveVideo | undefined;
-  private sync: SyncService | undefined;
+  private upstream: Upstream | undefined;
   private auth: AuthService | undefined;
-  private alerts: AlertService | undefined;
-  private alertStore: AlertStore | undefined;
-  private telegram: TelegramService | undefined;
   private settings: SettingsService | undefined;
   private disk: DiskGuard | undefined;
   /** Track lifecycle (and later analytics) events, for whoever subscribes. */
@@ -91,7 +84,7 @@ export class Appliance {
     this.fileCameras = config.cameras;
     this.events = new EventBus((err) => this.log.error({ err }, 'event listener failed'));
     this.metrics = new Metrics({
-      outbox: () => ({ ...(this.sync?.depth() ?? { messages: 0, oldestAgeSeconds: 0, dropped: 0 }), connected: this.sync?.connected ?? false }),
+      outbox: () => ({ ...(this.upstream?.sync.depth() ?? { messages: 0, oldestAgeSeconds: 0, dropped: 0 }), connected: this.upstream?.sync.connected ?? false }),
       cameraStats: () =>
         this.cameraList().map((c) => {
           const v = c.view();
@@ -161,47 +154,30 @@ export class Appliance {
       clock: this.clock,
       uploadsDir: uploadsDir(cfg.storage.path),
     });
-    const outbox = new Outbox(this.store.raw);
-    this.sync = new SyncService(
+    const kv = new AuthStore(this.store.raw);
+    this.settings = new SettingsService(kv, this.clock);
+    this.upstream = new Upstream(
       cfg,
-      outbox,
+      this.store.raw,
+      kv,
+      this.settings,
       this.events,
       {
-        cameras: () => this.cameraList().map((c) => c.view()),
+        cameras: () => this.cameraList(),
         occupancy: (id) => this.analytics!.occupancy(id),
+        snapshot: async (id) => this.cameras?.get(id)?.snapshotJpeg(),
         system: () => this.system(),
-        snapshot: async (id) => (await this.cameras?.get(id)?.snapshotJpeg())?.jpeg,
         reportNow: async () => {
           const now = Math.floor(this.clock.now() / 1000);
           await this.analytics!.flush();
           return { ...(await this.reports!.generate('range', this.cameraList().map((c) => c.id), now - 3600, now + 1, 60)) };
         },
+        classNames: detector.manifest.classes,
       },
-      this.root.child({ module: 'sync' }),
+      this.root,
       this.clock,
     );
-    const sync = this.sync;
-    const kv = new AuthStore(this.store.raw);
-    this.settings = new SettingsService(kv, this.clock);
-    const settings = this.settings;
-    const alertStore = new AlertStore(this.store.raw);
-    this.alertStore = alertStore;
-    this.telegram = new TelegramService(cfg.telegram, kv, outbox, this.clock, this.root.child({ module: 'telegram' }), (id, chat, state) => alertStore.setDelivery(id, 'telegram', state, chat));
-    this.alerts = new AlertService({
-      store: alertStore,
-      bus: this.events,
-      telegram: this.telegram,
-      publishMqtt: cfg.mqtt ? (body) => sync.publishAlert(body) : undefined,
-      cameras: () => this.cameraList().map((c) => ({ id: c.id, name: c.view().name, status: c.view().status })),
-      cameraConfig: (id) => this.cameraList().find((c) => c.id === id)?.config,
-      occupancy: (id) => this.analytics!.occupancy(id),
-      snapshot: async (id) => this.cameras?.get(id)?.snapshotJpeg(),
-      settings: () => settings.get(),
-      classNames: detector.manifest.classes,
-      retentionDays: cfg.analytics.retention.events_days,
-      clock: this.clock,
-      log: this.root.child({ module: 'alerts' }),
-    });
+    const sync = this.upstream.sync;
     this.reports.schedule({
       hourly: a.hourly_reports,
       daily: a.daily_reports,
@@ -222,9 +198,7 @@ export class Appliance {
       clock: this.clock,
     });
     await this.applyCameras();
-    this.sync.start();
-    this.telegram.start();
-    this.alerts.start();
+    this.upstream.start();
     this.flushTimer = setInterval(() => void this.flushCounts(false), FLUSH_INTERVAL_MS);
 
     this.auth = new AuthService(kv, this.clock);
@@ -285,10 +259,8 @@ export class Appliance {
     // Tracks still open end with their stream, so their summaries are stored too.
     await this.sessions?.stop();
     await this.cameras?.stopAll();
-    await this.alerts?.stop();
     await this.analytics?.stop();
-    await this.telegram?.stop();
-    await this.sync?.stop();
+    await this.upstream?.stop();
     await this.flushCounts(true);
     await this.detector?.close();
     await closed;
@@ -378,9 +350,7 @@ export class Appliance {
       memory: { rss_mb: Math.round(mem.rss / 2 ** 20), heap_mb: Math.round(mem.heapUsed / 2 ** 20), system_free_mb: Math.round(freemem() / 2 ** 20), system_total_mb: Math.round(totalmem() / 2 ** 20) },
       disk: disk && this.disk ? { ...disk, ...(({ ok, min_free_mb, low_since, reclaimed_rows, last_reclaim_at }) => ({ low: !ok, min_free_mb, low_since, reclaimed_rows, last_reclaim_at }))(this.disk.state()) } : disk,
       live_events: { clients: this.live?.size ?? 0, dropped_slow: this.live?.dropped ?? 0 },
-      outbox: { ...(this.sync?.depth() ?? { messages: 0, oldestAgeSeconds: 0, dropped: 0 }), mqtt_connected: this.sync?.connected ?? false },
-      telegram: this.telegram ? (({ state, reason, queued, failed_messages, bot_username }) => ({ state, reason, queued, failed_messages, bot_username }))(this.telegram.status()) : null,
-      alerts: { rules: this.alertStore?.rules().length ?? 0, fired: this.alerts?.fired ?? 0, suppressed_by_cooldown: this.alerts?.suppressed ?? 0 },
+      ...this.upstream?.summary(),
       live_video: this.liveVideo?.stats() ?? null,
       cameras: this.cameraList().map((c) => {
         const v = c.view();
@@ -435,13 +405,13 @@ export class Appliance {
       webRoot: WEB_UI_DIR,
       auth: this.auth!,
       alerts: {
-        rules: () => this.alerts!.rules(),
-        createRule: (b) => this.alerts!.createRule(b),
-        replaceRule: (id, b) => this.alerts!.replaceRule(id, b),
-        deleteRule: (id) => this.alerts!.deleteRule(id),
-        notifications: (q) => this.alertStore!.notifications(q),
+        rules: () => this.upstream!.alerts.rules(),
+        createRule: (b) => this.upstream!.alerts.createRule(b),
+        replaceRule: (id, b) => this.upstream!.alerts.replaceRule(id, b),
+        deleteRule: (id) => this.upstream!.alerts.deleteRule(id),
+        notifications: (q) => this.upstream!.alertStore.notifications(q),
       },
-      telegram: this.telegram!,
+      telegram: this.upstream!.telegram,
       syncEvents: (cursor, limit, camera) => this.analytics!.store.eventsAfter(cursor, limit, camera),
       clock: this.clock,
       settings: this.settings!,
@@ -457,7 +427,7 @@ export class Appliance {
             database: { ok: dbOk },
             model: { ok: modelOk, ...(this.detector ? { detail: `${this.detector.manifest.name} on ${this.detector.provider}` } : {}) },
             // Low disk space does not stop the appliance (it keeps analysing and makes room): reported, not fatal.
-            ...(this.disk ? { disk: diskCheck(this.disk.state()) } : {}),
+            ...(this.disk ? { disk: diskReadiness(this.disk.state()) } : {}),
           },
         };
       },
@@ -521,9 +491,4 @@ export class Appliance {
           .execute(),
     };
   }
-}
-
-function diskCheck(d: ReturnType<DiskGuard['state']>): { ok: boolean; detail: string } {
-  const free = d.free_mb === null ? 'free space unknown' : `${d.free_mb} MiB free of ${d.total_mb} MiB`;
-  return { ok: d.ok, detail: d.ok ? free : `${free}: below storage.min_free_mb (${d.min_free_mb} MiB) since ${d.low_since}; retention applied, ${d.reclaimed_rows} rows reclaimed` };
 }

@@ -101,3 +101,9 @@ export class DiskGuard {
     return this.state();
   }
 }
+
+/** The disk's line in /readyz: low space is reported, not fatal (the appliance keeps analysing and makes room). */
+export function diskReadiness(d: ReturnType<DiskGuard['state']>): { ok: boolean; detail: string } {
+  const free = d.free_mb === null ? 'free space unknown' : `${d.free_mb} MiB free of ${d.total_mb} MiB`;
+  return { ok: d.ok, detail: d.ok ? free : `${free}: below storage.min_free_mb (${d.min_free_mb} MiB) since ${d.low_since}; retention applied, ${d.reclaimed_rows} rows reclaimed` };
+}

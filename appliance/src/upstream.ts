@@ -1,0 +1,94 @@
+import type SQLite from 'better-sqlite3';
+import { AlertService } from './alerts/alert-service.js';
+import type { Clock } from './clock.js';
+import type { CameraConfig, Config } from './config/schema.js';
+import type { EventBus } from './events.js';
+import type { Logger } from './logger.js';
+import type { SettingsService } from './settings.js';
+import { AlertStore } from './store/alert-store.js';
+import { Outbox } from './store/outbox.js';
+import type { KeyValue } from './sync/telegram-service.js';
+import { SyncService } from './sync/sync-service.js';
+import { TelegramService } from './sync/telegram-service.js';
+import type { CameraView } from './api/types.js';
+
+/** What the upstream services read from the running appliance. */
+export interface UpstreamSources {
+  cameras(): Array<{ id: string; config: CameraConfig; view(): CameraView }>;
+  occupancy(camera: string): Record<string, Record<string, number>>;
+  snapshot(camera: string): Promise<{ jpeg: Buffer; timeMs: number } | undefined>;
+  system(): Promise<Record<string, unknown>>;
+  /** A report of the last hour, generated now (MQTT cmd/report). */
+  reportNow(): Promise<Record<string, unknown>>;
+  classNames: readonly string[];
+}
+
+/**
+ * Everything that leaves the box, over one durable outbox: MQTT (events, status, counts, reports,
+ * alerts, Home Assistant discovery), Telegram, and the alert rules that feed both.
+ */
+export class Upstream {
+  readonly sync: SyncService;
+  readonly telegram: TelegramService;
+  readonly alertStore: AlertStore;
+  readonly alerts: AlertService;
+
+  constructor(cfg: Readonly<Config>, raw: SQLite.Database, kv: KeyValue, settings: SettingsService, bus: EventBus, src: UpstreamSources, root: Logger, clock: Clock) {
+    const outbox = new Outbox(raw);
+    this.sync = new SyncService(
+      cfg,
+      outbox,
+      bus,
+      {
+        cameras: () => src.cameras().map((c) => c.view()),
+        occupancy: src.occupancy,
+        system: src.system,
+        snapshot: async (id) => (await src.snapshot(id))?.jpeg,
+        reportNow: src.reportNow,
+      },
+      root.child({ module: 'sync' }),
+      clock,
+    );
+    const alertStore = (this.alertStore = new AlertStore(raw));
+    this.telegram = new TelegramService(cfg.telegram, kv, outbox, clock, root.child({ module: 'telegram' }), (id, chat, state) => alertStore.setDelivery(id, 'telegram', state, chat));
+    const sync = this.sync;
+    this.alerts = new AlertService({
+      store: alertStore,
+      bus,
+      telegram: this.telegram,
+      publishMqtt: cfg.mqtt ? (body) => sync.publishAlert(body) : undefined,
+      cameras: () => src.cameras().map((c) => ({ id: c.id, name: c.view().name, status: c.view().status })),
+      cameraConfig: (id) => src.cameras().find((c) => c.id === id)?.config,
+      occupancy: src.occupancy,
+      snapshot: src.snapshot,
+      settings: () => settings.get(),
+      classNames: src.classNames,
+      retentionDays: cfg.analytics.retention.events_days,
+      clock,
+      log: root.child({ module: 'alerts' }),
+    });
+  }
+
+  start(): void {
+    this.sync.start();
+    this.telegram.start();
+    this.alerts.start();
+  }
+
+  /** After the sources and analytics stopped: last alerts handled, then the outbox drained where it can be. */
+  async stop(): Promise<void> {
+    await this.alerts.stop();
+    await this.telegram.stop();
+    await this.sync.stop();
+  }
+
+  /** The outbox, Telegram and alert figures of GET /api/v1/system. */
+  summary(): Record<string, unknown> {
+    const { state, reason, queued, failed_messages, bot_username } = this.telegram.status();
+    return {
+      outbox: { ...this.sync.depth(), mqtt_connected: this.sync.connected },
+      telegram: { state, reason, queued, failed_messages, bot_username },
+      alerts: { rules: this.alertStore.rules().length, fired: this.alerts.fired, suppressed_by_cooldown: this.alerts.suppressed },
+    };
+  }
+}
