@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { intText } from './params.js';
 import { ruleBodySchema } from '../alerts/rules.js';
 import { testMessage } from '../alerts/messages.js';
 import { access, type ApiEnv } from './access.js';
@@ -28,9 +29,9 @@ export function alertRuleRoutes(deps: ApiDeps) {
 /** What alerts sent (with each channel's delivery state), and the Telegram connection. */
 export function notificationRoutes(deps: ApiDeps) {
   const list = z.strictObject({
-    limit: z.coerce.number().int().min(1).max(500).default(50),
+    limit: intText().pipe(z.number().int().min(1).max(500)).default(50),
     /** The `next` of the previous page. */
-    cursor: z.coerce.number().int().min(1).optional(),
+    cursor: intText().pipe(z.number().int().min(1)).optional(),
     camera: z.string().min(1).optional(),
     rule: z.string().min(1).optional(),
   });
@@ -65,7 +66,7 @@ export function notificationRoutes(deps: ApiDeps) {
  */
 export function syncRoutes(deps: ApiDeps) {
   const page = (max: number, dflt: number) =>
-    z.strictObject({ cursor: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(max).default(dflt), camera: z.string().min(1).optional() });
+    z.strictObject({ cursor: intText().pipe(z.number().int().min(0)).default(0), limit: intText().pipe(z.number().int().min(1).max(max)).default(dflt), camera: z.string().min(1).optional() });
   return new Hono<ApiEnv>()
     .get('/events', access('events:read'), validate('query', page(1000, 500)), async (c) => {
       const q = c.req.valid('query');

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { intText, numberText } from './params.js';
 import { resample, maxOf } from '../analytics/heatmap.js';
 import { renderHeatmapPng } from '../analytics/heatmap-render.js';
 import { linesSchema, zonesSchema } from '../config/schema.js';
@@ -18,8 +19,8 @@ export function cameraAnalyticsRoutes(deps: ApiDeps) {
       to: heatmapRange.to,
       kind: z.enum(['presence', 'traffic']).default('presence'),
       class: z.string().min(1).optional(),
-      width: z.coerce.number().int().min(1).max(1024).optional(),
-      height: z.coerce.number().int().min(1).max(1024).optional(),
+      width: intText().pipe(z.number().int().min(1).max(1024)).optional(),
+      height: intText().pipe(z.number().int().min(1).max(1024)).optional(),
     })
     .superRefine(heatmapRange.refine);
   const pngQuery = z
@@ -28,9 +29,9 @@ export function cameraAnalyticsRoutes(deps: ApiDeps) {
       to: heatmapRange.to,
       kind: z.enum(['presence', 'traffic']).default('presence'),
       class: z.string().min(1).optional(),
-      opacity: z.coerce.number().min(0).max(1).default(0.6),
+      opacity: numberText().pipe(z.number().min(0).max(1)).default(0.6),
       /** Fixed colour scale: this value and above are the hottest colour, so two periods compare honestly. */
-      scale_max: z.coerce.number().positive().optional(),
+      scale_max: numberText().pipe(z.number().positive()).optional(),
     })
     .superRefine(heatmapRange.refine);
 
@@ -100,9 +101,9 @@ export function eventRoutes(deps: ApiDeps) {
       line: z.string().min(1).optional(),
       from: range.from,
       to: range.to,
-      limit: z.coerce.number().int().min(1).max(1000).default(100),
+      limit: intText().pipe(z.number().int().min(1).max(1000)).default(100),
       /** The `next` of the previous page. */
-      cursor: z.coerce.number().int().min(1).optional(),
+      cursor: intText().pipe(z.number().int().min(1)).optional(),
     })
     .superRefine(range.refine);
   return new Hono<ApiEnv>().get('/', access('events:read'), validate('query', query), async (c) => {

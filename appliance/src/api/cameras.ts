@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { intText } from './params.js';
 import { validate } from './validate.js';
 import { access, type ApiEnv } from './access.js';
 import { ApiError } from './errors.js';
@@ -12,7 +13,7 @@ export function cameraRoutes(deps: ApiDeps) {
   const detectionsQuery = z.strictObject({ from: detRange.from, to: detRange.to }).superRefine(detRange.refine);
   const trackRange = timeRange(3600, () => deps.retentionDays().tracks);
   const tracksQuery = z
-    .strictObject({ from: trackRange.from, to: trackRange.to, limit: z.coerce.number().int().min(1).max(1000).default(100) })
+    .strictObject({ from: trackRange.from, to: trackRange.to, limit: intText().pipe(z.number().int().min(1).max(1000)).default(100) })
     .superRefine(trackRange.refine);
   const requireCamera = (id: string): void => {
     if (!deps.cameras().some((x) => x.id === id)) throw new ApiError(404, 'ERR_NOT_FOUND', `no camera "${id}"`);

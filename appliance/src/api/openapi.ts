@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { z, type ZodType } from 'zod';
 import { REQUIRES } from './access.js';
+import { DECIMAL_TEXT, INTEGER_TEXT } from './params.js';
 
 /** Marks a validator middleware with what it validates, so the OpenAPI document can read it. */
 export const VALIDATES = Symbol('vantage.validates');
@@ -19,8 +20,18 @@ export function openApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\}[^/]*)?/g, '{$1}');
 }
 
+/** Text that must be a decimal integer or number is described as what it means: an integer or a number. */
+function numericText(s: unknown): unknown {
+  if (Array.isArray(s)) return s.map(numericText);
+  if (!s || typeof s !== 'object') return s;
+  const o = s as Json;
+  if (o.type === 'string' && o.pattern === INTEGER_TEXT.source) return { type: 'integer' };
+  if (o.type === 'string' && o.pattern === DECIMAL_TEXT.source) return { type: 'number' };
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, numericText(v)]));
+}
+
 function jsonSchema(schema: ZodType): Json {
-  const s = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
+  const s = numericText(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })) as Json;
   delete s.$schema;
   return s;
 }

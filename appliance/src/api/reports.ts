@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { intText } from './params.js';
 import { timelineCsv } from '../analytics/report-builder.js';
 import { ApiError } from './errors.js';
 import { timeParam } from './time-range.js';
@@ -26,10 +27,10 @@ export function reportRoutes(deps: ApiDeps) {
       }
     });
   const list = z.strictObject({
-    limit: z.coerce.number().int().min(1).max(500).default(50),
+    limit: intText().pipe(z.number().int().min(1).max(500)).default(50),
     before: timeParam.optional(),
     /** The `next` of the previous page. */
-    cursor: z.coerce.number().int().min(1).optional(),
+    cursor: intText().pipe(z.number().int().min(1)).optional(),
   });
   const find = async (id: string) => {
     const r = await deps.reports.get(id);

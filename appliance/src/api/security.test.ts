@@ -34,4 +34,24 @@ describe('HTTP hardening', () => {
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await app.request('/healthz')).status).toBe(200); // probes are not limited
   });
+
+  it('reads numbers in query and path parameters only in decimal digits: hex, exponents and empty values are 400 with the field', async () => {
+    const app = await make(0);
+    for (const [path, field] of [
+      ['/api/v1/notifications?limit=0x1F', 'limit'],
+      ['/api/v1/notifications?limit=1e2', 'limit'],
+      ['/api/v1/notifications?cursor=', 'cursor'],
+      ['/api/v1/sync/events?limit=%20', 'limit'],
+      ['/api/v1/users/0x1', 'id'],
+      ['/api/v1/events?from=12abc', 'from'],
+    ] as const) {
+      const res = await app.request(path);
+      expect(res.status, path).toBe(400);
+      const body = (await res.json()) as { error: { fields: Array<{ field: string }> } };
+      expect(body.error.fields.map((f) => f.field), path).toContain(field);
+    }
+    // The document still says what they are.
+    const doc = (await (await app.request('/api/v1/openapi.json')).json()) as { paths: Record<string, Record<string, { parameters: Array<{ name: string; schema: { type?: string } }> }>> };
+    expect(doc.paths['/api/v1/notifications']!.get!.parameters.find((p) => p.name === 'limit')!.schema.type).toBe('integer');
+  });
 });

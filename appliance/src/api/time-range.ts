@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { intText } from './params.js';
 
 /** A query time: unix seconds or an ISO 8601 date-time; becomes unix seconds. */
 export const timeParam = z.union([
-  z.coerce.number().int().min(0),
+  z.number().int().min(0),
+  intText().pipe(z.number().int().min(0)),
   z.iso.datetime({ offset: true }).transform((s) => Math.floor(Date.parse(s) / 1000)),
 ]);
 

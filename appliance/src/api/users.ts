@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { intText } from './params.js';
 import type { AuthService } from '../auth/auth-service.js';
 import { ROLES, SCOPES } from '../auth/roles.js';
 import { access, principal, type ApiEnv } from './access.js';
@@ -7,7 +8,7 @@ import { usernameSchema } from './auth.js';
 import { ApiError } from './errors.js';
 import { validate } from './validate.js';
 
-const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
+const idParam = z.strictObject({ id: intText().pipe(z.number().int().positive()) });
 
 /** Users (admin only). */
 export function userRoutes(auth: AuthService) {
