@@ -35,6 +35,7 @@ export class Upstream {
 
   constructor(cfg: Readonly<Config>, raw: SQLite.Database, kv: KeyValue, settings: SettingsService, bus: EventBus, src: UpstreamSources, root: Logger, clock: Clock) {
     const outbox = new Outbox(raw);
+    const alertStore = (this.alertStore = new AlertStore(raw));
     this.sync = new SyncService(
       cfg,
       outbox,
@@ -48,8 +49,8 @@ export class Upstream {
       },
       root.child({ module: 'sync' }),
       clock,
+      (id) => alertStore.setDelivery(id, 'mqtt', 'delivered'),
     );
-    const alertStore = (this.alertStore = new AlertStore(raw));
     this.telegram = new TelegramService(cfg.telegram, kv, outbox, clock, root.child({ module: 'telegram' }), (id, chat, state) => alertStore.setDelivery(id, 'telegram', state, chat));
     const sync = this.sync;
     this.alerts = new AlertService({

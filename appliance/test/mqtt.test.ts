@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
-import { CAMPUS, freePort, startCli, tempDir, waitFor } from './helpers.js';
+import { api, CAMPUS, freePort, startCli, tempDir, waitFor } from './helpers.js';
 import { startBroker, type Published } from './mqtt-broker.js';
 
 type Received = Published;
@@ -45,6 +45,17 @@ describe('MQTT through the durable outbox', () => {
     const event = JSON.parse(broker.received.find((m) => m.topic === 'vantage/demo/box1/events')!.payload) as { id: string; type: string; camera: string; time: string };
     expect(event).toMatchObject({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), camera: 'campus', type: expect.stringMatching(/^(zone|line)\./) });
     expect(await metric('vantage_mqtt_connected')).toBe(1);
+
+    // An alert goes out on `alerts` (QoS 1, with its notification id), and its history entry says delivered.
+    const rule = await api(`${base}/api/v1/alert-rules`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'crossing', type: 'line_count', camera: 'campus', line: 'middle', over: 0, window_seconds: 60, channels: ['mqtt'] }) });
+    expect(rule.status).toBe(201);
+    const alert = await waitFor('an alert over MQTT', () => broker.received.find((m) => m.topic === 'vantage/demo/box1/alerts'), 20_000);
+    const alertBody = JSON.parse(alert.payload) as { id: string; notification_id: number; rule: { name: string }; camera: string; message: string };
+    expect(alertBody).toMatchObject({ id: expect.any(String), rule: { name: 'crossing' }, camera: 'campus', message: expect.stringContaining('crossing') });
+    await waitFor('history says delivered', async () => {
+      const { notifications } = (await (await api(`${base}/api/v1/notifications`)).json()) as { notifications: Array<{ id: number; deliveries: { mqtt?: string } }> };
+      return notifications.find((n) => n.id === alertBody.notification_id)?.deliveries.mqtt === 'delivered' ? true : undefined;
+    }, 10_000);
 
     // Commands: a snapshot (binary JPEG, straight to the broker) and a report generated now.
     const ctl = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: 'central' });

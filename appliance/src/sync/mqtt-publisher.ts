@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import type { Outbox } from '../store/outbox.js';
+import type { Outbox, OutboxMessage } from '../store/outbox.js';
 import { redactUrl } from '../util/redact.js';
 
 export const MQTT_CHANNEL = 'mqtt';
@@ -40,6 +40,8 @@ export class MqttPublisher {
     private readonly clock: Clock,
     /** Messages on `<prefix>/cmd/<name>`. */
     private readonly onCommand: (name: string, payload: Buffer) => void = () => {},
+    /** Told about each message the broker acknowledged. */
+    private readonly onDelivered: (m: OutboxMessage) => void = () => {},
   ) {}
 
   start(): void {
@@ -89,6 +91,7 @@ export class MqttPublisher {
           try {
             await this.client.publishAsync(m.topic, m.payload, { qos: m.qos, retain: m.retain });
             this.outbox.markDelivered(m.id, this.clock.now());
+            this.onDelivered(m);
           } catch (e) {
             this.outbox.markFailed(m, this.clock.now());
             this.log.warn({ err: (e as Error).message, topic: m.topic }, 'mqtt publish failed; will retry');

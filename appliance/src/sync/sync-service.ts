@@ -34,6 +34,8 @@ export class SyncService {
     },
     private readonly log: Logger,
     private readonly clock: Clock,
+    /** An alert (by its notification id) reached the broker. */
+    private readonly onAlertDelivered: (notificationId: number) => void = () => {},
   ) {
     this.prefix = `vantage/${cfg.site.name}/${cfg.site.device}`;
   }
@@ -47,6 +49,11 @@ export class SyncService {
       this.log,
       this.clock,
       (name, payload) => void this.command(name, payload).catch((err: unknown) => this.log.warn({ err, command: name }, 'mqtt command failed')),
+      (msg) => {
+        if (msg.topic !== `${this.prefix}/alerts`) return;
+        const id = (JSON.parse(msg.payload) as { notification_id?: unknown }).notification_id;
+        if (typeof id === 'number') this.onAlertDelivered(id);
+      },
     );
     this.publisher.start();
     this.unsubscribe = this.bus.subscribe((e) => {
