@@ -1,6 +1,5 @@
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ACCESS_TTL_MS, REFRESH_TTL_MS, type AuthService, type IssuedTokens } from '../auth/auth-service.js';
@@ -8,6 +7,7 @@ import type { LoginLimiter } from '../auth/login-limiter.js';
 import { access, ACCESS_COOKIE, checkCsrf, CSRF_COOKIE, principal, REFRESH_COOKIE, type ApiEnv } from './access.js';
 import { ApiError } from './errors.js';
 import { validate } from './validate.js';
+import { clientAddress } from './rate-limit.js';
 
 export const usernameSchema = z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}._@-]+$/u, 'letters, digits and . _ @ - only');
 const passwordField = z.string().max(256);
@@ -25,14 +25,6 @@ export interface AuthRouteOptions {
   limiter: LoginLimiter;
   /** Set the Secure flag on cookies (when the dashboard is served over HTTPS). */
   secureCookies: boolean;
-}
-
-function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown'; // app.request() in tests has no socket
-  }
 }
 
 /** First-run setup, login, token refresh with rotation, logout and who-am-I. */

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 
 /**
@@ -16,12 +16,7 @@ export function rateLimit(opts: { perMinute: number; now?: () => number }): Midd
       windowStart = t - (t % 60_000);
       counts = new Map();
     }
-    let client = 'unknown';
-    try {
-      client = getConnInfo(c).remote.address ?? 'unknown';
-    } catch {
-      // app.request() in tests has no socket
-    }
+    const client = clientAddress(c);
     const n = (counts.get(client) ?? 0) + 1;
     counts.set(client, n);
     if (n > opts.perMinute) {
@@ -30,4 +25,13 @@ export function rateLimit(opts: { perMinute: number; now?: () => number }): Midd
     }
     return next();
   };
+}
+
+/** The caller's address ('unknown' for app.request() in tests, which has no socket). */
+export function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
