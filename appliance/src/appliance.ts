@@ -36,6 +36,7 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AuthStore } from './store/auth-store.js';
+import { KeyValueStore } from './store/key-value.js';
 import { AuthService } from './auth/auth-service.js';
 import { SettingsService } from './settings.js';
 import { Upstream } from './upstream.js';
@@ -154,7 +155,7 @@ export class Appliance {
       clock: this.clock,
       uploadsDir: uploadsDir(cfg.storage.path),
     });
-    const kv = new AuthStore(this.store.raw);
+    const kv = new KeyValueStore(this.store.raw);
     this.settings = new SettingsService(kv, this.clock);
     this.upstream = new Upstream(
       cfg,
@@ -201,7 +202,7 @@ export class Appliance {
     this.upstream.start();
     this.flushTimer = setInterval(() => void this.flushCounts(false), FLUSH_INTERVAL_MS);
 
-    this.auth = new AuthService(kv, this.clock);
+    this.auth = new AuthService(new AuthStore(this.store.raw), kv, this.clock);
     this.auth.prune();
     if (this.auth.needsSetup()) {
       this.root.warn({ module: 'auth' }, 'no users yet: create the first admin with POST /api/v1/auth/setup (or the dashboard), or `vantage user add --role admin`');

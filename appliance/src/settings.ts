@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from './clock.js';
-import type { AuthStore } from './store/auth-store.js';
+import type { KeyValue } from './store/key-value.js';
 
 /** Settings an admin changes at run time (the config file holds what needs a restart). */
 export const settingsSchema = z.strictObject({
@@ -35,7 +35,7 @@ export class SettingsService {
   private readonly listeners = new Set<(s: Settings) => void>();
 
   constructor(
-    private readonly store: Pick<AuthStore, 'setting' | 'putSetting'>,
+    private readonly store: KeyValue,
     private readonly clock: Clock,
   ) {
     const stored = store.setting(KEY);

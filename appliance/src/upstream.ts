@@ -7,7 +7,7 @@ import type { Logger } from './logger.js';
 import type { SettingsService } from './settings.js';
 import { AlertStore } from './store/alert-store.js';
 import { Outbox } from './store/outbox.js';
-import type { KeyValue } from './sync/telegram-service.js';
+import type { KeyValue } from './store/key-value.js';
 import { SyncService } from './sync/sync-service.js';
 import { TelegramService } from './sync/telegram-service.js';
 import type { CameraView } from './api/types.js';

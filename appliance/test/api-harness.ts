@@ -7,6 +7,7 @@ import { WEB_UI_DIR } from '../src/config/paths.js';
 import { silentLogger } from '../src/logger.js';
 import { SettingsService } from '../src/settings.js';
 import { AuthStore } from '../src/store/auth-store.js';
+import { KeyValueStore } from '../src/store/key-value.js';
 import { migrateToLatest, openDatabase } from '../src/store/database.js';
 import { tempDir } from './helpers.js';
 
@@ -29,9 +30,9 @@ export async function apiHarness(deps: Partial<ApiDeps> = {}): Promise<Harness> 
   const store = openDatabase(join(tempDir(), 'api.db'));
   await migrateToLatest(store.db);
   const clock = { t: Date.UTC(2026, 10, 23, 12), now: () => clock.t, monotonic: () => clock.t };
-  const authStore = new AuthStore(store.raw);
-  const auth = new AuthService(authStore, clock);
-  const settings = new SettingsService(authStore, clock);
+  const kv = new KeyValueStore(store.raw);
+  const auth = new AuthService(new AuthStore(store.raw), kv, clock);
+  const settings = new SettingsService(kv, clock);
   const app = createApp({ version: '1.2.3', webRoot: WEB_UI_DIR, rateLimitPerMinute: 0, secureCookies: false, cameras: () => [], ...deps, auth, settings, clock } as ApiDeps, silentLogger());
   return {
     app,

@@ -3,6 +3,7 @@ import { sign, verify } from 'hono/jwt';
 import type { Clock } from '../clock.js';
 import { VantageError } from '../errors.js';
 import type { ApiKeyRow, AuthStore, UserRow } from '../store/auth-store.js';
+import type { KeyValue } from '../store/key-value.js';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import type { Principal, Role, Scope } from './roles.js';
 
@@ -62,12 +63,13 @@ export class AuthService {
 
   constructor(
     private readonly store: AuthStore,
+    kv: KeyValue,
     private readonly clock: Clock,
   ) {
-    let s = store.setting(SECRET_KEY);
+    let s = kv.setting(SECRET_KEY);
     if (!s) {
       s = token(48);
-      store.putSetting(SECRET_KEY, s, clock.now());
+      kv.putSetting(SECRET_KEY, s, clock.now());
     }
     this.secret = s;
   }

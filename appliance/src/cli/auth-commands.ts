@@ -5,6 +5,7 @@ import { AuthService } from '../auth/auth-service.js';
 import { ROLES, SCOPES, type Role, type Scope } from '../auth/roles.js';
 import { VantageError } from '../errors.js';
 import { AuthStore } from '../store/auth-store.js';
+import { KeyValueStore } from '../store/key-value.js';
 import { migrateToLatest, openDatabase } from '../store/database.js';
 import { out } from './io.js';
 
@@ -22,7 +23,7 @@ async function withAuth<T>(configFile: string | undefined, env: NodeJS.ProcessEn
   const store = openDatabase(config.storage.path);
   try {
     await migrateToLatest(store.db);
-    return await fn(new AuthService(new AuthStore(store.raw), systemClock));
+    return await fn(new AuthService(new AuthStore(store.raw), new KeyValueStore(store.raw), systemClock));
   } finally {
     await store.close();
   }

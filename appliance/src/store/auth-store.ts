@@ -132,15 +132,4 @@ export class AuthStore {
   touchKey(id: string, now: number): void {
     this.raw.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(now, id);
   }
-
-  /** A value from the settings table (used for the token-signing secret). */
-  setting(key: string): string | undefined {
-    return (this.raw.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
-  }
-
-  putSetting(key: string, value: string, now: number): void {
-    this.raw
-      .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
-      .run(key, value, now);
-  }
 }

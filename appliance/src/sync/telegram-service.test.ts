@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.js';
-import { AuthStore } from '../store/auth-store.js';
+import { KeyValueStore } from '../store/key-value.js';
 import { migrateToLatest, openDatabase } from '../store/database.js';
 import { Outbox } from '../store/outbox.js';
 import { TelegramTestServer } from '../../test/telegram-server.js';
@@ -18,7 +18,7 @@ async function setup(cfg: { bot_token?: string; chat_ids?: string[] } = {}) {
   const outbox = new Outbox(db.raw);
   const clock = { now: () => Date.now(), monotonic: () => performance.now() };
   const fates: Array<[number, string, string]> = [];
-  const svc = new TelegramService({ base_url: server.url, chat_ids: cfg.chat_ids ?? [], ...(cfg.bot_token ? { bot_token: cfg.bot_token } : {}) }, new AuthStore(db.raw), outbox, clock, silentLogger(), (id, chat, state) => fates.push([id, chat, state]));
+  const svc = new TelegramService({ base_url: server.url, chat_ids: cfg.chat_ids ?? [], ...(cfg.bot_token ? { bot_token: cfg.bot_token } : {}) }, new KeyValueStore(db.raw), outbox, clock, silentLogger(), (id, chat, state) => fates.push([id, chat, state]));
   return { svc, outbox, fates, db };
 }
 

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { VantageError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { KeyValue } from '../store/key-value.js';
 import type { Outbox, OutboxMessage } from '../store/outbox.js';
 import { TelegramClient, TelegramError } from './telegram-client.js';
 
@@ -16,11 +17,6 @@ interface Stored {
   /** The token and chats that failed: a different token or chat list (config edited) is tried afresh. */
   failed_for?: string;
   changed_at?: number;
-}
-
-export interface KeyValue {
-  setting(key: string): string | undefined;
-  putSetting(key: string, value: string, now: number): void;
 }
 
 export interface TelegramStatus {
