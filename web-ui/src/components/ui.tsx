@@ -109,3 +109,27 @@ export function fmtDuration(sec: number, t: T): string {
   if (m) return `${u(m, 'unit.m')} ${u(s, 'unit.s')}`;
   return u(s, 'unit.s');
 }
+
+/** A table of rows under a header row; a header is its label, or `{ label, class }`. */
+export function DataTable(props: { testid: string; head: Array<ComponentChildren | { label: ComponentChildren; class: string }>; children: ComponentChildren }) {
+  return (
+    <div class="table-wrap">
+      <table class="table" data-testid={props.testid}>
+        <thead>
+          <tr>
+            {props.head.map((h, i) =>
+              h !== null && typeof h === 'object' && 'class' in h ? (
+                <th key={i} class={h.class}>
+                  {h.label}
+                </th>
+              ) : (
+                <th key={i}>{h}</th>
+              ),
+            )}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}

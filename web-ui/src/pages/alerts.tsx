@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, call } from '../api/client';
 import type { AlertRule, NotificationView } from '../api/types';
-import { Card, Empty, ErrorBox, Loading } from '../components/ui';
+import { Card, Empty, ErrorBox, Loading, DataTable } from '../components/ui';
 import { errorText, useAsync } from '../data';
 import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
@@ -56,55 +56,41 @@ function Rules() {
       ) : rules.length === 0 ? (
         <Empty>{t('alerts.noRules')}</Empty>
       ) : (
-        <div class="table-wrap">
-          <table class="table" data-testid="rule-list">
-            <thead>
-              <tr>
-                <th>{t('alerts.name')}</th>
-                <th>{t('alerts.type')}</th>
-                <th>{t('alerts.condition')}</th>
-                <th>{t('events.camera')}</th>
-                <th>{t('alerts.channels')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {rules.map((r) => (
-                <tr key={r.id} data-rule={r.id} class={r.enabled ? '' : 'disabled'}>
-                  <td>{r.name}</td>
-                  <td>{t(`alerts.type_${r.type}`)}</td>
-                  <td class="small">
-                    {summary(r, t)}
-                    {r.quiet_hours && <span class="muted"> · {t('alerts.quietShort', { from: r.quiet_hours.from, to: r.quiet_hours.to })}</span>}
-                  </td>
-                  <td>{r.camera ?? t('alerts.anyCamera')}</td>
-                  <td>{r.channels.join(', ')}</td>
-                  <td class="actions">
-                    {canOperate && (
-                      <>
-                        <label class="check small">
-                          <input
-                            type="checkbox"
-                            checked={r.enabled}
-                            aria-label={t('alerts.enabled')}
-                            onChange={(e) => void act(() => call(api.PUT('/api/v1/alert-rules/{id}', { params: { path: { id: r.id } }, body: { ...bodyOf(draftOf(r)), enabled: e.currentTarget.checked } })))}
-                          />{' '}
-                          {t('alerts.on')}
-                        </label>
-                        <button type="button" onClick={() => setEditing({ id: r.id, draft: draftOf(r) })}>
-                          {t('common.edit')}
-                        </button>
-                        <button type="button" class="danger" onClick={() => confirm(t('alerts.confirmDelete', { name: r.name })) && void act(() => call(api.DELETE('/api/v1/alert-rules/{id}', { params: { path: { id: r.id } } })))}>
-                          {t('common.delete')}
-                        </button>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testid="rule-list" head={[t('alerts.name'), t('alerts.type'), t('alerts.condition'), t('events.camera'), t('alerts.channels'), '']}>
+          {rules.map((r) => (
+            <tr key={r.id} data-rule={r.id} class={r.enabled ? '' : 'disabled'}>
+              <td>{r.name}</td>
+              <td>{t(`alerts.type_${r.type}`)}</td>
+              <td class="small">
+                {summary(r, t)}
+                {r.quiet_hours && <span class="muted"> · {t('alerts.quietShort', { from: r.quiet_hours.from, to: r.quiet_hours.to })}</span>}
+              </td>
+              <td>{r.camera ?? t('alerts.anyCamera')}</td>
+              <td>{r.channels.join(', ')}</td>
+              <td class="actions">
+                {canOperate && (
+                  <>
+                    <label class="check small">
+                      <input
+                        type="checkbox"
+                        checked={r.enabled}
+                        aria-label={t('alerts.enabled')}
+                        onChange={(e) => void act(() => call(api.PUT('/api/v1/alert-rules/{id}', { params: { path: { id: r.id } }, body: { ...bodyOf(draftOf(r)), enabled: e.currentTarget.checked } })))}
+                      />{' '}
+                      {t('alerts.on')}
+                    </label>
+                    <button type="button" onClick={() => setEditing({ id: r.id, draft: draftOf(r) })}>
+                      {t('common.edit')}
+                    </button>
+                    <button type="button" class="danger" onClick={() => confirm(t('alerts.confirmDelete', { name: r.name })) && void act(() => call(api.DELETE('/api/v1/alert-rules/{id}', { params: { path: { id: r.id } } })))}>
+                      {t('common.delete')}
+                    </button>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </Card>
   );

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, call } from '../api/client';
 import type { Report, StoredReport } from '../api/types';
 import { presetRange, RangePicker, type TimeRange } from '../components/range-picker';
-import { Card, Empty, ErrorBox, Field, Loading, valueOf } from '../components/ui';
+import { Card, Empty, ErrorBox, Field, Loading, valueOf, DataTable } from '../components/ui';
 import { errorText, useAsync, useCameras } from '../data';
 import { useI18n } from '../i18n/i18n';
 import { link, navigate } from '../router';
@@ -87,32 +87,20 @@ export function ReportList(props: { limit?: number }) {
       {reports.length === 0 ? (
         <Empty>{t('report.none')}</Empty>
       ) : (
-        <div class="table-wrap">
-          <table class="table" data-testid="report-list">
-            <thead>
-              <tr>
-                <th>{t('report.kind')}</th>
-                <th>{t('report.range')}</th>
-                <th>{t('nav.cameras')}</th>
-                <th>{t('report.created')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {reports.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <a href={link('reports', r.id)}>{t(`report.kind_${r.kind}`)}</a>
-                  </td>
-                  <td>
-                    {fmtTime(r.from)} – {fmtTime(r.to)}
-                  </td>
-                  <td>{r.cameras.join(', ')}</td>
-                  <td>{fmtTime(r.created_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testid="report-list" head={[t('report.kind'), t('report.range'), t('nav.cameras'), t('report.created')]}>
+          {reports.map((r) => (
+            <tr key={r.id}>
+              <td>
+                <a href={link('reports', r.id)}>{t(`report.kind_${r.kind}`)}</a>
+              </td>
+              <td>
+                {fmtTime(r.from)} – {fmtTime(r.to)}
+              </td>
+              <td>{r.cameras.join(', ')}</td>
+              <td>{fmtTime(r.created_at)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <div class="pager">
         {cursors.length > 0 && (

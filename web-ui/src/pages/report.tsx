@@ -3,7 +3,7 @@ import { api, call, href } from '../api/client';
 import type { Report, ReportBody } from '../api/types';
 import { Chart, type ChartSeries } from '../components/chart';
 import { HeatmapGrid } from '../components/heatmap-grid';
-import { Card, Empty, ErrorBox, Loading } from '../components/ui';
+import { Card, Empty, ErrorBox, Loading, DataTable } from '../components/ui';
 import { useAsync, useCameras } from '../data';
 import { useSnapshots } from '../snapshot';
 import { useI18n } from '../i18n/i18n';
@@ -65,45 +65,28 @@ function Zones(props: { body: ReportBody }) {
   const sec = (v: number | null) => (v === null ? '–' : t('unit.s', { n: fmtNum(v, 1) }));
   return (
     <Card title={t('report.zones')}>
-      <div class="table-wrap">
-        <table class="table" data-testid="report-zones">
-          <thead>
-            <tr>
-              <th>{t('zones.zone')}</th>
-              <th>{t('report.entries')}</th>
-              <th>{t('report.exits')}</th>
-              <th>{t('report.peak')}</th>
-              <th>{t('report.visits')}</th>
-              <th>{t('report.dwellAvg')}</th>
-              <th>{t('report.dwellMedian')}</th>
-              <th>{t('report.dwellP95')}</th>
-              <th class="bar-col">{t('report.dwellAvg')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {zones.map((z) => (
-              <tr key={z.camera + z.zone}>
-                <td>
-                  {z.zone} <span class="muted small">{z.camera}</span>
-                </td>
-                <td>{z.entries}</td>
-                <td>{z.exits}</td>
-                <td>
-                  {z.peak_occupancy.value}
-                  {z.peak_occupancy.at && <span class="muted small"> {fmtTime(z.peak_occupancy.at)}</span>}
-                </td>
-                <td>{z.dwell_seconds.visits}</td>
-                <td>{sec(z.dwell_seconds.average)}</td>
-                <td>{sec(z.dwell_seconds.median)}</td>
-                <td>{sec(z.dwell_seconds.p95)}</td>
-                <td class="bar-col">
-                  <span class="hbar" style={{ width: `${((z.dwell_seconds.average ?? 0) / maxDwell) * 100}%` }} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable testid="report-zones" head={[t('zones.zone'), t('report.entries'), t('report.exits'), t('report.peak'), t('report.visits'), t('report.dwellAvg'), t('report.dwellMedian'), t('report.dwellP95'), { label: t('report.dwellAvg'), class: 'bar-col' }]}>
+        {zones.map((z) => (
+          <tr key={z.camera + z.zone}>
+            <td>
+              {z.zone} <span class="muted small">{z.camera}</span>
+            </td>
+            <td>{z.entries}</td>
+            <td>{z.exits}</td>
+            <td>
+              {z.peak_occupancy.value}
+              {z.peak_occupancy.at && <span class="muted small"> {fmtTime(z.peak_occupancy.at)}</span>}
+            </td>
+            <td>{z.dwell_seconds.visits}</td>
+            <td>{sec(z.dwell_seconds.average)}</td>
+            <td>{sec(z.dwell_seconds.median)}</td>
+            <td>{sec(z.dwell_seconds.p95)}</td>
+            <td class="bar-col">
+              <span class="hbar" style={{ width: `${((z.dwell_seconds.average ?? 0) / maxDwell) * 100}%` }} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </Card>
   );
 }
@@ -114,34 +97,22 @@ function Lines(props: { body: ReportBody }) {
   if (lines.length === 0) return null;
   return (
     <Card title={t('report.lines')}>
-      <div class="table-wrap">
-        <table class="table" data-testid="report-lines">
-          <thead>
-            <tr>
-              <th>{t('zones.line')}</th>
-              <th>{t('report.in')}</th>
-              <th>{t('report.out')}</th>
-              <th>{t('report.byClass')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {lines.map((l) => (
-              <tr key={l.camera + l.line}>
-                <td>
-                  {l.line} <span class="muted small">{l.camera}</span>
-                </td>
-                <td>{l.in}</td>
-                <td>{l.out}</td>
-                <td class="muted">
-                  {Object.entries(l.by_class)
-                    .map(([c, v]) => `${c}: ${v.in}/${v.out}`)
-                    .join(', ')}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable testid="report-lines" head={[t('zones.line'), t('report.in'), t('report.out'), t('report.byClass')]}>
+        {lines.map((l) => (
+          <tr key={l.camera + l.line}>
+            <td>
+              {l.line} <span class="muted small">{l.camera}</span>
+            </td>
+            <td>{l.in}</td>
+            <td>{l.out}</td>
+            <td class="muted">
+              {Object.entries(l.by_class)
+                .map(([c, v]) => `${c}: ${v.in}/${v.out}`)
+                .join(', ')}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </Card>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, call, csrfToken, href, refreshSession } from '../api/client';
 import type { SessionView } from '../api/types';
-import { Card, Empty, ErrorBox, Field, Loading, ProgressBar, StatusBadge, valueOf } from '../components/ui';
+import { Card, Empty, ErrorBox, Field, Loading, ProgressBar, StatusBadge, valueOf, DataTable } from '../components/ui';
 import { errorText, useAsync, useCameras } from '../data';
 import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
@@ -164,59 +164,46 @@ export function SessionsPage() {
         ) : sessions.length === 0 ? (
           <Empty>{t('sess.none')}</Empty>
         ) : (
-          <div class="table-wrap">
-            <table class="table" data-testid="session-list">
-              <thead>
-                <tr>
-                  <th>{t('sess.source')}</th>
-                  <th>{t('sess.status')}</th>
-                  <th class="progress-col">{t('sess.progress')}</th>
-                  <th>{t('report.created')}</th>
-                  <th />
+          <DataTable testid="session-list" head={[t('sess.source'), t('sess.status'), { label: t('sess.progress'), class: 'progress-col' }, t('report.created'), '']}>
+            {sessions.map((s) => {
+              const pct = s.status === 'completed' ? 100 : s.status === 'running' ? Math.max(s.progress, progress[s.id] ?? 0) : s.progress;
+              return (
+                <tr key={s.id} data-session={s.id} data-status={s.status}>
+                  <td title={s.source}>{s.kind === 'file' ? basename(s.source) : `${s.camera_id} ${s.from ?? ''}–${s.to ?? ''}`}</td>
+                  <td>
+                    <StatusBadge status={s.status} />
+                    {s.error && <div class="error small">{s.error}</div>}
+                  </td>
+                  <td class="progress-col">
+                    <ProgressBar value={pct} label={t('sess.progress')} />
+                  </td>
+                  <td>{fmtTime(s.created_at)}</td>
+                  <td class="actions">
+                    {s.report_id && (
+                      <a href={link('reports', s.report_id)} class="button" data-testid="open-report">
+                        {t('sess.openReport')}
+                      </a>
+                    )}
+                    {canOperate && s.status === 'created' && (
+                      <button type="button" onClick={() => void act(() => call(api.POST('/api/v1/sessions/{id}/start', params(s.id))))}>
+                        {t('sess.start')}
+                      </button>
+                    )}
+                    {canOperate && s.status === 'running' && (
+                      <button type="button" onClick={() => void act(() => call(api.POST('/api/v1/sessions/{id}/cancel', params(s.id))))}>
+                        {t('common.cancel')}
+                      </button>
+                    )}
+                    {canOperate && s.status !== 'running' && (
+                      <button type="button" class="danger" onClick={() => confirm(t('sess.confirmDelete')) && void act(() => call(api.DELETE('/api/v1/sessions/{id}', params(s.id))))}>
+                        {t('common.delete')}
+                      </button>
+                    )}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {sessions.map((s) => {
-                  const pct = s.status === 'completed' ? 100 : s.status === 'running' ? Math.max(s.progress, progress[s.id] ?? 0) : s.progress;
-                  return (
-                    <tr key={s.id} data-session={s.id} data-status={s.status}>
-                      <td title={s.source}>{s.kind === 'file' ? basename(s.source) : `${s.camera_id} ${s.from ?? ''}–${s.to ?? ''}`}</td>
-                      <td>
-                        <StatusBadge status={s.status} />
-                        {s.error && <div class="error small">{s.error}</div>}
-                      </td>
-                      <td class="progress-col">
-                        <ProgressBar value={pct} label={t('sess.progress')} />
-                      </td>
-                      <td>{fmtTime(s.created_at)}</td>
-                      <td class="actions">
-                        {s.report_id && (
-                          <a href={link('reports', s.report_id)} class="button" data-testid="open-report">
-                            {t('sess.openReport')}
-                          </a>
-                        )}
-                        {canOperate && s.status === 'created' && (
-                          <button type="button" onClick={() => void act(() => call(api.POST('/api/v1/sessions/{id}/start', params(s.id))))}>
-                            {t('sess.start')}
-                          </button>
-                        )}
-                        {canOperate && s.status === 'running' && (
-                          <button type="button" onClick={() => void act(() => call(api.POST('/api/v1/sessions/{id}/cancel', params(s.id))))}>
-                            {t('common.cancel')}
-                          </button>
-                        )}
-                        {canOperate && s.status !== 'running' && (
-                          <button type="button" class="danger" onClick={() => confirm(t('sess.confirmDelete')) && void act(() => call(api.DELETE('/api/v1/sessions/{id}', params(s.id))))}>
-                            {t('common.delete')}
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </DataTable>
         )}
       </Card>
     </div>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, call } from '../api/client';
 import type { ModelInfo, Settings, SystemInfo } from '../api/types';
-import { Card, ErrorBox, Field, fmtDuration, Loading, StatusBadge, valueOf } from '../components/ui';
+import { Card, ErrorBox, Field, fmtDuration, Loading, StatusBadge, valueOf, DataTable } from '../components/ui';
 import { errorText, useAsync, useCameras } from '../data';
 import { LANGS, useI18n, type Lang } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
@@ -172,43 +172,26 @@ export function SystemPage(props: { settings: Settings | undefined; onSettings(s
         </Card>
       </div>
       <Card title={t('nav.cameras')}>
-        <div class="table-wrap">
-          <table class="table" data-testid="system-cameras">
-            <thead>
-              <tr>
-                <th>{t('events.camera')}</th>
-                <th>{t('sess.status')}</th>
-                <th>{t('cam.fps')}</th>
-                <th>{t('cam.dropped')}</th>
-                <th>{t('cam.inference')}</th>
-                <th>{t('cam.tracks')}</th>
-                <th>{t('cam.decoded')}</th>
-                <th>{t('cam.reconnects')}</th>
-                <th>{t('cam.lastError')}</th>
+        <DataTable testid="system-cameras" head={[t('events.camera'), t('sess.status'), t('cam.fps'), t('cam.dropped'), t('cam.inference'), t('cam.tracks'), t('cam.decoded'), t('cam.reconnects'), t('cam.lastError')]}>
+          {s.cameras.map((c) => {
+            const v = byId.get(c.id);
+            return (
+              <tr key={c.id} data-camera={c.id}>
+                <td>{v?.name ?? c.id}</td>
+                <td>
+                  <StatusBadge status={c.status} />
+                </td>
+                <td data-testid="fps">{fmtNum(c.fps, 1)}</td>
+                <td>{fmtNum(c.frames_dropped)}</td>
+                <td>{c.inference_ms === null ? '–' : t('unit.ms', { n: fmtNum(c.inference_ms, 1) })}</td>
+                <td>{c.active_tracks}</td>
+                <td>{v ? fmtNum(v.framesDecoded) : '–'}</td>
+                <td>{v ? fmtNum(v.reconnects) : '–'}</td>
+                <td class="muted small">{v?.lastError ?? ''}</td>
               </tr>
-            </thead>
-            <tbody>
-              {s.cameras.map((c) => {
-                const v = byId.get(c.id);
-                return (
-                  <tr key={c.id} data-camera={c.id}>
-                    <td>{v?.name ?? c.id}</td>
-                    <td>
-                      <StatusBadge status={c.status} />
-                    </td>
-                    <td data-testid="fps">{fmtNum(c.fps, 1)}</td>
-                    <td>{fmtNum(c.frames_dropped)}</td>
-                    <td>{c.inference_ms === null ? '–' : t('unit.ms', { n: fmtNum(c.inference_ms, 1) })}</td>
-                    <td>{c.active_tracks}</td>
-                    <td>{v ? fmtNum(v.framesDecoded) : '–'}</td>
-                    <td>{v ? fmtNum(v.reconnects) : '–'}</td>
-                    <td class="muted small">{v?.lastError ?? ''}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       </Card>
       {m && (
         <Card title={t('sys.model')}>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, call } from '../api/client';
 import type { ApiKeyView, Role, Scope, UserView } from '../api/types';
-import { Card, Empty, ErrorBox, Field, Loading, valueOf } from '../components/ui';
+import { Card, Empty, ErrorBox, Field, Loading, valueOf, DataTable } from '../components/ui';
 import { errorText, useAsync } from '../data';
 import { useI18n } from '../i18n/i18n';
 import { useSession } from '../session';
@@ -45,74 +45,61 @@ function Users() {
       {!list.data ? (
         <Loading />
       ) : (
-        <div class="table-wrap">
-          <table class="table" data-testid="user-list">
-            <thead>
-              <tr>
-                <th>{t('auth.username')}</th>
-                <th>{t('users.role')}</th>
-                <th>{t('report.created')}</th>
-                <th>{t('users.lastLogin')}</th>
-                <th />
+        <DataTable testid="user-list" head={[t('auth.username'), t('users.role'), t('report.created'), t('users.lastLogin'), '']}>
+          {list.data.users.map((u) => {
+            const self = me.kind === 'user' && me.id === u.id;
+            return (
+              <tr key={u.id} data-user={u.username}>
+                <td>
+                  {u.username} {self && <span class="muted small">({t('users.you')})</span>}
+                </td>
+                <td>
+                  <select
+                    value={u.role}
+                    aria-label={t('users.role')}
+                    onChange={(e) => void act(() => call(api.PATCH('/api/v1/users/{id}', { ...path(u.id), body: { role: valueOf(e) as Role } })), t('common.saved'))}
+                  >
+                    {ROLES.map((r) => (
+                      <option value={r} key={r}>
+                        {t(`role.${r}`)}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>{fmtTime(u.created_at)}</td>
+                <td>{u.last_login_at ? fmtTime(u.last_login_at) : '–'}</td>
+                <td class="actions">
+                  {pwFor === u.id ? (
+                    <form
+                      class="row inline"
+                      onSubmit={(e) => {
+                        e.preventDefault();
+                        void act(() => call(api.PATCH('/api/v1/users/{id}', { ...path(u.id), body: { password: pw } })), t('users.passwordChanged')).then((ok) => ok && (setPwFor(undefined), setPw('')));
+                      }}
+                    >
+                      <input type="password" autocomplete="new-password" required aria-label={t('users.newPassword', { name: u.username })} placeholder={t('account.new')} value={pw} onInput={(e) => setPw(valueOf(e))} />
+                      <button type="submit" class="primary">
+                        {t('common.save')}
+                      </button>
+                      <button type="button" onClick={() => (setPwFor(undefined), setPw(''))}>
+                        {t('common.cancel')}
+                      </button>
+                    </form>
+                  ) : (
+                    <button type="button" onClick={() => (setPwFor(u.id), setPw(''))}>
+                      {t('users.setPassword')}
+                    </button>
+                  )}
+                  {!self && (
+                    <button type="button" class="danger" onClick={() => confirm(t('users.confirmDelete', { name: u.username })) && void act(() => call(api.DELETE('/api/v1/users/{id}', path(u.id))))}>
+                      {t('common.delete')}
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {list.data.users.map((u) => {
-                const self = me.kind === 'user' && me.id === u.id;
-                return (
-                  <tr key={u.id} data-user={u.username}>
-                    <td>
-                      {u.username} {self && <span class="muted small">({t('users.you')})</span>}
-                    </td>
-                    <td>
-                      <select
-                        value={u.role}
-                        aria-label={t('users.role')}
-                        onChange={(e) => void act(() => call(api.PATCH('/api/v1/users/{id}', { ...path(u.id), body: { role: valueOf(e) as Role } })), t('common.saved'))}
-                      >
-                        {ROLES.map((r) => (
-                          <option value={r} key={r}>
-                            {t(`role.${r}`)}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                    <td>{fmtTime(u.created_at)}</td>
-                    <td>{u.last_login_at ? fmtTime(u.last_login_at) : '–'}</td>
-                    <td class="actions">
-                      {pwFor === u.id ? (
-                        <form
-                          class="row inline"
-                          onSubmit={(e) => {
-                            e.preventDefault();
-                            void act(() => call(api.PATCH('/api/v1/users/{id}', { ...path(u.id), body: { password: pw } })), t('users.passwordChanged')).then((ok) => ok && (setPwFor(undefined), setPw('')));
-                          }}
-                        >
-                          <input type="password" autocomplete="new-password" required aria-label={t('users.newPassword', { name: u.username })} placeholder={t('account.new')} value={pw} onInput={(e) => setPw(valueOf(e))} />
-                          <button type="submit" class="primary">
-                            {t('common.save')}
-                          </button>
-                          <button type="button" onClick={() => (setPwFor(undefined), setPw(''))}>
-                            {t('common.cancel')}
-                          </button>
-                        </form>
-                      ) : (
-                        <button type="button" onClick={() => (setPwFor(u.id), setPw(''))}>
-                          {t('users.setPassword')}
-                        </button>
-                      )}
-                      {!self && (
-                        <button type="button" class="danger" onClick={() => confirm(t('users.confirmDelete', { name: u.username })) && void act(() => call(api.DELETE('/api/v1/users/{id}', path(u.id))))}>
-                          {t('common.delete')}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
       <form class="inline-form" onSubmit={create} data-testid="new-user">
         <h3>{t('users.add')}</h3>
@@ -204,40 +191,27 @@ function ApiKeys() {
       ) : keys.length === 0 ? (
         <Empty>{t('keys.none')}</Empty>
       ) : (
-        <div class="table-wrap">
-          <table class="table" data-testid="key-list">
-            <thead>
-              <tr>
-                <th>{t('keys.name')}</th>
-                <th>{t('keys.scopes')}</th>
-                <th>{t('report.created')}</th>
-                <th>{t('keys.lastUsed')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {keys.map((k) => (
-                <tr key={k.id} class={k.revoked_at ? 'revoked' : ''}>
-                  <td>
-                    {k.name} <span class="muted small">{k.id}</span>
-                  </td>
-                  <td>{k.scopes.join(', ')}</td>
-                  <td>{fmtTime(k.created_at)}</td>
-                  <td>{k.last_used_at ? fmtTime(k.last_used_at) : '–'}</td>
-                  <td class="actions">
-                    {k.revoked_at ? (
-                      <span class="muted">{t('keys.revokedAt', { at: fmtTime(k.revoked_at) })}</span>
-                    ) : (
-                      <button type="button" class="danger" onClick={() => void revoke(k)}>
-                        {t('keys.revoke')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testid="key-list" head={[t('keys.name'), t('keys.scopes'), t('report.created'), t('keys.lastUsed'), '']}>
+          {keys.map((k) => (
+            <tr key={k.id} class={k.revoked_at ? 'revoked' : ''}>
+              <td>
+                {k.name} <span class="muted small">{k.id}</span>
+              </td>
+              <td>{k.scopes.join(', ')}</td>
+              <td>{fmtTime(k.created_at)}</td>
+              <td>{k.last_used_at ? fmtTime(k.last_used_at) : '–'}</td>
+              <td class="actions">
+                {k.revoked_at ? (
+                  <span class="muted">{t('keys.revokedAt', { at: fmtTime(k.revoked_at) })}</span>
+                ) : (
+                  <button type="button" class="danger" onClick={() => void revoke(k)}>
+                    {t('keys.revoke')}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <form class="inline-form" onSubmit={create} data-testid="new-key-form">
         <h3>{t('keys.add')}</h3>
