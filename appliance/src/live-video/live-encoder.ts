@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import { errorMessage } from '../errors.js';
 import { Backoff } from '../sources/backoff.js';
-import { parseDecoderLog, spawnDecoder, type DecoderProcess } from '../sources/ffmpeg.js';
+import { onLogLines, parseDecoderLog, spawnDecoder, type DecoderProcess } from '../sources/ffmpeg.js';
 import { redactUrl } from '../util/redact.js';
 
 export type EncoderState = 'idle' | 'starting' | 'running' | 'retrying' | 'ended';
@@ -103,15 +103,9 @@ export class LiveEncoder {
     let resolveExit!: () => void;
     this.exited = new Promise((r) => (resolveExit = r));
     let lastErrorLine = '';
-    let partial = '';
-    proc.stderr.setEncoding('utf8');
-    proc.stderr.on('data', (d: string) => {
-      const lines = (partial + d).split('\n');
-      partial = lines.pop()!.slice(-2048);
-      for (const line of lines) {
-        const entry = parseDecoderLog(line);
-        if (entry.kind === 'error') lastErrorLine = entry.text;
-      }
+    onLogLines(proc.stderr, (line) => {
+      const entry = parseDecoderLog(line);
+      if (entry.kind === 'error') lastErrorLine = entry.text;
     });
     proc.stdout.on('data', (chunk: Buffer) => {
       if (gen !== this.generation) return;

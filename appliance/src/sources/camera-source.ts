@@ -6,7 +6,7 @@ import { frameBytes } from '../detect/preprocess.js';
 import { FrameRing, type FrameRef, type RingPolicy } from '../pipeline/frame-ring.js';
 import { redactUrl } from '../util/redact.js';
 import { Backoff } from './backoff.js';
-import { buildDecodeArgs, isNetworkUrl, parseDecoderLog, probe, spawnDecoder, type DecoderProcess, type SourceSpec, type StreamInfo } from './ffmpeg.js';
+import { buildDecodeArgs, isNetworkUrl, onLogLines, parseDecoderLog, probe, spawnDecoder, type DecoderProcess, type SourceSpec, type StreamInfo } from './ffmpeg.js';
 
 export type CameraStatus = 'starting' | 'online' | 'offline' | 'stalled' | 'ended' | 'stopped';
 
@@ -162,18 +162,12 @@ export class CameraSource {
     }
     this.proc = proc;
     let lastErrorLine = '';
-    let partial = '';
     let resolveExit!: () => void;
     this.exited = new Promise((r) => (resolveExit = r));
-    proc.stderr.setEncoding('utf8');
-    proc.stderr.on('data', (d: string) => {
-      const lines = (partial + d).split('\n');
-      partial = lines.pop()!.slice(-2048);
-      for (const line of lines) {
-        const entry = parseDecoderLog(line);
-        if (entry.kind === 'error') lastErrorLine = entry.text;
-        else if (entry.kind === 'input-size') this.onInputSize(entry.width, entry.height);
-      }
+    onLogLines(proc.stderr, (line) => {
+      const entry = parseDecoderLog(line);
+      if (entry.kind === 'error') lastErrorLine = entry.text;
+      else if (entry.kind === 'input-size') this.onInputSize(entry.width, entry.height);
     });
     proc.stdout.on('data', (chunk: Buffer) => {
       const r = this.ring.write(chunk, this.clock.now());

@@ -142,6 +142,17 @@ function parseRate(r: string): number {
 
 export type DecoderLogLine = { kind: 'error'; text: string } | { kind: 'input-size'; width: number; height: number } | { kind: 'other' };
 
+/** Calls `onLine` with each whole line ffmpeg writes to stderr (a partial last line is kept, at most 2 KiB, until it ends). */
+export function onLogLines(stderr: NodeJS.ReadableStream & { setEncoding(e: BufferEncoding): unknown }, onLine: (line: string) => void): void {
+  let partial = '';
+  stderr.setEncoding('utf8');
+  stderr.on('data', (d: string) => {
+    const lines = (partial + d).split('\n');
+    partial = lines.pop()!.slice(-2048);
+    for (const line of lines) onLine(line);
+  });
+}
+
 /** Classifies one line of the decoder's level-tagged stderr. */
 export function parseDecoderLog(line: string): DecoderLogLine {
   const size = /\[Parsed_scale_\d+ @ [^\]]+\] \[verbose\] w:(\d+) h:(\d+) fmt:\S+ .*->/.exec(line);
