@@ -133,3 +133,17 @@ export function DataTable(props: { testid: string; head: Array<ComponentChildren
     </div>
   );
 }
+
+/** A camera picker whose first option ("" — any, none, all) is `emptyLabel`. */
+export function CameraSelect(props: { value: string; cameras: Array<{ id: string; name: string }> | undefined; emptyLabel: string; onChange(id: string): void; testid?: string }) {
+  return (
+    <select value={props.value} onChange={(e) => props.onChange(valueOf(e))} data-testid={props.testid}>
+      <option value="">{props.emptyLabel}</option>
+      {props.cameras?.map((c) => (
+        <option value={c.id} key={c.id}>
+          {c.name}
+        </option>
+      ))}
+    </select>
+  );
+}

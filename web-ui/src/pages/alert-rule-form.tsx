@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, call } from '../api/client';
 import type { AlertRule, RuleBody } from '../api/types';
-import { ErrorBox, Field, valueOf } from '../components/ui';
+import { ErrorBox, Field, valueOf, CameraSelect } from '../components/ui';
 import { errorText, useCameras, useModel } from '../data';
 import { useI18n, type T } from '../i18n/i18n';
 
@@ -175,14 +175,7 @@ export function RuleForm(props: { initial: Draft; id?: string; onDone(): void; o
           <input required maxLength={100} value={d.name} onInput={(e) => set('name', valueOf(e))} data-testid="rule-name" />
         </Field>
         <Field label={t('events.camera')}>
-          <select value={d.camera} onChange={(e) => set('camera', valueOf(e))}>
-            <option value="">{t('alerts.anyCamera')}</option>
-            {cams.data?.map((c) => (
-              <option value={c.id} key={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
+          <CameraSelect value={d.camera} cameras={cams.data} emptyLabel={t('alerts.anyCamera')} onChange={(id) => set('camera', id)} />
         </Field>
         {usesZone && (
           <Field label={t('zones.zone')}>

@@ -3,7 +3,7 @@ import { api, call } from '../api/client';
 import { useSnapshots } from '../snapshot';
 import type { EventView, LineConfig, ZoneConfig } from '../api/types';
 import { presetRange, RangePicker, type TimeRange } from '../components/range-picker';
-import { Card, Empty, ErrorBox, Field, Loading, valueOf } from '../components/ui';
+import { Card, Empty, ErrorBox, Field, Loading, valueOf, CameraSelect } from '../components/ui';
 import { errorText, useAsync, useCameras, useModel } from '../data';
 import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
@@ -106,14 +106,7 @@ export function EventsPage() {
           }}
         >
           <Field label={t('events.camera')}>
-            <select value={f.camera} onChange={(e) => set('camera', valueOf(e))} data-testid="filter-camera">
-              <option value="">{t('common.all')}</option>
-              {cams.data?.map((c) => (
-                <option value={c.id} key={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
+            <CameraSelect value={f.camera} cameras={cams.data} emptyLabel={t('common.all')} onChange={(id) => set('camera', id)} testid="filter-camera" />
           </Field>
           <Field label={t('events.type')}>
             <select value={f.type} onChange={(e) => set('type', valueOf(e) as Filters['type'])} data-testid="filter-type">

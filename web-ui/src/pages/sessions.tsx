@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, call, csrfToken, href, refreshSession } from '../api/client';
 import type { SessionView } from '../api/types';
-import { Card, Empty, ErrorBox, Field, Loading, ProgressBar, StatusBadge, valueOf, DataTable } from '../components/ui';
+import { Card, Empty, ErrorBox, Field, Loading, ProgressBar, StatusBadge, valueOf, DataTable, CameraSelect } from '../components/ui';
 import { errorText, useAsync, useCameras } from '../data';
 import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
@@ -95,14 +95,7 @@ function NewSession(props: { onCreated(): void }) {
           </Field>
         )}
         <Field label={t('sess.zonesFrom')} hint={t('sess.zonesFromHint')}>
-          <select value={zonesFrom} onChange={(e) => setZonesFrom(valueOf(e))} data-testid="session-zones-from">
-            <option value="">{t('sess.noZones')}</option>
-            {cams.data?.map((c) => (
-              <option value={c.id} key={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
+          <CameraSelect value={zonesFrom} cameras={cams.data} emptyLabel={t('sess.noZones')} onChange={setZonesFrom} testid="session-zones-from" />
         </Field>
         <label class="check">
           <input type="checkbox" checked={startNow} onChange={(e) => setStartNow(e.currentTarget.checked)} /> {t('sess.startNow')}
