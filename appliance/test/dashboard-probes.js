@@ -13,16 +13,24 @@ if (window.RTCPeerConnection) {
   };
 }
 
+/** A 2-D context holding a loaded <img> at its natural size, or null while it is not loaded. */
+function drawnImage(selector) {
+  const img = document.querySelector(selector);
+  if (!img || !img.complete || !img.naturalWidth) return null;
+  const c = document.createElement('canvas');
+  c.width = img.naturalWidth;
+  c.height = img.naturalHeight;
+  const ctx = c.getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  return ctx;
+}
+
 window.__probe = {
   /** Pixel statistics of an <img>: mean brightness spread and the share of strongly coloured pixels. */
   imageStats(selector) {
-    const img = document.querySelector(selector);
-    if (!img || !img.complete || !img.naturalWidth) return null;
-    const c = document.createElement('canvas');
-    c.width = img.naturalWidth;
-    c.height = img.naturalHeight;
-    const ctx = c.getContext('2d');
-    ctx.drawImage(img, 0, 0);
+    const ctx = drawnImage(selector);
+    if (!ctx) return null;
+    const c = ctx.canvas;
     const d = ctx.getImageData(0, 0, c.width, c.height).data;
     let n = 0, sum = 0, sum2 = 0, saturated = 0;
     for (let i = 0; i < d.length; i += 4) {
@@ -38,13 +46,8 @@ window.__probe = {
   },
   /** [r, g, b] of an <img> at natural pixel (x, y). */
   pixelAt(selector, x, y) {
-    const img = document.querySelector(selector);
-    if (!img || !img.complete || !img.naturalWidth) return null;
-    const c = document.createElement('canvas');
-    c.width = img.naturalWidth;
-    c.height = img.naturalHeight;
-    const ctx = c.getContext('2d');
-    ctx.drawImage(img, 0, 0);
+    const ctx = drawnImage(selector);
+    if (!ctx) return null;
     return Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3));
   },
   /** Share of pixels of a canvas that are drawn (alpha > 0): the track overlay. */

@@ -108,3 +108,21 @@ export function useModel(): ModelInfo | undefined {
 export function nowSec(): number {
   return Math.floor(Date.now() / 1000);
 }
+
+/**
+ * A page's writes: `act(fn)` clears the last error, runs `fn`, keeps its error text if it fails, and
+ * then calls `after` either way (typically the list's reload).
+ */
+export function useAction(after: () => void): { error: string | undefined; act(fn: () => Promise<unknown>): Promise<void> } {
+  const [error, setError] = useState<string>();
+  const act = async (fn: () => Promise<unknown>) => {
+    setError(undefined);
+    try {
+      await fn();
+    } catch (e) {
+      setError(errorText(e));
+    }
+    after();
+  };
+  return { error, act };
+}

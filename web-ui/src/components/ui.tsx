@@ -147,3 +147,17 @@ export function CameraSelect(props: { value: string; cameras: Array<{ id: string
     </select>
   );
 }
+
+/** A class picker (the model's labels) whose first option ("") is every class. */
+export function ClassSelect(props: { value: string; classes: readonly string[] | undefined; allLabel: string; onChange(cls: string): void; testid?: string }) {
+  return (
+    <select value={props.value} onChange={(e) => props.onChange(valueOf(e))} data-testid={props.testid}>
+      <option value="">{props.allLabel}</option>
+      {props.classes?.map((c) => (
+        <option value={c} key={c}>
+          {c}
+        </option>
+      ))}
+    </select>
+  );
+}

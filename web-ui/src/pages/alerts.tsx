@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, call } from '../api/client';
 import type { AlertRule, NotificationView } from '../api/types';
 import { Card, Empty, ErrorBox, Loading, DataTable } from '../components/ui';
-import { errorText, useAsync } from '../data';
+import { errorText, useAction, useAsync } from '../data';
 import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
 import { useSession } from '../session';
@@ -15,16 +15,7 @@ function Rules() {
   const { canOperate } = useSession();
   const list = useAsync(() => call<{ rules: AlertRule[] }>(api.GET('/api/v1/alert-rules')), []);
   const [editing, setEditing] = useState<{ id?: string; draft: Draft }>();
-  const [error, setError] = useState<string>();
-  const act = async (fn: () => Promise<unknown>) => {
-    setError(undefined);
-    try {
-      await fn();
-    } catch (e) {
-      setError(errorText(e));
-    }
-    list.reload();
-  };
+  const { error, act } = useAction(list.reload);
   const rules = list.data?.rules;
   return (
     <Card

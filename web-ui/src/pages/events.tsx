@@ -3,7 +3,7 @@ import { api, call } from '../api/client';
 import { useSnapshots } from '../snapshot';
 import type { EventView, LineConfig, ZoneConfig } from '../api/types';
 import { presetRange, RangePicker, type TimeRange } from '../components/range-picker';
-import { Card, Empty, ErrorBox, Field, Loading, valueOf, CameraSelect } from '../components/ui';
+import { Card, Empty, ErrorBox, Field, Loading, valueOf, CameraSelect, ClassSelect } from '../components/ui';
 import { errorText, useAsync, useCameras, useModel } from '../data';
 import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
@@ -119,14 +119,7 @@ export function EventsPage() {
             </select>
           </Field>
           <Field label={t('heat.class')}>
-            <select value={f.cls} onChange={(e) => set('cls', valueOf(e))}>
-              <option value="">{t('common.allClasses')}</option>
-              {model?.classes.map((c) => (
-                <option value={c} key={c}>
-                  {c}
-                </option>
-              ))}
-            </select>
+            <ClassSelect value={f.cls} classes={model?.classes} allLabel={t('common.allClasses')} onChange={(c) => set('cls', c)} />
           </Field>
           <Field label={t('zones.zone')}>
             <input value={f.zone} onInput={(e) => set('zone', valueOf(e))} list="zone-names" placeholder={t('common.any')} />

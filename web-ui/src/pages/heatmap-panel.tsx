@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { href } from '../api/client';
 import { presetRange, RangePicker, type TimeRange } from '../components/range-picker';
-import { Field, valueOf } from '../components/ui';
+import { Field, valueOf, ClassSelect } from '../components/ui';
 import { useModel } from '../data';
 import { useI18n } from '../i18n/i18n';
 
@@ -40,14 +40,7 @@ export function HeatmapPanel(props: { camera: string; width: number; height: num
           ))}
         </div>
         <Field label={t('heat.class')}>
-          <select value={cls} onChange={(e) => setCls(valueOf(e))} data-testid="heat-class">
-            <option value="">{t('common.allClasses')}</option>
-            {model?.classes.map((c) => (
-              <option value={c} key={c}>
-                {c}
-              </option>
-            ))}
-          </select>
+          <ClassSelect value={cls} classes={model?.classes} allLabel={t('common.allClasses')} onChange={setCls} testid="heat-class" />
         </Field>
         <Field label={`${t('heat.opacity')} ${Math.round(opacity * 100)}%`}>
           <input type="range" min="0" max="1" step="0.05" value={opacity} onInput={(e) => setOpacity(Number(valueOf(e)))} data-testid="heat-opacity" />

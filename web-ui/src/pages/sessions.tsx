@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, call, csrfToken, href, refreshSession } from '../api/client';
 import type { SessionView } from '../api/types';
 import { Card, Empty, ErrorBox, Field, Loading, ProgressBar, StatusBadge, valueOf, DataTable, CameraSelect } from '../components/ui';
-import { errorText, useAsync, useCameras } from '../data';
+import { errorText, useAction, useAsync, useCameras } from '../data';
 import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
 import { link } from '../router';
@@ -120,8 +120,8 @@ export function SessionsPage() {
   const { t, fmtTime } = useI18n();
   const { canOperate } = useSession();
   const [progress, setProgress] = useState<Record<string, number>>({});
-  const [error, setError] = useState<string>();
   const list = useAsync(() => call<{ sessions: SessionView[] }>(api.GET('/api/v1/sessions')), []);
+  const { error, act } = useAction(list.reload);
   const sessions = list.data?.sessions;
   const busy = sessions?.some((s) => s.status === 'running' || s.status === 'created');
   // Poll while something runs (the live topic carries progress; a poll catches what it missed).
@@ -134,15 +134,6 @@ export function SessionsPage() {
     if (m.topic === 'analysis.progress' && m.data.progress !== undefined) setProgress((p) => ({ ...p, [m.data.session]: m.data.progress! }));
     else list.reload();
   });
-  const act = async (fn: () => Promise<unknown>) => {
-    setError(undefined);
-    try {
-      await fn();
-    } catch (e) {
-      setError(errorText(e));
-    }
-    list.reload();
-  };
   const params = (id: string) => ({ params: { path: { id } } });
   return (
     <div class="page">
