@@ -55,4 +55,27 @@ describe('FrameRing', () => {
     ring.write(bytes(8), 1);
     expect(ring.take()!.data.buffer).toBe(ring.buffer);
   });
+
+  it('takes bytes read straight into the slot being written, frame by frame, and refuses a commit past the slot', () => {
+    const ring = new FrameRing(10, 3, 'backpressure');
+    const stream = bytes(30);
+    let pos = 0;
+    let done = 0;
+    for (const n of [4, 6, 7, 3, 10]) {
+      const target = ring.writeTarget()!;
+      expect(target.buffer).toBe(ring.buffer); // a view of the ring's own memory: nothing copied
+      target.set(stream.subarray(pos, pos + n));
+      pos += n;
+      const r = ring.commit(n, pos);
+      done += r.completed;
+      if (done === 3) expect(r.blocked).toBe(true);
+    }
+    expect(done).toBe(3);
+    expect(ring.writeTarget()).toBeUndefined(); // all three slots ready: the reader must pause
+    const f = ring.take()!;
+    expect(Array.from(f.data)).toEqual(Array.from(bytes(10, 0)));
+    ring.release(f);
+    expect(ring.writeTarget()!.length).toBe(10);
+    expect(() => ring.commit(11, 0)).toThrow(/does not fit/);
+  });
 });

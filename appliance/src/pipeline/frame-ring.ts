@@ -1,7 +1,8 @@
 /**
  * A fixed ring of frame slots allocated once per camera in one SharedArrayBuffer (so a worker thread
- * can read them without copying). Pipe chunks are copied straight into the slot being written; a frame
- * never goes through Buffer.concat or a per-frame allocation.
+ * can read them without copying). The decoder's socket is read straight into the slot being written
+ * (`writeTarget()` then `commit()`); `write()` copies a chunk in for the rare bytes that arrive
+ * while no slot is free. A frame never goes through Buffer.concat or a per-frame allocation.
  *
  * Two policies for a consumer that falls behind:
  * - 'drop-oldest' (live cameras): the writer always has a slot; an unconsumed older frame is dropped
@@ -76,6 +77,29 @@ export class FrameRing {
         this.complete(now);
         completed++;
       }
+    }
+    return { completed, blocked: !this.canWrite() };
+  }
+
+  /**
+   * The rest of the slot being written, for reading bytes into directly (then `commit()` them), or
+   * undefined when no slot is free (backpressure policy only).
+   */
+  writeTarget(): Uint8Array | undefined {
+    if (!this.canWrite()) return undefined;
+    return this.slots[this.writeSlot]!.subarray(this.writeOffset);
+  }
+
+  /** Records `n` bytes read into the last `writeTarget()`; same result as `write()`. */
+  commit(n: number, now: number): { completed: number; blocked: boolean } {
+    if (n < 0 || this.writeOffset + n > this.frameBytes || this.state[this.writeSlot] !== WRITING) {
+      throw new Error(`commit of ${n} bytes does not fit the slot being written`);
+    }
+    this.writeOffset += n;
+    let completed = 0;
+    if (this.writeOffset === this.frameBytes) {
+      this.complete(now);
+      completed = 1;
     }
     return { completed, blocked: !this.canWrite() };
   }

@@ -6,7 +6,9 @@ import { frameBytes } from '../detect/preprocess.js';
 import { FrameRing, type FrameRef, type RingPolicy } from '../pipeline/frame-ring.js';
 import { redactUrl } from '../util/redact.js';
 import { Backoff } from './backoff.js';
-import { buildDecodeArgs, isNetworkUrl, onLogLines, parseDecoderLog, probe, spawnDecoder, type DecoderProcess, type SourceSpec, type StreamInfo } from './ffmpeg.js';
+import type { Socket } from 'node:net';
+import { buildDecodeArgs, isNetworkUrl, onLogLines, parseDecoderLog, probe, spawnFrameDecoder, type FrameDecoderProcess, type SourceSpec, type StreamInfo } from './ffmpeg.js';
+import { openFrameChannel, type FrameChannel } from './frame-channel.js';
 
 export type CameraStatus = 'starting' | 'online' | 'offline' | 'stalled' | 'ended' | 'stopped';
 
@@ -38,7 +40,7 @@ export interface SourceStats {
 }
 
 /**
- * One camera's decoder: an ffmpeg child that writes letterboxed raw frames into a FrameRing. Probes
+ * One camera's decoder: an ffmpeg child whose letterboxed raw frames are read straight into a FrameRing. Probes
  * the stream, restarts on exit or stall with exponential backoff, and never throws to its owner:
  * failures show up in `stats()` as status and lastError.
  */
@@ -46,7 +48,11 @@ export class CameraSource {
   readonly ring: FrameRing;
   info: StreamInfo | undefined;
   letterbox: Letterbox | undefined;
-  private proc: DecoderProcess | undefined;
+  private proc: FrameDecoderProcess | undefined;
+  /** This process's end of the frame channel of the running decoder. */
+  private reader: Socket | undefined;
+  /** Bytes read while no ring slot was free (backpressure only), copied into a slot once one frees. */
+  private readonly spill = new Uint8Array(64 * 1024);
   private status: CameraStatus = 'stopped';
   private stopping = false;
   private reconnects = 0;
@@ -108,20 +114,22 @@ export class CameraSource {
       await this.exited;
       clearTimeout(killer);
     }
+    this.reader?.destroy();
+    this.reader = undefined;
     this.status = 'stopped';
   }
 
   /** Give a taken frame back; in backpressure mode this resumes a paused decoder. */
   release(frame: FrameRef): void {
     this.ring.release(frame);
-    const proc = this.proc;
-    if (!this.paused || !proc) return;
+    const reader = this.reader;
+    if (!this.paused || !reader) return;
     const pending = this.ring.pending;
     this.ring.pending = undefined;
     const r = pending ? this.ring.write(pending, this.clock.now()) : { completed: 0, blocked: !this.ring.canWrite() };
     if (!r.blocked) {
       this.paused = false;
-      proc.stdout.resume();
+      reader.resume();
     }
     this.afterWrite(r.completed);
   }
@@ -152,15 +160,35 @@ export class CameraSource {
     this.letterbox = lb;
     const args = buildDecodeArgs(spec, lb, this.opts.padValue, this.info.codec);
     this.log.info({ source: redactUrl(spec.url), width: this.info.width, height: this.info.height, fps: this.info.fps }, 'starting decoder');
+    let channel: FrameChannel;
+    try {
+      channel = await openFrameChannel({
+        buffer: () => this.ring.writeTarget() ?? this.spill,
+        bytes: (n, buf) => this.onBytes(gen, n, buf),
+      });
+    } catch (e) {
+      return this.fail(`cannot open the frame socket: ${errorMessage(e)}`);
+    }
+    const { reader, childEnd } = channel;
+    if (gen !== this.generation || this.stopping) {
+      reader.destroy();
+      childEnd.destroy();
+      return;
+    }
     this.ring.resetPartial();
     this.paused = false;
-    let proc: DecoderProcess;
+    let proc: FrameDecoderProcess;
     try {
-      proc = spawnDecoder(args);
+      proc = spawnFrameDecoder(args, childEnd);
     } catch (e) {
+      reader.destroy();
       return this.fail(`cannot start ffmpeg: ${errorMessage(e)}`);
+    } finally {
+      // The child holds its own copy; ours must go or the reader would never see the end of the stream.
+      childEnd.destroy();
     }
     this.proc = proc;
+    this.reader = reader;
     let lastErrorLine = '';
     let resolveExit!: () => void;
     this.exited = new Promise((r) => (resolveExit = r));
@@ -169,20 +197,17 @@ export class CameraSource {
       if (entry.kind === 'error') lastErrorLine = entry.text;
       else if (entry.kind === 'input-size') this.onInputSize(entry.width, entry.height);
     });
-    proc.stdout.on('data', (chunk: Buffer) => {
-      const r = this.ring.write(chunk, this.clock.now());
-      if (r.blocked) {
-        this.paused = true;
-        proc.stdout.pause();
-      }
-      this.afterWrite(r.completed);
-    });
+    reader.on('error', (err) => this.log.debug({ err: err.message }, 'frame socket error'));
     proc.on('error', (err: NodeJS.ErrnoException) => {
       lastErrorLine = err.code === 'ENOENT' ? 'ffmpeg not found on PATH (install ffmpeg)' : err.message;
     });
-    proc.on('close', (code, signal) => {
-      resolveExit();
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((r) => proc.on('close', (code, signal) => r([code, signal])));
+    void exited.then(() => resolveExit());
+    // The stream has ended when the process has exited and every byte it wrote has been read.
+    const drained = new Promise<void>((r) => reader.once('close', () => r()));
+    void Promise.all([exited, drained]).then(([[code, signal]]) => {
       if (this.proc === proc) this.proc = undefined;
+      if (this.reader === reader) this.reader = undefined;
       if (this.stopping || gen !== this.generation) return;
       const finishedFile = code === 0 && !spec.loop && !isNetworkUrl(spec.url);
       if (finishedFile) {
@@ -200,6 +225,20 @@ export class CameraSource {
             : `ffmpeg exited with code ${code}`);
       this.fail(redactUrl(why));
     });
+  }
+
+  /**
+   * `n` bytes of the decoder's output were read into `buf`: the ring slot being written (commit them)
+   * or, while no slot was free, the spill buffer (copy them in). Returns false to pause reading.
+   */
+  private onBytes(gen: number, n: number, buf: Uint8Array): boolean {
+    if (gen !== this.generation) return false;
+    const now = this.clock.now();
+    const r = buf === this.spill ? this.ring.write(buf.subarray(0, n), now) : this.ring.commit(n, now);
+    if (r.blocked) this.paused = true;
+    this.afterWrite(r.completed);
+    // A consumer called from afterWrite may already have freed a slot and resumed reading.
+    return !this.paused;
   }
 
   /**

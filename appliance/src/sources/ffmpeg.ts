@@ -1,6 +1,7 @@
 /** The one place ffmpeg and ffprobe are spawned: argument building (pure, tested) and process start. */
 import { spawn, execFile, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import type { Socket } from 'node:net';
 import { VantageError } from '../errors.js';
 import { redactUrl } from '../util/redact.js';
 import type { Letterbox } from '../detect/types.js';
@@ -95,6 +96,13 @@ export type DecoderProcess = ChildProcessByStdio<null, Readable, Readable>;
 
 export function spawnDecoder(args: string[]): DecoderProcess {
   return spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export type FrameDecoderProcess = ChildProcessByStdio<null, null, Readable>;
+
+/** Starts ffmpeg with `stdout` (one end of a frame channel) as its standard output. */
+export function spawnFrameDecoder(args: string[], stdout: Socket): FrameDecoderProcess {
+  return spawn('ffmpeg', args, { stdio: ['ignore', stdout, 'pipe'] });
 }
 
 /** Reads width, height and frame rate of the first video stream. */
