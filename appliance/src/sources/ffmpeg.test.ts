@@ -23,6 +23,15 @@ describe('ffmpeg arguments', () => {
     expect(args).not.toContain('-stream_loop');
   });
 
+  it('decodes and scales on one thread up to 1080p in software; larger frames and hardware decoding keep ffmpeg\'s choice', () => {
+    const spec = { url: 'rtsp://cam/1', loop: false, realtime: true, rtspTransport: 'tcp' } as const;
+    const hd = buildDecodeArgs(spec, letterbox(1920, 1080, 416, 416), 114).join(' ');
+    expect(hd).toContain('-filter_threads 1 -threads 1 -rtsp_transport tcp');
+    expect(hd.indexOf('-threads 1')).toBeLessThan(hd.indexOf('-i rtsp://'));
+    expect(buildDecodeArgs(spec, letterbox(3840, 2160, 416, 416), 114)).not.toContain('-threads');
+    expect(buildDecodeArgs({ ...spec, hwaccel: 'cuda' }, lb, 114)).not.toContain('-threads');
+  });
+
   it('runs files as fast as possible when realtime is off', () => {
     const args = buildDecodeArgs({ url: 'a.mkv', loop: false, realtime: false, rtspTransport: 'tcp' }, lb, 0);
     expect(args).not.toContain('-re');

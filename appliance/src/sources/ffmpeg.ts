@@ -83,6 +83,7 @@ export function buildDecodeArgs(spec: SourceSpec, lb: Letterbox, padValue: numbe
     // Level-tagged verbose logs: errors for the camera's lastError, and the scaler's reports of its
     // input size, which reveal a source changing resolution mid-stream. Quiet in steady state.
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+verbose',
+    ...singleThreaded(spec, lb),
     ...inputArgs(spec, codec),
     '-map', '0:v:0', '-an', '-sn', '-dn',
     '-vf', vf,
@@ -90,6 +91,21 @@ export function buildDecodeArgs(spec: SourceSpec, lb: Letterbox, padValue: numbe
     '-f', 'rawvideo',
     'pipe:1',
   ];
+}
+
+/** Sources up to this many pixels are decoded and scaled on one thread. */
+const SINGLE_THREAD_MAX_PIXELS = 1920 * 1088;
+
+/**
+ * One decoding thread and one filter thread for software decoding up to 1080p. ffmpeg's default
+ * (a thread per core, frame-threaded) makes each frame cost 15–25 % more CPU on this kind of stream,
+ * adds a frame of delay per extra thread, and with several cameras on a few cores only adds
+ * contention; one core decodes 1080p H.264 several times faster than a camera sends it. Larger
+ * frames keep ffmpeg's choice.
+ */
+export function singleThreaded(spec: SourceSpec, lb: Letterbox): string[] {
+  if ((spec.hwaccel ?? 'none') !== 'none' || lb.srcWidth * lb.srcHeight > SINGLE_THREAD_MAX_PIXELS) return [];
+  return ['-filter_threads', '1', '-threads', '1'];
 }
 
 export type DecoderProcess = ChildProcessByStdio<null, Readable, Readable>;
