@@ -31,12 +31,28 @@ export function planarToTensor(
   for (let c = 0; c < 3; c++) {
     const from = src.subarray(order[c]! * plane, (order[c]! + 1) * plane);
     const to = dst.subarray(c * plane, (c + 1) * plane);
-    to.set(from); // native uint8 → float32 conversion
+    to.set(unshared(from)); // native uint8 → float32 conversion
     if (identity) continue;
     const k = model.scale / model.std[c]!;
     const m = model.mean[c]! / model.std[c]!;
     for (let p = 0; p < plane; p++) to[p] = to[p]! * k - m;
   }
+}
+
+/** Plain memory that planes in shared memory are staged through; one per thread, grown once. */
+let staging: Uint8Array | undefined;
+
+/**
+ * A plane in a SharedArrayBuffer (a ring slot) as a copy in plain memory. V8 converts uint8 → float32
+ * from shared memory element by element (about 7× slower than from plain memory, which it converts
+ * in bulk), while a same-type copy out of shared memory is a memcpy: copying first is the faster path.
+ */
+function unshared(plane: Uint8Array): Uint8Array {
+  if (!(plane.buffer instanceof SharedArrayBuffer)) return plane;
+  if (!staging || staging.length < plane.length) staging = new Uint8Array(plane.length);
+  const copy = staging.subarray(0, plane.length);
+  copy.set(plane);
+  return copy;
 }
 
 /** Packed 8-bit RGB (as image decoders give) → gbrp, for still images. */
