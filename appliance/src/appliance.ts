@@ -118,7 +118,10 @@ export class Appliance {
     this.overrides = new CameraOverrides(this.store.db);
 
     this.detector = await detectorFromConfig(cfg.detector);
-    this.root.info({ module: 'detector', model: this.detector.manifest.name, provider: this.detector.provider, concurrency: this.detector.concurrency }, 'detector loaded');
+    const { manifest, maxBatch } = this.detector;
+    // A model with a fixed batch cannot take detector.max_batch frames per run: say what it runs instead.
+    const capped = maxBatch < cfg.detector.max_batch ? { max_batch_note: `detector.max_batch ${cfg.detector.max_batch} does not apply: model ${manifest.name} has a fixed batch of ${String(manifest.input.batch)}, frames run ${maxBatch} at a time` } : {};
+    this.root.info({ module: 'detector', model: manifest.name, provider: this.detector.provider, concurrency: this.detector.concurrency, max_batch: maxBatch, ...capped }, 'detector loaded');
 
     const detector = this.detector;
     const tracking = trackerOptions(cfg.tracker);

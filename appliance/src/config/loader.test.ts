@@ -64,6 +64,19 @@ describe('config loader', () => {
     }
   });
 
+  it('detector.max_batch: 4 by default, a whole number from 1 to 64, refused otherwise naming the key', () => {
+    expect(validateConfig({}).detector.max_batch).toBe(4);
+    expect(validateConfig({ detector: { max_batch: 1 } }).detector.max_batch).toBe(1);
+    for (const [value, message] of [
+      [0, 'at least 1 (1 = no batching)'],
+      [65, 'at most 64 frames per session run'],
+      [2.5, 'a whole number of frames from 1 (no batching) to 64'],
+      ['four', 'a whole number of frames from 1 (no batching) to 64'],
+    ] as const) {
+      expect(issuesOf(() => validateConfig({ detector: { max_batch: value } }))).toEqual([{ path: 'detector.max_batch', message }]);
+    }
+  });
+
   it('reports a missing required key and a duplicate camera id', () => {
     expect(issuesOf(() => validateConfig({ cameras: [{ id: 'a' }] }))).toEqual([{ path: 'cameras[0].source', message: 'required (string)' }]);
     const dup = issuesOf(() => validateConfig({ cameras: [{ id: 'a', source: '1.mp4' }, { id: 'a', source: '2.mp4' }] }));

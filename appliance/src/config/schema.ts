@@ -98,6 +98,18 @@ export const detectorSchema = z.strictObject({
   workers: z.number().int().min(0).max(64).default(2),
   /** Intra-op threads per ONNX session (0 = onnxruntime's choice). */
   threads: z.number().int().min(0).max(256).default(1),
+  /**
+   * Frames (of any cameras) one session run may carry when the model accepts a batch (its manifest's
+   * input.batch is "dynamic" or more than 1); only frames already waiting are batched, none waits
+   * for a batch to fill. 1 = no batching. A model with a fixed batch of 1 runs one frame at a time
+   * whatever this says.
+   */
+  max_batch: z
+    .number({ error: 'a whole number of frames from 1 (no batching) to 64' })
+    .int({ error: 'a whole number of frames from 1 (no batching) to 64' })
+    .min(1, { error: 'at least 1 (1 = no batching)' })
+    .max(64, { error: 'at most 64 frames per session run' })
+    .default(4),
   /** Lowest detection score kept; the tracker's low-score band starts here. */
   score_threshold: z.number().gt(0).lt(1).default(0.1),
   /** Score at or above which a detection counts in per-frame class counts. */

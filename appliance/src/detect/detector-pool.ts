@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from '../config/paths.js';
 import { VantageError, type ErrorCode } from '../errors.js';
 import { Detector, type DetectorOptions } from './detector.js';
-import type { WorkerReply, WorkerRequest } from './detector-worker.js';
+import type { FrameMessage, WorkerReply, WorkerRequest } from './detector-worker.js';
 import { ManifestDetector, type DetectJob, type DetectResult, type FrameDetector } from './frame-detector.js';
-import { loadManifest, type ModelManifest } from './manifest.js';
+import { effectiveMaxBatch, loadManifest, type ModelManifest } from './manifest.js';
 import type { ExecutionProvider } from './onnx-session.js';
 
 /** The compiled worker script (workers run JavaScript, also when the caller runs from TypeScript). */
@@ -27,12 +27,18 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
-  /** Jobs posted to this worker and not answered yet. */
+  /** Messages (batches of frames, or a measurement) posted to this worker and not fully answered. */
   outstanding: number;
 }
 
+/** A message's replies still to come; the last one frees the worker's place. */
+interface Posted {
+  slot: Slot;
+  left: number;
+}
+
 /**
- * Jobs queued in each worker's port at once: when a worker finishes a frame the next is already
+ * Batches queued in each worker's port at once: when a worker finishes one the next is already
  * there, so it never waits for the main thread to wake up and hand it one.
  */
 const DEPTH = 2;
@@ -40,12 +46,16 @@ const DEPTH = 2;
 /**
  * N worker threads, each with its own ONNX session, fed from one FIFO queue. On a CPU box two
  * single-threaded sessions side by side beat one session with two intra-op threads; on a GPU one
- * worker is usually right. Jobs carry only a reference to a ring slot's shared memory.
+ * worker is usually right. Jobs carry only a reference to a ring slot's shared memory. When the
+ * model accepts a batch, a worker with room takes up to `maxBatch` of the jobs already waiting in
+ * one message (one session run); a job is never held back to fill a batch.
  */
 export class DetectorPool extends ManifestDetector implements FrameDetector {
   readonly provider: ExecutionProvider;
-  private readonly queue: Array<{ msg: WorkerRequest & { id: number }; pending: Pending }> = [];
-  private readonly pending = new Map<number, Pending>();
+  /** Jobs handed to workers and the messages (session runs) they went in. */
+  readonly stats = { frames: 0, batches: 0 };
+  private readonly queue: Array<{ frame: FrameMessage; pending: Pending }> = [];
+  private readonly pending = new Map<number, Pending & { posted: Posted }>();
   private nextId = 1;
   private closed = false;
 
@@ -53,11 +63,12 @@ export class DetectorPool extends ManifestDetector implements FrameDetector {
     manifest: ModelManifest,
     private readonly slots: Slot[],
     provider: ExecutionProvider,
+    readonly maxBatch: number,
   ) {
     super(manifest);
     this.provider = provider;
     for (const slot of slots) {
-      slot.worker.on('message', (m: WorkerReply) => this.onReply(slot, m));
+      slot.worker.on('message', (m: WorkerReply) => this.onReply(m));
       slot.worker.on('error', (e) => this.failAll(e));
     }
   }
@@ -67,6 +78,7 @@ export class DetectorPool extends ManifestDetector implements FrameDetector {
     if (opts.workers <= 0) return Detector.create(opts);
     const manifest = loadManifest(opts.manifestPath);
     const { workers, ...detectorOptions } = opts;
+    const maxBatch = effectiveMaxBatch(manifest.input.batch, opts.maxBatch ?? 1);
     const script = workerScript();
     const slots: Slot[] = [];
     try {
@@ -87,27 +99,34 @@ export class DetectorPool extends ManifestDetector implements FrameDetector {
       await Promise.all(slots.map((s) => s.worker.terminate()));
       throw e;
     }
-    return new DetectorPool(manifest, slots, opts.provider);
+    return new DetectorPool(manifest, slots, opts.provider, maxBatch);
   }
 
-  /** Frames worth keeping in flight: every worker busy with one more queued behind it. */
+  /** Frames worth keeping in flight: every worker busy with a batch and one more queued behind it. */
   get concurrency(): number {
-    return this.slots.length * DEPTH;
+    return this.slots.length * DEPTH * this.maxBatch;
   }
 
   detect({ frame, letterbox }: DetectJob): Promise<DetectResult> {
+    if (this.closed) return Promise.reject(new Error('detector closed'));
     // Shared memory goes by reference; anything else is copied once into a transferable buffer.
     const shared = frame.buffer instanceof SharedArrayBuffer;
     const buffer = shared ? frame.buffer : frame.slice().buffer;
-    const msg = { type: 'detect' as const, id: this.nextId++, buffer, byteOffset: shared ? frame.byteOffset : 0, byteLength: frame.byteLength, letterbox };
-    return this.enqueue(msg) as Promise<DetectResult>;
+    const msg: FrameMessage = { id: this.nextId++, buffer, byteOffset: shared ? frame.byteOffset : 0, byteLength: frame.byteLength, letterbox };
+    return new Promise((resolve, reject) => {
+      this.queue.push({ frame: msg, pending: { resolve: resolve as (v: unknown) => void, reject } });
+      this.dispatch();
+    });
   }
 
-  async inferenceOnlyFps(frames: number): Promise<number> {
+  async inferenceOnlyFps(frames: number, batch = 1): Promise<number> {
+    if (!Number.isInteger(batch) || batch < 1 || batch > this.maxBatch) {
+      throw new RangeError(`batch ${batch}: this detector runs 1 to ${this.maxBatch} frames at once (detector.max_batch, capped by the model's input.batch ${JSON.stringify(this.manifest.input.batch)})`);
+    }
     const round = (per: number, warmup: number) =>
-      Promise.all(this.slots.map((slot) => this.send(slot, { type: 'infer-only', id: this.nextId++, frames: per, warmup })));
+      Promise.all(this.slots.map((slot) => this.send(slot, { type: 'infer-only', id: this.nextId++, frames: per, batch, warmup })));
     await round(0, 3); // warm-up, not timed
-    const per = Math.ceil(frames / this.slots.length);
+    const per = Math.ceil(frames / this.slots.length / batch) * batch;
     const t0 = performance.now();
     await round(per, 0);
     // All workers run side by side; the wall clock over all of them is the honest total.
@@ -130,40 +149,40 @@ export class DetectorPool extends ManifestDetector implements FrameDetector {
     this.failAll(new Error('detector closed'));
   }
 
-  private enqueue(msg: WorkerRequest & { id: number }): Promise<unknown> {
-    if (this.closed) return Promise.reject(new Error('detector closed'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ msg, pending: { resolve, reject } });
-      this.dispatch();
-    });
-  }
-
-  private send(slot: Slot, msg: WorkerRequest & { id: number }): Promise<unknown> {
+  private send(slot: Slot, msg: Extract<WorkerRequest, { type: 'infer-only' }>): Promise<unknown> {
     return new Promise((resolve, reject) => {
       slot.outstanding++;
-      this.pending.set(msg.id, { resolve, reject });
+      this.pending.set(msg.id, { resolve, reject, posted: { slot, left: 1 } });
       slot.worker.postMessage(msg);
     });
   }
 
-  /** Hands queued jobs to the least loaded workers, up to DEPTH each. */
+  /**
+   * Hands waiting jobs to the least loaded workers, up to DEPTH messages each. A message takes up to
+   * maxBatch jobs, shared out among the equally loaded workers so an idle worker never sits out
+   * while another takes a full batch.
+   */
   private dispatch(): void {
     while (this.queue.length) {
       let slot: Slot | undefined;
       for (const s of this.slots) if (s.outstanding < DEPTH && (!slot || s.outstanding < slot.outstanding)) slot = s;
       if (!slot) return;
-      const next = this.queue.shift()!;
+      const peers = this.slots.filter((s) => s.outstanding === slot.outstanding).length;
+      const jobs = this.queue.splice(0, Math.min(this.maxBatch, Math.ceil(this.queue.length / peers)));
+      const posted: Posted = { slot, left: jobs.length };
       slot.outstanding++;
-      this.pending.set(next.msg.id, next.pending);
-      slot.worker.postMessage(next.msg);
+      for (const j of jobs) this.pending.set(j.frame.id, { ...j.pending, posted });
+      this.stats.frames += jobs.length;
+      this.stats.batches++;
+      slot.worker.postMessage({ type: 'detect', frames: jobs.map((j) => j.frame) } satisfies WorkerRequest);
     }
   }
 
-  private onReply(slot: Slot, m: WorkerReply): void {
+  private onReply(m: WorkerReply): void {
     if (m.type !== 'result' && m.type !== 'error') return;
-    slot.outstanding--;
     const p = this.pending.get(m.id);
     this.pending.delete(m.id);
+    if (p && --p.posted.left === 0) p.posted.slot.outstanding--;
     if (m.type === 'result') p?.resolve(m.result);
     else p?.reject(new Error(m.message));
     this.dispatch();

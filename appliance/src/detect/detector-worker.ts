@@ -7,9 +7,19 @@ import { Detector, type DetectorOptions } from './detector.js';
 import type { Letterbox } from './types.js';
 import { isVantageError } from '../errors.js';
 
+/** One frame: a ring slot's shared memory (or a copied buffer) and how it was letterboxed. */
+export interface FrameMessage {
+  id: number;
+  buffer: SharedArrayBuffer | ArrayBuffer;
+  byteOffset: number;
+  byteLength: number;
+  letterbox: Letterbox;
+}
+
 export type WorkerRequest =
-  | { type: 'detect'; id: number; buffer: SharedArrayBuffer | ArrayBuffer; byteOffset: number; byteLength: number; letterbox: Letterbox }
-  | { type: 'infer-only'; id: number; frames: number; warmup: number }
+  /** Frames the pool batched: they share one session run (up to the detector's maxBatch). */
+  | { type: 'detect'; frames: FrameMessage[] }
+  | { type: 'infer-only'; id: number; frames: number; batch: number; warmup: number }
   | { type: 'close' };
 
 export type WorkerReply =
@@ -28,14 +38,17 @@ try {
       void detector.close().finally(() => port.close());
       return;
     }
-    const work =
-      m.type === 'detect'
-        ? detector.detect({ frame: new Uint8Array(m.buffer, m.byteOffset, m.byteLength), letterbox: m.letterbox })
-        : detector.inferenceOnlyFps(m.frames, m.warmup);
-    work.then(
-      (result) => send({ type: 'result', id: m.id, result }),
-      (e: unknown) => send({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e) }),
-    );
+    const reply = (id: number, work: Promise<unknown>) =>
+      work.then(
+        (result) => send({ type: 'result', id, result }),
+        (e: unknown) => send({ type: 'error', id, message: e instanceof Error ? e.message : String(e) }),
+      );
+    if (m.type === 'infer-only') {
+      void reply(m.id, detector.inferenceOnlyFps(m.frames, m.batch, m.warmup));
+      return;
+    }
+    const results = detector.detectMany(m.frames.map((f) => ({ frame: new Uint8Array(f.buffer, f.byteOffset, f.byteLength), letterbox: f.letterbox })));
+    m.frames.forEach((f, i) => void reply(f.id, results[i]!));
   });
   send({ type: 'ready' });
 } catch (e) {

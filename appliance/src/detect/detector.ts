@@ -1,11 +1,10 @@
 import { systemClock, type Clock } from '../clock.js';
 import { VantageError } from '../errors.js';
-import { loadManifest, type ModelManifest } from './manifest.js';
+import { effectiveMaxBatch, loadManifest, type ModelManifest } from './manifest.js';
 import { nmsPerClass } from './nms.js';
 import { createSession, type ExecutionProvider, type InferenceRunner } from './onnx-session.js';
 import { planarToTensor } from './preprocess.js';
 import { ManifestDetector, type DetectJob, type DetectResult, type FrameDetector } from './frame-detector.js';
-import type { Letterbox } from './types.js';
 import { YoloxDecoder } from './yolox-decoder.js';
 
 export interface DetectorOptions {
@@ -18,24 +17,47 @@ export interface DetectorOptions {
   nmsIou?: number;
   /** Class names to keep; empty = all. */
   classes: readonly string[];
+  /**
+   * Frames run through the model in one session call at most (default 1: no batching), capped by
+   * the batch the model's manifest allows.
+   */
+  maxBatch?: number;
 }
 
 export type { DetectResult };
 
+/** A job waiting for the session, with the promise it settles. */
+interface Waiting {
+  job: DetectJob;
+  resolve(r: DetectResult): void;
+  reject(e: Error): void;
+}
+
 /**
- * Manifest-driven object detector: one ONNX session; calls are serialised so two frames never
- * compete for its threads. Input frames are already letterboxed to the model's input size as planar
- * gbrp (the source's ffmpeg does the scaling), so preprocessing is three native conversions into a
- * tensor buffer reused for every frame.
+ * Manifest-driven object detector: one ONNX session; runs are serialised so two never compete for
+ * its threads. Input frames are already letterboxed to the model's input size as planar gbrp (the
+ * source's ffmpeg does the scaling), so preprocessing is three native conversions per image into a
+ * tensor buffer reused for every run. When the model accepts a batch, the frames that are waiting
+ * when the session becomes free (up to `maxBatch`) go through it in one run; a frame never waits for
+ * others to fill a batch.
  */
 export class Detector extends ManifestDetector implements FrameDetector {
-  readonly concurrency = 1;
   readonly provider: ExecutionProvider;
+  /** Frames in one session run at most. */
+  readonly maxBatch: number;
+  /** Session runs so far (one per batch). */
+  runs = 0;
   private readonly input: Float32Array;
+  /** Images in the input tensor: a fixed-batch model's batch, else maxBatch. */
+  private readonly tensorBatch: number;
+  private readonly dynamic: boolean;
+  private readonly imageSize: number;
+  private readonly outputSize: number;
   private readonly decoder: YoloxDecoder;
   private readonly classMask: Uint8Array | undefined;
   private readonly nmsIou: number;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly waiting: Waiting[] = [];
+  private running: Promise<void> | undefined;
 
   private constructor(
     manifest: ModelManifest,
@@ -45,9 +67,14 @@ export class Detector extends ManifestDetector implements FrameDetector {
   ) {
     super(manifest);
     this.provider = runner.provider;
-    const { width, height } = manifest.input;
-    this.input = new Float32Array(3 * width * height);
+    const { width, height, batch } = manifest.input;
+    this.dynamic = batch === 'dynamic';
+    this.maxBatch = effectiveMaxBatch(batch, opts.maxBatch ?? 1);
+    this.tensorBatch = batch === 'dynamic' ? this.maxBatch : batch;
+    this.imageSize = 3 * width * height;
+    this.input = new Float32Array(this.tensorBatch * this.imageSize);
     this.decoder = new YoloxDecoder(width, height, manifest.output.strides, manifest.classes.length, manifest.output.scoresActivated);
+    this.outputSize = this.decoder.cells * (5 + manifest.classes.length);
     this.nmsIou = opts.nmsIou ?? manifest.defaults.nmsIou;
     this.classMask = buildClassMask(manifest.classes, opts.classes);
   }
@@ -55,41 +82,101 @@ export class Detector extends ManifestDetector implements FrameDetector {
   static async create(opts: DetectorOptions, clock: Clock = systemClock): Promise<Detector> {
     const manifest = loadManifest(opts.manifestPath);
     const { width, height, batch, name } = manifest.input;
-    const runner = await createSession(manifest.modelPath, name, [batch, 3, height, width], manifest.output.name, {
+    const tensorBatch = batch === 'dynamic' ? effectiveMaxBatch(batch, opts.maxBatch ?? 1) : batch;
+    const runner = await createSession(manifest.modelPath, name, [tensorBatch, 3, height, width], manifest.output.name, {
       provider: opts.provider,
       threads: opts.threads,
       ...(opts.deviceId !== undefined ? { deviceId: opts.deviceId } : {}),
     });
+    const declared = runner.modelBatch;
+    if (declared !== undefined && declared !== batch && declared !== 'dynamic') {
+      await runner.release();
+      throw new VantageError(
+        'ERR_MODEL_INVALID',
+        `model ${manifest.modelPath} has a fixed batch of ${declared} in input "${name}", its manifest says input.batch ${JSON.stringify(batch)}`,
+      );
+    }
     return new Detector(manifest, runner, opts, clock);
   }
 
+  /** Frames worth keeping in flight: a batch running and the next one gathering. */
+  get concurrency(): number {
+    return this.maxBatch === 1 ? 1 : 2 * this.maxBatch;
+  }
+
   /** Detects objects in a letterboxed planar frame (gbrp). */
-  detect({ frame, letterbox }: DetectJob): Promise<DetectResult> {
-    const job = this.queue.then(() => this.run(frame, letterbox));
-    this.queue = job.catch(() => undefined);
-    return job;
+  detect(job: DetectJob): Promise<DetectResult> {
+    return this.detectMany([job])[0]!;
   }
 
-  /** Runs the ONNX session alone on the preallocated input (the inference-only ceiling). */
-  async inferenceOnlyFps(frames: number, warmup = 3): Promise<number> {
-    for (let i = 0; i < warmup; i++) await this.runner.run(this.input);
+  /**
+   * Queues several frames at once (a worker hands over what the pool batched), so they can share a
+   * session run; each settles on its own.
+   */
+  detectMany(jobs: readonly DetectJob[]): Array<Promise<DetectResult>> {
+    const results = jobs.map((job) => new Promise<DetectResult>((resolve, reject) => this.waiting.push({ job, resolve, reject })));
+    this.pump();
+    return results;
+  }
+
+  /**
+   * Runs the session alone on the preallocated input (the inference-only ceiling), `batch` images
+   * per run; returns images/s.
+   */
+  async inferenceOnlyFps(frames: number, batch = 1, warmup = 3): Promise<number> {
+    if (!Number.isInteger(batch) || batch < 1 || batch > this.maxBatch) {
+      throw new RangeError(`batch ${batch}: this detector runs 1 to ${this.maxBatch} frames at once (detector.max_batch, capped by the model's input.batch ${JSON.stringify(this.manifest.input.batch)})`);
+    }
+    await this.running;
+    const size = this.dynamic ? batch : this.tensorBatch;
+    for (let i = 0; i < warmup; i++) await this.runner.run(this.input, size);
+    const runs = Math.ceil(frames / batch);
     const t0 = this.clock.monotonic();
-    for (let i = 0; i < frames; i++) await this.runner.run(this.input);
-    return (frames * 1000) / (this.clock.monotonic() - t0);
+    for (let i = 0; i < runs; i++) await this.runner.run(this.input, size);
+    return (runs * batch * 1000) / (this.clock.monotonic() - t0);
   }
 
-  private async run(frame: Uint8Array, lb: Letterbox): Promise<DetectResult> {
+  /** Starts a run with what is waiting, unless one is under way (it starts the next when done). */
+  private pump(): void {
+    if (this.running || this.waiting.length === 0) return;
+    const batch = this.waiting.splice(0, this.maxBatch);
+    this.running = this.run(batch).finally(() => {
+      this.running = undefined;
+      this.pump();
+    });
+  }
+
+  private async run(batch: Waiting[]): Promise<void> {
     const t0 = this.clock.monotonic();
     const { input: m } = this.manifest;
-    planarToTensor(frame, this.input, m.width, m.height, m);
-    const out = await this.runner.run(this.input);
-    const candidates = this.decoder.decode(out, lb, this.opts.scoreThreshold, this.classMask);
-    const detections = nmsPerClass(candidates, this.nmsIou);
-    return { detections, inferenceMs: this.clock.monotonic() - t0 };
+    // A frame that cannot be converted fails alone; the rest of the batch goes on.
+    const ready: Waiting[] = [];
+    for (const w of batch) {
+      try {
+        planarToTensor(w.job.frame, this.input.subarray(ready.length * this.imageSize, (ready.length + 1) * this.imageSize), m.width, m.height, m);
+        ready.push(w);
+      } catch (e) {
+        w.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    }
+    if (ready.length === 0) return;
+    try {
+      this.runs++;
+      const out = await this.runner.run(this.input, this.dynamic ? ready.length : this.tensorBatch);
+      // Every image's slice of the output is decoded before any job settles: inferenceMs covers the whole run.
+      const detections = ready.map((w, i) => {
+        const candidates = this.decoder.decode(out.subarray(i * this.outputSize, (i + 1) * this.outputSize), w.job.letterbox, this.opts.scoreThreshold, this.classMask);
+        return nmsPerClass(candidates, this.nmsIou);
+      });
+      const inferenceMs = this.clock.monotonic() - t0;
+      ready.forEach((w, i) => w.resolve({ detections: detections[i]!, inferenceMs, batch: ready.length }));
+    } catch (e) {
+      for (const w of ready) w.reject(e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
   async close(): Promise<void> {
-    await this.queue;
+    while (this.running) await this.running;
     await this.runner.release();
   }
 }

@@ -4,8 +4,10 @@ import type { Detection, Letterbox } from './types.js';
 
 export interface DetectResult {
   detections: Detection[];
-  /** Wall time of preprocess + inference + decode, in milliseconds. */
+  /** Wall time of preprocess + inference + decode, in milliseconds (of the whole batch the frame ran in). */
   inferenceMs: number;
+  /** Frames in the session run that produced this result (1 = not batched). */
+  batch?: number;
 }
 
 /** A detection job: a frame in shared memory (a ring slot) and how it was letterboxed. */
@@ -22,10 +24,18 @@ export interface FrameDetector {
   readonly inputHeight: number;
   /** Frames it can work on at the same time. */
   readonly concurrency: number;
+  /**
+   * Frames of different jobs that may share one session run (detector.max_batch capped by what the
+   * model accepts; 1 = never batched). Only frames already waiting are batched.
+   */
+  readonly maxBatch: number;
   className(classId: number): string;
   detect(job: DetectJob): Promise<DetectResult>;
-  /** Runs the model alone on preallocated input, `concurrency` at a time; returns frames/s. */
-  inferenceOnlyFps(frames: number): Promise<number>;
+  /**
+   * Runs the model alone on preallocated input, every session busy, `batch` frames per run (default
+   * 1, at most maxBatch); returns frames/s.
+   */
+  inferenceOnlyFps(frames: number, batch?: number): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -25,6 +25,7 @@ export async function detectorFromConfig(d: DetectorConfig, opts: { classes?: re
       threads: d.threads,
       deviceId: d.gpu_device,
       workers: d.workers,
+      maxBatch: d.max_batch,
       scoreThreshold: d.score_threshold,
       classes: opts.classes ?? d.classes,
       ...(d.nms_iou !== undefined ? { nmsIou: d.nms_iou } : {}),

@@ -24,7 +24,11 @@ const manifestSchema = z.strictObject({
     mean: z.tuple([z.number(), z.number(), z.number()]),
     std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]),
     letterbox: z.strictObject({ align: z.literal('top-left'), padValue: z.number().int().min(0).max(255) }),
-    batch: z.number().int().positive(),
+    /**
+     * Images per session run the model accepts: a fixed count (the tensor always holds exactly that
+     * many) or "dynamic" (any count; the detector runs as many as are waiting, up to detector.max_batch).
+     */
+    batch: z.union([z.number().int().positive(), z.literal('dynamic')]),
   }),
   output: z.strictObject({
     name: z.string().min(1),
@@ -64,4 +68,13 @@ export function loadManifest(manifestPath: string): ModelManifest {
     throw new VantageError('ERR_MODEL_INVALID', `cannot read labels of ${manifestPath}: ${(e as Error).message}`);
   }
   return { ...parsed.data, modelPath: resolve(dir, parsed.data.file), classes };
+}
+
+/**
+ * Frames one session run may carry: what the config asks for (`detector.max_batch`), capped by what
+ * the model accepts. A fixed batch of 1 never batches whatever the config says.
+ */
+export function effectiveMaxBatch(modelBatch: number | 'dynamic', requested: number): number {
+  const want = Math.max(1, Math.floor(requested));
+  return modelBatch === 'dynamic' ? want : Math.min(want, modelBatch);
 }

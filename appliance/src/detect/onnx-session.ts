@@ -13,8 +13,17 @@ export interface SessionOptions {
 
 export interface InferenceRunner {
   readonly provider: ExecutionProvider;
-  /** Runs the model on `input` (NCHW float32, reused by the caller) and returns the first output's data. */
-  run(input: Float32Array): Promise<Float32Array>;
+  /**
+   * The input's batch dimension as the model file declares it: a fixed count, 'dynamic' (symbolic),
+   * or undefined where the runtime does not say.
+   */
+  readonly modelBatch: number | 'dynamic' | undefined;
+  /**
+   * Runs the model on `input` (NCHW float32, reused by the caller) and returns the output's data.
+   * `batch` (default: the first of the session's input dims) images are taken from the start of
+   * `input`; fewer than that dimension only for a model with a dynamic batch.
+   */
+  run(input: Float32Array, batch?: number): Promise<Float32Array>;
   release(): Promise<void>;
 }
 
@@ -113,17 +122,25 @@ export async function createSession(
       `model ${modelPath} has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}], the manifest names "${inputName}" and "${outputName}"`,
     );
   }
-  let tensor: ort.Tensor | undefined;
-  let tensorData: Float32Array | undefined;
+  const meta = session.inputMetadata?.find((m) => m.name === inputName);
+  const first = meta?.isTensor ? meta.shape[0] : undefined;
+  const modelBatch = typeof first === 'string' || (typeof first === 'number' && first < 0) ? 'dynamic' : first;
+  const [maxBatch, ...imageDims] = inputDims as number[];
+  const imageSize = imageDims.reduce((a, b) => a * b, 1);
+  // One tensor per batch size, each wrapping the start of the caller's reused buffer: created once, read at every run.
+  const tensors = new Map<number, { input: Float32Array; tensor: ort.Tensor }>();
   return {
     provider: opts.provider,
-    async run(input: Float32Array): Promise<Float32Array> {
-      // The tensor wraps the caller's reused buffer: created once, read at every run.
-      if (tensorData !== input) {
-        tensor = new ort.Tensor('float32', input, inputDims as number[]);
-        tensorData = input;
+    modelBatch,
+    async run(input: Float32Array, batch = maxBatch!): Promise<Float32Array> {
+      let t = tensors.get(batch);
+      if (t?.input !== input) {
+        if (!Number.isInteger(batch) || batch < 1 || batch > maxBatch!) throw new RangeError(`batch ${batch}: the session takes 1 to ${maxBatch} images`);
+        if (input.length < batch * imageSize) throw new RangeError(`input holds ${input.length} values, a batch of ${batch} needs ${batch * imageSize}`);
+        t = { input, tensor: new ort.Tensor('float32', input.subarray(0, batch * imageSize), [batch, ...imageDims]) };
+        tensors.set(batch, t);
       }
-      const out = await session.run({ [inputName]: tensor! });
+      const out = await session.run({ [inputName]: t.tensor });
       return out[outputName]!.data as Float32Array;
     },
     async release(): Promise<void> {
@@ -131,3 +148,4 @@ export async function createSession(
     },
   };
 }
+
