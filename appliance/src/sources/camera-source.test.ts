@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../config/paths.js';
@@ -9,6 +8,7 @@ import { letterbox } from '../detect/types.js';
 import { silentLogger } from '../logger.js';
 import { CameraSource } from './camera-source.js';
 import { buildDecodeArgs } from './ffmpeg.js';
+import { frameSocketDir, socketParent } from './frame-channel.js';
 
 const CAMPUS = resolve(PACKAGE_ROOT, 'appliance/media/mot15/TUD-Campus/TUD-Campus.mp4'); // 640×480, 71 frames
 const spec = { url: CAMPUS, loop: false, realtime: false, rtspTransport: 'tcp' } as const;
@@ -21,7 +21,7 @@ function referenceMd5s(): string[] {
 }
 
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
-const frameSockets = () => readdirSync(tmpdir()).filter((d) => d.startsWith('vantage-frames-')).flatMap((d) => readdirSync(resolve(tmpdir(), d)));
+const frameSockets = () => readdirSync(frameSocketDir()!);
 
 describe('CameraSource: frames read straight into the ring', () => {
   it('delivers every frame byte for byte as ffmpeg wrote it, also when a slow consumer pauses the decoder', async () => {
@@ -65,5 +65,14 @@ describe('CameraSource: frames read straight into the ring', () => {
     expect(f.seq).toBe(70);
     expect(src.stats()).toMatchObject({ framesDecoded: 71, framesDropped: 70 });
     await src.stop();
+  });
+});
+
+describe('frame socket paths', () => {
+  it('stay within the 108 bytes a Unix socket path may have, whatever TMPDIR is', () => {
+    expect(socketParent('/tmp')).toBe('/tmp');
+    expect(socketParent(`/var/tmp/${'x'.repeat(120)}`)).toBe('/tmp');
+    // parent + /vantage-sock-XXXXXX/ + pid-counter.sock
+    expect(`${socketParent('/a'.repeat(32))}/vantage-sock-XXXXXX/4194304-1000000.sock`.length).toBeLessThan(108);
   });
 });

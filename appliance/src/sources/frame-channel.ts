@@ -27,10 +27,23 @@ export interface FrameChannel {
 let socketDir: string | undefined;
 let counter = 0;
 
+/**
+ * A socket's path must fit in 108 bytes (sun_path); a long TMPDIR falls back to /tmp. Exported for
+ * the test.
+ */
+export function socketParent(dir = tmpdir()): string {
+  return dir.length <= 64 ? dir : '/tmp';
+}
+
+/** This process's socket directory, once a channel has been opened (for tests). */
+export function frameSocketDir(): string | undefined {
+  return socketDir;
+}
+
 /** A directory only this user can enter (mkdtemp makes it 0700), removed when the process exits. */
 function privateDir(): string {
   if (!socketDir) {
-    const dir = mkdtempSync(join(tmpdir(), 'vantage-frames-'));
+    const dir = mkdtempSync(join(socketParent(), 'vantage-sock-'));
     socketDir = dir;
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
