@@ -129,7 +129,6 @@ export async function createSession(
   const imageSize = imageDims.reduce((a, b) => a * b, 1);
   // One tensor per batch size, each wrapping the start of the caller's reused buffer: created once, read at every run.
   const tensors = new Map<number, { input: Float32Array; tensor: ort.Tensor }>();
-  const outputs = preallocatedOutputs(session, outputName);
   return {
     provider: opts.provider,
     modelBatch,
@@ -141,11 +140,6 @@ export async function createSession(
         t = { input, tensor: new ort.Tensor('float32', input.subarray(0, batch * imageSize), [batch, ...imageDims]) };
         tensors.set(batch, t);
       }
-      const into = outputs?.(batch);
-      if (into) {
-        await session.run({ [inputName]: t.tensor }, { [outputName]: into.tensor });
-        return into.data;
-      }
       const out = await session.run({ [inputName]: t.tensor });
       return out[outputName]!.data as Float32Array;
     },
@@ -155,26 +149,3 @@ export async function createSession(
   };
 }
 
-/**
- * Output tensors allocated once per batch size, which the session writes into, when the model states
- * the output's shape (all but the batch dimension fixed). Without them onnxruntime-node allocates a
- * new output array at every run (1.2 MB for YOLOX at 416×416), which the garbage collector then has
- * to collect: about 3 % of a run's time on this CPU. The array is overwritten by the next run, so the
- * caller reads it before running again (the detector decodes it at once).
- */
-function preallocatedOutputs(session: ort.InferenceSession, outputName: string): ((batch: number) => { tensor: ort.Tensor; data: Float32Array }) | undefined {
-  const meta = session.outputMetadata?.find((m) => m.name === outputName);
-  if (!meta?.isTensor || meta.type !== 'float32') return undefined;
-  const rest = meta.shape.slice(1);
-  if (meta.shape.length < 2 || !rest.every((d): d is number => typeof d === 'number' && d > 0)) return undefined;
-  const byBatch = new Map<number, { tensor: ort.Tensor; data: Float32Array }>();
-  return (batch) => {
-    let o = byBatch.get(batch);
-    if (!o) {
-      const data = new Float32Array(batch * rest.reduce((a, b) => a * b, 1));
-      o = { tensor: new ort.Tensor('float32', data, [batch, ...rest]), data };
-      byBatch.set(batch, o);
-    }
-    return o;
-  };
-}
