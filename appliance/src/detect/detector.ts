@@ -70,7 +70,7 @@ export class Detector extends ManifestDetector implements FrameDetector {
     const { width, height, batch } = manifest.input;
     this.dynamic = batch === 'dynamic';
     this.maxBatch = effectiveMaxBatch(batch, opts.maxBatch ?? 1);
-    this.tensorBatch = batch === 'dynamic' ? this.maxBatch : batch;
+    this.tensorBatch = imagesPerTensor(manifest, opts);
     this.imageSize = 3 * width * height;
     this.input = new Float32Array(this.tensorBatch * this.imageSize);
     this.decoder = new YoloxDecoder(width, height, manifest.output.strides, manifest.classes.length, manifest.output.scoresActivated);
@@ -82,8 +82,7 @@ export class Detector extends ManifestDetector implements FrameDetector {
   static async create(opts: DetectorOptions, clock: Clock = systemClock): Promise<Detector> {
     const manifest = loadManifest(opts.manifestPath);
     const { width, height, batch, name } = manifest.input;
-    const tensorBatch = batch === 'dynamic' ? effectiveMaxBatch(batch, opts.maxBatch ?? 1) : batch;
-    const runner = await createSession(manifest.modelPath, name, [tensorBatch, 3, height, width], manifest.output.name, {
+    const runner = await createSession(manifest.modelPath, name, [imagesPerTensor(manifest, opts), 3, height, width], manifest.output.name, {
       provider: opts.provider,
       threads: opts.threads,
       ...(opts.deviceId !== undefined ? { deviceId: opts.deviceId } : {}),
@@ -179,6 +178,12 @@ export class Detector extends ManifestDetector implements FrameDetector {
     while (this.running) await this.running;
     await this.runner.release();
   }
+}
+
+/** Images the input tensor holds: a fixed-batch model's batch, else the most frames one run may carry. */
+function imagesPerTensor(manifest: ModelManifest, opts: DetectorOptions): number {
+  const { batch } = manifest.input;
+  return batch === 'dynamic' ? effectiveMaxBatch(batch, opts.maxBatch ?? 1) : batch;
 }
 
 function buildClassMask(all: readonly string[], keep: readonly string[]): Uint8Array | undefined {
