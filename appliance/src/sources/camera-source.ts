@@ -190,8 +190,6 @@ export class CameraSource {
     this.proc = proc;
     this.reader = reader;
     let lastErrorLine = '';
-    let resolveExit!: () => void;
-    this.exited = new Promise((r) => (resolveExit = r));
     onLogLines(proc.stderr, (line) => {
       const entry = parseDecoderLog(line);
       if (entry.kind === 'error') lastErrorLine = entry.text;
@@ -202,7 +200,7 @@ export class CameraSource {
       lastErrorLine = err.code === 'ENOENT' ? 'ffmpeg not found on PATH (install ffmpeg)' : err.message;
     });
     const exited = new Promise<[number | null, NodeJS.Signals | null]>((r) => proc.on('close', (code, signal) => r([code, signal])));
-    void exited.then(() => resolveExit());
+    this.exited = exited.then(() => undefined);
     // The stream has ended when the process has exited and every byte it wrote has been read.
     const drained = new Promise<void>((r) => reader.once('close', () => r()));
     void Promise.all([exited, drained]).then(([[code, signal]]) => {
