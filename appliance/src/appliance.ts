@@ -42,6 +42,7 @@ import { SettingsService } from './settings.js';
 import { Upstream } from './upstream.js';
 import { principalOfUpgrade } from './auth/upgrade-auth.js';
 import type { Principal } from './auth/roles.js';
+import { auditServices } from './audit-services.js';
 
 const FLUSH_INTERVAL_MS = 1000;
 
@@ -72,6 +73,7 @@ export class Appliance {
   private auth: AuthService | undefined;
   private settings: SettingsService | undefined;
   private disk: DiskGuard | undefined;
+  private audit: ReturnType<typeof auditServices> | undefined;
   /** Track lifecycle (and later analytics) events, for whoever subscribes. */
   readonly events: EventBus;
 
@@ -127,6 +129,8 @@ export class Appliance {
     const tracking = trackerOptions(cfg.tracker);
     this.analytics = new AnalyticsService(this.store.db, cfg.analytics, (id) => detector.className(id), this.events, this.root.child({ module: 'analytics' }), this.clock);
     this.analytics.start();
+    this.audit = auditServices({ db: this.store.db, dbPath: cfg.storage.path, cameras: () => this.cameraList().map((c) => ({ id: c.id, online: c.view().status === 'online', fps: c.pipeline?.source.info?.fps ?? 0 })), clock: this.clock, log: this.root.child({ module: 'coverage' }) });
+    this.audit.coverage.start();
     if (cfg.storage.path !== ':memory:') {
       const analytics = this.analytics;
       const raw = this.store.raw;
@@ -157,6 +161,7 @@ export class Appliance {
       log: this.root.child({ module: 'sessions' }),
       clock: this.clock,
       uploadsDir: uploadsDir(cfg.storage.path),
+      onRemove: (id) => this.audit!.sessionVideo.remove(id),
     });
     const kv = new KeyValueStore(this.store.raw);
     this.settings = new SettingsService(kv, this.clock);
@@ -263,6 +268,7 @@ export class Appliance {
     // Tracks still open end with their stream, so their summaries are stored too.
     await this.sessions?.stop();
     await this.cameras?.stopAll();
+    await this.audit?.coverage.stop();
     await this.analytics?.stop();
     await this.upstream?.stop();
     await this.flushCounts(true);
@@ -276,6 +282,7 @@ export class Appliance {
     const cam = r.cameraId;
     this.onTrackEvents(cam, u.events);
     this.analytics!.onFrame(cam, u.tracks, r.timeMs, r.letterbox.srcWidth, r.letterbox.srcHeight);
+    this.audit!.coverage.frame(cam, r.timeMs);
     this.events.emit({ type: 'track.update', camera: cam, t: r.timeMs / 1000, seq: r.seq, latencyMs: r.latencyMs, inferred: r.inferred, tracks: u.tracks });
     if (!r.inferred) return;
     const det = this.detector!;
@@ -458,6 +465,7 @@ export class Appliance {
         };
       },
       sessions: this.sessions!,
+      ...this.audit!.api,
       saveUpload: async (name, body) => {
         const limitMb = this.config.storage.upload_limit_mb;
         const r = await saveUpload(uploadsDir(this.config.storage.path), name, body as never, limitMb * 1024 * 1024);

@@ -175,7 +175,7 @@ describe('analytics over the API', () => {
     const again = (await (await get(`/api/v1/reports/${rep.id}`)).json()) as { id: string };
     expect(again.id).toBe(rep.id);
     const csv = await (await get(`/api/v1/reports/${rep.id}.csv`)).text();
-    expect(csv.split('\n')[0]).toBe('time,tracks,entries,exits,crossings_in,crossings_out,max_occupancy');
+    expect(csv.split('\n')[0]).toBe('time,tracks,entries,exits,crossings_in,crossings_out,max_occupancy,coverage_pct,low_coverage');
     expect(csv.trim().split('\n')).toHaveLength(12);
     const list = (await (await get('/api/v1/reports')).json()) as { reports: Array<{ id: string }> };
     expect(list.reports.map((x) => x.id)).toContain(rep.id);

@@ -16,11 +16,14 @@ import { AlertsPage } from './pages/alerts';
 import { SystemPage } from './pages/system';
 import { UsersPage } from './pages/users';
 import { AccountPage } from './pages/account';
+import { AuditPage, AuditsPage } from './pages/audits';
+import { AuditPlayerPage } from './pages/audit-player';
 
 const NAV: Array<{ id: string; key: Key; admin?: boolean }> = [
   { id: 'cameras', key: 'nav.cameras' },
   { id: 'analytics', key: 'nav.analytics' },
   { id: 'sessions', key: 'nav.sessions' },
+  { id: 'audits', key: 'nav.audits' },
   { id: 'events', key: 'nav.events' },
   { id: 'alerts', key: 'nav.alerts' },
   { id: 'system', key: 'nav.system' },
@@ -67,6 +70,16 @@ export function Layout(props: { settings: Settings | undefined; onSettings(s: Se
       break;
     case 'sessions':
       page = <SessionsPage />;
+      break;
+    case 'audits':
+      page =
+        id === 'new' ? (
+          <AuditPlayerPage session={route.query.get('session') ?? ''} line={route.query.get('line') ?? ''} key={`${route.query.get('session')}:${route.query.get('line')}`} />
+        ) : id ? (
+          <AuditPage id={id} key={id} />
+        ) : (
+          <AuditsPage />
+        );
       break;
     case 'events':
       page = <EventsPage />;

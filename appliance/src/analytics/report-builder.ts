@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { AnalyticsStore } from '../store/analytics-store.js';
 import { maxOf } from './heatmap.js';
+import { CoverageStore } from '../store/coverage-store.js';
+import { coverageTimeline, type Coverage } from './coverage.js';
 
 export type Resolution = 60 | 900 | 3600;
 
@@ -23,6 +25,10 @@ export interface TimelineRow {
   crossings_in: number;
   crossings_out: number;
   max_occupancy: number;
+  /** The lowest coverage of the report's cameras in the bucket (null: no live camera, or not begun). */
+  coverage: number | null;
+  /** Some camera's coverage in the bucket is below 95%. */
+  low_coverage: boolean;
 }
 
 export interface ReportBody {
@@ -46,6 +52,11 @@ export interface ReportBody {
   lines: Array<{ camera: string; line: string; in: number; out: number; by_class: Record<string, { in: number; out: number }> }>;
   timeline: TimelineRow[];
   heatmaps: Array<{ camera: string; kind: 'presence'; width: number; height: number; max: number; values: number[] }>;
+  /**
+   * Per live camera: the share of the range it was online and analysed at its expected fps (a file
+   * session analyses every frame of its video, so it has no entry).
+   */
+  coverage: Array<{ camera: string } & Coverage>;
 }
 
 /** Builds a report from what the store holds: tracks, per-minute counts, zone exits and heatmaps. */
@@ -107,7 +118,7 @@ export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, r
   const row = (bucket: number): TimelineRow => {
     let r = timeline.get(bucket);
     if (!r) {
-      r = { time: new Date(bucket * 1000).toISOString(), tracks: 0, entries: 0, exits: 0, crossings_in: 0, crossings_out: 0, max_occupancy: 0 };
+      r = { time: new Date(bucket * 1000).toISOString(), tracks: 0, entries: 0, exits: 0, crossings_in: 0, crossings_out: 0, max_occupancy: 0, coverage: null, low_coverage: false };
       timeline.set(bucket, r);
     }
     return r;
@@ -172,6 +183,18 @@ export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, r
     if (g) heatmaps.push({ camera, kind: 'presence', width: g.width, height: g.height, max: maxOf(g), values: Array.from(g.values, (v) => Math.round(v * 100) / 100) });
   }
 
+  const coverage: ReportBody['coverage'] = [];
+  const coverageStore = new CoverageStore(db);
+  for (const camera of cameras.filter((c) => !c.startsWith('session-'))) {
+    const c = await coverageTimeline(coverageStore, camera, from, to, resolution, now.getTime() / 1000);
+    coverage.push({ camera, ...c.total });
+    for (const b of c.buckets) {
+      const tl = row(b.from);
+      if (b.coverage !== null) tl.coverage = tl.coverage === null ? b.coverage : Math.min(tl.coverage, b.coverage);
+      tl.low_coverage ||= b.flagged;
+    }
+  }
+
   return {
     cameras,
     from: new Date(fromMs).toISOString(),
@@ -183,6 +206,7 @@ export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, r
     lines: [...lines.values()],
     timeline: [...timeline.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r),
     heatmaps,
+    coverage,
   };
 }
 
@@ -197,6 +221,8 @@ function quantile(sorted: number[], q: number): number {
 
 /** The timeline as CSV. */
 export function timelineCsv(body: ReportBody): string {
-  const head = 'time,tracks,entries,exits,crossings_in,crossings_out,max_occupancy';
-  return [head, ...body.timeline.map((r) => [r.time, r.tracks, r.entries, r.exits, r.crossings_in, r.crossings_out, r.max_occupancy].join(','))].join('\n') + '\n';
+  const head = 'time,tracks,entries,exits,crossings_in,crossings_out,max_occupancy,coverage_pct,low_coverage';
+  // Reports stored before coverage existed have neither field: empty cells, not "undefined".
+  const pct = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(Math.round(v * 1000) / 10));
+  return [head, ...body.timeline.map((r) => [r.time, r.tracks, r.entries, r.exits, r.crossings_in, r.crossings_out, r.max_occupancy, pct(r.coverage), r.low_coverage ? 'yes' : ''].join(','))].join('\n') + '\n';
 }

@@ -15,7 +15,9 @@ import type { TrackEvent, TrackerOptions, TrackSnapshot } from '../track/types.j
 import type { AnalyticsService } from './analytics-service.js';
 import type { Reports } from './reports.js';
 
-export type SessionView = Omit<SessionsTable, 'created_at' | 'started_at' | 'finished_at' | 'range_from' | 'range_to' | 'shapes'> & {
+export type SessionView = Omit<SessionsTable, 'created_at' | 'started_at' | 'finished_at' | 'range_from' | 'range_to' | 'shapes' | 'video_base_ms'> & {
+  /** A file session's stream-time base (unix ms): an event at `ts` is `ts − video_base_ms` ms into the video. */
+  video_base_ms: number | null;
   shapes: Pick<CameraConfig, 'zones' | 'lines'>;
   created_at: string;
   started_at: string | null;
@@ -56,6 +58,8 @@ export class Sessions {
       clock: Clock;
       /** Where uploaded videos are kept (deleted with their session). */
       uploadsDir?: string;
+      /** Told when a session is removed (its browser copy of the video goes too). */
+      onRemove?: (id: string) => Promise<void>;
     },
   ) {}
 
@@ -111,6 +115,7 @@ export class Sessions {
       // An uploaded video goes with its session; a file that was already on the appliance stays.
       if (this.deps.uploadsDir && s.source.startsWith(this.deps.uploadsDir + '/')) await rm(s.source, { force: true });
     }
+    await this.deps.onRemove?.(id);
     await this.db.transaction().execute(async (trx) => {
       if (s.report_id) await trx.deleteFrom('reports').where('id', '=', s.report_id).execute();
       await trx.deleteFrom('sessions').where('id', '=', id).execute();
@@ -146,6 +151,7 @@ export class Sessions {
     if (!existsSync(file) || !statSync(file).isFile()) throw new Error(`no such file: ${file}`);
     const camera = `session-${id}`;
     const { analytics, detector, sinks, bus } = this.deps;
+    await this.update(id, { video_base_ms: baseMs });
     await analytics.attachSession(camera, shapes);
     let next = 1;
     const tracker = new CameraTracker(this.deps.trackerOptions, () => next++);
@@ -205,6 +211,7 @@ function view(r: SessionsTable): SessionView {
     progress: r.progress,
     error: r.error,
     report_id: r.report_id,
+    video_base_ms: r.video_base_ms ?? null,
     created_at: new Date(r.created_at).toISOString(),
     started_at: iso(r.started_at),
     finished_at: iso(r.finished_at),

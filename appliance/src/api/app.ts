@@ -5,6 +5,9 @@ import { cameraRoutes } from './cameras.js';
 import { cameraAnalyticsRoutes, eventRoutes } from './analytics.js';
 import { reportRoutes } from './reports.js';
 import { sessionRoutes, UPLOAD_PATH } from './sessions.js';
+import { sessionVideoRoutes } from './session-video.js';
+import { auditRoutes } from './audits.js';
+import { coverageRoutes } from './coverage.js';
 import { liveVideoRoutes } from './live-video.js';
 import { ApiError, errorResponse } from './errors.js';
 import { healthRoutes } from './health.js';
@@ -35,9 +38,12 @@ export function createApp(deps: ApiDeps, log: Logger) {
     .route('/cameras', cameraRoutes(deps))
     .route('/cameras', cameraAnalyticsRoutes(deps))
     .route('/cameras', liveVideoRoutes(deps))
+    .route('/cameras', coverageRoutes(deps))
     .route('/events', eventRoutes(deps))
     .route('/reports', reportRoutes(deps))
     .route('/sessions', sessionRoutes(deps))
+    .route('/sessions', sessionVideoRoutes(deps))
+    .route('/audits', auditRoutes(deps))
     .route('/alert-rules', alertRuleRoutes(deps))
     .route('/notifications', notificationRoutes(deps))
     .route('/sync', syncRoutes(deps))

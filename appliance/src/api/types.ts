@@ -8,6 +8,9 @@ import type { TelegramService } from '../sync/telegram-service.js';
 import type { HeatmapGrid, HeatmapKind } from '../analytics/heatmap.js';
 import type { Reports } from '../analytics/reports.js';
 import type { Sessions } from '../analytics/sessions.js';
+import type { Audits } from '../analytics/audits.js';
+import type { Coverage } from '../analytics/coverage.js';
+import type { SessionVideo } from '../recordings/session-video.js';
 import type { DetectionSecondsTable, TracksTable } from '../store/schema.js';
 
 /** What the HTTP layer needs from the running appliance: small read-only views, no internals. */
@@ -74,6 +77,12 @@ export interface ApiDeps {
   /** The detection model in use. */
   model(): { name: string; classes: string[]; input: { width: number; height: number }; provider: string; workers: number; inference_ms: number | null };
   sessions: Sessions;
+  /** Count audits (an operator's true crossings against the counts). */
+  audits: Audits;
+  /** A file session's video as the browser plays it. */
+  sessionVideo: Pick<SessionVideo, 'file'>;
+  /** A camera's coverage over [from, to) unix seconds and per `resolution`-second interval. */
+  coverage(camera: string, from: number, to: number, resolution: number): Promise<{ total: Coverage; buckets: Array<{ from: number; to: number } & Coverage> }>;
   /** Streams an uploaded video to the uploads folder; refuses (and deletes) one over the limit. */
   saveUpload(name: string, body: ReadableStream<Uint8Array>): Promise<{ ok: true; path: string } | { ok: false; limitMb: number }>;
   retentionDays(): { events: number; heatmapHours: number; minutes: number; tracks: number; detectionSeconds: number };

@@ -190,3 +190,26 @@ function lastLine(text: string): string {
   const lines = text.trim().split('\n').filter(Boolean);
   return (lines[lines.length - 1] ?? '').trim();
 }
+
+/**
+ * Writes a copy of a video file that every browser plays in <video>: WebM/VP8, video only, at most
+ * 1280 px wide, a key frame every second (for seeking), and the source's frame timestamps kept, so
+ * a time in the copy is the same time in the file the session analysed.
+ */
+export function transcodeForBrowser(input: string, output: string, signal?: AbortSignal): Promise<void> {
+  const args = [
+    '-nostdin', '-v', 'error', '-y', '-i', input,
+    '-map', '0:v:0', '-an', '-sn', '-dn',
+    '-vf', "scale='min(1280,iw)':-2", '-fps_mode', 'passthrough',
+    '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '3M', '-crf', '8', '-g', '25', '-auto-alt-ref', '0', '-pix_fmt', 'yuv420p',
+    '-f', 'webm', output,
+  ];
+  return new Promise((resolve, reject) => {
+    execFile('ffmpeg', args, { maxBuffer: 1 << 20, ...(signal ? { signal } : {}) }, (err, _stdout, stderr) => {
+      if (!err) return resolve();
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'ENOENT') return reject(new VantageError('ERR_FFMPEG_MISSING', 'ffmpeg not found on PATH (install ffmpeg)'));
+      reject(new VantageError('ERR_SOURCE_INVALID', `cannot convert the video for the browser: ${lastLine(stderr) || e.message}`));
+    });
+  });
+}

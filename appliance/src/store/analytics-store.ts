@@ -115,6 +115,7 @@ export class AnalyticsStore {
     const n = (r: { numDeletedRows: bigint }[]) => Number(r[0]?.numDeletedRows ?? 0);
     out.events = n(await this.db.deleteFrom('events').where('ts', '<', ms(days.events)).execute());
     out.counts_minute = n(await this.db.deleteFrom('counts_minute').where('minute', '<', Math.floor(s(days.minutes) / 60)).execute());
+    out.coverage_minute = n(await this.db.deleteFrom('coverage_minute').where('minute', '<', Math.floor(s(days.minutes) / 60)).execute());
     out.heatmap_hour = n(await this.db.deleteFrom('heatmap_hour').where('bucket', '<', s(days.heatmapHours)).execute());
     out.heatmap_day = n(await this.db.deleteFrom('heatmap_day').where('bucket', '<', s(days.heatmapDays)).execute());
     out.tracks = n(await this.db.deleteFrom('tracks').where('last_seen', '<', ms(days.tracks)).execute());

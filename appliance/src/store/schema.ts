@@ -116,6 +116,8 @@ export interface SessionsTable {
   report_id: string | null;
   /** JSON { zones, lines } of a file session. */
   shapes: string | null;
+  /** A file session's stream-time base (unix ms): its events are timed base + offset into the video. */
+  video_base_ms?: number | null;
 }
 
 export interface ReportsTable {
@@ -130,6 +132,41 @@ export interface ReportsTable {
   body: string;
   /** Set by a trigger on insert: increasing, never reused (the pull API's cursor). */
   seq?: number | null;
+}
+
+export interface AuditsTable {
+  id: string;
+  /** Unix ms. */
+  created_at: number;
+  /** Username (or key name) of who submitted it. */
+  created_by: string;
+  kind: 'session' | 'camera';
+  session_id: string | null;
+  /** The camera id the counts come from (`session-<id>` for a session). */
+  camera_id: string;
+  line_id: string;
+  /** Session: seconds into the video; camera: unix seconds. [from, to). */
+  range_from: number;
+  range_to: number;
+  true_in: number;
+  true_out: number;
+  counted_in: number;
+  counted_out: number;
+  /** JSON [{ t, direction }]: the operator's marks (t in the range's unit). */
+  marks: string;
+  /** JSON [{ t, direction, track_id }]: the appliance's crossings of the line in the range. */
+  counted: string;
+  note: string | null;
+}
+
+/** Per camera and minute: frames analysed, time online, and the frame rate the source should deliver. */
+export interface CoverageMinuteTable {
+  camera_id: string;
+  /** Unix minute. */
+  minute: number;
+  frames: number;
+  online_ms: number;
+  expected_fps: number;
 }
 
 export interface SettingsTable {
@@ -152,5 +189,7 @@ export interface Database {
   heatmap_day: HeatmapTable;
   sessions: SessionsTable;
   reports: ReportsTable;
+  audits: AuditsTable;
+  coverage_minute: CoverageMinuteTable;
   kysely_migration: { name: string; timestamp: string };
 }

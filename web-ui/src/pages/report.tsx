@@ -1,6 +1,7 @@
 import { useMemo } from 'preact/hooks';
 import { api, call, href } from '../api/client';
-import type { Report, ReportBody } from '../api/types';
+import type { AuditSummary, Report, ReportBody } from '../api/types';
+import { pct } from './audit-result';
 import { Chart, type ChartSeries } from '../components/chart';
 import { HeatmapGrid } from '../components/heatmap-grid';
 import { Card, Empty, ErrorBox, Loading, DataTable } from '../components/ui';
@@ -91,15 +92,29 @@ function Zones(props: { body: ReportBody }) {
   );
 }
 
+/** The latest audit of each (camera, line), to show its accuracy beside the line's counts. */
+function useLatestAudits(lines: ReportBody['lines']) {
+  const key = lines.map((l) => `${l.camera}/${l.line}`).join(',');
+  return useAsync(async () => {
+    const out = new Map<string, AuditSummary>();
+    for (const l of lines) {
+      const r = await call<{ audits: AuditSummary[] }>(api.GET('/api/v1/audits', { params: { query: { camera: l.camera, line: l.line, limit: 1 } } }));
+      if (r.audits[0]) out.set(`${l.camera}\u0000${l.line}`, r.audits[0]);
+    }
+    return out;
+  }, [key]);
+}
+
 function Lines(props: { body: ReportBody }) {
-  const { t } = useI18n();
+  const { t, fmtNum } = useI18n();
   const lines = props.body.lines;
+  const audits = useLatestAudits(lines);
   if (lines.length === 0) return null;
   return (
     <Card title={t('report.lines')}>
-      <DataTable testid="report-lines" head={[t('zones.line'), t('report.in'), t('report.out'), t('report.byClass')]}>
+      <DataTable testid="report-lines" head={[t('zones.line'), t('report.in'), t('report.out'), t('report.byClass'), t('audit.audited')]}>
         {lines.map((l) => (
-          <tr key={l.camera + l.line}>
+          <tr key={l.camera + l.line} data-line={l.line}>
             <td>
               {l.line} <span class="muted small">{l.camera}</span>
             </td>
@@ -110,9 +125,54 @@ function Lines(props: { body: ReportBody }) {
                 .map(([c, v]) => `${c}: ${v.in}/${v.out}`)
                 .join(', ')}
             </td>
+            <td data-cell="audit-accuracy">
+              {(() => {
+                const a = audits.data?.get(`${l.camera}\u0000${l.line}`);
+                return a ? <a href={link('audits', a.id)}>{pct(a.results.total.accuracy_pct, fmtNum)}</a> : <span class="muted">{t('audit.notAudited')}</span>;
+              })()}
+            </td>
           </tr>
         ))}
       </DataTable>
+    </Card>
+  );
+}
+
+/** Coverage per camera and the timeline intervals below 95 % (missing in reports stored before coverage). */
+function CoverageCard(props: { body: ReportBody }) {
+  const { t, fmtNum, fmtTime } = useI18n();
+  const cov = props.body.coverage ?? [];
+  if (cov.length === 0) return null;
+  const low = props.body.timeline.filter((r) => r.low_coverage);
+  const share = (v: number | null) => (v === null ? '–' : `${fmtNum(v * 100, 1)} %`);
+  return (
+    <Card title={t('coverage.title')} testid="report-coverage">
+      <p class="muted small">{t('coverage.explain')}</p>
+      <DataTable testid="coverage-table" head={[t('coverage.camera'), t('coverage.coverage'), t('coverage.online'), t('coverage.frames'), '']}>
+        {cov.map((c) => (
+          <tr key={c.camera} data-camera={c.camera} data-flagged={String(c.flagged)}>
+            <td>{c.camera}</td>
+            <td data-cell="coverage">{share(c.coverage)}</td>
+            <td>{share(c.online_share)}</td>
+            <td>
+              {c.frames} / {c.expected_frames ?? '–'}
+            </td>
+            <td>{c.flagged && <span class="badge status-offline">{t('coverage.low')}</span>}</td>
+          </tr>
+        ))}
+      </DataTable>
+      {low.length > 0 && (
+        <>
+          <h3>{t('coverage.lowIntervals')}</h3>
+          <ul class="small" data-testid="coverage-low">
+            {low.map((r) => (
+              <li key={r.time}>
+                {fmtTime(r.time)} · {share(r.coverage)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </Card>
   );
 }
@@ -155,6 +215,7 @@ export function ReportPage(props: { id: string }) {
         <Kpi label={t('report.entries')} value={entries} />
         {body.lines.length > 0 && <Kpi label={`${t('report.in')} / ${t('report.out')}`} value={`${crossIn} / ${crossOut}`} />}
       </div>
+      <CoverageCard body={body} />
       <Timeline body={body} />
       <Zones body={body} />
       <Lines body={body} />

@@ -1,0 +1,50 @@
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { transcodeForBrowser } from '../sources/ffmpeg.js';
+
+/**
+ * The video of a file session as the browser plays it for an audit: a WebM copy made once (on first
+ * request, one conversion per session at a time), kept under `dir` by session id, and removed with
+ * the session. The path always comes from the session's own record, never from a request.
+ */
+export class SessionVideo {
+  private readonly making = new Map<string, Promise<string>>();
+
+  constructor(private readonly dir: string) {}
+
+  /** The browser copy of `source` for session `id` (a UUID), converting it first if needed. */
+  async file(id: string, source: string): Promise<{ path: string; size: number }> {
+    const path = this.pathOf(id);
+    if (!existsSync(path)) {
+      let p = this.making.get(id);
+      if (!p) {
+        p = this.make(source, path).finally(() => this.making.delete(id));
+        this.making.set(id, p);
+      }
+      await p;
+    }
+    return { path, size: statSync(path).size };
+  }
+
+  async remove(id: string): Promise<void> {
+    await rm(this.pathOf(id), { force: true });
+  }
+
+  private pathOf(id: string): string {
+    if (!/^[0-9a-f-]{36}$/.test(id)) throw new Error(`not a session id: ${id}`);
+    return join(this.dir, `${id}.webm`);
+  }
+
+  private async make(source: string, path: string): Promise<string> {
+    await mkdir(this.dir, { recursive: true });
+    const tmp = `${path}.part`;
+    try {
+      await transcodeForBrowser(source, tmp);
+      await rename(tmp, path);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+    return path;
+  }
+}
