@@ -44,6 +44,11 @@ async function asAdmin<T>(path: string, init: RequestInit = {}): Promise<T> {
 const newCamera = async () => (await asAdmin<{ id: string }>('/api/v1/cameras', body('POST', { id: uniq('t'), source: CAMPUS, enabled: false }))).id;
 const newSession = async () => (await asAdmin<{ id: string }>('/api/v1/sessions', body('POST', { file: CAMPUS }))).id;
 const now = () => Math.floor(Date.now() / 1000);
+let lineCamera: Promise<string> | undefined;
+/** A stopped camera with a line, to audit (created once). */
+const auditCamera = () => (lineCamera ??= asAdmin<{ id: string }>('/api/v1/cameras', body('POST', { id: uniq('a'), source: CAMPUS, enabled: false, lines: [{ id: 'l', points: [[0.5, 0], [0.5, 1]] }] })).then((c) => c.id));
+const newAudit = async () => (await asAdmin<{ id: string }>('/api/v1/audits', body('POST', { camera: await auditCamera(), line: 'l', from: now() - 60, to: now(), marks: [{ t: now() - 30, direction: 'in' }] }))).id;
+let videoSession: Promise<string> | undefined;
 const RULE = { name: 'camera down', type: 'camera_offline', over_seconds: 60 };
 const newRule = async () => (await asAdmin<{ id: string }>('/api/v1/alert-rules', body('POST', RULE))).id;
 const connectTelegram = () => asAdmin('/api/v1/notifications/telegram/connect', body('POST', { bot_token: tg.token, chat_id: '1001' }));
@@ -127,6 +132,12 @@ const TABLE: Record<string, { level: Level; req: (caller: Caller) => Promise<Req
   'POST /api/v1/sessions/{id}/start': { level: 'operate', req: async () => ({ path: `/api/v1/sessions/${await newSession()}/start`, init: { method: 'POST' } }) },
   'POST /api/v1/sessions/{id}/cancel': { level: 'operate', req: async () => ({ path: `/api/v1/sessions/${await newSession()}/cancel`, init: { method: 'POST' } }) },
   'DELETE /api/v1/sessions/{id}': { level: 'operate', req: async () => ({ path: `/api/v1/sessions/${await newSession()}`, init: { method: 'DELETE' } }) },
+  'GET /api/v1/sessions/{id}/video': { level: 'cameras:read', req: async () => ({ path: `/api/v1/sessions/${await (videoSession ??= newSession())}/video`, init: { headers: { range: 'bytes=0-99' } } }) },
+  'GET /api/v1/cameras/{id}/coverage': { level: 'cameras:read', req: () => ({ path: '/api/v1/cameras/campus/coverage' }) },
+  'POST /api/v1/audits': { level: 'operate', req: async () => ({ path: '/api/v1/audits', init: body('POST', { camera: await auditCamera(), line: 'l', from: now() - 60, to: now(), marks: [] }) }) },
+  'GET /api/v1/audits': { level: 'reports:read', req: () => ({ path: '/api/v1/audits' }) },
+  'GET /api/v1/audits/{id}': { level: 'reports:read', req: async () => ({ path: `/api/v1/audits/${await newAudit()}` }) },
+  'DELETE /api/v1/audits/{id}': { level: 'operate', req: async () => ({ path: `/api/v1/audits/${await newAudit()}`, init: { method: 'DELETE' } }) },
   'GET /api/v1/alert-rules': { level: 'cameras:read', req: () => ({ path: '/api/v1/alert-rules' }) },
   'POST /api/v1/alert-rules': { level: 'operate', req: () => ({ path: '/api/v1/alert-rules', init: body('POST', RULE) }) },
   'GET /api/v1/alert-rules/{id}': { level: 'cameras:read', req: async () => ({ path: `/api/v1/alert-rules/${await newRule()}` }) },

@@ -9,7 +9,7 @@ import type { ApiDeps } from './types.js';
 import { validate } from './validate.js';
 
 /**
- * GET /sessions/:id/video: a file session's video for the audit page, as WebM, with HTTP Range
+ * GET /sessions/:id/video: a file session's video for the audit page, as MP4 (H.264), with HTTP Range
  * (206 partial content, 416 for a range past the end). The file comes from the session's record.
  */
 export function sessionVideoRoutes(deps: ApiDeps) {
@@ -21,7 +21,7 @@ export function sessionVideoRoutes(deps: ApiDeps) {
     if (s.kind !== 'file') throw new ApiError(409, 'ERR_CONFLICT', 'a camera session has no video: recordings of live cameras are not kept');
     if (!existsSync(s.source)) throw new ApiError(404, 'ERR_NOT_FOUND', "the session's video file is gone");
     const { path, size } = await deps.sessionVideo.file(id, s.source);
-    const headers: Record<string, string> = { 'Content-Type': 'video/webm', 'Accept-Ranges': 'bytes', 'Cache-Control': 'private, max-age=3600' };
+    const headers: Record<string, string> = { 'Content-Type': 'video/mp4', 'Accept-Ranges': 'bytes', 'Cache-Control': 'private, max-age=3600' };
     const range = parseRange(c.req.header('range'), size);
     if (range === 'unsatisfiable') return c.body(null, 416, { ...headers, 'Content-Range': `bytes */${size}` });
     const [start, end] = range ?? [0, size - 1];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { transcodeForBrowser } from '../sources/ffmpeg.js';
 
 /**
- * The video of a file session as the browser plays it for an audit: a WebM copy made once (on first
+ * The video of a file session as the browser plays it for an audit: an MP4 (H.264) copy made once (on first
  * request, one conversion per session at a time), kept under `dir` by session id, and removed with
  * the session. The path always comes from the session's own record, never from a request.
  */
@@ -33,7 +33,7 @@ export class SessionVideo {
 
   private pathOf(id: string): string {
     if (!/^[0-9a-f-]{36}$/.test(id)) throw new Error(`not a session id: ${id}`);
-    return join(this.dir, `${id}.webm`);
+    return join(this.dir, `${id}.mp4`);
   }
 
   private async make(source: string, path: string): Promise<string> {

