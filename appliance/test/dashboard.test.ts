@@ -419,7 +419,7 @@ describe('LAN dashboard in a real browser', () => {
       await form.locator('input[name=password]').fill(VIEWER.password);
       await form.locator('button[type=submit]').click();
       await textOf(v.getByTestId('whoami'), (t) => t.includes('viewer'));
-      expect(await v.locator('.nav a').allTextContents()).toEqual(['Cameras', 'Analytics', 'Sessions', 'Events', 'Alerts', 'System']);
+      expect(await v.locator('.nav a').allTextContents()).toEqual(['Cameras', 'Analytics', 'Sessions', 'Audits', 'Events', 'Alerts', 'System']);
       await v.goto(`${base}/#/cameras/campus?tab=zones`);
       await visible(v.locator('[data-zone-item=zone-1]'));
       expect(await v.getByTestId('add-zone').count()).toBe(0);
