@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -254,6 +254,14 @@ describe('count audits and coverage (daemon)', () => {
     // A camera session is a report over a range: there is no recording to play.
     const cam = await json<{ id: string }>(post('operator', '/api/v1/sessions', { camera: 'door', from: startedAt, to: startedAt + 60 }), 201);
     expect((await req('viewer', `/api/v1/sessions/${cam.id}/video`)).status).toBe(409);
+
+    // The browser copy lives beside the database and goes with its session; the audits stay.
+    const copy = join(dir, 'audit-video', `${sessionId}.mp4`);
+    expect(existsSync(copy)).toBe(true);
+    expect((await req('operator', `/api/v1/sessions/${sessionId}`, { method: 'DELETE' })).status).toBe(204);
+    expect(existsSync(copy)).toBe(false);
+    expect((await req('viewer', `/api/v1/sessions/${sessionId}/video`)).status).toBe(404);
+    expect((await json<{ audits: Audit[] }>(req('viewer', `/api/v1/audits?session=${sessionId}`))).audits.length).toBe(2);
   });
 
   it('flags an interval in which the camera was offline for part of the time, in the API, the report JSON and its CSV', async () => {

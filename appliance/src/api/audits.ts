@@ -4,10 +4,10 @@ import { auditsCsv, type AuditTarget } from '../analytics/audits.js';
 import { access, principal, type ApiEnv } from './access.js';
 import { ApiError } from './errors.js';
 import { intText } from './params.js';
+import { UUID_TEXT as UUID } from '../util/ids.js';
 import type { ApiDeps } from './types.js';
 import { validate } from './validate.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_SPAN_S = 86_400;
 const MAX_MARKS = 20_000;
 

@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -7,13 +6,14 @@ import { access, type ApiEnv } from './access.js';
 import { ApiError } from './errors.js';
 import type { ApiDeps } from './types.js';
 import { validate } from './validate.js';
+import { UUID_TEXT } from '../util/ids.js';
 
 /**
  * GET /sessions/:id/video: a file session's video for the audit page, as MP4 (H.264), with HTTP Range
  * (206 partial content, 416 for a range past the end). The file comes from the session's record.
  */
 export function sessionVideoRoutes(deps: ApiDeps) {
-  const idParam = z.strictObject({ id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a session id') });
+  const idParam = z.strictObject({ id: z.string().regex(UUID_TEXT, 'must be a session id') });
   return new Hono<ApiEnv>().get('/:id/video', access('cameras:read'), validate('param', idParam), async (c) => {
     const id = c.req.valid('param').id;
     const s = await deps.sessions.get(id);

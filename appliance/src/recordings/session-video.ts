@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { transcodeForBrowser } from '../sources/ffmpeg.js';
+import { UUID_TEXT } from '../util/ids.js';
 
 /**
  * The video of a file session as the browser plays it for an audit: an MP4 (H.264) copy made once (on first
@@ -10,6 +11,8 @@ import { transcodeForBrowser } from '../sources/ffmpeg.js';
  */
 export class SessionVideo {
   private readonly making = new Map<string, Promise<string>>();
+  /** Conversions run one at a time, beside the live cameras. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly dir: string) {}
 
@@ -19,7 +22,8 @@ export class SessionVideo {
     if (!existsSync(path)) {
       let p = this.making.get(id);
       if (!p) {
-        p = this.make(source, path).finally(() => this.making.delete(id));
+        p = this.queue.catch(() => undefined).then(() => this.make(source, path)).finally(() => this.making.delete(id));
+        this.queue = p;
         this.making.set(id, p);
       }
       await p;
@@ -32,7 +36,7 @@ export class SessionVideo {
   }
 
   private pathOf(id: string): string {
-    if (!/^[0-9a-f-]{36}$/.test(id)) throw new Error(`not a session id: ${id}`);
+    if (!UUID_TEXT.test(id)) throw new Error(`not a session id: ${id}`);
     return join(this.dir, `${id}.mp4`);
   }
 

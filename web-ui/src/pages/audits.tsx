@@ -7,9 +7,8 @@ import { useI18n } from '../i18n/i18n';
 import { link, navigate } from '../router';
 import { useSession } from '../session';
 import { AuditResult, pct } from './audit-result';
+import { basename } from './sessions';
 
-/** The file's name; an upload's is stored behind a UUID. */
-const basename = (p: string) => (p.split('/').pop() ?? p).replace(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-/, '');
 
 /** Pick what to audit: a completed session of a video and one of its lines (cameras have no recordings yet). */
 function NewAudit(props: { sessions: SessionView[] | undefined }) {

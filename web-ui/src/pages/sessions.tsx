@@ -113,7 +113,7 @@ function NewSession(props: { onCreated(): void }) {
 }
 
 /** The file's name; an upload's is stored behind a UUID (`uploads/<uuid>-clip.mp4`). */
-const basename = (p: string) => (p.split('/').pop() ?? p).replace(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-/, '');
+export const basename = (p: string) => (p.split('/').pop() ?? p).replace(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-/, '');
 
 /** Analysis sessions: create from a path or an upload, start, watch progress, open the report. */
 export function SessionsPage() {
