@@ -6,7 +6,7 @@ import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
 import { WEB_UI_DIR } from '../src/config/paths.js';
 import { silentLogger } from '../src/logger.js';
-import { ROOT, signIn, STADTMITTE, tempDir, TEST_ADMIN, waitFor } from './helpers.js';
+import { CAMPUS, ROOT, signIn, STADTMITTE, tempDir, TEST_ADMIN, waitFor } from './helpers.js';
 
 // Acceptance of the count audit in the dashboard: the real appliance analyses the bundled clip as a
 // session, and an operator in Debian's Chromium (playwright-core) watches it on the audit page, marks
@@ -167,4 +167,29 @@ describe('count audit in the dashboard (Chromium)', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'audit-result-ru.png'), fullPage: true });
     await page.getByTestId('language').selectOption('en');
   }, 120_000);
+
+  it('shows coverage in a report and flags the intervals below 95 %', async () => {
+    const token = await signIn(base);
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const added = Math.floor(Date.now() / 1000);
+    // A camera that has run only seconds of a three-minute report: most of it is not covered.
+    expect((await fetch(`${base}/api/v1/cameras`, { method: 'POST', headers: auth, body: JSON.stringify({ id: 'campus', source: CAMPUS, loop: true }) })).status).toBe(201);
+    await waitFor('the camera online', async () => ((await get<{ status: string }>('/api/v1/cameras/campus', token)).status === 'online' ? true : undefined), 30_000);
+    await new Promise((r) => setTimeout(r, 6000)); // a coverage flush
+    const res = await fetch(`${base}/api/v1/reports`, { method: 'POST', headers: auth, body: JSON.stringify({ cameras: ['campus'], from: added - 170, to: Math.floor(Date.now() / 1000), resolution: '1m' }) });
+    const report = (await res.json()) as { id: string; body: { coverage: Array<{ coverage: number; flagged: boolean }>; timeline: Array<{ low_coverage: boolean }> } };
+    expect(report.body.coverage[0]!.flagged).toBe(true);
+    await page.goto(`${base}/#/reports/${report.id}`);
+    const row = page.locator('[data-testid=coverage-table] tr[data-camera=campus]');
+    await row.waitFor();
+    expect(await row.getAttribute('data-flagged')).toBe('true');
+    expect(await row.locator('td[data-cell=coverage]').textContent()).toBe(`${(report.body.coverage[0]!.coverage * 100).toLocaleString('en-GB', { maximumFractionDigits: 1 })} %`);
+    expect(await row.locator('.badge').textContent()).toBe('below 95 %');
+    expect(await page.locator('[data-testid=coverage-low] li').count()).toBe(report.body.timeline.filter((r) => r.low_coverage).length);
+    await page.screenshot({ path: join(ARTIFACTS, 'report-coverage.png'), fullPage: true });
+    await page.getByTestId('language').selectOption('ru');
+    await waitFor('Russian coverage card', async () => ((await page.locator('[data-testid=report-coverage] h2').textContent()) === 'Покрытие' ? true : undefined), 5000);
+    expect(await row.locator('.badge').textContent()).toBe('ниже 95 %');
+    await page.getByTestId('language').selectOption('en');
+  }, 90_000);
 });

@@ -267,11 +267,19 @@ describe('count audits and coverage (daemon)', () => {
   it('flags an interval in which the camera was offline for part of the time, in the API, the report JSON and its CSV', async () => {
     await cameraDone();
     const cam = await json<{ framesInferred: number; framesSkipped: number }>(req('viewer', '/api/v1/cameras/door'));
-    const from = startedAt;
-    const to = Math.floor(Date.now() / 1000) - 1;
+    // Coverage is known up to its last write (every 5 s): a range ending then is complete, and this
+    // one takes in a few seconds after the clip ended.
+    const written = await waitFor('coverage written past the end of the clip', () => {
+      const db = new Database(dbPath, { readonly: true });
+      const v = Number((db.prepare("select value from settings where key = 'coverage.written_until'").get() as { value: string }).value);
+      db.close();
+      return v >= endedMs! + 2000 ? v : undefined;
+    }, 20_000, 250);
     const db = new Database(dbPath, { readonly: true });
     const rows = db.prepare("select minute, frames, online_ms, expected_fps from coverage_minute where camera_id = 'door' order by minute").all() as Array<{ minute: number; frames: number; online_ms: number; expected_fps: number }>;
     db.close();
+    const from = startedAt;
+    const to = Math.floor(written / 1000);
     // Every frame the camera analysed is counted (on a loaded machine some of the 179 are dropped),
     // and it was online for at least the clip's 7.16 s at its pace (less one sample period), at most
     // from when it was added until it was seen done.

@@ -56,6 +56,11 @@ describe('coverage', () => {
     expect(coverageOf([], T0 / 1000, T0 / 1000 + 60, now, undefined)).toMatchObject({ coverage: 0, expected_frames: null, flagged: true });
     const tl = await coverageTimeline(new CoverageStore(store.db), 'cam', T0 / 1000, T0 / 1000 + 180, 60, now);
     expect(tl.buckets.map((b) => [b.coverage, b.flagged])).toEqual([[1, false], [0.5, true], [0, true]]);
+    // Only what was written counts: the recorder stopped at 180 s, so 180–240 s is not known, not uncovered.
+    expect(await new CoverageStore(store.db).writtenUntil()).toBe(T0 + 180_000);
+    const later = await coverageTimeline(new CoverageStore(store.db), 'cam', T0 / 1000, T0 / 1000 + 240, 60, T0 / 1000 + 300);
+    expect(later.total).toMatchObject({ coverage: 0.5, expected_frames: 4500 });
+    expect(later.buckets[3]).toMatchObject({ coverage: null, flagged: false });
     await store.close();
   });
 

@@ -73,10 +73,11 @@ export class CoverageRecorder {
     }
   }
 
+  /** Writes what was gathered; the store then holds every camera's coverage up to the last sample. */
   flush(): Promise<void> {
     const rows = [...this.pending.values()].map((r) => ({ ...r, online_ms: Math.round(r.online_ms) }));
     this.pending = new Map();
-    return this.store.write(rows).catch((err: unknown) => {
+    return this.store.write(rows, this.lastSample ?? this.clock.now()).catch((err: unknown) => {
       for (const r of rows) {
         const p = this.row(r.camera_id, r.minute);
         p.frames += r.frames;
@@ -149,9 +150,12 @@ export function coverageOf(rows: readonly CoverageRow[], from: number, to: numbe
   };
 }
 
-/** A camera's coverage over [from, to) and over each `resolution`-second bucket of it. */
+/**
+ * A camera's coverage over [from, to) and over each `resolution`-second bucket of it, up to `now` or
+ * the time coverage was last written if earlier (the seconds since are not known yet, not uncovered).
+ */
 export async function coverageTimeline(
-  store: Pick<CoverageStore, 'minutes' | 'expectedFps'>,
+  store: Pick<CoverageStore, 'minutes' | 'expectedFps' | 'writtenUntil'>,
   camera: string,
   from: number,
   to: number,
@@ -160,6 +164,8 @@ export async function coverageTimeline(
 ): Promise<{ total: Coverage; buckets: Array<{ from: number; to: number } & Coverage> }> {
   const rows = await store.minutes(camera, Math.floor(from / 60), Math.ceil(to / 60));
   const fps = await store.expectedFps(camera, Math.ceil(to / 60));
+  const written = await store.writtenUntil();
+  if (written !== undefined) now = Math.min(now, written / 1000);
   const buckets: Array<{ from: number; to: number } & Coverage> = [];
   for (let b = Math.floor(from / resolution) * resolution; b < to; b += resolution) {
     const a = Math.max(b, from);

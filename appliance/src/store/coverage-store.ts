@@ -3,13 +3,21 @@ import type { CoverageMinuteTable, Database } from './schema.js';
 
 export type CoverageRow = CoverageMinuteTable;
 
+/** Settings key: unix ms up to which every camera's coverage is written (rows before it are complete). */
+const WRITTEN_UNTIL = 'coverage.written_until';
+
 /** Per-minute coverage rows: added to what is stored (frames, online time), the expected fps kept. */
 export class CoverageStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async write(rows: CoverageRow[]): Promise<void> {
-    if (!rows.length) return;
+  /** Adds `rows` and records that coverage is complete up to `untilMs`. */
+  async write(rows: CoverageRow[], untilMs: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('settings')
+        .values({ key: WRITTEN_UNTIL, value: String(untilMs), updated_at: untilMs })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(untilMs), updated_at: untilMs }))
+        .execute();
       for (let i = 0; i < rows.length; i += 200) {
         await trx
           .insertInto('coverage_minute')
@@ -24,6 +32,12 @@ export class CoverageStore {
           .execute();
       }
     });
+  }
+
+  /** Unix ms up to which coverage is written; undefined before the first write. */
+  async writtenUntil(): Promise<number | undefined> {
+    const r = await this.db.selectFrom('settings').select('value').where('key', '=', WRITTEN_UNTIL).executeTakeFirst();
+    return r ? Number(r.value) : undefined;
   }
 
   /** A camera's rows of minutes in [fromMinute, toMinute). */
