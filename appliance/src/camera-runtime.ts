@@ -2,7 +2,6 @@ import type { CameraConfig } from './config/schema.js';
 import type { FrameDetector } from './detect/frame-detector.js';
 import type { Logger } from './logger.js';
 import type { Clock } from './clock.js';
-import type { CameraView } from './api/types.js';
 import { CameraSource } from './sources/camera-source.js';
 import { CameraPipeline, type FrameResult } from './pipeline/camera-pipeline.js';
 import { redactUrl } from './util/redact.js';
@@ -10,6 +9,32 @@ import { frameToJpeg } from './detect/image.js';
 import type { Letterbox } from './detect/types.js';
 import { CameraTracker } from './track/camera-tracker.js';
 import type { TrackerOptions, TrackerUpdate } from './track/types.js';
+
+/** A camera as the API, the live hub and MQTT show it. */
+export interface CameraView {
+  id: string;
+  name: string;
+  /** Source URL with credentials redacted. */
+  source: string;
+  /** Sub-stream for the live view, credentials redacted; null when the live view uses `source`. */
+  liveSource: string | null;
+  enabled: boolean;
+  status: 'starting' | 'online' | 'offline' | 'stalled' | 'ended' | 'stopped' | 'disabled';
+  fps: number;
+  width: number | null;
+  height: number | null;
+  framesDecoded: number;
+  framesInferred: number;
+  /** Frames not run through the detector (detect_every, motion gate). */
+  framesSkipped: number;
+  framesDropped: number;
+  reconnects: number;
+  lastFrameAt: string | null;
+  lastError: string | null;
+  inferenceMs: number | null;
+  /** Confirmed tracks seen in the latest frame. */
+  activeTracks: number;
+}
 
 /** One configured camera at run time: its source, its pipeline, and the view the API shows. */
 export class CameraRuntime {

@@ -10,7 +10,7 @@ import { Outbox } from './store/outbox.js';
 import type { KeyValue } from './store/key-value.js';
 import { SyncService } from './sync/sync-service.js';
 import { TelegramService } from './sync/telegram-service.js';
-import type { CameraView } from './api/types.js';
+import type { CameraView } from './camera-runtime.js';
 
 /** What the upstream services read from the running appliance. */
 export interface UpstreamSources {

@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { errorMessage, isVantageError } from '../errors.js';
 import { letterbox, resized, type Letterbox } from '../detect/types.js';
 import { frameBytes } from '../detect/preprocess.js';
-import { FrameRing, type FrameRef, type RingPolicy } from '../pipeline/frame-ring.js';
+import { FrameRing, type FrameRef, type RingPolicy } from './frame-ring.js';
 import { redactUrl } from '../util/redact.js';
 import { Backoff } from './backoff.js';
 import type { Socket } from 'node:net';
@@ -45,7 +45,7 @@ export interface SourceStats {
  * failures show up in `stats()` as status and lastError.
  */
 export class CameraSource {
-  readonly ring: FrameRing;
+  private readonly ring: FrameRing;
   info: StreamInfo | undefined;
   letterbox: Letterbox | undefined;
   private proc: FrameDecoderProcess | undefined;
@@ -119,13 +119,27 @@ export class CameraSource {
     this.status = 'stopped';
   }
 
+  /** The next decoded frame to process (see FrameRing.take), or undefined when none is ready. */
+  take(): FrameRef | undefined {
+    return this.ring.take();
+  }
+
+  /** Decoded frames waiting to be taken. */
+  get waiting(): number {
+    return this.ring.waiting;
+  }
+
+  /** Whether nothing decoded waits: no frame in the ring and no bytes held back by a full ring. */
+  get drained(): boolean {
+    return this.ring.waiting === 0 && !this.ring.pending;
+  }
+
   /** Give a taken frame back; in backpressure mode this resumes a paused decoder. */
   release(frame: FrameRef): void {
     this.ring.release(frame);
     const reader = this.reader;
     if (!this.paused || !reader) return;
-    const pending = this.ring.pending;
-    this.ring.pending = undefined;
+    const pending = this.ring.takePending();
     const r = pending ? this.ring.write(pending, this.clock.now()) : { completed: 0, blocked: !this.ring.canWrite() };
     if (!r.blocked) {
       this.paused = false;

@@ -1,7 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { addGrids, decodeGrid, encodeGrid, type HeatmapGrid, type HeatmapKind } from '../analytics/heatmap.js';
+import { addGrids, decodeGrid, encodeGrid, type HeatmapGrid, type HeatmapKind } from './heatmap-grid.js';
 import type { Database, EventsTable, CountsMinuteTable } from './schema.js';
-import type { EventQuery, EventView } from '../api/types.js';
 
 export type EventRow = Omit<EventsTable, 'id'>;
 export type MinuteRow = CountsMinuteTable;
@@ -173,4 +172,33 @@ function eventView(r: Selectable<EventsTable>): EventView {
     dwell_seconds: r.type === 'zone.exit' || r.type === 'zone.loitering' ? r.value : null,
     occupancy: r.type === 'zone.crowded' || r.type === 'zone.clear' ? r.value : null,
   };
+}
+
+export interface EventQuery {
+  camera?: string | undefined;
+  type?: string | undefined;
+  class?: string | undefined;
+  zone?: string | undefined;
+  line?: string | undefined;
+  /** Unix seconds. */
+  from: number;
+  to: number;
+  limit: number;
+  /** Only events with a smaller id (pagination, newest first). */
+  cursor?: number | undefined;
+}
+
+export interface EventView {
+  id: number;
+  /** ISO time. */
+  time: string;
+  camera: string;
+  type: string;
+  zone: string | null;
+  line: string | null;
+  track_id: number | null;
+  class: string | null;
+  direction: string | null;
+  dwell_seconds: number | null;
+  occupancy: number | null;
 }
