@@ -58,7 +58,11 @@ export class Upstream {
       bus,
       telegram: this.telegram,
       publishMqtt: cfg.mqtt ? (body) => sync.publishAlert(body) : undefined,
-      cameras: () => src.cameras().map((c) => ({ id: c.id, name: c.view().name, status: c.view().status })),
+      cameras: () =>
+        src.cameras().map((c) => {
+          const v = c.view();
+          return { id: v.id, name: v.name, status: v.status };
+        }),
       cameraConfig: (id) => src.cameras().find((c) => c.id === id)?.config,
       occupancy: src.occupancy,
       snapshot: src.snapshot,

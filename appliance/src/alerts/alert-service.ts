@@ -18,6 +18,7 @@ export interface AlertServiceDeps {
   telegram: TelegramService;
   /** Publishes to `…/alerts` over MQTT (through the outbox); absent without a broker. */
   publishMqtt: ((body: Record<string, unknown>) => void) | undefined;
+  /** The running cameras, read once at start (camera.status events keep the list after). */
   cameras(): EngineCamera[];
   cameraConfig(id: string): CameraConfig | undefined;
   occupancy(camera: string): Record<string, Record<string, number>>;
@@ -41,13 +42,15 @@ export class AlertService {
   private timer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
-  private readonly latest = new Map<string, TrackSnapshot[]>();
+  private readonly latest = new Map<string, readonly TrackSnapshot[]>();
+  /** The running cameras as the engine sees them: read once at start, then kept by camera.status / camera.removed events. */
+  private cameras: EngineCamera[] = [];
   private chain: Promise<void> = Promise.resolve();
   fired = 0;
 
   constructor(private readonly d: AlertServiceDeps) {
     this.engine = new AlertEngine({
-      cameras: d.cameras,
+      cameras: () => this.cameras,
       occupancy: d.occupancy,
       now: () => d.clock.now(),
       timezone: () => d.settings().timezone,
@@ -55,6 +58,7 @@ export class AlertService {
   }
 
   start(): void {
+    this.cameras = this.d.cameras();
     this.reload();
     this.unsubscribe = this.d.bus.subscribe((e) => this.onEvent(e));
     this.timer = setInterval(() => this.handle(this.engine.tick()), 1000);
@@ -125,6 +129,11 @@ export class AlertService {
   }
 
   private onEvent(e: ApplianceEvent): void {
+    if (e.type === 'camera.status' || e.type === 'camera.removed') {
+      this.cameras = this.cameras.filter((c) => c.id !== e.camera);
+      if (e.type === 'camera.status') this.cameras.push({ id: e.camera, name: e.view.name, status: e.view.status });
+      return;
+    }
     if (e.type === 'track.update') this.latest.set(e.camera, e.tracks);
     if (e.type === 'alert.fired') return;
     const firings = this.engine.onEvent(e);

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { AnalyticsConfig, CameraConfig } from '../config/schema.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
+import type { FrameConsumer } from '../pipeline/frame-processor.js';
 import { AnalyticsStore, type EventRow } from '../store/analytics-store.js';
 import type { Database } from '../store/schema.js';
 import type { TrackSnapshot } from '../track/types.js';
@@ -96,6 +97,16 @@ export class AnalyticsService {
     const ca = this.cameras.get(id);
     if (ca) this.closeCamera(ca, endMs);
     await this.flush();
+  }
+
+  /** The frame consumer that feeds this service: each frame's tracks, and track ends (their visits close). */
+  consumer(): FrameConsumer {
+    return {
+      trackEvent: (camera, e) => {
+        if (e.type === 'track.end') this.onTrackEnd(camera, e.track.id, e.track.lastSeen * 1000);
+      },
+      frame: (f) => this.onFrame(f.camera, f.tracks, f.timeMs, f.result.letterbox.srcWidth, f.result.letterbox.srcHeight),
+    };
   }
 
   /** Hot path: one frame's confirmed tracks (t in ms). */

@@ -31,6 +31,8 @@ export function toMessage(e: ApplianceEvent): LiveMessage | undefined {
       const { camera, type, ...data } = e;
       return { topic: type, camera, data };
     }
+    case 'camera.status':
+      return { topic: 'camera.status', camera: e.camera, data: e.view };
     case 'alert.fired':
       return { topic: 'alert.fired', ...(e.camera ? { camera: e.camera } : {}), data: e.notification };
     case 'analysis.started':
