@@ -2,15 +2,14 @@ import type { IncomingMessage, Server } from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
-import { serve } from '@hono/node-server';
 import { createApp } from './api/app.js';
 import { apiDeps } from './api/appliance-deps.js';
 import { CameraManager } from './camera-manager.js';
 import { systemClock, type Clock } from './clock.js';
 import type { CameraConfig, Config } from './config/schema.js';
-import { CameraOverrides, mergeCameras } from './store/camera-overrides.js';
-import { recordCameras } from './store/camera-rows.js';
-import { VantageError } from './errors.js';
+import { CameraOverrides } from './store/camera-overrides.js';
+import { CameraSet } from './camera-set.js';
+import { listen } from './api/listen.js';
 import type { FrameDetector } from './detect/frame-detector.js';
 import { detectorFromConfig } from './detect/from-config.js';
 import type { Logger } from './logger.js';
@@ -47,7 +46,7 @@ interface Parts {
   detector: FrameDetector;
   counts: DetectionCounts;
   trackStore: TrackStore;
-  overrides: CameraOverrides;
+  cameraSet: CameraSet;
   analytics: AnalyticsService;
   disk: DiskGuard;
   reports: Reports;
@@ -69,8 +68,6 @@ export class Appliance {
   private flushTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly p: Partial<Parts> = {};
-  /** Cameras of the config file (before API overrides); replaced by a reload. */
-  private fileCameras: readonly CameraConfig[];
   private readonly metrics: Metrics;
   private readonly log: Logger;
   /** Track lifecycle, analytics, camera status and alert events, for whoever subscribes. */
@@ -83,7 +80,6 @@ export class Appliance {
     private readonly clock: Clock = systemClock,
   ) {
     this.log = root.child({ module: 'appliance' });
-    this.fileCameras = config.cameras;
     this.events = new EventBus((err) => this.log.error({ err }, 'event listener failed'));
     this.metrics = new Metrics({
       outbox: () => ({ ...(this.p.upstream?.sync.depth() ?? { messages: 0, oldestAgeSeconds: 0, dropped: 0 }), connected: this.p.upstream?.sync.connected ?? false }),
@@ -104,7 +100,6 @@ export class Appliance {
     await migrateToLatest(store.db);
     const counts = (p.counts = new DetectionCounts(store.db));
     const trackStore = (p.trackStore = new TrackStore(store.db));
-    p.overrides = new CameraOverrides(store.db);
     const detector = (p.detector = await detectorFromConfig(cfg.detector));
     const { manifest, maxBatch } = detector;
     // A model with a fixed batch cannot take detector.max_batch frames per run: say what it runs instead.
@@ -139,7 +134,7 @@ export class Appliance {
     const upstream = (p.upstream = new Upstream(cfg, store.raw, kv, settings, bus, sources, root, clock));
     const a = cfg.analytics;
     reports.schedule({ hourly: a.hourly_reports, daily: a.daily_reports, dailyAt: a.daily_report_at, cameras: () => this.cameraList().map((c) => c.id), onReport: (kind, report) => upstream.sync.publishReport(kind, { ...report }) });
-    p.cameras = new CameraManager({
+    const cameras = (p.cameras = new CameraManager({
       detector,
       trackerOptions: tracking,
       allocatorFor: (id) => new TrackIds(store.raw, id).allocate,
@@ -151,8 +146,10 @@ export class Appliance {
       bus,
       log: root,
       clock,
-    });
-    await this.applyCameras();
+    }));
+    const followers = [{ apply: (c: readonly CameraConfig[]) => analytics.setCameras(c) }, cameras, { apply: async (c: readonly CameraConfig[]) => p.liveVideo?.apply(c) }];
+    const cameraSet = (p.cameraSet = new CameraSet(cfg.cameras, new CameraOverrides(store.db), store.db, followers, (id) => cameras.get(id) !== undefined, clock));
+    await cameraSet.apply();
     upstream.start();
     this.flushTimer = setInterval(() => void this.flushCounts(false), FLUSH_INTERVAL_MS);
 
@@ -169,9 +166,9 @@ export class Appliance {
       clock,
       log: root.child({ module: 'live-video' }),
     }));
-    const parts = { config: cfg, clock, detector, cameras: p.cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, settings, liveVideo, metrics };
-    const deps = apiDeps({ ...parts, databaseOpen: () => store.raw.open, stopped: () => this.stopped, disk: () => p.disk?.state(), system: () => this.system(), putCamera: (c, m) => this.putCamera(c, m), deleteCamera: (id) => this.deleteCamera(id) });
-    const server = await this.listen(createApp(deps, root.child({ module: 'api' })).fetch);
+    const parts = { config: cfg, clock, detector, cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, settings, liveVideo, metrics };
+    const deps = apiDeps({ ...parts, databaseOpen: () => store.raw.open, stopped: () => this.stopped, disk: () => p.disk?.state(), system: () => this.system(), putCamera: (c, m) => cameraSet.put(c, m), deleteCamera: (id) => cameraSet.remove(id) });
+    const server = (this.server = await listen(createApp(deps, root.child({ module: 'api' })).fetch, cfg.http.host, cfg.http.port));
     const poll = {
       cameraStatus: () => this.cameraList().map((c) => c.view()),
       counts: () => this.cameraList().map((c) => ({ camera: c.id, activeTracks: c.view().activeTracks, zones: analytics.occupancy(c.id) })),
@@ -220,20 +217,7 @@ export class Appliance {
         this.log.warn({ section: key }, 'config section changed; it takes effect after a restart');
       }
     }
-    this.fileCameras = next.cameras;
-    await this.applyCameras();
-  }
-
-  private listen(fetch: Parameters<typeof serve>[0]['fetch']): Promise<Server> {
-    const { host, port } = this.config.http;
-    return new Promise<Server>((resolve, reject) => {
-      const server = serve({ fetch, hostname: host, port }, () => resolve(server)) as Server;
-      server.once('error', (e: NodeJS.ErrnoException) => {
-        const why = e.code === 'EADDRINUSE' ? 'the address is already in use' : e.code === 'EACCES' ? 'permission denied' : e.message;
-        reject(new VantageError('ERR_CONFIG_INVALID', `cannot listen on ${host}:${port} (http.host, http.port): ${why}`, { cause: e }));
-      });
-      this.server = server;
-    });
+    await this.p.cameraSet?.reload(next.cameras);
   }
 
   private async flushCounts(all: boolean): Promise<void> {
@@ -259,28 +243,5 @@ export class Appliance {
 
   private cameraList() {
     return this.p.cameras?.list() ?? [];
-  }
-
-  /** File cameras + API overrides → running cameras and their rows in the database. */
-  private async applyCameras(): Promise<void> {
-    const effective = mergeCameras(this.fileCameras, await this.p.overrides!.list());
-    await recordCameras(this.p.store!.db, effective, this.clock.now());
-    await this.p.analytics!.setCameras(effective);
-    await this.p.cameras!.apply(effective);
-    await this.p.liveVideo?.apply(effective);
-  }
-
-  private async putCamera(cam: CameraConfig, mode: 'create' | 'replace'): Promise<void> {
-    const exists = this.p.cameras!.get(cam.id) !== undefined;
-    if (mode === 'create' && exists) throw new VantageError('ERR_CONFLICT', `camera "${cam.id}" already exists`);
-    if (mode === 'replace' && !exists) throw new VantageError('ERR_NOT_FOUND', `no camera "${cam.id}"`);
-    await this.p.overrides!.put(cam, this.clock.now());
-    await this.applyCameras();
-  }
-
-  private async deleteCamera(id: string): Promise<void> {
-    if (!this.p.cameras!.get(id)) throw new VantageError('ERR_NOT_FOUND', `no camera "${id}"`);
-    await this.p.overrides!.remove(id, this.fileCameras.some((c) => c.id === id), this.clock.now());
-    await this.applyCameras();
   }
 }

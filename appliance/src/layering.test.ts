@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The layers of appliance/src, bottom → top (docs/ARCHITECTURE.md states the same line):
- * config, math, clock, errors, util, logger, version (+ the alert-rule and role schemas) < store < sources, detect, track, eval < pipeline, analytics, events, metrics, cameras < services (live, live-video, sync, alerts, auth, settings, upstream) < api < root (appliance, main, cli).
+ * config, math, clock, errors, util, logger, version (+ the alert-rule and role schemas) < store < sources, detect, track, eval < pipeline, analytics, events, metrics, cameras < services (live, live-video, sync, alerts, auth, settings, upstream, system report, camera set) < api < root (appliance, main, cli).
  * A module may import its own layer and the ones below it, never one above, and no import circle.
  * An entry names a folder or file directly under src, or a file path (which wins over its folder).
  */
@@ -15,7 +15,7 @@ export const LAYERS: ReadonlyArray<readonly string[]> = [
   ['store'],
   ['sources', 'detect', 'track', 'eval'],
   ['pipeline', 'analytics', 'events.ts', 'metrics.ts', 'camera-runtime.ts', 'camera-manager.ts'],
-  ['live', 'live-video', 'sync', 'alerts', 'auth', 'settings.ts', 'upstream.ts'],
+  ['live', 'live-video', 'sync', 'alerts', 'auth', 'settings.ts', 'upstream.ts', 'system-report.ts', 'camera-set.ts'],
   ['api'],
   ['appliance.ts', 'main.ts', 'cli'],
 ];

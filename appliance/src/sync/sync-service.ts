@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import type { Outbox } from '../store/outbox.js';
+import { eventType } from '../store/event-types.js';
 import { MQTT_CHANNEL, MqttPublisher } from './mqtt-publisher.js';
 
 /**
@@ -60,9 +61,12 @@ export class SyncService {
     for (const c of this.poll.cameras()) this.cameraStatus(c.id, c.status, c.lastError);
     this.unsubscribe = this.bus.subscribe((e) => {
       if (e.type === 'camera.status') this.cameraStatus(e.camera, e.view.status, e.view.lastError);
-      else if (e.type === 'zone.enter' || e.type === 'zone.exit' || e.type === 'zone.loitering' || e.type === 'zone.crowded' || e.type === 'zone.clear' || e.type === 'line.cross') {
-        const { type, camera, t, ...rest } = e;
-        this.enqueue('events', { type, camera, time: new Date(t * 1000).toISOString(), ...rest });
+      else {
+        const spec = eventType(e.type);
+        if (spec && 'camera' in e && 't' in e) {
+          const { type, camera, t, ...rest } = e;
+          this.enqueue(spec.mqttTopic, { type, camera, time: new Date(t * 1000).toISOString(), ...rest });
+        }
       }
     });
     const every = (ms: number, fn: () => void) => {
