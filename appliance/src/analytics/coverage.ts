@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { CoverageRow, CoverageStore } from '../store/coverage-store.js';
+import type { FrameConsumer } from '../pipeline/frame-processor.js';
 
 /** An interval whose coverage is below this share is flagged in reports, CSV, the API and the dashboard. */
 export const COVERAGE_MIN = 0.95;
@@ -46,6 +47,11 @@ export class CoverageRecorder {
     sample.unref();
     flush.unref();
     this.timers.push(sample, flush);
+  }
+
+  /** Follows a live camera's frames (see FrameProcessor). */
+  consumer(): FrameConsumer {
+    return { frame: (f) => this.frame(f.camera, f.timeMs) };
   }
 
   /** One frame of `camera` analysed at `timeMs` (unix ms). */
