@@ -130,9 +130,11 @@ describe('count audit in the dashboard (Chromium)', () => {
     expect(marks.map((m) => m.t)).toEqual([...marks.map((m) => m.t)].sort((a, b) => a - b));
     await page.screenshot({ path: join(ARTIFACTS, 'audit-player.png'), fullPage: true });
 
+    await page.getByTestId('audit-note').fill('walkway, afternoon');
     await page.getByTestId('audit-submit').click();
     await page.getByTestId('audit-page').waitFor({ timeout: 15_000 });
     const auditId = (await page.getByTestId('audit-page').getAttribute('data-audit'))!;
+    expect(await page.getByTestId('audit-note-text').textContent()).toBe('walkway, afternoon');
     // The report: per direction the true crossings (the marks), the appliance's count, |error| and
     // 1 − |error| / true, computed here by hand.
     const n = (l: Array<{ direction: string }>, d: string) => l.filter((x) => x.direction === d).length;

@@ -379,6 +379,7 @@ export const en = {
   'audit.dir_total': 'both',
   'audit.yourMarks': 'Your marks (s)',
   'audit.applianceCounted': 'Counted by the appliance (s)',
+  'audit.note': 'Note (optional)',
   'audit.audited': 'Audited accuracy',
   'audit.notAudited': 'not audited',
   'coverage.title': 'Coverage',

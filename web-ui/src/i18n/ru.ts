@@ -381,6 +381,7 @@ export const ru: Record<Key, string> = {
   'audit.dir_total': 'оба',
   'audit.yourMarks': 'Ваши отметки (с)',
   'audit.applianceCounted': 'Насчитано устройством (с)',
+  'audit.note': 'Заметка (необязательно)',
   'audit.audited': 'Точность по аудиту',
   'audit.notAudited': 'нет аудита',
   'coverage.title': 'Покрытие',

@@ -56,6 +56,7 @@ export function AuditPlayerPage(props: { session: string; line: string }) {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<AuditView>();
+  const [note, setNote] = useState('');
   const s = useAsync(() => call<SessionView>(api.GET('/api/v1/sessions/{id}', { params: { path: { id: props.session } } })), [props.session]);
   const line = s.data?.shapes.lines.find((l) => l.id === props.line);
 
@@ -96,7 +97,7 @@ export function AuditPlayerPage(props: { session: string; line: string }) {
     setBusy(true);
     setError(undefined);
     try {
-      const body = { session: props.session, line: props.line, from: 0, to: Math.round(duration * 1000) / 1000, marks: marks.map((m) => ({ t: Math.min(m.t, duration), direction: m.direction })) };
+      const body = { session: props.session, line: props.line, from: 0, to: Math.round(duration * 1000) / 1000, marks: marks.map((m) => ({ t: Math.min(m.t, duration), direction: m.direction })), ...(note.trim() ? { note: note.trim() } : {}) };
       const a = await call<AuditView>(api.POST('/api/v1/audits', { body }));
       setResult(a);
       navigate(link('audits', a.id));
@@ -184,6 +185,9 @@ export function AuditPlayerPage(props: { session: string; line: string }) {
               </li>
             ))}
           </ol>
+          <Field label={t('audit.note')}>
+            <input maxLength={500} value={note} onInput={(e) => setNote(valueOf(e))} data-testid="audit-note" />
+          </Field>
           <ErrorBox error={error} />
           <button type="button" class="primary" onClick={() => void submit()} disabled={busy || duration === undefined || !line || !!result} data-testid="audit-submit">
             {busy ? t('common.working') : t('audit.submit')}

@@ -145,6 +145,7 @@ export function AuditPage(props: { id: string }) {
       <p class="muted">
         {d.camera} · {range} · {t('audit.by', { who: d.created_by, at: fmtTime(d.created_at) })}
       </p>
+      {d.note && <p data-testid="audit-note-text">{d.note}</p>}
       <AuditResult audit={d} />
     </div>
   );
