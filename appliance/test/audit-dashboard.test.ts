@@ -34,6 +34,12 @@ let reportId: string;
 /** The line crossings the appliance stored for the session, in video seconds. */
 let counted: Array<{ t: number; direction: string }>;
 
+/** A full-page screenshot into .artifacts/dashboard; the page must not scroll sideways. */
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  expect(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'), `${name}: sideways scroll`).toBeLessThanOrEqual(0);
+}
+
 const get = async <T>(path: string, token: string): Promise<T> => {
   const r = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
   if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
@@ -128,7 +134,11 @@ describe('count audit in the dashboard (Chromium)', () => {
     // Each mark is the video time when its key was pressed: after the time the test waited for.
     marks.forEach((m, i) => expect(m.t).toBeGreaterThanOrEqual([1, 2, 4, 6, 6.5][i]!));
     expect(marks.map((m) => m.t)).toEqual([...marks.map((m) => m.t)].sort((a, b) => a - b));
-    await page.screenshot({ path: join(ARTIFACTS, 'audit-player.png'), fullPage: true });
+    await shot('audit-player');
+    // A tablet: the controls go under the video, nothing scrolls sideways.
+    await page.setViewportSize({ width: 800, height: 1024 });
+    await shot('audit-player-tablet');
+    await page.setViewportSize({ width: 1366, height: 768 });
 
     await page.getByTestId('audit-note').fill('walkway, afternoon');
     await page.getByTestId('audit-submit').click();
@@ -151,7 +161,7 @@ describe('count audit in the dashboard (Chromium)', () => {
     const stored = await get<{ marks: Array<{ t: number; direction: string }>; from: number; to: number }>(`/api/v1/audits/${auditId}`, token);
     expect(stored.marks).toEqual(marks);
     expect([stored.from, stored.to]).toEqual([0, 7.16]);
-    await page.screenshot({ path: join(ARTIFACTS, 'audit-result.png'), fullPage: true });
+    await shot('audit-result');
 
     // Listed, and its accuracy shown beside the line's counts in the session's report.
     await page.goto(`${base}/#/audits`);
@@ -159,14 +169,14 @@ describe('count audit in the dashboard (Chromium)', () => {
     await page.goto(`${base}/#/reports/${reportId}`);
     const acc = page.locator('[data-testid=report-lines] tr[data-line=walkway] td[data-cell=audit-accuracy]');
     await waitFor('the audited accuracy beside the line', async () => ((await acc.textContent()) === want.total[3] ? true : undefined), 15_000);
-    await page.screenshot({ path: join(ARTIFACTS, 'audit-report.png'), fullPage: true });
+    await shot('audit-report');
 
     // In Russian too.
     await page.goto(`${base}/#/audits/${auditId}`);
     await page.getByTestId('language').selectOption('ru');
     await waitFor('Russian headings', async () => ((await page.locator('h1').first().textContent())?.includes('Аудит подсчёта') ? true : undefined), 5000);
     expect(await page.locator('[data-testid=audit-table] th').allTextContents()).toEqual(['Направление', 'Фактически', 'Насчитано', '|Ошибка|', 'Точность']);
-    await page.screenshot({ path: join(ARTIFACTS, 'audit-result-ru.png'), fullPage: true });
+    await shot('audit-result-ru');
     await page.getByTestId('language').selectOption('en');
   }, 120_000);
 
@@ -188,7 +198,7 @@ describe('count audit in the dashboard (Chromium)', () => {
     expect(await row.locator('td[data-cell=coverage]').textContent()).toBe(`${(report.body.coverage[0]!.coverage * 100).toLocaleString('en-GB', { maximumFractionDigits: 1 })} %`);
     expect(await row.locator('.badge').textContent()).toBe('below 95 %');
     expect(await page.locator('[data-testid=coverage-low] li').count()).toBe(report.body.timeline.filter((r) => r.low_coverage).length);
-    await page.screenshot({ path: join(ARTIFACTS, 'report-coverage.png'), fullPage: true });
+    await shot('report-coverage');
     await page.getByTestId('language').selectOption('ru');
     await waitFor('Russian coverage card', async () => ((await page.locator('[data-testid=report-coverage] h2').textContent()) === 'Покрытие' ? true : undefined), 5000);
     expect(await row.locator('.badge').textContent()).toBe('ниже 95 %');
