@@ -27,6 +27,8 @@ import { TrackStore } from './store/track-store.js';
 import { trackerOptions } from './track/options.js';
 import type { TrackEvent, TrackerUpdate } from './track/types.js';
 import { redactUrl } from './util/redact.js';
+import { cameraSourceIssues, policyFor, type SourcePolicy } from './sources/source-policy.js';
+import { ConfigError } from './config/loader.js';
 import { LiveHub } from './live/live-hub.js';
 import { LiveVideo } from './live-video/live-video-service.js';
 import { saveUpload, uploadsDir } from './store/uploads.js';
@@ -60,6 +62,8 @@ export class Appliance {
   private readonly metrics: Metrics;
   private store: OpenedDatabase | undefined;
   private readonly log: Logger;
+  /** What a camera source or session file may be (sources/source-policy). */
+  private readonly sources: SourcePolicy;
   private detector: FrameDetector | undefined;
   private counts: DetectionCounts | undefined;
   private trackStore: TrackStore | undefined;
@@ -83,6 +87,7 @@ export class Appliance {
   ) {
     this.log = root.child({ module: 'appliance' });
     this.fileCameras = config.cameras;
+    this.sources = policyFor(config.storage);
     this.events = new EventBus((err) => this.log.error({ err }, 'event listener failed'));
     this.metrics = new Metrics({
       outbox: () => ({ ...(this.upstream?.sync.depth() ?? { messages: 0, oldestAgeSeconds: 0, dropped: 0 }), connected: this.upstream?.sync.connected ?? false }),
@@ -111,6 +116,9 @@ export class Appliance {
 
   async start(): Promise<void> {
     const cfg = this.config;
+    // Config-file sources follow the API's rules: a refused one stops start-up, naming it.
+    const refused = cameraSourceIssues(cfg.cameras, this.sources);
+    if (refused.length) throw new ConfigError('cameras', refused);
     this.store = openDatabase(cfg.storage.path);
     await migrateToLatest(this.store.db);
     this.counts = new DetectionCounts(this.store.db);
@@ -334,6 +342,8 @@ export class Appliance {
         this.log.warn({ section: key }, 'config section changed; it takes effect after a restart');
       }
     }
+    const refused = cameraSourceIssues(next.cameras, this.sources);
+    if (refused.length) throw new ConfigError('cameras', refused);
     this.fileCameras = next.cameras;
     await this.applyCameras();
   }
@@ -369,7 +379,13 @@ export class Appliance {
 
   /** File cameras + API overrides → running cameras and their rows in the database. */
   private async applyCameras(): Promise<void> {
-    const effective = mergeCameras(this.fileCameras, await this.overrides!.list());
+    // A camera stored through the API before its source was refused by the policy is kept, not run.
+    const effective = mergeCameras(this.fileCameras, await this.overrides!.list()).map((cam) => {
+      const why = this.sources.problem(cam.source) ?? (cam.live_source === undefined ? undefined : this.sources.problem(cam.live_source));
+      if (!why || !cam.enabled) return cam;
+      this.log.error({ camera: cam.id, source: redactUrl(cam.source), reason: why }, 'camera source refused by the source policy; the camera stays disabled until its source is replaced');
+      return { ...cam, enabled: false };
+    });
     const db = this.store!.db;
     const now = this.clock.now();
     for (const cam of effective) {
@@ -467,6 +483,7 @@ export class Appliance {
         const r = this.config.analytics.retention;
         return { events: r.events_days, heatmapHours: r.heatmap_hours_days, minutes: r.minute_counts_days, tracks: r.tracks_days, detectionSeconds: r.detection_seconds_days };
       },
+      sourceProblem: (source) => this.sources.problem(source),
       createCamera: (cam) => this.putCamera(cam, 'create'),
       replaceCamera: (cam) => this.putCamera(cam, 'replace'),
       deleteCamera: (id) => this.deleteCamera(id),

@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
-import { api, CAMPUS, childPids, signIn, tempDir, waitFor } from './helpers.js';
+import { api, CAMPUS, childPids, MEDIA, signIn, tempDir, waitFor } from './helpers.js';
 
 /** The live view's ffmpeg children of this process, told apart from the cameras' decoders by their output. */
 function liveFfmpegs(): Array<'webrtc' | 'mpeg1'> {
@@ -126,7 +126,7 @@ describe('live video: WebRTC and the MPEG-1 fallback', () => {
     app = new Appliance(
       validateConfig({
         http: { port: 0 },
-        storage: { path: join(tempDir(), 'v.db') },
+        storage: { path: join(tempDir(), 'v.db'), media_dirs: [MEDIA, '/nonexistent'] },
         analytics: { hourly_reports: false, daily_reports: false },
         detector: { workers: 1 },
         live_video: { linger_seconds: 1, max_viewers_per_camera: 2, max_viewers: 3 },

@@ -28,7 +28,8 @@ export function sessionRoutes(deps: ApiDeps) {
       zones_from: z.string().min(1).optional(),
     })
     .superRefine((b, ctx) => {
-      if (!isAbsolute(b.file)) ctx.addIssue({ code: 'custom', path: ['file'], message: 'must be an absolute path on the appliance' });
+      const refused = isAbsolute(b.file) ? deps.sourceProblem(b.file) : 'must be an absolute path on the appliance';
+      if (refused) ctx.addIssue({ code: 'custom', path: ['file'], message: refused });
       else if (!existsSync(b.file) || !statSync(b.file).isFile()) ctx.addIssue({ code: 'custom', path: ['file'], message: 'no such file' });
       if (b.zones_from && !deps.cameraConfig(b.zones_from)) ctx.addIssue({ code: 'custom', path: ['zones_from'], message: `no camera "${b.zones_from}"` });
     });
@@ -69,7 +70,7 @@ export function sessionRoutes(deps: ApiDeps) {
         );
       }
       const src = q.zones_from ? deps.cameraConfig(q.zones_from)! : undefined;
-      return c.json(await deps.sessions.create({ file: saved.path, shapes: { zones: src?.zones ?? [], lines: src?.lines ?? [] } }), 201);
+      return c.json(await deps.sessions.create({ file: saved.path, shapes: { zones: src?.zones ?? [], lines: src?.lines ?? [] }, uploaded: true }), 201);
     })
     .get('/', access('cameras:read'), async (c) => c.json({ sessions: await deps.sessions.list(200) }))
     .get('/:id', access('cameras:read'), async (c) => c.json(await find(c.req.param('id'))))

@@ -57,6 +57,8 @@ export interface ApiDeps {
   /** Stops and removes a camera (404 if unknown); stays removed across restarts. */
   deleteCamera(id: string): Promise<void>;
   detections(cameraId: string, fromSec: number, toSec: number): Promise<DetectionSecondRow[]>;
+  /** Why a camera source or session file is refused (sources/source-policy), or undefined when allowed. */
+  sourceProblem(source: string): string | undefined;
   /** A camera's effective config (file + API overrides). */
   cameraConfig(id: string): CameraConfig | undefined;
   /** Current zone occupancy: zone → class → count. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { validateLine, validateZone } from '../analytics/geometry.js';
+import { BUNDLED_MEDIA_DIR } from './paths.js';
 
 /**
  * The single source of truth for configuration. Every object is strict: an unknown key is an error
@@ -59,7 +60,7 @@ export const linesSchema = z.array(lineSchema).max(64).superRefine((ls, ctx) => 
 export const cameraSchema = z.strictObject({
   id: cameraId,
   name: z.string().min(1).optional(),
-  /** A file path, or an rtsp://, rtsps://, http(s):// or file: URL. */
+  /** An rtsp://, rtsps:// or http(s):// URL, or a video file under storage.media_dirs (sources/source-policy). */
   source: z.string().min(1, 'must not be empty'),
   enabled: z.boolean().default(true),
   /** Loop a file source forever (a stand-in for a live camera). */
@@ -253,6 +254,13 @@ export const configSchema = z
         min_free_mb: z.number().int().min(0).default(512),
         /** How often free space is checked, in seconds. */
         disk_check_seconds: z.number().min(1).max(3600).default(30),
+        /**
+         * Folders whose videos may be a camera's `source`/`live_source` or an analysis session's `file`
+         * (besides the uploads folder); any other file is refused. Default: the bundled media.
+         */
+        media_dirs: z.array(z.string().min(1)).max(32).default([BUNDLED_MEDIA_DIR]),
+        /** Uploaded videos kept at once (each deleted with its session); one more is refused with 413. */
+        max_uploads: z.number().int().min(1).max(10_000).default(50),
       })
       .prefault({}),
     log: z

@@ -7,6 +7,7 @@ import { FrameSplitter } from './frame-splitter.js';
 import { i420Args, i420Bytes, liveSize, mpeg1Args } from './live-ffmpeg-args.js';
 import { LiveEncoder } from './live-encoder.js';
 import { TsPacketAligner } from './ts-packets.js';
+import { redactText } from '../util/redact.js';
 import { answerOffer, createVideoFeed, type RtcPeer, type VideoFeed } from './wrtc.js';
 
 /** The part of a WebSocket (from `ws`, through the live hub) the MPEG-1 stream uses. */
@@ -120,7 +121,7 @@ export class CameraLive {
       mpeg1: this.sockets.size,
       encoders: { webrtc: this.i420.state, mpeg1: this.mpeg1.state },
       mpeg1_slow_dropped: this.slowDropped,
-      last_error: this.i420.lastError ?? this.mpeg1.lastError,
+      last_error: ((e) => (e === null ? null : redactText(e, [this.spec.url])))(this.i420.lastError ?? this.mpeg1.lastError),
     };
   }
 
