@@ -21,6 +21,8 @@ import { VERSION } from './version.js';
 import { EventBus } from './events.js';
 import { AnalyticsService } from './analytics/analytics-service.js';
 import { Reports } from './analytics/reports.js';
+import { ReportRunner } from './analytics/report-runner.js';
+import { buildReport } from './analytics/report-builder.js';
 import { Sessions } from './analytics/sessions.js';
 import { TrackIds } from './store/track-ids.js';
 import { TrackStore } from './store/track-store.js';
@@ -69,6 +71,8 @@ export class Appliance {
   private trackStore: TrackStore | undefined;
   private analytics: AnalyticsService | undefined;
   private reports: Reports | undefined;
+  /** Builds reports in a worker thread, off the event loop. */
+  private reportRunner: ReportRunner | undefined;
   private sessions: Sessions | undefined;
   private live: LiveHub | undefined;
   private liveVideo: LiveVideo | undefined;
@@ -152,7 +156,11 @@ export class Appliance {
       });
       this.disk.start();
     }
-    this.reports = new Reports(this.store.db, this.analytics.store, this.clock, this.root.child({ module: 'reports' }));
+    const reportLog = this.root.child({ module: 'reports' });
+    const [db, analyticsStore] = [this.store.db, this.analytics.store];
+    this.reportRunner = new ReportRunner(cfg.storage.path, (req, now) => buildReport(db, analyticsStore, req, now), reportLog);
+    const runner = this.reportRunner;
+    this.reports = new Reports(this.store.db, this.analytics.store, this.clock, reportLog, (req, now) => runner.build(req, now));
     const a = cfg.analytics;
     this.sessions = new Sessions(this.store.db, {
       detector,
@@ -276,6 +284,7 @@ export class Appliance {
     await this.flushCounts(true);
     await this.detector?.close();
     await closed;
+    await this.reportRunner?.stop();
     await this.store?.close();
     this.log.info('stopped');
   }
@@ -474,10 +483,10 @@ export class Appliance {
         };
       },
       sessions: this.sessions!,
-      saveUpload: async (name, body) => {
-        const limitMb = this.config.storage.upload_limit_mb;
-        const r = await saveUpload(uploadsDir(this.config.storage.path), name, body as never, limitMb * 1024 * 1024);
-        return r.ok ? r : { ok: false, limitMb };
+      saveUpload: async (name, body, expectedBytes) => {
+        const s = this.config.storage;
+        const r = await saveUpload(uploadsDir(s.path), name, body as never, { maxBytes: s.upload_limit_mb * 2 ** 20, maxFiles: s.max_uploads, minFreeBytes: s.min_free_mb * 2 ** 20, expectedBytes });
+        return r.ok ? r : { ok: false, refused: r.refused, limitMb: s.upload_limit_mb, maxUploads: s.max_uploads, minFreeMb: s.min_free_mb };
       },
       retentionDays: () => {
         const r = this.config.analytics.retention;

@@ -15,6 +15,7 @@ import { CameraTracker } from '../track/camera-tracker.js';
 import type { TrackEvent, TrackerOptions, TrackSnapshot } from '../track/types.js';
 import type { AnalyticsService } from './analytics-service.js';
 import type { Reports } from './reports.js';
+import { finestResolution, MAX_TIMELINE_BUCKETS } from './report-builder.js';
 
 export type SessionView = Omit<SessionsTable, 'created_at' | 'started_at' | 'finished_at' | 'range_from' | 'range_to' | 'shapes' | 'uploaded'> & {
   /** The upload route wrote the file: it is deleted with the session. */
@@ -191,8 +192,9 @@ export class Sessions {
   private async runCamera(s: SessionView): Promise<string> {
     const from = Math.floor(Date.parse(s.from!) / 1000);
     const to = Math.floor(Date.parse(s.to!) / 1000);
-    const span = to - from;
-    const report = await this.deps.reports.generate('session', [s.camera_id!], from, to, span <= 3 * 3600 ? 60 : span <= 2 * 86_400 ? 900 : 3600);
+    const resolution = finestResolution(from, to);
+    if (!resolution) throw new Error(`the range ${s.from} – ${s.to} needs more than ${MAX_TIMELINE_BUCKETS} timeline buckets`);
+    const report = await this.deps.reports.generate('session', [s.camera_id!], from, to, resolution);
     return report.id;
   }
 

@@ -10,6 +10,9 @@ import type { ApiDeps } from './types.js';
 import { validate } from './validate.js';
 import { access, type ApiEnv } from './access.js';
 
+/** Cells of a heatmap served as JSON (512 × 512, the largest configurable grid). */
+export const MAX_HEATMAP_CELLS = 512 * 512;
+
 /** Zones, lines, heatmaps, snapshots and occupancy of one camera. */
 export function cameraAnalyticsRoutes(deps: ApiDeps) {
   const heatmapRange = timeRange(24 * 3600, () => deps.retentionDays().heatmapHours);
@@ -22,7 +25,12 @@ export function cameraAnalyticsRoutes(deps: ApiDeps) {
       width: intText().pipe(z.number().int().min(1).max(1024)).optional(),
       height: intText().pipe(z.number().int().min(1).max(1024)).optional(),
     })
-    .superRefine(heatmapRange.refine);
+    .superRefine(heatmapRange.refine)
+    .superRefine((q, ctx) => {
+      // The JSON carries one number per cell: bounded in cells, not only per side.
+      const cells = (q.width ?? deps.emptyHeatmap().width) * (q.height ?? deps.emptyHeatmap().height);
+      if (cells > MAX_HEATMAP_CELLS) ctx.addIssue({ code: 'custom', path: ['width'], message: `width × height is ${cells} cells; at most ${MAX_HEATMAP_CELLS}` });
+    });
   const pngQuery = z
     .strictObject({
       from: heatmapRange.from,

@@ -76,8 +76,15 @@ export interface ApiDeps {
   /** The detection model in use. */
   model(): { name: string; classes: string[]; input: { width: number; height: number }; provider: string; workers: number; inference_ms: number | null };
   sessions: Sessions;
-  /** Streams an uploaded video to the uploads folder; refuses (and deletes) one over the limit. */
-  saveUpload(name: string, body: ReadableStream<Uint8Array>): Promise<{ ok: true; path: string } | { ok: false; limitMb: number }>;
+  /**
+   * Streams an uploaded video to the uploads folder; refuses (and deletes) one over the size limit,
+   * one more than storage.max_uploads, or one that would leave less than storage.min_free_mb free.
+   */
+  saveUpload(
+    name: string,
+    body: ReadableStream<Uint8Array>,
+    expectedBytes?: number,
+  ): Promise<{ ok: true; path: string } | { ok: false; refused: 'size' | 'count' | 'space'; limitMb: number; maxUploads: number; minFreeMb: number }>;
   retentionDays(): { events: number; heatmapHours: number; minutes: number; tracks: number; detectionSeconds: number };
   /** Finished tracks whose last sighting falls in [fromMs, toMs), newest first. */
   tracks(cameraId: string, fromMs: number, toMs: number, limit: number): Promise<TrackRow[]>;
