@@ -42,6 +42,7 @@ describe('source policy', () => {
       'pipe:0',
       'http://cam.local/x?listen=1',
       'rtsp://',
+      'http:///nohost',
       '-i',
       '-f lavfi -i testsrc',
       ' /srv/clip.mp4',
@@ -59,6 +60,12 @@ describe('source policy', () => {
     ];
     for (const bad of refused) expect(policy.problem(bad), bad).toMatch(/./);
     expect(syntaxProblem(42)).toMatch(/string/);
+  });
+
+  it('never takes the database (or its -wal, -shm, backups) for a video, even inside a media folder', () => {
+    const loose = new SourcePolicy({ mediaDirs: [root], protectedFiles: [join(root, 'vantage.db')] });
+    for (const f of ['vantage.db', 'vantage.db-wal', 'vantage.db-shm', 'vantage.db.pre-009.1.bak']) expect(loose.problem(join(root, f)), f).toMatch(/database/);
+    expect(loose.problem(join(media, 'clip.mp4'))).toBeUndefined();
   });
 
   it('names each refused config-file source by its path', () => {

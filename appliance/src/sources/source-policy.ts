@@ -41,15 +41,19 @@ export interface SourcePolicyOptions {
   mediaDirs: readonly string[];
   /** Base of relative file paths (ffmpeg's working directory: the daemon's). */
   cwd?: string;
+  /** Files refused even inside a media folder, with every file whose path extends theirs (the database). */
+  protectedFiles?: readonly string[];
 }
 
 export class SourcePolicy {
   private readonly cwd: string;
   private readonly dirs: string[];
+  private readonly protectedFiles: string[];
 
   constructor(readonly opts: SourcePolicyOptions) {
     this.cwd = opts.cwd ?? process.cwd();
     this.dirs = opts.mediaDirs.map((d) => realish(resolve(this.cwd, d)));
+    this.protectedFiles = (opts.protectedFiles ?? []).map((f) => realish(resolve(this.cwd, f)));
   }
 
   /** Why `source` is refused, or undefined when it is allowed. */
@@ -60,8 +64,10 @@ export class SourcePolicy {
     if (HAS_SCHEME.test(s)) return undefined; // an allowed URL (syntaxProblem checked the scheme)
     const abs = resolve(this.cwd, s);
     const real = realish(abs);
+    // The database and its companions (-wal, -shm, backups) are never a source, wherever they are.
+    if (this.protectedFiles.some((f) => real.startsWith(f))) return 'the database is not a video';
     if (!this.dirs.some((d) => real === d || real.startsWith(d.endsWith(sep) ? d : d + sep))) {
-      return `a file source must be inside the media folders (storage.media_dirs: ${this.opts.mediaDirs.join(', ') || 'none'})`;
+      return 'a file source must be inside one of the media folders (storage.media_dirs)';
     }
     return undefined;
   }
@@ -91,6 +97,8 @@ export function syntaxProblem(source: unknown): string | undefined {
   if (source.startsWith('-')) return 'must not start with "-"';
   if (HAS_SCHEME.test(source)) {
     if (!NETWORK.test(source)) return 'only rtsp://, rtsps://, http:// and https:// URLs, or a video file under the media folders';
+    // The host as written (the WHATWG parser would read "http:///x" as host "x"; ffmpeg would not).
+    if (!/^[a-z]+:\/\/[^/?#\s]/i.test(source)) return 'the URL has no host';
     let url: URL;
     try {
       url = new URL(source);
@@ -142,7 +150,7 @@ function realish(p: string): string {
 
 /** The policy of a configuration: its media folders and the uploads folder beside the database. */
 export function policyFor(storage: { path: string; media_dirs: readonly string[] }, cwd = process.cwd()): SourcePolicy {
-  return new SourcePolicy({ mediaDirs: [...storage.media_dirs, uploadsDir(storage.path)], cwd });
+  return new SourcePolicy({ mediaDirs: [...storage.media_dirs, uploadsDir(storage.path)], cwd, protectedFiles: storage.path === ':memory:' ? [] : [storage.path] });
 }
 
 /** Every refused `source`/`live_source` of `cameras`, as `cameras[i].source: why` (start-up and reload). */
