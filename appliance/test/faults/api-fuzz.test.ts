@@ -41,26 +41,32 @@ describe(`fault: ${COUNT} malformed API requests fuzzed from the OpenAPI schemas
     const problems: string[] = [];
     let lenientAccepted = 0;
     const describeReq = (r: FuzzRequest) => `${r.kind}: ${r.method} ${r.path.slice(0, 160)}${r.body !== undefined ? ` body ${JSON.stringify(r.body.slice(0, 80))}` : ''}`;
+    /** The answer with its JSON error (undefined when not JSON); undefined, and a problem noted, when none came. */
+    const ask = async (r: FuzzRequest) => {
+      let res: { status: number; text: string };
+      try {
+        res = await send(port, r, auth);
+      } catch (e) {
+        problems.push(`${describeReq(r)} → no answer: ${(e as Error).message}`);
+        return undefined;
+      }
+      let error: { code?: unknown; message?: unknown; fields?: Array<{ field: string }> } | undefined;
+      try {
+        error = (JSON.parse(res.text) as { error?: typeof error }).error;
+      } catch {
+        // not JSON
+      }
+      return { ...res, error };
+    };
     // A few at a time, like several clients.
     const queue = [...requests];
     const worker = async () => {
       for (let r = queue.shift(); r; r = queue.shift()) {
         kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);
-        let res: { status: number; text: string };
-        try {
-          res = await send(port, r, auth);
-        } catch (e) {
-          problems.push(`${describeReq(r)} → no answer: ${(e as Error).message}`);
-          continue;
-        }
-        const text = res.text;
+        const res = await ask(r);
+        if (!res) continue;
+        const { text, error } = res;
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        let error: { code?: unknown; message?: unknown } | undefined;
-        try {
-          error = (JSON.parse(text) as { error?: typeof error }).error;
-        } catch {
-          // not JSON
-        }
         // Numbers written in hex, with an exponent or left empty are refused like any other wrong type.
         if (r.kind === 'query-lenient' && res.status < 300) lenientAccepted++;
         if (res.status >= 500) problems.push(`${describeReq(r)} → ${res.status} ${text.slice(0, 200)}`);
@@ -81,19 +87,9 @@ describe(`fault: ${COUNT} malformed API requests fuzzed from the OpenAPI schemas
     const classes = new Map<HostileClass, number>();
     for (const r of corpus) {
       classes.set(r.kind, (classes.get(r.kind) ?? 0) + 1);
-      let res: { status: number; text: string };
-      try {
-        res = await send(port, r, auth);
-      } catch (e) {
-        problems.push(`${describeReq(r)} → no answer: ${(e as Error).message}`);
-        continue;
-      }
-      let error: { code?: unknown; message?: unknown; fields?: Array<{ field: string }> } | undefined;
-      try {
-        error = (JSON.parse(res.text) as { error?: typeof error }).error;
-      } catch {
-        // not JSON
-      }
+      const res = await ask(r);
+      if (!res) continue;
+      const { error } = res;
       if (res.status < 400 || res.status >= 500 || typeof error?.code !== 'string') problems.push(`${describeReq(r)} → ${res.status} ${res.text.slice(0, 200)}`);
       else if (r.field && !error.fields?.some((f) => f.field === r.field || f.field.startsWith(`${r.field}.`) || f.field.startsWith(`${r.field}[`))) problems.push(`${describeReq(r)} → ${res.status} does not name ${r.field}: ${res.text.slice(0, 200)}`);
       if (LEAKS.test(res.text)) problems.push(`${describeReq(r)} → leaks internals: ${res.text.slice(0, 300)}`);
