@@ -19,7 +19,8 @@ export function cameraRoutes(deps: ApiDeps) {
   const sourcesAllowed = (cam: { source: string; live_source?: string | undefined }, ctx: z.RefinementCtx): void => {
     for (const field of ['source', 'live_source'] as const) {
       const value = cam[field];
-      const why = value === undefined ? undefined : deps.sourceProblem(value);
+      // An empty or mistyped value is already refused by the schema, with its own message.
+      const why = typeof value !== 'string' || value === '' ? undefined : deps.sourceProblem(value);
       if (why) ctx.addIssue({ code: 'custom', path: [field], message: why });
     }
   };
