@@ -79,6 +79,9 @@ describe('camera sources: only what a camera is', () => {
     const r = runCli(['run', '--config', cfg]);
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toContain('cameras[0].source: must be a normal path');
+    const check = runCli(['config', 'check', cfg]);
+    expect(check.code).not.toBe(0);
+    expect(check.stdout + check.stderr).toContain('cameras[0].source: must be a normal path');
   });
 });
 
