@@ -54,6 +54,9 @@ describe('bounded work per request', () => {
       expect(r.status, JSON.stringify(body).slice(0, 120)).toBe(400);
       expect(await fields(r), JSON.stringify(body).slice(0, 120)).toContain(field);
     }
+    const det = await api(`${base}/api/v1/cameras/cam/detections?from=${now - 2 * DAY}&to=${now}`);
+    expect(det.status).toBe(400);
+    expect(await fields(det)).toContain('from');
     const heat = await api(`${base}/api/v1/cameras/cam/heatmap?width=1024&height=1024`);
     expect(heat.status).toBe(400);
     expect(await fields(heat)).toContain('width');

@@ -8,9 +8,19 @@ import type { ApiDeps } from './types.js';
 import { cameraSchema } from '../config/schema.js';
 import { timeRange } from './time-range.js';
 
+/** The widest span of per-second detection rows one request returns. */
+const DETECTIONS_MAX_SECONDS = 86_400;
+
 export function cameraRoutes(deps: ApiDeps) {
   const detRange = timeRange(3600, () => deps.retentionDays().detectionSeconds);
-  const detectionsQuery = z.strictObject({ from: detRange.from, to: detRange.to }).superRefine(detRange.refine);
+  const detectionsQuery = z
+    .strictObject({ from: detRange.from, to: detRange.to })
+    .superRefine(detRange.refine)
+    .superRefine((q, ctx) => {
+      // One row per second and class: a day at most per request (page through longer spans).
+      const { from, to } = detRange.resolve(q);
+      if (to - from > DETECTIONS_MAX_SECONDS) ctx.addIssue({ code: 'custom', path: ['from'], message: `at most ${DETECTIONS_MAX_SECONDS / 3600} h of per-second rows per request` });
+    });
   const trackRange = timeRange(3600, () => deps.retentionDays().tracks);
   const tracksQuery = z
     .strictObject({ from: trackRange.from, to: trackRange.to, limit: intText().pipe(z.number().int().min(1).max(1000)).default(100) })
