@@ -146,19 +146,31 @@ describe('bounded work per request', () => {
   }, 120_000);
 });
 
-describe('uploads keep storage.min_free_mb free', () => {
-  it('refuses an upload that would leave less free space than storage.min_free_mb, with a 413 naming the body', async () => {
+describe('uploads keep storage.min_free_mb free; reports keep their heatmaps bounded', () => {
+  it('refuses an upload that would leave less free space than storage.min_free_mb (413 naming the body), and a report of 9 512×512 heatmaps (400 naming cameras)', async () => {
     const dir = tempDir();
     const app = new Appliance(
-      validateConfig({ http: { port: 0 }, storage: { path: join(dir, 'v.db'), min_free_mb: 100_000_000, disk_check_seconds: 3600 }, analytics: { hourly_reports: false, daily_reports: false }, cameras: [] }),
+      validateConfig({
+        http: { port: 0 },
+        storage: { path: join(dir, 'v.db'), min_free_mb: 100_000_000, disk_check_seconds: 3600 },
+        analytics: { hourly_reports: false, daily_reports: false, heatmap_width: 512, heatmap_height: 512 },
+        cameras: Array.from({ length: 9 }, (_, i) => ({ id: `c${i}`, source: CAMPUS, enabled: false })),
+      }),
       silentLogger(),
     );
     await app.start();
     try {
-      const r = await api(`http://127.0.0.1:${app.address!.port}/api/v1/sessions/upload?name=clip.mp4`, { method: 'POST', body: readFileSync(CAMPUS) });
+      const base = `http://127.0.0.1:${app.address!.port}`;
+      const r = await api(`${base}/api/v1/sessions/upload?name=clip.mp4`, { method: 'POST', body: readFileSync(CAMPUS) });
       expect(r.status).toBe(413);
       expect(await fields(r)).toEqual(['body']);
       expect(existsSync(join(dir, 'uploads')) ? readdirSync(join(dir, 'uploads')) : []).toEqual([]);
+      const now = Math.floor(Date.now() / 1000);
+      const all = await api(`${base}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: now - 3600, to: now }) });
+      expect(all.status).toBe(400);
+      expect(await fields(all)).toEqual(['cameras']);
+      const eight = await api(`${base}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cameras: ['c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7'], from: now - 3600, to: now }) });
+      expect(eight.status).toBe(201);
     } finally {
       await app.stop();
     }

@@ -53,6 +53,8 @@ export interface ReportBody {
 export const MAX_TIMELINE_BUCKETS = 10_000;
 /** Cameras one report covers at most (each adds its zones, lines and a heatmap). */
 export const MAX_REPORT_CAMERAS = 64;
+/** Heatmap cells of all the cameras of one report (64 default 64×48 grids fit; 8 of 512×512). */
+export const MAX_REPORT_HEATMAP_CELLS = 2 * 1024 * 1024;
 
 export function timelineBuckets(from: number, to: number, resolution: number): number {
   return to <= from ? 0 : Math.ceil((to - Math.floor(from / resolution) * resolution) / resolution);

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { intText } from './params.js';
-import { MAX_REPORT_CAMERAS, MAX_TIMELINE_BUCKETS, timelineBuckets, timelineCsv } from '../analytics/report-builder.js';
+import { MAX_REPORT_CAMERAS, MAX_REPORT_HEATMAP_CELLS, MAX_TIMELINE_BUCKETS, timelineBuckets, timelineCsv } from '../analytics/report-builder.js';
 import { ApiError } from './errors.js';
 import { spanProblem, timeParam } from './time-range.js';
 import type { ApiDeps } from './types.js';
@@ -25,6 +25,12 @@ export function reportRoutes(deps: ApiDeps) {
       else {
         const buckets = timelineBuckets(b.from, b.to, RESOLUTIONS[b.resolution]);
         if (buckets > MAX_TIMELINE_BUCKETS) ctx.addIssue({ code: 'custom', path: ['resolution'], message: `${buckets} timeline buckets; at most ${MAX_TIMELINE_BUCKETS} (a coarser resolution or a shorter range)` });
+      }
+      // Each camera adds its heatmap to the report: the grid size (config) times the cameras is bounded.
+      const grid = deps.emptyHeatmap();
+      const cameras = b.cameras?.length ?? deps.cameras().length;
+      if (cameras * grid.width * grid.height > MAX_REPORT_HEATMAP_CELLS) {
+        ctx.addIssue({ code: 'custom', path: ['cameras'], message: `${cameras} heatmaps of ${grid.width}×${grid.height}: at most ${MAX_REPORT_HEATMAP_CELLS} cells in one report (fewer cameras)` });
       }
       for (const [i, id] of (b.cameras ?? []).entries()) {
         if (!deps.cameraConfig(id)) ctx.addIssue({ code: 'custom', path: ['cameras', i], message: `no camera "${id}"` });
