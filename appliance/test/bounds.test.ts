@@ -171,6 +171,11 @@ describe('uploads keep storage.min_free_mb free; reports keep their heatmaps bou
       expect(await fields(all)).toEqual(['cameras']);
       const eight = await api(`${base}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cameras: ['c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7'], from: now - 3600, to: now }) });
       expect(eight.status).toBe(201);
+      // Summing 300 days of 512×512 grids is refused; a week is not.
+      const year = await api(`${base}/api/v1/cameras/c0/heatmap?from=${now - 300 * DAY}&to=${now}`);
+      expect(year.status).toBe(400);
+      expect(await fields(year)).toEqual(['from']);
+      expect((await api(`${base}/api/v1/cameras/c0/heatmap?from=${now - 7 * DAY}&to=${now}`)).status).toBe(200);
     } finally {
       await app.stop();
     }
