@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { validateLine, validateZone } from '../analytics/geometry.js';
+import { validateLine, validateZone } from '../math/geometry.js';
 import { BUNDLED_MEDIA_DIR } from './paths.js';
 
 /**
