@@ -38,6 +38,13 @@ export interface TrackerOptions {
   appearanceMomentum: number;
   /** Box reported for a tracked track: the matched detection's, or the Kalman-filtered one. */
   outputBox: 'detection' | 'filtered';
+  /**
+   * Re-activation after occlusion (recovery.ts): gate radius in box heights per second of absence
+   * for matching unmatched tracks to unmatched confident detections by position and appearance; 0 off.
+   */
+  recoverHeightsPerSecond: number;
+  /** Observation-centric re-update: a re-found track takes the velocity observed across its gap. */
+  reupdate: boolean;
 }
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = Object.freeze({
@@ -55,6 +62,8 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = Object.freeze({
   appearanceGate: 0.2,
   appearanceMomentum: 0.9,
   outputBox: 'detection',
+  recoverHeightsPerSecond: 0,
+  reupdate: false,
 });
 
 export interface TrackSnapshot {
