@@ -42,7 +42,7 @@ export class CameraAnalytics {
     for (const tr of tracks) {
       const [x, y] = footPoint(tr.box, width, height);
       const cls = this.className(tr.classId);
-      points.push({ id: tr.id, className: cls, x, y, h: (tr.box.y2 - tr.box.y1) / height });
+      points.push({ id: tr.id, className: cls, x, y, h: (tr.box.y2 - tr.box.y1) / height, w: (tr.box.x2 - tr.box.x1) / width });
       this.heatmap.add(this.cameraId, cls, tr.id, x, y, t);
     }
     const events = this.engine.update(points, t);
