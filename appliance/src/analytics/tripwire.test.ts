@@ -4,8 +4,8 @@ import { newTripwireState, tripwireStep } from './tripwire.js';
 
 // A horizontal line across the middle of the frame, pointing right: moving down the screen is 'in'.
 const line: LineDef = { id: 'door', points: [[0.1, 0.5], [0.9, 0.5]] };
-// A person whose box is 0.2 of the frame high and 0.08 wide; the default hysteresis is 0.1 box
-// sizes, so "clearly on a side" means at least 0.02 from the line here.
+// A person whose box is 0.2 of the frame high and 0.08 wide; the default hysteresis is 0.2 box
+// sizes, so "clearly on a side" means at least 0.04 from the line here.
 const H = 0.2;
 const W = 0.08;
 const FPS = 10;
@@ -34,8 +34,8 @@ describe('tripwire counting rules', () => {
   });
 
   it('jitter on the line counts nothing', () => {
-    // The foot point dithers ±0.015 around the line (under the 0.02 hysteresis band) for 5 s.
-    const frames = Array.from({ length: 50 }, (_, i): Array<[number, number, number]> => [[1, 0.5, 0.5 + (i % 2 === 0 ? 0.015 : -0.015)]]);
+    // The foot point dithers ±0.03 around the line (inside the 0.04 hysteresis band) for 5 s.
+    const frames = Array.from({ length: 50 }, (_, i): Array<[number, number, number]> => [[1, 0.5, 0.5 + (i % 2 === 0 ? 0.03 : -0.03)]]);
     expect(crossings(frames)).toEqual([]);
     // Also when the person arrived from one side first: dithering in the band is no crossing.
     expect(crossings([...walk(1, 0.5, 0.3, 0.49, 10), ...frames])).toEqual([]);

@@ -88,11 +88,11 @@ export interface ZoneEngineOptions {
   /**
    * Visitors (visitors.ts): a new track id continues the person of a track that vanished no more
    * than `visitorSeconds` earlier within `visitorHeights` box heights of where it was or was heading
-   * (default 3 s, 1 height; 0 off). Line counts are per visitor.
+   * (default 1 s, 0.5 heights; 0 off). Line counts are per visitor.
    */
   visitorSeconds: number;
   visitorHeights: number;
-  /** Line hysteresis: clearly on a side = at least this many box sizes from the line (default 0.1). */
+  /** Line hysteresis: clearly on a side = at least this many box sizes from the line (default 0.2). */
   lineHysteresis: number;
 }
 
@@ -101,9 +101,9 @@ export const DEFAULT_ZONE_ENGINE_OPTIONS: Readonly<ZoneEngineOptions> = Object.f
   exitFrames: 3,
   stitchSeconds: 2,
   stitchHeights: 0.5,
-  visitorSeconds: 3,
-  visitorHeights: 1,
-  lineHysteresis: 0.1,
+  visitorSeconds: 1,
+  visitorHeights: 0.5,
+  lineHysteresis: 0.2,
 });
 
 /** Normalised bottom-centre (foot point) of a pixel box in a width × height frame, clamped to [0, 1]. */

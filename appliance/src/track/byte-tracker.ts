@@ -84,7 +84,7 @@ export class ByteTracker {
     // minHits = 2); ones that already had an update (minHits > 2) are predicted so they can move.
     for (const tr of unconfirmed) if (tr.hits > 1) tr.predict(kf, dt);
     const app = o.appearanceWeight > 0 ? { weight: o.appearanceWeight, gate: o.appearanceGate, motionGate: o.matchThresh } : undefined;
-    const first = associate(pool, high, o.fuseScore, o.matchThresh + (app ? o.appearanceWeight * o.appearanceGate : 0), app);
+    const first = associate(pool, high, o.fuseScore, o.matchThresh + (app ? o.appearanceWeight * o.appearanceGate : 0) + o.directionWeight, app, o.directionWeight);
     for (const [i, j] of first.matches) this.matchTo(pool[i]!, high[j]!, high, t, frameId);
 
     const unmatchedPool = first.unmatchedRows;
@@ -103,7 +103,7 @@ export class ByteTracker {
     const stillLost = unmatchedPool.map((i) => pool[i]!).filter((tr) => tr.state === 'lost');
     const candidates = [...unmatchedTracked, ...stillLost];
     const recovered = new Set<STrack>();
-    const recoverOpts = { heightsPerSecond: o.recoverHeightsPerSecond, appearanceGate: o.appearanceGate, maxSizeRatio: 1.5 };
+    const recoverOpts = { heightsPerSecond: o.recoverHeightsPerSecond, appearanceGate: o.recoverAppearanceGate, maxSizeRatio: 1.5 };
     const taken = new Set<number>();
     for (const [i, j] of recoverTracks(candidates, leftHigh, t, recoverOpts)) {
       const tr = candidates[i]!;

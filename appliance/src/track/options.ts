@@ -1,5 +1,5 @@
 import type { TrackerConfig } from '../config/schema.js';
-import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './types.js';
+import type { TrackerOptions } from './types.js';
 
 /** Config (snake_case, validated) → tracker options. */
 export function trackerOptions(c: TrackerConfig): TrackerOptions {
@@ -18,7 +18,9 @@ export function trackerOptions(c: TrackerConfig): TrackerOptions {
     appearanceGate: c.appearance_gate,
     appearanceMomentum: 0.9,
     outputBox: c.output_box,
-    recoverHeightsPerSecond: DEFAULT_TRACKER_OPTIONS.recoverHeightsPerSecond,
-    reupdate: DEFAULT_TRACKER_OPTIONS.reupdate,
+    recoverHeightsPerSecond: c.recover_heights_per_second,
+    recoverAppearanceGate: c.recover_appearance_gate,
+    reupdate: c.reupdate,
+    directionWeight: c.direction_weight,
   };
 }
