@@ -31,9 +31,12 @@ describe('VisitorLinker', () => {
   it('does not stitch to a visitor still in view, too long gone, too far, or of another size', () => {
     const l = new VisitorLinker(1, 0.5, 0);
     l.see(1, 0.5, 0.5, H, 0, 1);
-    // Track 1 seen in the previous update: a new track next to it is someone else.
+    // Track 1 is in this update too (marked before any track is seen, so whatever the order): a
+    // new track next to it is someone else.
+    l.mark(1, 2);
+    l.mark(2, 2);
+    expect(l.see(2, 0.52, 0.5, H, 0.1, 2).id).toBe(2);
     l.see(1, 0.5, 0.5, H, 0.1, 2);
-    expect(l.see(2, 0.52, 0.5, H, 0.2, 3).id).toBe(2);
     // Track 3 vanishes; 1.5 s later a track starts on the spot: too long.
     l.see(3, 0.1, 0.9, H, 0.2, 3);
     expect(l.see(4, 0.1, 0.9, H, 1.7, 20).id).toBe(4);

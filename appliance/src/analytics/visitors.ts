@@ -1,10 +1,11 @@
 /**
  * Visitors: a person's tracklets stitched into one identity, online. The tracker may lose a person
  * behind someone and find them again under a new track id; reports should count people, not
- * tracks. A track id seen for the first time continues the visitor of a track that vanished (was
- * missing for at least one whole update, or ended) no more than `seconds` earlier, whose foot point —
- * where it was last seen, or where it was heading at its walking velocity — is within `heights` box
- * heights, and whose box height is similar (within a factor 1.6). The nearest such visitor wins.
+ * tracks. A track id seen for the first time continues the visitor of a track that vanished (is
+ * not in the current update — see `mark` — or ended) no more than `seconds` earlier, whose foot
+ * point — where it was last seen, or where it was heading at its walking velocity — is within
+ * `heights` box heights, and whose box height is similar (within a factor 1.6). The nearest such
+ * visitor wins.
  * Distances are in box heights, so they mean the same near and far from the camera, and the window
  * is in seconds, so it holds at any frame rate.
  *
@@ -17,6 +18,8 @@ export interface Visitor {
   id: number;
   /** Track id currently carrying the visitor. */
   track: number;
+  /** Track ids that carried it before, oldest first (the last few). */
+  formerTracks: number[];
   /** Update counter when last seen. */
   seenAt: number;
   lastT: number;
@@ -34,6 +37,7 @@ export interface Visitor {
 /** Visitors no longer seen are forgotten after this long even if their track never ended. */
 const FORGET_SECONDS = 120;
 const MAX_SIZE_RATIO = 1.6;
+const MAX_FORMER_TRACKS = 8;
 
 export class VisitorLinker {
   private readonly byTrack = new Map<number, Visitor>();
@@ -58,6 +62,12 @@ export class VisitorLinker {
     return this.all.size;
   }
 
+  /** Marks the visitor of `trackId` as present in update `seq` (call for every track before `see`). */
+  mark(trackId: number, seq: number): void {
+    const v = this.byTrack.get(trackId);
+    if (v !== undefined && v.track === trackId) v.seenAt = seq;
+  }
+
   /** The visitor of `trackId` at this update (`seq`), stitching a new track id to a vanished visitor. */
   see(trackId: number, x: number, y: number, h: number, t: number, seq: number): Visitor {
     let v = this.byTrack.get(trackId);
@@ -72,6 +82,8 @@ export class VisitorLinker {
         if (formerly !== undefined) v.lines = formerly.lines.map((s) => ({ ...s }));
       } else {
         // The old track's id keeps pointing here, so if it ever comes back it is recognised.
+        v.formerTracks.push(v.track);
+        if (v.formerTracks.length > MAX_FORMER_TRACKS) v.formerTracks.shift();
         v.track = trackId;
         v.ended = false;
       }
@@ -107,6 +119,7 @@ export class VisitorLinker {
     const v: Visitor = {
       id: this.nextId++,
       track: trackId,
+      formerTracks: [],
       seenAt: 0,
       lastT: t,
       x,
@@ -127,7 +140,7 @@ export class VisitorLinker {
     let bestD = Infinity;
     for (const v of this.all) {
       const gap = t - v.lastT;
-      if (v.seenAt >= seq - 1 || gap > this.seconds || gap < 0 || !(v.h > 0)) continue;
+      if (v.seenAt >= seq || gap > this.seconds || gap < 0 || !(v.h > 0)) continue;
       const ratio = h / v.h;
       if (ratio > MAX_SIZE_RATIO || ratio < 1 / MAX_SIZE_RATIO) continue;
       const d = Math.min(Math.hypot(x - v.x, y - v.y), Math.hypot(x - v.x - v.vx * gap, y - v.y - v.vy * gap));

@@ -28,7 +28,7 @@
  */
 import { pointInPolygonFlat } from './geometry.js';
 import { tripwireStep } from './tripwire.js';
-import { VisitorLinker } from './visitors.js';
+import { VisitorLinker, type Visitor } from './visitors.js';
 
 export interface ZoneDef {
   id: string;
@@ -77,21 +77,15 @@ export interface ZoneEngineOptions {
   /** Consecutive appearances outside before a track counts as outside again (default 3). */
   exitFrames: number;
   /**
-   * Visit stitching: a track that starts a visit within `stitchHeights` box heights of where a
-   * track inside the same zone was last seen, no more than `stitchSeconds` after that track
-   * disappeared, continues that visit instead of counting a new entry. This absorbs the tracker
-   * losing a person behind someone and picking them up again under a new id. Measured in box
-   * heights so it means the same at any distance from the camera (default 2 s, 0.5 heights; 0 off).
+   * Visitors (visitors.ts): a new track id continues the person of a track that vanished no more
+   * than `stitchSeconds` earlier within `stitchHeights` box heights of where it was or was heading.
+   * This absorbs the tracker losing a person behind someone and picking them up again under a new
+   * id: line counts are per visitor, and a visitor's new track that enters a zone its former track
+   * was inside continues that visit instead of counting a new entry. Measured in box heights so it
+   * means the same at any distance from the camera (default 1 s, 0.5 heights; 0 off).
    */
   stitchSeconds: number;
   stitchHeights: number;
-  /**
-   * Visitors (visitors.ts): a new track id continues the person of a track that vanished no more
-   * than `visitorSeconds` earlier within `visitorHeights` box heights of where it was or was heading
-   * (default 1 s, 0.5 heights; 0 off). Line counts are per visitor.
-   */
-  visitorSeconds: number;
-  visitorHeights: number;
   /** Line hysteresis: clearly on a side = at least this many box sizes from the line (default 0.2). */
   lineHysteresis: number;
 }
@@ -99,10 +93,8 @@ export interface ZoneEngineOptions {
 export const DEFAULT_ZONE_ENGINE_OPTIONS: Readonly<ZoneEngineOptions> = Object.freeze({
   enterFrames: 3,
   exitFrames: 3,
-  stitchSeconds: 2,
+  stitchSeconds: 1,
   stitchHeights: 0.5,
-  visitorSeconds: 1,
-  visitorHeights: 0.5,
   lineHysteresis: 0.2,
 });
 
@@ -150,11 +142,6 @@ interface TrackState {
   id: number;
   /** Update counter when last seen (ignores a duplicate id within one update). */
   seenAt: number;
-  /** Time and foot point when last seen. */
-  lastT: number;
-  lastX: number;
-  lastY: number;
-  lastH: number;
   /** Zone: confirmed inside. */
   zIn: Uint8Array;
   /** Zone: consecutive appearances contradicting zIn (inside while out, outside while in). */
@@ -174,8 +161,6 @@ export class ZoneEngine {
   private readonly lines: Line[];
   private readonly enterFrames: number;
   private readonly exitFrames: number;
-  private readonly stitchSeconds: number;
-  private readonly stitchHeights: number;
   private readonly lineHysteresis: number;
   private readonly visitors: VisitorLinker;
   private readonly tracks = new Map<number, TrackState>();
@@ -184,12 +169,10 @@ export class ZoneEngine {
   constructor(zones: ZoneDef[], lines: LineDef[], opts: Partial<ZoneEngineOptions> = {}) {
     this.enterFrames = frames('enterFrames', opts.enterFrames ?? DEFAULT_ZONE_ENGINE_OPTIONS.enterFrames);
     this.exitFrames = frames('exitFrames', opts.exitFrames ?? DEFAULT_ZONE_ENGINE_OPTIONS.exitFrames);
-    this.stitchSeconds = Math.max(0, opts.stitchSeconds ?? DEFAULT_ZONE_ENGINE_OPTIONS.stitchSeconds);
-    this.stitchHeights = Math.max(0, opts.stitchHeights ?? DEFAULT_ZONE_ENGINE_OPTIONS.stitchHeights);
     this.lineHysteresis = Math.max(0, opts.lineHysteresis ?? DEFAULT_ZONE_ENGINE_OPTIONS.lineHysteresis);
     this.visitors = new VisitorLinker(
-      Math.max(0, opts.visitorSeconds ?? DEFAULT_ZONE_ENGINE_OPTIONS.visitorSeconds),
-      Math.max(0, opts.visitorHeights ?? DEFAULT_ZONE_ENGINE_OPTIONS.visitorHeights),
+      Math.max(0, opts.stitchSeconds ?? DEFAULT_ZONE_ENGINE_OPTIONS.stitchSeconds),
+      Math.max(0, opts.stitchHeights ?? DEFAULT_ZONE_ENGINE_OPTIONS.stitchHeights),
       lines.length,
     );
     this.zones = zones.map((z) => {
@@ -245,6 +228,7 @@ export class ZoneEngine {
     const lines = this.lines;
     const nz = zones.length;
     const nl = lines.length;
+    for (const tp of tracks) this.visitors.mark(tp.id, seq);
     for (const tp of tracks) {
       const x = tp.x;
       const y = tp.y;
@@ -258,6 +242,9 @@ export class ZoneEngine {
       }
       st.seenAt = seq;
       const cls = tp.className;
+      const h = tp.h !== undefined && Number.isFinite(tp.h) && tp.h > 0 ? tp.h : 0;
+      const w = tp.w !== undefined && Number.isFinite(tp.w) && tp.w > 0 ? tp.w : h;
+      const visitor = this.visitors.see(tp.id, x, y, h, t, seq);
 
       for (let k = 0; k < nz; k++) {
         const z = zones[k]!;
@@ -279,7 +266,7 @@ export class ZoneEngine {
           const entryT = st.zStreakT[k]!;
           st.zIn[k] = 1;
           st.zStreak[k] = 0;
-          const orphan = this.orphanVisit(k, cls, x, y, tp.h ?? 0, t, seq);
+          const orphan = this.orphanVisit(k, cls, visitor, seq);
           if (orphan) {
             // The same person under a new id: the visit (and the occupancy count) carries over.
             st.zEntryT[k] = orphan.zEntryT[k]!;
@@ -305,38 +292,24 @@ export class ZoneEngine {
         }
       }
 
-      const h = tp.h !== undefined && Number.isFinite(tp.h) && tp.h > 0 ? tp.h : 0;
-      const w = tp.w !== undefined && Number.isFinite(tp.w) && tp.w > 0 ? tp.w : h;
-      const visitor = this.visitors.see(tp.id, x, y, h, t, seq);
       for (let k = 0; k < nl; k++) {
         const l = lines[k]!;
         if (l.classes !== undefined && !l.classes.has(cls)) continue;
         const direction = tripwireStep(l, visitor.lines[k]!, x, y, w, h, this.lineHysteresis);
         if (direction !== undefined) events.push({ type: 'line.cross', line: l.id, trackId: tp.id, className: cls, t, direction });
       }
-      st.lastT = t;
-      st.lastX = x;
-      st.lastY = y;
-      st.lastH = tp.h !== undefined && Number.isFinite(tp.h) ? tp.h : 0;
     }
     this.checkCrowds(t, events);
     return events;
   }
 
-  /** The nearest open visit of zone k whose track vanished recently near (x, y), if any. */
-  private orphanVisit(k: number, cls: string, x: number, y: number, h: number, t: number, seq: number): TrackState | undefined {
-    if (this.stitchSeconds <= 0 || this.stitchHeights <= 0) return undefined;
-    let best: TrackState | undefined;
-    let bestD = Infinity;
-    for (const o of this.tracks.values()) {
-      if (o.zIn[k] !== 1 || o.seenAt >= seq - 1 || o.zClass[k] !== cls || t - o.lastT > this.stitchSeconds) continue;
-      const d = Math.hypot(o.lastX - x, o.lastY - y);
-      if (d <= this.stitchHeights * Math.max(h, o.lastH) && d < bestD) {
-        bestD = d;
-        best = o;
-      }
+  /** The open visit of zone k of a former track of this visitor that is no longer seen, if any. */
+  private orphanVisit(k: number, cls: string, visitor: Visitor, seq: number): TrackState | undefined {
+    for (let i = visitor.formerTracks.length - 1; i >= 0; i--) {
+      const o = this.tracks.get(visitor.formerTracks[i]!);
+      if (o !== undefined && o.zIn[k] === 1 && o.seenAt < seq - 1 && o.zClass[k] === cls) return o;
     }
-    return best;
+    return undefined;
   }
 
   /**
@@ -391,10 +364,6 @@ export class ZoneEngine {
     return {
       id,
       seenAt: 0,
-      lastT: -Infinity,
-      lastX: NaN,
-      lastY: NaN,
-      lastH: 0,
       zIn: new Uint8Array(nz),
       zStreak: new Int32Array(nz),
       zStreakT: new Float64Array(nz),
