@@ -17,7 +17,10 @@
  * - time-aware motion: the Kalman filter's step is KALMAN_STEP_SECONDS of real time (a frame of
  *   the 25 fps footage ByteTrack's noise constants were made for); an update `t` seconds after the
  *   previous one predicts over t / step steps, velocity and process noise included, so a camera at
- *   8 fps or one that drops frames is predicted as far as people really moved.
+ *   8 fps or one that drops frames is predicted as far as people really moved;
+ * - re-activation after occlusion by position + appearance (recovery.ts), with an observation-
+ *   centric re-update of a re-found track's velocity (OC-SORT), and optional OC-SORT direction
+ *   consistency in the first association (`directionWeight`).
  */
 import { iou } from '../math/box.js';
 import { KALMAN_STEP_SECONDS, KalmanFilter } from './kalman-filter.js';
