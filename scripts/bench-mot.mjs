@@ -20,7 +20,8 @@ const { loadConfig } = await import(join(dist, 'config/loader.js'));
 const { detectorFromConfig } = await import(join(dist, 'detect/from-config.js'));
 const { createLogger } = await import(join(dist, 'logger.js'));
 const { cachedRecording } = await import(join(dist, 'eval/detection-cache.js'));
-const { benchMatrix } = await import(join(dist, 'eval/mot-bench.js'));
+const { recordWith } = await import(join(dist, 'pipeline/record-detections.js'));
+const { benchMatrix } = await import(join(dist, 'analytics/mot-bench.js'));
 const { parseMot } = await import(join(dist, 'eval/mot-format.js'));
 const { trackerOptions } = await import(join(dist, 'track/options.js'));
 
@@ -46,7 +47,8 @@ const names = values.clips ? values.clips.split(',') : ['TUD-Stadtmitte', 'TUD-C
 const clips = [];
 for (const name of names) {
   const video = join(media, name, `${name}.mp4`);
-  const recording = await cachedRecording(video, join(cacheDir, `${name}.json`), () => detectorFromConfig(config.detector, { classes: ['person'] }), log);
+  const detector = () => detectorFromConfig(config.detector, { classes: ['person'] });
+  const recording = await cachedRecording(video, join(cacheDir, `${name}.json`), () => recordWith(video, detector, log));
   clips.push({ name, recording, gt: parseMot(readFileSync(join(media, name, 'gt.txt'), 'utf8')) });
 }
 

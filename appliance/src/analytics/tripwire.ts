@@ -14,7 +14,7 @@
  *   visitors.ts) counts at most one 'in' and one 'out' per line, so an id change at the line or a
  *   dither across it never counts twice.
  */
-import { cross } from './geometry.js';
+import { cross } from '../math/geometry.js';
 
 export interface TripwireLine {
   ax: number;

@@ -26,7 +26,7 @@
  * stitched into one person (visitors.ts) — AT MOST ONCE PER LINE AND DIRECTION, so an id change at
  * the line or a dither across it never counts twice.
  */
-import { pointInPolygonFlat } from './geometry.js';
+import { pointInPolygonFlat } from '../math/geometry.js';
 import { tripwireStep } from './tripwire.js';
 import { VisitorLinker, type Visitor } from './visitors.js';
 

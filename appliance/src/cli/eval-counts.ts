@@ -1,14 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { validateLine } from '../analytics/geometry.js';
+import { validateLine } from '../math/geometry.js';
 import type { LineDef } from '../analytics/zone-engine.js';
 import { loadConfig } from '../config/loader.js';
 import { detectorFromConfig } from '../detect/from-config.js';
 import { VantageError } from '../errors.js';
-import { compareCounts, countCrossings, countFramesFromRows, FIXED_LINES } from '../eval/count-eval.js';
-import { cachedRecording, recordDetections, subsample, type Recording } from '../eval/detection-cache.js';
+import { compareCounts, countCrossings, countFramesFromRows, FIXED_LINES } from '../analytics/count-eval.js';
+import { trackRecording } from '../analytics/mot-bench.js';
+import { cachedRecording, subsample } from '../eval/detection-cache.js';
 import { parseMot, type MotRow } from '../eval/mot-format.js';
-import { trackRecording } from '../eval/mot-bench.js';
+import { recordWith } from '../pipeline/record-detections.js';
 import { createLogger } from '../logger.js';
 import { trackerOptions } from '../track/options.js';
 import { out } from './io.js';
@@ -55,17 +56,8 @@ export async function evalCountsCommand(argv: string[], env: NodeJS.ProcessEnv):
   const { config } = loadConfig({ env, ...(values.config ? { file: values.config } : {}) });
   const log = createLogger('warn', process.stderr).child({ module: 'eval-counts' });
   const detector = () => detectorFromConfig(config.detector, { classes: ['person'] });
-  let rec: Recording;
-  if (values.cache) {
-    rec = await cachedRecording(video, values.cache, detector, log);
-  } else {
-    const d = await detector();
-    try {
-      rec = await recordDetections(video, d, log);
-    } finally {
-      await d.close();
-    }
-  }
+  const record = () => recordWith(video, detector, log);
+  const rec = values.cache ? await cachedRecording(video, values.cache, record) : await record();
 
   const { countFrames } = trackRecording(subsample(rec.frames, step), trackerOptions(config.tracker));
   const counted = countCrossings(countFrames, lines, rec.width, rec.height);

@@ -2,14 +2,10 @@
  * Detections of a whole video, with their appearance descriptors, recorded once and kept in a JSON
  * file, so tracker evaluation (bench-mot, eval-counts, tuning) re-runs the tracker without redoing
  * ONNX inference. Detection is per frame, so a lower frame rate is the same recording with frames
- * dropped (see `subsample`).
+ * dropped (see `subsample`). The recording itself is made by pipeline/record-detections.ts.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { FrameDetector } from '../detect/frame-detector.js';
-import type { Logger } from '../logger.js';
-import { analyzeFile } from '../pipeline/analyze-file.js';
-import { embed } from '../track/appearance.js';
 import type { Detection } from '../track/types.js';
 
 export interface RecordedFrame {
@@ -29,37 +25,11 @@ export interface Recording {
 
 const CACHE_VERSION = 1;
 
-/** Runs the detector over every frame of `video` and keeps each detection with its descriptor. */
-export async function recordDetections(video: string, detector: FrameDetector, log: Logger): Promise<Recording> {
-  const frames: RecordedFrame[] = [];
-  let width = 0;
-  let height = 0;
-  const summary = await analyzeFile(video, detector, {
-    countThreshold: 0.5,
-    log,
-    onFrame: (r) => {
-      width = r.letterbox.srcWidth;
-      height = r.letterbox.srcHeight;
-      const lb = r.letterbox;
-      const view = { data: r.frame, width: lb.inputWidth, height: lb.inputHeight, scaleX: lb.scaleX, scaleY: lb.scaleY };
-      frames.push({
-        frame: r.seq + 1,
-        t: r.timeMs / 1000,
-        detections: r.detections.map((d) => {
-          const e = embed(view, d.box);
-          return { box: { ...d.box }, score: d.score, classId: d.classId, embedding: e ? Float32Array.from(e) : undefined };
-        }),
-      });
-    },
-  });
-  return { width: width || summary.width, height: height || summary.height, fps: summary.sourceFps || 25, frames };
-}
-
 /**
  * The recording of `video`, from `cachePath` when that file was written for the same video (same
- * size and modification time), else recorded now and written there.
+ * size and modification time), else made now by `record` and written there.
  */
-export async function cachedRecording(video: string, cachePath: string, detector: () => Promise<FrameDetector>, log: Logger): Promise<Recording> {
+export async function cachedRecording(video: string, cachePath: string, record: () => Promise<Recording>): Promise<Recording> {
   const st = statSync(resolve(video));
   const key = { version: CACHE_VERSION, size: st.size, mtimeMs: st.mtimeMs };
   if (existsSync(cachePath)) {
@@ -72,14 +42,9 @@ export async function cachedRecording(video: string, cachePath: string, detector
       // unreadable cache: record again
     }
   }
-  const d = await detector();
-  try {
-    const rec = await recordDetections(video, d, log);
-    writeFileSync(cachePath, JSON.stringify({ key, recording: toJson(rec) }));
-    return rec;
-  } finally {
-    await d.close();
-  }
+  const rec = await record();
+  writeFileSync(cachePath, JSON.stringify({ key, recording: toJson(rec) }));
+  return rec;
 }
 
 /**

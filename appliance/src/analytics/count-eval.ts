@@ -4,7 +4,7 @@
  * per line and direction. Count accuracy is 1 − Σ|error| / Σ true crossings (0 when nothing truly
  * crossed and something was counted, 100 when neither).
  */
-import { footPoint, ZoneEngine, type LineDef, type ZoneEngineOptions } from '../analytics/zone-engine.js';
+import { footPoint, ZoneEngine, type LineDef, type ZoneEngineOptions } from './zone-engine.js';
 import type { Box } from '../math/box.js';
 
 export interface CountFrame {

@@ -3,13 +3,13 @@
  * ground truth renumbered, real time between frames passed to the tracker), tracked online from
  * recorded detections, scored with CLEAR-MOT / IDF1 and with count accuracy over the fixed lines.
  */
-import type { ZoneEngineOptions } from '../analytics/zone-engine.js';
-import type { TrackerOptions } from '../track/types.js';
+import { subsample, type Recording } from '../eval/detection-cache.js';
+import type { TrackRow } from '../eval/interpolate.js';
+import { evaluateMot, type MotRow } from '../eval/mot-eval.js';
 import { ByteTracker } from '../track/byte-tracker.js';
-import { subsample, type Recording } from './detection-cache.js';
+import type { TrackerOptions } from '../track/types.js';
 import { compareCounts, countCrossings, countFramesFromRows, FIXED_LINES, type CountFrame } from './count-eval.js';
-import type { TrackRow } from './interpolate.js';
-import { evaluateMot, type MotRow } from './mot-eval.js';
+import type { ZoneEngineOptions } from './zone-engine.js';
 
 export const RATE_STEPS = [1, 2, 3] as const;
 

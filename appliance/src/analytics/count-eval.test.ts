@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareCounts, countAccuracy, countCrossings, countFramesFromRows, FIXED_LINES } from './count-eval.js';
-import { subsample } from './detection-cache.js';
+import { subsample } from '../eval/detection-cache.js';
 
 describe('count evaluation', () => {
   it('has six fixed lines: horizontal and vertical at 30, 50 and 70%', () => {
