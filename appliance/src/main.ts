@@ -3,6 +3,7 @@ import { analyzeCommand } from './cli/analyze.js';
 import { backupCommand } from './cli/backup.js';
 import { apiKeyCommand, userCommand } from './cli/auth-commands.js';
 import { configCommand } from './cli/config-commands.js';
+import { evalCountsCommand } from './cli/eval-counts.js';
 import { evalMotCommand } from './cli/eval-mot.js';
 import { err, out } from './cli/io.js';
 import { migrateCommand } from './cli/migrate.js';
@@ -17,6 +18,9 @@ usage:
                                               run decode → detect (→ track) on a file as fast as possible
   vantage eval-mot --gt GT.txt --pred P.txt [--iou 0.5]
                                               score MOTChallenge tracks: MOTA, MOTP, IDF1, IDSW, …
+  vantage eval-counts VIDEO --gt GT.txt --line x1,y1,x2,y2 … [--step N] [--json]
+                                              tripwire count accuracy: the appliance's counts on its
+                                              tracks vs on the ground truth, and visitors vs people
   vantage config check FILE                   validate a config file
   vantage config print [--config FILE]        show the effective config (secrets redacted)
   vantage migrate [--config FILE]             create or upgrade the SQLite database
@@ -47,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       return apiKeyCommand(rest, process.env);
     case 'eval-mot':
       return evalMotCommand(rest);
+    case 'eval-counts':
+      return evalCountsCommand(rest, process.env);
     case undefined:
     case 'help':
     case '--help':

@@ -38,7 +38,7 @@ describe('config loader', () => {
   it('accepts config/example.yaml, which documents every key', () => {
     const { config } = loadConfig({ file: join(PACKAGE_ROOT, 'config/example.yaml'), cwd: PACKAGE_ROOT, env: {} });
     expect(config.cameras[0]).toMatchObject({ id: 'entrance', hwaccel: 'none', detect_every: 1 });
-    expect(config.tracker.appearance_gate).toBe(0.2);
+    expect(config.tracker.appearance_gate).toBe(0.15);
   });
 
   it('names an unknown key by its full path', () => {

@@ -121,7 +121,10 @@ export const detectorSchema = z.strictObject({
   classes: z.array(z.string().min(1)).default([]),
 });
 
-/** ByteTrack thresholds; defaults tuned on MOT15 TUD clips with care to generalise (see README). */
+/**
+ * ByteTrack thresholds plus re-activation; defaults chosen on the MOT15 TUD clips at full, half and a
+ * third of their frame rate, each checked by leave-one-clip-out (see README).
+ */
 export const trackerSchema = z
   .strictObject({
     /** Detections at or above go to the first association. */
@@ -139,7 +142,7 @@ export const trackerSchema = z
     /** Fuse the detection score into the first association's cost. */
     fuse_score: z.boolean().default(true),
     /** How long a lost track may come back with its id, in seconds (fps-independent). */
-    track_buffer_seconds: z.number().gt(0).max(600).default(1.2),
+    track_buffer_seconds: z.number().gt(0).max(600).default(2),
     /** Frames with a detection before a track is confirmed and given an id. */
     min_hits: z.number().int().min(1).max(30).default(2),
     /** IoU above which a tracked and a lost track of one class are duplicates. */
@@ -147,7 +150,19 @@ export const trackerSchema = z
     /** Weight of the colour-appearance distance in association (0 = motion only). */
     appearance_weight: z.number().min(0).max(10).default(1),
     /** Appearance distance (0–1) above which a detection cannot continue a track. */
-    appearance_gate: z.number().gt(0).lte(1).default(0.2),
+    appearance_gate: z.number().gt(0).lte(1).default(0.15),
+    /**
+     * Re-activation after occlusion: a track left unmatched by the IoU associations continues with a
+     * confident detection within this many box heights per second of absence (plus half a second's
+     * worth) of where it was last seen or heading, if it looks alike (0 = off).
+     */
+    recover_heights_per_second: z.number().min(0).max(10).default(1),
+    /** Appearance distance (0–1) above which re-activation refuses a detection. */
+    recover_appearance_gate: z.number().gt(0).lte(1).default(0.15),
+    /** Observation-centric re-update: a re-found track takes the velocity observed across its gap. */
+    reupdate: z.boolean().default(true),
+    /** Direction consistency (OC-SORT) weight in the first association (0 = off; measured no gain). */
+    direction_weight: z.number().min(0).max(1).default(0),
     /** Box reported for a track: the matched detection's or the Kalman-filtered one. */
     output_box: z.enum(['detection', 'filtered']).default('detection'),
   })
