@@ -35,9 +35,8 @@ import { reclaimSpace } from './store/space-reclaim.js';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AuthStore } from './store/auth-store.js';
 import { KeyValueStore } from './store/key-value.js';
-import { AuthService } from './auth/auth-service.js';
+import { daemonAuth } from './auth/daemon-auth.js';
 import { SettingsService } from './settings.js';
 import { Upstream } from './upstream.js';
 import { principalOfUpgrade } from './auth/upgrade-auth.js';
@@ -69,7 +68,7 @@ export class Appliance {
   private live: LiveHub | undefined;
   private liveVideo: LiveVideo | undefined;
   private upstream: Upstream | undefined;
-  private auth: AuthService | undefined;
+  private signIn: ReturnType<typeof daemonAuth> | undefined;
   private settings: SettingsService | undefined;
   private disk: DiskGuard | undefined;
   /** Track lifecycle (and later analytics) events, for whoever subscribes. */
@@ -205,16 +204,15 @@ export class Appliance {
     this.upstream.start();
     this.flushTimer = setInterval(() => void this.flushCounts(false), FLUSH_INTERVAL_MS);
 
-    this.auth = new AuthService(new AuthStore(this.store.raw), kv, this.clock);
-    this.auth.prune();
-    if (this.auth.needsSetup()) {
-      this.root.warn({ module: 'auth' }, 'no users yet: create the first admin with POST /api/v1/auth/setup (or the dashboard), or `vantage user add --role admin`');
-    }
+    this.signIn = daemonAuth(this.store.raw, kv, cfg, this.clock, this.root.child({ module: 'auth' }));
+    const auth = this.signIn.auth;
+    auth.onAccessChange(() => (this.live?.recheck(), this.liveVideo?.recheck()));
     this.liveVideo = new LiveVideo({
       config: cfg.live_video,
       maxBufferedBytes: cfg.http.live_max_buffer_bytes,
       camera: (id) => this.cameras?.get(id)?.config,
       authenticate: (req) => this.authenticateUpgrade(req),
+      holds: (p, need) => auth.holds(p, need),
       upgrade: (req, socket, head) => this.live!.upgrade(req, socket, head),
       clock: this.clock,
       log: this.root.child({ module: 'live-video' }),
@@ -233,6 +231,8 @@ export class Appliance {
       {
         maxBufferedBytes: cfg.http.live_max_buffer_bytes,
         authenticate: (req) => this.authenticateUpgrade(req),
+        holds: (p, need) => auth.holds(p, need),
+        hostAllowed: this.signIn.hostAllowed,
         poll: {
           cameraStatus: () => this.cameraList().map((c) => c.view()),
           counts: () => this.cameraList().map((c) => ({ camera: c.id, activeTracks: c.view().activeTracks, zones: this.analytics!.occupancy(c.id) })),
@@ -400,14 +400,14 @@ export class Appliance {
   }
 
   private authenticateUpgrade(req: IncomingMessage): Promise<Principal | undefined> {
-    return principalOfUpgrade(req, this.auth!);
+    return principalOfUpgrade(req, this.signIn!.auth);
   }
 
   private apiDeps(): ApiDeps {
     return {
       version: VERSION,
       webRoot: WEB_UI_DIR,
-      auth: this.auth!,
+      auth: this.signIn!.auth,
       alerts: {
         rules: () => this.upstream!.alerts.rules(),
         createRule: (b) => this.upstream!.alerts.createRule(b),
@@ -421,7 +421,8 @@ export class Appliance {
       settings: this.settings!,
       secureCookies: this.config.http.secure_cookies,
       rateLimitPerMinute: this.config.http.rate_limit_per_minute,
-      liveVideo: { answer: (camera, sdp) => this.liveVideo!.answer(camera, sdp) },
+      ...(({ setupCode, hostAllowed }) => ({ setupCode, hostAllowed, trustedProxies: this.config.http.trusted_proxies }))(this.signIn!),
+      liveVideo: { answer: (camera, sdp, viewer) => this.liveVideo!.answer(camera, sdp, viewer) },
       readiness: () => {
         const dbOk = this.store !== undefined && this.store.raw.open;
         const modelOk = this.detector !== undefined;

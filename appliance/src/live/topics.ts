@@ -1,7 +1,16 @@
 import type { ApplianceEvent } from '../events.js';
+import type { Access } from '../auth/roles.js';
 
 /** Topics a live client may subscribe to; `zone.*` and `alert.*` match every event of the family. */
 export const TOPICS = ['camera.status', 'tracks', 'counts', 'zone.*', 'line.cross', 'alert.*', 'session.progress', 'system.stats'] as const;
+
+/**
+ * What reading a topic needs, as the HTTP routes of the same data ask: zone and line events and alerts
+ * are events (`events:read`, like GET /events and /notifications); the rest is camera state.
+ */
+export function topicAccess(topic: string): Access {
+  return /^(zone\.|line\.|alert\.)/.test(topic) ? 'events:read' : 'cameras:read';
+}
 
 export interface LiveMessage {
   topic: string;
