@@ -178,7 +178,7 @@ describe('login rate limit', () => {
   it('40 concurrent wrong logins for one user: the attempt is taken before hashing, so at most 10 are checked (401) and the rest refused (429)', async () => {
     const h = await apiHarness();
     await h.auth.createUser('admin', PASSWORD, 'admin');
-    const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) => h.app.request('/api/v1/auth/login', json({ username: 'admin', password: `parallel guess ${i}` })).then((r) => r.status)));
+    const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) => Promise.resolve(h.app.request('/api/v1/auth/login', json({ username: 'admin', password: `parallel guess ${i}` }))).then((r) => r.status)));
     const count = (s: number) => statuses.filter((x) => x === s).length;
     expect(count(401)).toBe(10);
     expect(count(429)).toBe(30);
