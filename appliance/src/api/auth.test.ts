@@ -309,5 +309,15 @@ describe('changing your own password', () => {
     const { key } = (await (await h.app.request('/api/v1/api-keys', json({ name: 'k', scopes: ['admin'] }, admin))).json()) as { key: string };
     expect((await change({ current_password: 'x', new_password: 'a brand new passphrase' }, { 'x-api-key': key })).status).toBe(403);
   });
+
+  it('ends the access tokens of the other logins at once; the login that changed it goes on', async () => {
+    const h = await apiHarness();
+    const op = await h.bearer('operator');
+    const other = (await (await h.app.request('/api/v1/auth/login', json({ username: 'operator', password: PASSWORD }))).json()) as { access_token: string };
+    const me = (headers: Record<string, string>) => h.app.request('/api/v1/auth/me', { headers });
+    expect((await h.app.request('/api/v1/auth/password', json({ current_password: PASSWORD, new_password: 'a brand new passphrase' }, op))).status).toBe(200);
+    expect((await me(op)).status).toBe(200);
+    expect((await me({ authorization: `Bearer ${other.access_token}` })).status).toBe(401);
+  });
 });
 

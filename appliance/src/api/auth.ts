@@ -126,10 +126,10 @@ export function authRoutes(o: AuthRouteOptions) {
         throw new ApiError(400, 'ERR_BAD_REQUEST', 'the current password is wrong', [{ field: 'current_password', message: 'wrong' }]);
       }
       attempt.succeeded();
-      // A new password ends every login of the user (other devices too); this one gets fresh tokens.
-      const user = await o.auth.updateUser(Number(p.id), { password: b.new_password });
+      // A new password ends every other login of the user (other devices); this one goes on, with fresh tokens.
+      const user = await o.auth.updateUser(Number(p.id), { password: b.new_password }, p.session);
       const row = (await o.auth.checkPassword(user.username, b.new_password))!;
-      return respond(c, await o.auth.login(row), p.via === 'cookie', { user });
+      return respond(c, await o.auth.login(row, p.session), p.via === 'cookie', { user });
     })
     .get('/me', access('any'), (c) => {
       const p = principal(c);

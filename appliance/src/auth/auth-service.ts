@@ -118,9 +118,11 @@ export class AuthService {
     return ok ? user : undefined;
   }
 
-  async login(user: UserRow): Promise<IssuedTokens> {
-    this.store.touchLogin(user.id, this.clock.now());
-    return this.issue(user, newFamily(this.clock.now()));
+  /** Fresh tokens for a user who proved their password: a new login, or more tokens of `session` while it is active. */
+  async login(user: UserRow, session?: string): Promise<IssuedTokens> {
+    const now = this.clock.now();
+    this.store.touchLogin(user.id, now);
+    return this.issue(user, session !== undefined && this.store.familyActive(session, now) ? session : newFamily(now));
   }
 
   /** Rotates a refresh token. A spent or revoked one is refused, and a spent one revokes its family. */
@@ -202,8 +204,11 @@ export class AuthService {
     return u && userView(u);
   }
 
-  /** Changes a role or password; the last admin cannot be demoted. A new password ends the user's logins. */
-  async updateUser(id: number, patch: { role?: Role | undefined; password?: string | undefined }): Promise<UserView> {
+  /**
+   * Changes a role or password; the last admin cannot be demoted. A new password ends the user's logins,
+   * but `keepSession` (the login changing its own password) when given.
+   */
+  async updateUser(id: number, patch: { role?: Role | undefined; password?: string | undefined }, keepSession?: string): Promise<UserView> {
     const u = this.store.user(id);
     if (!u) throw new VantageError('ERR_NOT_FOUND', `no user ${id}`);
     if (patch.role && patch.role !== 'admin' && u.role === 'admin' && this.store.adminCount() === 1) {
@@ -217,7 +222,7 @@ export class AuthService {
     }
     const now = this.clock.now();
     this.store.updateUser(id, { ...(patch.role ? { role: patch.role } : {}), ...(passwordHash ? { passwordHash } : {}) }, now);
-    if (passwordHash) this.store.revokeUserTokens(id, now);
+    if (passwordHash) this.store.revokeUserTokens(id, now, keepSession);
     if (passwordHash || (patch.role && patch.role !== u.role)) this.changed();
     return userView(this.store.user(id)!);
   }

@@ -111,8 +111,9 @@ export class AuthStore {
     this.raw.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL').run(now, family);
   }
 
-  revokeUserTokens(userId: number, now: number): void {
-    this.raw.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(now, userId);
+  /** Ends every login of a user, but `except` (a family) when given. */
+  revokeUserTokens(userId: number, now: number, except = ''): void {
+    this.raw.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND family != ? AND revoked_at IS NULL').run(now, userId, except);
   }
 
   /** Drops tokens that expired over a day ago. */
