@@ -56,10 +56,6 @@ export class LoginLimiter {
     if (this.failures.size > 10_000) this.sweep(t);
   }
 
-  clear(key: string): void {
-    this.failures.delete(key);
-  }
-
   private recent(key: string, t: number): number[] {
     return (this.failures.get(key) ?? []).filter((x) => x > t - this.windowMs);
   }
