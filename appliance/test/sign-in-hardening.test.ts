@@ -1,12 +1,12 @@
 import { request } from 'node:http';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
 import { loadConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
-import { CAMPUS, runCliAsync, tempDir } from './helpers.js';
+import { CAMPUS, freePort, runCliAsync, startCli, tempDir, waitFor } from './helpers.js';
 
 interface Answer {
   status: number;
@@ -156,5 +156,40 @@ describe('first run, Host check and login limits against a running daemon', () =
     const spoofed = await send(url, { from: '127.0.0.4', headers: { 'x-forwarded-for': '10.1.0.200' }, body: BOSS });
     expect(spoofed.status).toBe(429);
     expect(Number(spoofed.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
+
+describe('the daemon prints the setup code in its log', () => {
+  it('a JSON log line carries the code and where it is written; a restart makes a new one and the old one stops working', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const cfg = join(dir, 'config.yaml');
+    writeFileSync(cfg, `http:\n  port: ${port}\nstorage:\n  path: ${join(dir, 'v.db')}\nanalytics:\n  hourly_reports: false\n  daily_reports: false\n`);
+    const codeOf = async (whileRunning: (code: string) => Promise<void> = async () => undefined) => {
+      const child = startCli(['run', '--config', cfg]);
+      const exited = new Promise((r) => child.once('exit', r));
+      try {
+        const line = await waitFor('the setup-code log line', () => child.output().split('\n').find((l) => l.includes('"setup_code"')), 60_000);
+        const log = JSON.parse(line) as { level: number; setup_code: string; file: string; msg: string };
+        expect(log.file).toBe(join(dir, 'setup-code'));
+        expect(readFileSync(log.file, 'utf8').trim()).toBe(log.setup_code);
+        expect(log.msg).toContain(log.setup_code);
+        expect(log.msg).toContain('vantage setup-code');
+        await waitFor('listening', async () => ((await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200 ? true : undefined), 60_000);
+        await whileRunning(log.setup_code);
+        return log.setup_code;
+      } finally {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    };
+    const first = await codeOf();
+    const setup = (code: string) => send(`http://127.0.0.1:${port}/api/v1/auth/setup`, { body: { ...BOSS, setup_code: code } });
+    const second = await codeOf(async (code) => {
+      expect(code).not.toBe(first);
+      expect((await setup(first)).status).toBe(403);
+      expect((await setup(code)).status).toBe(201);
+    });
+    expect(second).not.toBe(first);
   });
 });
