@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { validateLine, validateZone } from '../analytics/geometry.js';
+import { validateLine, validateZone } from '../math/geometry.js';
 import { addressListProblem } from '../util/address-list.js';
 
 /**

@@ -37,7 +37,7 @@ export interface LiveHubOptions {
   holds(p: Principal, need: Access): boolean;
   /** Whether a Host header names this box; an upgrade for another name is refused with 421 (every Host passes when absent). */
   hostAllowed?: (host: string | undefined) => boolean;
-  /** Periodic topics: camera status changes, counts and system stats. */
+  /** Where every camera stands now (for a new camera.status subscriber), and the periodic topics: counts and system stats. */
   poll: {
     cameraStatus(): Array<{ id: string; status: string; fps: number; lastError: string | null }>;
     counts(): Array<{ camera: string; activeTracks: number; zones: Record<string, Record<string, number>> }>;
@@ -53,7 +53,6 @@ export class LiveHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   private readonly clients = new Set<Client>();
   private readonly timers: NodeJS.Timeout[] = [];
-  private lastStatus = new Map<string, string>();
   private unsubscribe: (() => void) | undefined;
   private readonly routes: UpgradeRoute[] = [];
   dropped = 0;
@@ -112,7 +111,7 @@ export class LiveHub {
     });
   }
 
-  /** Starts publishing: pipeline events as they come, the periodic topics on their timers. */
+  /** Starts publishing: bus events as they come (camera.status among them), the periodic topics on their timers. */
   start(): void {
     this.unsubscribe = this.bus.subscribe((e) => {
       if (this.clients.size === 0) return; // nothing to build for nobody
@@ -124,7 +123,6 @@ export class LiveHub {
       t.unref();
       this.timers.push(t);
     };
-    every(1000, () => this.pollStatus());
     // Access taken away outside this process (the CLI revoking a key, a login reaching its end) is seen here.
     every(5000, () => this.recheck());
     every(1000, () => {
@@ -230,14 +228,5 @@ export class LiveHub {
       return;
     }
     c.ws.send(text);
-  }
-
-  private pollStatus(): void {
-    const seen = new Map<string, string>();
-    for (const cam of this.opts.poll.cameraStatus()) {
-      seen.set(cam.id, cam.status);
-      if (this.lastStatus.get(cam.id) !== cam.status) this.publish({ topic: 'camera.status', camera: cam.id, data: cam });
-    }
-    this.lastStatus = seen;
   }
 }
