@@ -33,13 +33,13 @@ import { LiveVideo } from './live-video/live-video-service.js';
 import { uploadsDir } from './store/uploads.js';
 import { DiskGuard } from './store/disk-guard.js';
 import { reclaimSpace } from './store/space-reclaim.js';
-import { AuthStore } from './store/auth-store.js';
 import { KeyValueStore } from './store/key-value.js';
-import { AuthService } from './auth/auth-service.js';
+import type { AuthService } from './auth/auth-service.js';
+import { daemonAuth } from './auth/daemon-auth.js';
 import { SettingsService } from './settings.js';
 import { Upstream } from './upstream.js';
 import { principalOfUpgrade } from './auth/upgrade-auth.js';
-import type { Principal } from './auth/roles.js';
+import type { Access, Principal } from './auth/roles.js';
 import { systemReport } from './system-report.js';
 
 const FLUSH_INTERVAL_MS = 1000;
@@ -166,20 +166,23 @@ export class Appliance {
     upstream.start();
     this.flushTimer = setInterval(() => void this.flushCounts(false), FLUSH_INTERVAL_MS);
 
-    const auth = (p.auth = new AuthService(new AuthStore(store.raw), kv, clock));
-    auth.prune();
-    if (auth.needsSetup()) root.warn({ module: 'auth' }, 'no users yet: create the first admin with POST /api/v1/auth/setup (or the dashboard), or `vantage user add --role admin`');
+    const { auth, setupCode, hostAllowed } = daemonAuth(store.raw, kv, cfg, clock, root.child({ module: 'auth' }));
+    p.auth = auth;
+    // Whatever takes access away (logout, revocation, deletion, a new role) closes that principal's live sockets and video at once.
+    auth.onAccessChange(() => (p.live?.recheck(), p.liveVideo?.recheck()));
     const authenticate = (req: IncomingMessage): Promise<Principal | undefined> => principalOfUpgrade(req, auth);
+    const holds = (who: Principal, need: Access) => auth.holds(who, need);
     const liveVideo = (p.liveVideo = new LiveVideo({
       config: cfg.live_video,
       maxBufferedBytes: cfg.http.live_max_buffer_bytes,
       camera: (id) => p.cameras?.get(id)?.config,
       authenticate,
+      holds,
       upgrade: (req, socket, head) => p.live!.upgrade(req, socket, head),
       clock,
       log: root.child({ module: 'live-video' }),
     }));
-    const parts = { config: cfg, clock, detector, cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, settings, liveVideo, metrics };
+    const parts = { config: cfg, clock, detector, cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, setupCode, hostAllowed, settings, liveVideo, metrics };
     const deps = apiDeps({ ...parts, databaseOpen: () => store.raw.open, stopped: () => this.stopped, disk: () => p.disk?.state(), system: () => this.system(), putCamera: (c, m) => cameraSet.put(c, m), deleteCamera: (id) => cameraSet.remove(id) });
     const server = (this.server = await listen(createApp(deps, root.child({ module: 'api' })).fetch, cfg.http.host, cfg.http.port));
     const poll = {
@@ -187,7 +190,7 @@ export class Appliance {
       counts: () => this.cameraList().map((c) => ({ camera: c.id, activeTracks: c.view().activeTracks, zones: analytics.occupancy(c.id) })),
       system: () => this.system(),
     };
-    const live = (p.live = new LiveHub(bus, { maxBufferedBytes: cfg.http.live_max_buffer_bytes, authenticate, poll }, root.child({ module: 'live' })));
+    const live = (p.live = new LiveHub(bus, { maxBufferedBytes: cfg.http.live_max_buffer_bytes, authenticate, holds, hostAllowed, poll }, root.child({ module: 'live' })));
     live.attach(server);
     live.route(liveVideo);
     live.start();

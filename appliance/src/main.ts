@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { analyzeCommand } from './cli/analyze.js';
 import { backupCommand } from './cli/backup.js';
-import { apiKeyCommand, userCommand } from './cli/auth-commands.js';
+import { apiKeyCommand, setupCodeCommand, userCommand } from './cli/auth-commands.js';
 import { configCommand } from './cli/config-commands.js';
 import { evalCountsCommand } from './cli/eval-counts.js';
 import { evalMotCommand } from './cli/eval-mot.js';
@@ -29,6 +29,7 @@ usage:
                                               manage users (passwords read from stdin)
   vantage apikey add NAME --scope S… | list | revoke ID
                                               manage API keys (the key is printed once)
+  vantage setup-code [--config FILE]          the one-time code for creating the first admin (while none exists)
 
 Environment: VANTAGE_CONFIG=FILE, and VANTAGE_<SECTION>__<KEY>=value overrides (e.g. VANTAGE_HTTP__PORT=9090).`;
 
@@ -49,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
       return userCommand(rest, process.env);
     case 'apikey':
       return apiKeyCommand(rest, process.env);
+    case 'setup-code':
+      return setupCodeCommand(rest, process.env);
     case 'eval-mot':
       return evalMotCommand(rest);
     case 'eval-counts':

@@ -2,6 +2,7 @@ import type { AnalyticsService } from '../analytics/analytics-service.js';
 import type { Reports } from '../analytics/reports.js';
 import type { Sessions } from '../analytics/sessions.js';
 import type { AuthService } from '../auth/auth-service.js';
+import type { SetupCode } from '../auth/setup-code.js';
 import type { CameraManager } from '../camera-manager.js';
 import type { Clock } from '../clock.js';
 import type { CameraConfig, Config } from '../config/schema.js';
@@ -32,6 +33,9 @@ export interface ApiParts {
   counts: DetectionCounts;
   upstream: Upstream;
   auth: AuthService;
+  /** The first-run setup code and the Host check (auth/daemon-auth). */
+  setupCode: SetupCode;
+  hostAllowed(host: string | undefined): boolean;
   settings: SettingsService;
   liveVideo: LiveVideo;
   metrics: Metrics;
@@ -65,7 +69,10 @@ export function apiDeps(p: ApiParts): ApiDeps {
     settings: p.settings,
     secureCookies: config.http.secure_cookies,
     rateLimitPerMinute: config.http.rate_limit_per_minute,
-    liveVideo: { answer: (camera, sdp) => p.liveVideo.answer(camera, sdp) },
+    trustedProxies: config.http.trusted_proxies,
+    hostAllowed: p.hostAllowed,
+    setupCode: p.setupCode,
+    liveVideo: { answer: (camera, sdp, viewer) => p.liveVideo.answer(camera, sdp, viewer) },
     readiness: () => {
       const dbOk = p.databaseOpen();
       const disk = p.disk();

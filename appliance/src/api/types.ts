@@ -1,5 +1,7 @@
 import type { CameraConfig } from '../config/schema.js';
 import type { AuthService } from '../auth/auth-service.js';
+import type { SetupCode } from '../auth/setup-code.js';
+import type { Principal } from '../auth/roles.js';
 import type { SettingsService } from '../settings.js';
 import type { Clock } from '../clock.js';
 import type { AlertRule, RuleBody } from '../alerts/rules.js';
@@ -87,9 +89,15 @@ export interface ApiDeps {
   secureCookies: boolean;
   /** Requests a minute per client on /api (0 = no limit). */
   rateLimitPerMinute: number;
+  /** Proxies whose X-Forwarded-For names the client (http.trusted_proxies); none when absent. */
+  trustedProxies?: readonly string[];
+  /** Whether a Host header names this box (http.allowed_hosts); every Host passes when absent. */
+  hostAllowed?: (host: string | undefined) => boolean;
+  /** The first-run setup code; `/auth/setup` is refused without it. */
+  setupCode: SetupCode;
   /** The dashboard's live view (live-video/); the MPEG-1 WebSocket is served by the upgrade handler. */
   liveVideo: {
     /** A WebRTC answer for an offer: ERR_NOT_FOUND, ERR_CONFLICT (disabled), ERR_BAD_REQUEST (sdp), ERR_UNAVAILABLE (over a viewer limit). */
-    answer(cameraId: string, offerSdp: string): Promise<string>;
+    answer(cameraId: string, offerSdp: string, viewer: Principal): Promise<string>;
   };
 }

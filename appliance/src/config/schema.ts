@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { validateLine, validateZone } from '../math/geometry.js';
 import { BUNDLED_MEDIA_DIR } from './paths.js';
+import { addressListProblem } from '../util/address-list.js';
 
 /**
  * The single source of truth for configuration. Every object is strict: an unknown key is an error
@@ -240,6 +241,37 @@ export const configSchema = z
         live_max_buffer_bytes: z.number().int().min(1024).default(1024 * 1024),
         /** Mark session cookies Secure; turn on when the dashboard is served over HTTPS (e.g. behind a TLS proxy). */
         secure_cookies: z.boolean().default(false),
+        /**
+         * Addresses (or CIDR blocks) of reverse proxies, e.g. the TLS proxy in front of the dashboard: a
+         * request from one of them is counted against the client named in X-Forwarded-For. From any
+         * other address X-Forwarded-For is ignored (a client could write anything there).
+         */
+        trusted_proxies: z
+          .array(z.string().superRefine((v, ctx) => {
+            const problem = addressListProblem(v);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          }))
+          .max(64)
+          .default([]),
+        /**
+         * Names this box answers to in the Host header (a DNS-rebinding defence); a request for any
+         * other name is refused with 421. Always allowed: IP addresses, localhost and this machine's
+         * hostnames; add the names the dashboard is reached by (e.g. the TLS proxy's). "*" turns the
+         * check off.
+         */
+        allowed_hosts: z
+          .array(z.string().trim().toLowerCase().regex(/^(\*|[a-z0-9.-]{1,253})$/, 'must be a host name (letters, digits, "." and "-"), without a port, or "*"'))
+          .max(64)
+          .default([]),
+      })
+      .prefault({}),
+    /** Sign-in: how long logins last and how much CPU password checks may take. */
+    auth: z
+      .strictObject({
+        /** A login (its refresh tokens) ends this many days after the password was entered, however often it is refreshed. */
+        refresh_absolute_days: z.number().positive().max(365).default(30),
+        /** Password hashes (argon2, ~20 MiB and tens of ms of CPU each) computed at once; more wait their turn. */
+        max_concurrent_hashes: z.number().int().min(1).max(16).default(2),
       })
       .prefault({}),
     /** The dashboard's live view (WebRTC, MPEG-1 fallback): an ffmpeg per camera runs only while someone watches. */
