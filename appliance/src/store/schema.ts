@@ -116,6 +116,8 @@ export interface SessionsTable {
   report_id: string | null;
   /** JSON { zones, lines } of a file session. */
   shapes: string | null;
+  /** 1 when the upload route wrote `source` (deleted with the session); 0 for any other file. */
+  uploaded: number;
   /** A file session's stream-time base (unix ms): its events are timed base + offset into the video. */
   video_base_ms?: number | null;
 }

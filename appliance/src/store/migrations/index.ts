@@ -7,7 +7,8 @@ import { sessionShapes } from './005-session-shapes.js';
 import { outbox } from './006-outbox.js';
 import { auth } from './007-auth.js';
 import { alerts } from './008-alerts.js';
-import { audits } from './009-audits.js';
+import { sessionUploadFlag } from './009-session-upload-flag.js';
+import { audits } from './010-audits.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -19,5 +20,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '006-outbox': outbox,
   '007-auth': auth,
   '008-alerts': alerts,
-  '009-audits': audits,
+  '009-session-upload-flag': sessionUploadFlag,
+  '010-audits': audits,
 };
