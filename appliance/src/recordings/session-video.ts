@@ -31,8 +31,9 @@ export class SessionVideo {
     return { path, size: statSync(path).size };
   }
 
+  /** Deletes the copy of session `id`; an id that is not a UUID never had one. */
   async remove(id: string): Promise<void> {
-    await rm(this.pathOf(id), { force: true });
+    if (UUID_TEXT.test(id)) await rm(this.pathOf(id), { force: true });
   }
 
   private pathOf(id: string): string {
