@@ -28,7 +28,8 @@ import { LiveHub } from './live/live-hub.js';
 import { LiveVideo } from './live-video/live-video-service.js';
 import { uploadsDir } from './store/uploads.js';
 import { DiskGuard } from './store/disk-guard.js';
-import { reclaimSpace } from './store/space-reclaim.js';
+import { Retention, retentionDays } from './store/retention.js';
+import { Flusher } from './store/flusher.js';
 import { AuthStore } from './store/auth-store.js';
 import { KeyValueStore } from './store/key-value.js';
 import { AuthService } from './auth/auth-service.js';
@@ -37,8 +38,6 @@ import { Upstream } from './upstream.js';
 import { principalOfUpgrade } from './auth/upgrade-auth.js';
 import type { Principal } from './auth/roles.js';
 import { systemReport } from './system-report.js';
-
-const FLUSH_INTERVAL_MS = 1000;
 
 /** The services of a running appliance; start() fills them in order, stop() stops whichever exist. */
 interface Parts {
@@ -49,6 +48,8 @@ interface Parts {
   cameraSet: CameraSet;
   analytics: AnalyticsService;
   disk: DiskGuard;
+  retention: Retention;
+  flusher: Flusher;
   reports: Reports;
   sessions: Sessions;
   upstream: Upstream;
@@ -65,7 +66,6 @@ interface Parts {
  */
 export class Appliance {
   private server: Server | undefined;
-  private flushTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly p: Partial<Parts> = {};
   private readonly metrics: Metrics;
@@ -109,14 +109,10 @@ export class Appliance {
     const tracking = trackerOptions(cfg.tracker);
 
     const analytics = (p.analytics = new AnalyticsService(store.db, cfg.analytics, className, bus, root.child({ module: 'analytics' }), clock));
-    analytics.start();
+    const retention = (p.retention = new Retention(store, retentionDays(cfg.analytics.retention), clock, root.child({ module: 'retention' })));
+    retention.start();
     if (cfg.storage.path !== ':memory:') {
-      const reclaim = async () => {
-        const retention = await analytics.applyRetention();
-        const trimmed = reclaimSpace(store.raw, clock.now());
-        return [...Object.values(retention), ...Object.values(trimmed)].reduce((a, b) => a + b, 0);
-      };
-      p.disk = new DiskGuard({ dir: dirname(cfg.storage.path), minFreeMb: cfg.storage.min_free_mb, intervalMs: cfg.storage.disk_check_seconds * 1000, reclaim, clock, log: root.child({ module: 'disk' }) });
+      p.disk = new DiskGuard({ dir: dirname(cfg.storage.path), minFreeMb: cfg.storage.min_free_mb, intervalMs: cfg.storage.disk_check_seconds * 1000, reclaim: () => retention.reclaim(), clock, log: root.child({ module: 'disk' }) });
       p.disk.start();
     }
     const reports = (p.reports = new Reports(store.db, analytics.store, clock, root.child({ module: 'reports' })));
@@ -151,7 +147,15 @@ export class Appliance {
     const cameraSet = (p.cameraSet = new CameraSet(cfg.cameras, new CameraOverrides(store.db), store.db, followers, (id) => cameras.get(id) !== undefined, clock));
     await cameraSet.apply();
     upstream.start();
-    this.flushTimer = setInterval(() => void this.flushCounts(false), FLUSH_INTERVAL_MS);
+    p.flusher = new Flusher(
+      [
+        { name: 'tracks', everyMs: 1000, flush: () => trackStore.flush() },
+        { name: 'detection counts', everyMs: 1000, flush: (final) => counts.flush(final ? undefined : clock.now()) },
+        { name: 'analytics', everyMs: 5000, flush: () => analytics.flush() },
+      ],
+      root.child({ module: 'store' }),
+    );
+    p.flusher.start();
 
     const auth = (p.auth = new AuthService(new AuthStore(store.raw), kv, clock));
     auth.prune();
@@ -187,8 +191,8 @@ export class Appliance {
     if (this.stopped) return;
     this.stopped = true;
     const p = this.p;
-    if (this.flushTimer) clearInterval(this.flushTimer);
     p.disk?.stop();
+    p.retention?.stop();
     p.reports?.stop();
     p.live?.close();
     await p.liveVideo?.stop();
@@ -200,7 +204,7 @@ export class Appliance {
     await p.cameras?.stopAll();
     await p.analytics?.stop();
     await p.upstream?.stop();
-    await this.flushCounts(true);
+    await p.flusher?.stop();
     await p.detector?.close();
     await closed;
     await p.store?.close();
@@ -218,15 +222,6 @@ export class Appliance {
       }
     }
     await this.p.cameraSet?.reload(next.cameras);
-  }
-
-  private async flushCounts(all: boolean): Promise<void> {
-    try {
-      await this.p.trackStore?.flush();
-      await this.p.counts?.flush(all ? undefined : this.clock.now());
-    } catch (e) {
-      this.root.error({ module: 'store', err: e }, 'writing detection counts failed');
-    }
   }
 
   private system(): Promise<Record<string, unknown>> {
