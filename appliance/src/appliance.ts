@@ -175,7 +175,7 @@ export class Appliance {
     const server = (this.server = await listen(createApp(deps, root.child({ module: 'api' })).fetch, cfg.http.host, cfg.http.port));
     const poll = {
       cameraStatus: () => this.cameraList().map((c) => c.view()),
-      counts: () => this.cameraList().map((c) => ({ camera: c.id, activeTracks: c.view().activeTracks, zones: analytics.occupancy(c.id) })),
+      counts: () => this.cameraList().map((c) => ({ camera: c.id, activeTracks: c.view().activeTracks, zones: analytics.occupancy(c.id), ...nonEmpty('analytics', analytics.live(c.id)) })),
       system: () => this.system(),
     };
     const live = (p.live = new LiveHub(bus, { maxBufferedBytes: cfg.http.live_max_buffer_bytes, authenticate, poll }, root.child({ module: 'live' })));
@@ -239,4 +239,9 @@ export class Appliance {
   private cameraList() {
     return this.p.cameras?.list() ?? [];
   }
+}
+
+/** `{ [key]: value }` when the record has entries, else nothing (so a message keeps its shape without plug-ins). */
+function nonEmpty(key: string, value: Record<string, unknown>): Record<string, Record<string, unknown>> {
+  return Object.keys(value).length ? { [key]: value } : {};
 }

@@ -108,6 +108,11 @@ export class AnalyticsService {
     if (ca) this.record(camera, ca.onTrackEnd(trackId, timeMs / 1000));
   }
 
+  /** Live figures of the camera's engines that have some (e.g. a plug-in's), by engine name; empty for the built-in ones. */
+  live(camera: string): Record<string, unknown> {
+    return this.cameras.get(camera)?.live() ?? {};
+  }
+
   occupancy(camera: string): Record<string, Record<string, number>> {
     return this.cameras.get(camera)?.occupancy() ?? {};
   }

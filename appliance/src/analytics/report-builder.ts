@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { AnalyticsStore } from '../store/analytics-store.js';
 import { maxOf } from './heatmap.js';
+import { analyticEngines, type AnalyticEngine } from './engines/index.js';
+import type { MinuteRow } from '../store/analytics-store.js';
 
 export type Resolution = 60 | 900 | 3600;
 
@@ -46,10 +48,12 @@ export interface ReportBody {
   lines: Array<{ camera: string; line: string; in: number; out: number; by_class: Record<string, { in: number; out: number }> }>;
   timeline: TimelineRow[];
   heatmaps: Array<{ camera: string; kind: 'presence'; width: number; height: number; max: number; values: number[] }>;
+  /** Sections of the analytic engines that report (analytics/engines/), by engine name; absent when none does. */
+  analytics?: Record<string, unknown>;
 }
 
 /** Builds a report from what the store holds: tracks, per-minute counts, zone exits and heatmaps. */
-export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, req: ReportRequest, now: Date): Promise<ReportBody> {
+export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, req: ReportRequest, now: Date, engines: readonly AnalyticEngine[] = analyticEngines()): Promise<ReportBody> {
   const { cameras, from, to, resolution } = req;
   const fromMs = from * 1000;
   const toMs = to * 1000;
@@ -115,7 +119,13 @@ export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, r
   for (let b = bucketOf(from); b < to; b += resolution) row(b);
   for (const t of trackRows) if (t.first_seen >= fromMs) row(bucketOf(Math.floor(t.first_seen / 1000))).tracks++;
 
+  /** Rows of the other analytic engines, by engine name. */
+  const engineRows = new Map<string, MinuteRow[]>();
   for (const m of minutes) {
+    if (m.kind !== 'zone' && m.kind !== 'line') {
+      (engineRows.get(m.kind) ?? engineRows.set(m.kind, []).get(m.kind)!).push(m);
+      continue;
+    }
     const k = key(m.camera_id, m.target);
     const tl = row(bucketOf(m.minute * 60));
     if (m.kind === 'zone') {
@@ -183,7 +193,15 @@ export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, r
     lines: [...lines.values()],
     timeline: [...timeline.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r),
     heatmaps,
+    ...engineSections(engines, engineRows),
   };
+}
+
+/** `analytics`: the report section of each engine that has one, or nothing when none has. */
+function engineSections(engines: readonly AnalyticEngine[], rows: ReadonlyMap<string, MinuteRow[]>): Pick<ReportBody, 'analytics'> {
+  const withReport = engines.filter((e) => e.report);
+  if (!withReport.length) return {};
+  return { analytics: Object.fromEntries(withReport.map((e) => [e.name, e.report!(rows.get(e.name) ?? [])])) };
 }
 
 /** Linear-interpolated quantile of a sorted list. */
