@@ -108,9 +108,10 @@ export class AnalyticsService {
     if (ca) this.record(camera, ca.onTrackEnd(trackId, timeMs / 1000));
   }
 
-  /** Live figures of the camera's engines that have some (e.g. a plug-in's), by engine name; empty for the built-in ones. */
-  live(camera: string): Record<string, unknown> {
-    return this.cameras.get(camera)?.live() ?? {};
+  /** `{ analytics: { <engine>: figures } }` for the camera's engines with live figures (a plug-in's); `{}` when none has any. */
+  liveSection(camera: string): { analytics?: Record<string, unknown> } {
+    const live = this.cameras.get(camera)?.live() ?? {};
+    return Object.keys(live).length ? { analytics: live } : {};
   }
 
   occupancy(camera: string): Record<string, Record<string, number>> {

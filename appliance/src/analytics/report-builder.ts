@@ -2,8 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { AnalyticsStore } from '../store/analytics-store.js';
 import { maxOf } from './heatmap.js';
-import { analyticEngines, type AnalyticEngine } from './engines/index.js';
-import type { MinuteRow } from '../store/analytics-store.js';
+import { VantageError } from '../errors.js';
 
 export type Resolution = 60 | 900 | 3600;
 
@@ -48,13 +47,35 @@ export interface ReportBody {
   lines: Array<{ camera: string; line: string; in: number; out: number; by_class: Record<string, { in: number; out: number }> }>;
   timeline: TimelineRow[];
   heatmaps: Array<{ camera: string; kind: 'presence'; width: number; height: number; max: number; values: number[] }>;
-  /** Sections of the analytic engines that report (analytics/engines/), by engine name; absent when none does. */
+  /** Sections of the analytic engines that report (analytics/engine-reports.ts), by engine name; absent when none does. */
   analytics?: Record<string, unknown>;
 }
 
+/** Timeline rows a report of [from, to) has at `resolution` seconds: at most MAX_TIMELINE_BUCKETS. */
+export const MAX_TIMELINE_BUCKETS = 10_000;
+/** Cameras one report covers at most (each adds its zones, lines and a heatmap). */
+export const MAX_REPORT_CAMERAS = 64;
+/** Heatmap cells of all the cameras of one report (64 default 64×48 grids fit; 8 of 512×512). */
+export const MAX_REPORT_HEATMAP_CELLS = 2 * 1024 * 1024;
+
+export function timelineBuckets(from: number, to: number, resolution: number): number {
+  return to <= from ? 0 : Math.ceil((to - Math.floor(from / resolution) * resolution) / resolution);
+}
+
+/** The finest of the report resolutions whose timeline over [from, to) fits MAX_TIMELINE_BUCKETS. */
+export function finestResolution(from: number, to: number): Resolution | undefined {
+  const span = to - from;
+  const preferred: Resolution = span <= 3 * 3600 ? 60 : span <= 2 * 86_400 ? 900 : 3600;
+  return ([60, 900, 3600] as const).find((r) => r >= preferred && timelineBuckets(from, to, r) <= MAX_TIMELINE_BUCKETS);
+}
+
 /** Builds a report from what the store holds: tracks, per-minute counts, zone exits and heatmaps. */
-export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, req: ReportRequest, now: Date, engines: readonly AnalyticEngine[] = analyticEngines()): Promise<ReportBody> {
+export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, req: ReportRequest, now: Date): Promise<ReportBody> {
   const { cameras, from, to, resolution } = req;
+  // The API refuses these first, naming the field; this guards every other caller.
+  const buckets = timelineBuckets(from, to, resolution);
+  if (buckets > MAX_TIMELINE_BUCKETS) throw new VantageError('ERR_BAD_REQUEST', `${buckets} timeline buckets; at most ${MAX_TIMELINE_BUCKETS}`, { field: 'resolution' });
+  if (cameras.length > MAX_REPORT_CAMERAS) throw new VantageError('ERR_BAD_REQUEST', `${cameras.length} cameras; at most ${MAX_REPORT_CAMERAS} in one report`, { field: 'cameras' });
   const fromMs = from * 1000;
   const toMs = to * 1000;
   const noCameras = cameras.length === 0;
@@ -119,13 +140,9 @@ export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, r
   for (let b = bucketOf(from); b < to; b += resolution) row(b);
   for (const t of trackRows) if (t.first_seen >= fromMs) row(bucketOf(Math.floor(t.first_seen / 1000))).tracks++;
 
-  /** Rows of the other analytic engines, by engine name. */
-  const engineRows = new Map<string, MinuteRow[]>();
   for (const m of minutes) {
-    if (m.kind !== 'zone' && m.kind !== 'line') {
-      (engineRows.get(m.kind) ?? engineRows.set(m.kind, []).get(m.kind)!).push(m);
-      continue;
-    }
+    // Rows of other analytic engines are theirs to report (engine-reports.ts).
+    if (m.kind !== 'zone' && m.kind !== 'line') continue;
     const k = key(m.camera_id, m.target);
     const tl = row(bucketOf(m.minute * 60));
     if (m.kind === 'zone') {
@@ -193,15 +210,7 @@ export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, r
     lines: [...lines.values()],
     timeline: [...timeline.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r),
     heatmaps,
-    ...engineSections(engines, engineRows),
   };
-}
-
-/** `analytics`: the report section of each engine that has one, or nothing when none has. */
-function engineSections(engines: readonly AnalyticEngine[], rows: ReadonlyMap<string, MinuteRow[]>): Pick<ReportBody, 'analytics'> {
-  const withReport = engines.filter((e) => e.report);
-  if (!withReport.length) return {};
-  return { analytics: Object.fromEntries(withReport.map((e) => [e.name, e.report!(rows.get(e.name) ?? [])])) };
 }
 
 /** Linear-interpolated quantile of a sorted list. */
