@@ -58,6 +58,8 @@ export interface ReportBody {
    * session analyses every frame of its video, so it has no entry).
    */
   coverage: Array<{ camera: string } & Coverage>;
+  /** Sections of the analytic engines that report (analytics/engine-reports.ts), by engine name; absent when none does. */
+  analytics?: Record<string, unknown>;
 }
 
 /** Timeline rows a report of [from, to) has at `resolution` seconds: at most MAX_TIMELINE_BUCKETS. */
@@ -150,6 +152,8 @@ export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, r
   for (const t of trackRows) if (t.first_seen >= fromMs) row(bucketOf(Math.floor(t.first_seen / 1000))).tracks++;
 
   for (const m of minutes) {
+    // Rows of other analytic engines are theirs to report (engine-reports.ts).
+    if (m.kind !== 'zone' && m.kind !== 'line') continue;
     const k = key(m.camera_id, m.target);
     const tl = row(bucketOf(m.minute * 60));
     if (m.kind === 'zone') {
