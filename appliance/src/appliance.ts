@@ -458,6 +458,7 @@ export class Appliance {
         };
       },
       sessions: this.sessions!,
+      analysisLimits: { maxStreamSeconds: this.config.analytics.max_stream_seconds },
       saveUpload: async (name, body) => {
         const limitMb = this.config.storage.upload_limit_mb;
         const r = await saveUpload(uploadsDir(this.config.storage.path), name, body as never, limitMb * 1024 * 1024);
