@@ -28,6 +28,7 @@ export function streamUrlProblem(url: string): string | undefined {
   }
   // The scheme test is case-insensitive in URL; ffmpeg must see the same scheme the check saw.
   if (!url.toLowerCase().startsWith(`${parsed.protocol}//`)) return 'must start with scheme://';
-  if (!parsed.hostname) return 'must name a host';
+  // WHATWG URL reads `http:///x` as host `x`; ffmpeg would not: the host must follow the `//`.
+  if (!parsed.hostname || url.charAt(parsed.protocol.length + 2) === '/') return 'must name a host';
   return undefined;
 }
