@@ -266,6 +266,19 @@ describe('the AI-service contract, as its client calls it', () => {
     expect(span).toBeLessThan(MAX_STREAM_SECONDS);
     expect((await client(`/api/v1/reports/sessions/${id}/analytics`)).status).toBe(200);
   }, 120_000);
+
+  it('a stream that cannot be opened fails with the reason, on the status route and the live socket', async () => {
+    const url = `rtsp://127.0.0.1:${await freePort()}/nobody-here`;
+    const r = await client('/api/v1/video/analyze', json('POST', { source_type: 'stream', source_path: url, duration: 5 }, {}));
+    expect(r.status).toBe(202);
+    const id = statusSchema.parse(await r.json()).session_id;
+    const failed = await pollUntilDone(id, []);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toContain(url);
+    expect(failed.result).toBeNull();
+    await waitFor('analysis.failed', () => live.find((m) => m.topic === 'analysis.failed' && m.data.session === id));
+    expect((await client(`/api/v1/reports/sessions/${id}/analytics`)).status).toBe(409);
+  }, 60_000);
 });
 
 describe('refusals', () => {

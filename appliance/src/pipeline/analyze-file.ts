@@ -80,11 +80,18 @@ export async function analyzeFile(
   );
   const classes: Record<string, ClassSummary> = {};
   let frames = 0;
+  /** A stream's frames are timed by their arrival, from the first one (its stated frame rate may be wrong). */
+  let firstArrival: number | undefined;
   const pipeline = new CameraPipeline(
-    { cameraId: 'analyze', timebase: 'stream' },
+    { cameraId: 'analyze', timebase: live ? 'wall' : 'stream' },
     source,
     detector,
-    (r) => {
+    (frame) => {
+      let r = frame;
+      if (live) {
+        firstArrival ??= frame.timeMs;
+        r = { ...frame, timeMs: frame.timeMs - firstArrival };
+      }
       if (limit && r.timeMs >= limit.maxMs) return finish();
       frames++;
       const seen = new Map<string, number>();
