@@ -25,7 +25,7 @@ interface NativeSession {
   report_id: string | null;
   duration: number | null;
   count_threshold: number | null;
-  summary: { frames: number; width: number; height: number; classes: Record<string, { detections: number; frames: number }> } | null;
+  summary: { frames: number; width: number; height: number; detections: Record<string, { detections: number; frames: number }> } | null;
 }
 interface NativeReport {
   id: string;
@@ -173,6 +173,7 @@ describe('the AI-service contract, as its client calls it', () => {
       const { id, done } = analyses[kind];
       const session = await native<NativeSession>(`/api/v1/sessions/${id}`);
       expect(session).toMatchObject({ status: 'completed', progress: 100, report_id: done.report_id });
+      expect(done.result).toEqual(session.summary);
       const report = await native<NativeReport>(`/api/v1/reports/${done.report_id}`);
 
       const ar = await client(`/api/v1/reports/sessions/${id}/analytics`);
@@ -185,7 +186,7 @@ describe('the AI-service contract, as its client calls it', () => {
         to: report.body.to,
         resolution_seconds: report.body.resolution_seconds,
         tracks: report.body.tracks,
-        detections: session.summary!.classes,
+        detections: session.summary!.detections,
         zones: report.body.zones,
         lines: report.body.lines,
         timeline: report.body.timeline,
@@ -214,7 +215,7 @@ describe('the AI-service contract, as its client calls it', () => {
       expect(generated).toMatchObject({ session_id: id, report_type: 'summary', from: stored.body.from, to: stored.body.to });
       expect(generated.summary.tracks).toEqual(stored.body.tracks);
       expect(generated.summary.tracks).toEqual(report.body.tracks);
-      expect(generated.summary.detections).toEqual(session.summary!.classes);
+      expect(generated.summary.detections).toEqual(session.summary!.detections);
       expect(generated.timeline).toEqual(stored.body.timeline);
       expect(generated.details).toBeUndefined();
       expect(generated.heatmap!.width * generated.heatmap!.height).toBe(stored.body.heatmaps[0]!.values.length);
@@ -244,6 +245,15 @@ describe('the AI-service contract, as its client calls it', () => {
     expect(strict.result!.detections.person?.detections ?? 0).toBeLessThan(loose.result!.detections.person!.detections);
     expect((await native<NativeSession>(`/api/v1/sessions/${id}`)).count_threshold).toBe(0.9);
   }, 150_000);
+
+  it("a file's duration analyses its first seconds only", async () => {
+    const r = await client('/api/v1/video/analyze', json('POST', { source_type: 'file', source_path: CAMPUS, duration: 1, confidence_threshold: 0.5 }, {}));
+    expect(r.status).toBe(202);
+    const done = await pollUntilDone(statusSchema.parse(await r.json()).session_id, []);
+    expect(done).toMatchObject({ status: 'completed', progress: 100, duration: 1 });
+    // 1 s at 25 fps: frames 0-24.
+    expect(done.result!.frames).toBe(25);
+  }, 60_000);
 
   it('a stream without a duration runs until cancelled, and then completes with its report', async () => {
     const r = await client('/api/v1/video/analyze', json('POST', { source_type: 'stream', source_path: rtsp.url, duration: null, confidence_threshold: 0.5 }, {}));

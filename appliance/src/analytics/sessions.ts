@@ -22,13 +22,26 @@ export type SessionView = Omit<SessionsTable, 'created_at' | 'started_at' | 'fin
   /** Seconds of the video analysed at most (a stream's duration; null for a whole file). */
   duration: number | null;
   /** What the analysis of a file or stream measured, once it completed. */
-  summary: Omit<AnalyzeSummary, 'file'> | null;
+  summary: SessionSummary | null;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
   from: string | null;
   to: string | null;
 };
+
+/** What the analysis of a session's file or stream measured (snake_case, as served). */
+export interface SessionSummary {
+  frames: number;
+  /** Wall-clock seconds the analysis took, and frames analysed per second of it. */
+  seconds: number;
+  fps: number;
+  width: number;
+  height: number;
+  source_fps: number;
+  /** Per class: detections at or above the session's counting threshold, and frames with one. */
+  detections: AnalyzeSummary['classes'];
+}
 
 /** What a session analyses: a file or a stream URL (with zones and lines), or a camera's recorded window. */
 export type SessionRequest =
@@ -237,7 +250,7 @@ export class Sessions {
       await sinks.flush();
     }
     const report = await this.deps.reports.generate('session', [camera], Math.floor(baseMs / 1000), Math.ceil(lastMs / 1000) + 1, 60);
-    const { file: _file, ...measured } = summary;
+    const measured: SessionSummary = { frames: summary.frames, seconds: summary.seconds, fps: summary.fps, width: summary.width, height: summary.height, source_fps: summary.sourceFps, detections: summary.classes };
     await this.update(id, { summary: JSON.stringify(measured) });
     return report.id;
   }
@@ -274,6 +287,6 @@ function view(r: SessionsTable): SessionView {
     shapes: r.shapes ? (JSON.parse(r.shapes) as Pick<CameraConfig, 'zones' | 'lines'>) : { zones: [], lines: [] },
     duration: r.duration_s,
     count_threshold: r.count_threshold,
-    summary: r.summary ? (JSON.parse(r.summary) as SessionView['summary']) : null,
+    summary: r.summary ? (JSON.parse(r.summary) as SessionSummary) : null,
   };
 }

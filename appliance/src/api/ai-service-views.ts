@@ -125,7 +125,6 @@ export function statusOf(s: SessionView, active: boolean): { status: AnalysisSta
 }
 
 export function statusAnswer(s: SessionView, active: boolean): StatusAnswer {
-  const summary = s.summary;
   return {
     session_id: s.id,
     ...statusOf(s, active),
@@ -138,7 +137,7 @@ export function statusAnswer(s: SessionView, active: boolean): StatusAnswer {
     started_at: s.started_at,
     finished_at: s.finished_at,
     report_id: s.report_id,
-    result: summary && { frames: summary.frames, seconds: summary.seconds, fps: summary.fps, width: summary.width, height: summary.height, source_fps: summary.sourceFps, detections: summary.classes },
+    result: s.summary,
   };
 }
 
@@ -150,7 +149,7 @@ export function analyticsAnswer(s: SessionView, reportId: string, body: ReportBo
     to: body.to,
     resolution_seconds: body.resolution_seconds,
     tracks: body.tracks,
-    detections: s.summary?.classes ?? {},
+    detections: s.summary?.detections ?? {},
     zones: body.zones,
     lines: body.lines,
     timeline: body.timeline,
@@ -193,7 +192,7 @@ export function reportAnswer(
     to: b.to,
     summary: {
       tracks: b.tracks,
-      detections: s.summary?.classes ?? {},
+      detections: s.summary?.detections ?? {},
       zones: b.zones.map((z) => ({ zone: z.zone, entries: z.entries, exits: z.exits, peak_occupancy: z.peak_occupancy.value })),
       lines: b.lines.map((l) => ({ line: l.line, in: l.in, out: l.out })),
     },
