@@ -265,6 +265,10 @@ describe('the AI-service contract, as its client calls it', () => {
       const s = statusSchema.parse(await (await client(`/api/v1/video/analyze/${id}`)).json());
       return s.status === 'processing' && s.progress >= Math.floor((100 * 2) / MAX_STREAM_SECONDS) ? s : undefined;
     }, 60_000, 250);
+    // Sessions run one at a time: a file asked for meanwhile waits, queued, and runs after the stream.
+    const next = statusSchema.parse(await (await client('/api/v1/video/analyze', json('POST', { source_type: 'file', source_path: CAMPUS, duration: 1 }, {}))).json());
+    expect(next).toMatchObject({ status: 'queued', progress: 0 });
+    expect(statusSchema.parse(await (await client(`/api/v1/video/analyze/${next.session_id}`)).json()).status).toBe('queued');
     const cancelled = await fetch(`${base}/api/v1/sessions/${id}/cancel`, { method: 'POST', headers: admin });
     expect(cancelled.status).toBe(200);
     expect(((await cancelled.json()) as NativeSession).status).toBe('completed');
@@ -275,6 +279,7 @@ describe('the AI-service contract, as its client calls it', () => {
     expect(span).toBeGreaterThanOrEqual(2);
     expect(span).toBeLessThan(MAX_STREAM_SECONDS);
     expect((await client(`/api/v1/reports/sessions/${id}/analytics`)).status).toBe(200);
+    expect((await pollUntilDone(next.session_id, [])).status).toBe('completed');
   }, 120_000);
 
   it('a stream that cannot be opened fails with the reason, on the status route and the live socket', async () => {
