@@ -7,7 +7,7 @@ import { sessionShapes } from './005-session-shapes.js';
 import { outbox } from './006-outbox.js';
 import { auth } from './007-auth.js';
 import { alerts } from './008-alerts.js';
-import { sessionAnalysis } from './009-session-analysis.js';
+import { sessionAnalysis } from './010-session-analysis.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -19,5 +19,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '006-outbox': outbox,
   '007-auth': auth,
   '008-alerts': alerts,
-  '009-session-analysis': sessionAnalysis,
+  '010-session-analysis': sessionAnalysis,
 };
