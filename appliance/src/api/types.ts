@@ -74,8 +74,6 @@ export interface ApiDeps {
   /** The detection model in use. */
   model(): { name: string; classes: string[]; input: { width: number; height: number }; provider: string; workers: number; inference_ms: number | null };
   sessions: Sessions;
-  /** Bounds of analyses started through the AI-service contract. */
-  analysisLimits: { maxStreamSeconds: number };
   /** Streams an uploaded video to the uploads folder; refuses (and deletes) one over the limit. */
   saveUpload(name: string, body: ReadableStream<Uint8Array>): Promise<{ ok: true; path: string } | { ok: false; limitMb: number }>;
   retentionDays(): { events: number; heatmapHours: number; minutes: number; tracks: number; detectionSeconds: number };
@@ -83,6 +81,8 @@ export interface ApiDeps {
   tracks(cameraId: string, fromMs: number, toMs: number, limit: number): Promise<TrackRow[]>;
   version: string;
   webRoot: string;
+  /** Bounds of analyses started through the AI-service contract. */
+  analysisLimits: { maxStreamSeconds: number };
   auth: AuthService;
   alerts: {
     rules(): AlertRule[];
