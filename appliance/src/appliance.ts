@@ -407,6 +407,7 @@ export class Appliance {
     return {
       version: VERSION,
       webRoot: WEB_UI_DIR,
+      analysisLimits: { maxStreamSeconds: this.config.analytics.max_stream_seconds },
       auth: this.auth!,
       alerts: {
         rules: () => this.upstream!.alerts.rules(),
@@ -458,7 +459,6 @@ export class Appliance {
         };
       },
       sessions: this.sessions!,
-      analysisLimits: { maxStreamSeconds: this.config.analytics.max_stream_seconds },
       saveUpload: async (name, body) => {
         const limitMb = this.config.storage.upload_limit_mb;
         const r = await saveUpload(uploadsDir(this.config.storage.path), name, body as never, limitMb * 1024 * 1024);
