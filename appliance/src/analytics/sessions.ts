@@ -10,8 +10,9 @@ import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import { analyzeFile, type AnalysisLimit, type AnalyzeSummary } from '../pipeline/analyze-file.js';
 import type { Database, SessionsTable } from '../store/schema.js';
+import { FrameProcessor, type FrameConsumer } from '../pipeline/frame-processor.js';
 import { CameraTracker } from '../track/camera-tracker.js';
-import type { TrackEvent, TrackerOptions, TrackSnapshot } from '../track/types.js';
+import type { TrackerOptions } from '../track/types.js';
 import { redactUrl } from '../util/redact.js';
 import { isNetworkUrl } from '../sources/ffmpeg.js';
 import type { AnalyticsService } from './analytics-service.js';
@@ -49,13 +50,6 @@ export type SessionRequest =
   | { stream: string; shapes: Pick<CameraConfig, 'zones' | 'lines'>; countThreshold?: number; durationSeconds: number }
   | { camera: string; from: number; to: number };
 
-export interface SessionSinks {
-  /** Track lifecycle events of a session (stored like a camera's). */
-  onTrackEvents(camera: string, events: TrackEvent[]): void;
-  /** Writes what the sinks buffered, before the report reads it. */
-  flush(): Promise<void>;
-}
-
 /**
  * Analysis jobs. A `file` session runs a video through decode → detect → track → analytics as fast as
  * the detector allows, under its own camera id (`session-<id>`), with its frames timed from the
@@ -81,7 +75,8 @@ export class Sessions {
       countThreshold: number;
       analytics: AnalyticsService;
       reports: Reports;
-      sinks: SessionSinks;
+      /** A session's frames and track lifecycle go to these, in order (stored like a camera's); flushed before the report. */
+      consumers: readonly FrameConsumer[];
       bus: EventBus;
       log: Logger;
       clock: Clock;
@@ -214,13 +209,18 @@ export class Sessions {
   ): Promise<string> {
     if (!isNetworkUrl(file) && (!existsSync(file) || !statSync(file).isFile())) throw new Error(`no such file: ${file}`);
     const camera = `session-${id}`;
-    const { analytics, detector, sinks, bus } = this.deps;
+    const { analytics, detector, bus } = this.deps;
     await analytics.attachSession(camera, shapes);
     let next = 1;
-    const tracker = new CameraTracker(this.deps.trackerOptions, () => next++);
+    const processor = new FrameProcessor({
+      camera,
+      tracker: new CameraTracker(this.deps.trackerOptions, () => next++),
+      countThreshold,
+      className: (c) => detector.className(c),
+      consumers: this.deps.consumers,
+      baseMs,
+    });
     let lastProgress = 0;
-    let lastMs = baseMs;
-    const onTracks = (tracks: TrackSnapshot[], ms: number, w: number, h: number) => analytics.onFrame(camera, tracks, ms, w, h);
     let summary: AnalyzeSummary;
     try {
       summary = await analyzeFile(file, detector, {
@@ -228,15 +228,10 @@ export class Sessions {
         log: this.deps.log.child({ session: id }),
         signal,
         ...(limit ? { limit } : {}),
-        onFrame: (r) => {
-          lastMs = baseMs + r.timeMs;
-          const u = tracker.update({ ...r, timeMs: lastMs });
-          sinks.onTrackEvents(camera, u.events);
-          onTracks(u.tracks, lastMs, r.letterbox.srcWidth, r.letterbox.srcHeight);
-        },
+        processor,
         onProgress: (frames, total) => {
           // The share of the frames, or of the duration to analyse (a stream's only measure), done so far.
-          const p = Math.min(99, Math.floor(100 * Math.max(total ? frames / total : 0, limit ? (lastMs - baseMs) / limit.maxMs : 0)));
+          const p = Math.min(99, Math.floor(100 * Math.max(total ? frames / total : 0, limit ? (processor.lastTimeMs - baseMs) / limit.maxMs : 0)));
           if (p >= lastProgress + 5) {
             lastProgress = p;
             bus.emit({ type: 'analysis.progress', session: id, progress: p });
@@ -245,10 +240,11 @@ export class Sessions {
         },
       });
     } finally {
-      sinks.onTrackEvents(camera, tracker.flush(lastMs));
-      await analytics.detachSession(camera, lastMs);
-      await sinks.flush();
+      processor.end();
+      await analytics.detachSession(camera, processor.lastTimeMs);
+      await processor.flush();
     }
+    const lastMs = processor.lastTimeMs;
     const report = await this.deps.reports.generate('session', [camera], Math.floor(baseMs / 1000), Math.ceil(lastMs / 1000) + 1, 60);
     const measured: SessionSummary = { frames: summary.frames, seconds: summary.seconds, fps: summary.fps, width: summary.width, height: summary.height, source_fps: summary.sourceFps, detections: summary.classes };
     await this.update(id, { summary: JSON.stringify(measured) });

@@ -8,6 +8,7 @@ import { CameraSource } from '../sources/camera-source.js';
 import { isNetworkUrl } from '../sources/ffmpeg.js';
 import { redactUrl } from '../util/redact.js';
 import { CameraPipeline, type FrameResult } from './camera-pipeline.js';
+import { FrameProcessor } from './frame-processor.js';
 
 export interface ClassSummary {
   /** Detections at or above the count threshold, over all frames. */
@@ -36,10 +37,11 @@ export interface AnalysisLimit {
 }
 
 /**
- * Runs a video file through decode → detect as fast as the detector allows, with no frame dropped
- * (the decoder waits for the detector), calling `onFrame` for every frame in order, up to `limit`.
- * `file` may instead be a stream URL (with a limit): it is decoded as it arrives (the newest frame
- * waits for the detector, older ones are dropped, as for a camera) until `limit.maxMs` of it are done.
+ * Runs a video file through decode → detect → the frame processor as fast as the detector allows,
+ * with no frame dropped (the decoder waits for the detector), calling `onFrame` for every frame in
+ * order, up to `limit`. `file` may instead be a stream URL (with a limit): it is decoded as it arrives
+ * (the newest frame waits for the detector, older ones are dropped, as for a camera) until
+ * `limit.maxMs` of it are done.
  */
 export async function analyzeFile(
   file: string,
@@ -48,6 +50,8 @@ export async function analyzeFile(
     countThreshold: number;
     log: Logger;
     onFrame?: (r: FrameResult) => void;
+    /** Tracks each frame and hands it to its consumers (default: none, only the class summary). */
+    processor?: FrameProcessor;
     /** Frames done and the expected total (once known), after each frame. */
     onProgress?: (frames: number, total: number | undefined) => void;
     /** Aborting stops the run; analyzeFile then rejects with ERR_CANCELLED. */
@@ -79,9 +83,12 @@ export async function analyzeFile(
     clock,
   );
   const classes: Record<string, ClassSummary> = {};
+  /** Per class name, the last frame it was counted in (two class ids may share a name). */
+  const countedIn = new Map<string, number>();
   let frames = 0;
   /** A stream's frames are timed by their arrival, from the first one (its stated frame rate may be wrong). */
   let firstArrival: number | undefined;
+  const processor = opts.processor ?? new FrameProcessor({ camera: 'analyze', countThreshold: opts.countThreshold, className: (id) => detector.className(id), consumers: [] });
   const pipeline = new CameraPipeline(
     { cameraId: 'analyze', timebase: live ? 'wall' : 'stream' },
     source,
@@ -94,16 +101,12 @@ export async function analyzeFile(
       }
       if (limit && r.timeMs >= limit.maxMs) return finish();
       frames++;
-      const seen = new Map<string, number>();
-      for (const d of r.detections) {
-        if (d.score < opts.countThreshold) continue;
-        const name = detector.className(d.classId);
-        seen.set(name, (seen.get(name) ?? 0) + 1);
-      }
-      for (const [name, n] of seen) {
+      const { counts } = processor.process(r);
+      for (const { name, count } of counts?.values() ?? []) {
         const c = (classes[name] ??= { detections: 0, frames: 0 });
-        c.detections += n;
-        c.frames++;
+        c.detections += count;
+        if (countedIn.get(name) !== frames) c.frames++;
+        countedIn.set(name, frames);
       }
       opts.onFrame?.(r);
       opts.onProgress?.(frames, source.info?.frames);
