@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { analyzeCommand } from './cli/analyze.js';
 import { backupCommand } from './cli/backup.js';
-import { apiKeyCommand, userCommand } from './cli/auth-commands.js';
+import { apiKeyCommand, setupCodeCommand, userCommand } from './cli/auth-commands.js';
 import { configCommand } from './cli/config-commands.js';
+import { evalCountsCommand } from './cli/eval-counts.js';
 import { evalMotCommand } from './cli/eval-mot.js';
 import { err, out } from './cli/io.js';
 import { migrateCommand } from './cli/migrate.js';
@@ -17,6 +18,9 @@ usage:
                                               run decode → detect (→ track) on a file as fast as possible
   vantage eval-mot --gt GT.txt --pred P.txt [--iou 0.5]
                                               score MOTChallenge tracks: MOTA, MOTP, IDF1, IDSW, …
+  vantage eval-counts VIDEO --gt GT.txt --line x1,y1,x2,y2 … [--step N] [--json]
+                                              tripwire count accuracy: the appliance's counts on its
+                                              tracks vs on the ground truth, and visitors vs people
   vantage config check FILE                   validate a config file
   vantage config print [--config FILE]        show the effective config (secrets redacted)
   vantage migrate [--config FILE]             create or upgrade the SQLite database
@@ -25,6 +29,7 @@ usage:
                                               manage users (passwords read from stdin)
   vantage apikey add NAME --scope S… | list | revoke ID
                                               manage API keys (the key is printed once)
+  vantage setup-code [--config FILE]          the one-time code for creating the first admin (while none exists)
 
 Environment: VANTAGE_CONFIG=FILE, and VANTAGE_<SECTION>__<KEY>=value overrides (e.g. VANTAGE_HTTP__PORT=9090).`;
 
@@ -45,8 +50,12 @@ async function main(argv: string[]): Promise<number> {
       return userCommand(rest, process.env);
     case 'apikey':
       return apiKeyCommand(rest, process.env);
+    case 'setup-code':
+      return setupCodeCommand(rest, process.env);
     case 'eval-mot':
       return evalMotCommand(rest);
+    case 'eval-counts':
+      return evalCountsCommand(rest, process.env);
     case undefined:
     case 'help':
     case '--help':

@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { streamUrlProblem } from '../sources/stream-url.js';
+import { sourceKind } from '../sources/source-policy.js';
 import { access, type ApiEnv } from './access.js';
 import {
   analyticsAnswer,
@@ -35,6 +35,11 @@ export const CONFIDENCE_DEFAULT = 0.5;
 const MAX_GRID_SIDE = 1024;
 
 const tags = [CONTRACT_TAG];
+
+/** Why `url` cannot be analysed as a stream: it must be a URL a camera could be (the one source policy). */
+function streamProblem(url: string, sourceProblem: (source: string) => string | undefined): string | undefined {
+  return sourceKind(url) === 'file' ? 'must be an rtsp://, rtsps://, http:// or https:// URL' : sourceProblem(url);
+}
 
 async function sessionOf(deps: ApiDeps, id: string) {
   const s = await deps.sessions.get(id);
@@ -67,7 +72,7 @@ export function videoAnalysisRoutes(deps: ApiDeps) {
       confidence_threshold: z.number().min(CONFIDENCE_MIN).max(CONFIDENCE_MAX).default(CONFIDENCE_DEFAULT),
     })
     .superRefine((b, ctx) => {
-      const problem = b.source_type === 'file' ? videoFileProblem(b.source_path) : streamUrlProblem(b.source_path);
+      const problem = b.source_type === 'file' ? videoFileProblem(b.source_path, deps.sourceProblem) : streamProblem(b.source_path, deps.sourceProblem);
       if (problem) ctx.addIssue({ code: 'custom', path: ['source_path'], message: problem });
       if (b.duration !== null && b.duration > maxSeconds()) ctx.addIssue({ code: 'custom', path: ['duration'], message: `at most ${maxSeconds()} seconds (analytics.max_stream_seconds)` });
     });

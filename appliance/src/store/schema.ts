@@ -118,7 +118,9 @@ export interface SessionsTable {
   report_id: string | null;
   /** JSON { zones, lines } of a file session. */
   shapes: string | null;
-  /** Stream sessions: seconds of the stream to analyse. */
+  /** 1 when the upload route wrote `source` (deleted with the session); 0 for any other file. */
+  uploaded: number;
+  /** Seconds of the video to analyse at most (a stream's duration; null: all of a file). */
   duration_s: number | null;
   /** Score at or above which a detection counts in the session's per-class counts (null: the configured one). */
   count_threshold: number | null;
