@@ -330,6 +330,8 @@ describe('refusals', () => {
       [{ source_type: 'file' }, 'source_path'],
       [{ source_type: 'file', source_path: 'relative/clip.mp4' }, 'source_path'],
       [{ source_type: 'file', source_path: '/no/such/clip.mp4' }, 'source_path'],
+      // A file that exists, outside the media folders (the source policy cameras follow).
+      [{ source_type: 'file', source_path: '/etc/hostname' }, 'source_path'],
       [{ source_type: 'stream', source_path: 'file:///etc/passwd' }, 'source_path'],
       [{ source_type: 'stream', source_path: 'concat:/a.mp4|/b.mp4' }, 'source_path'],
       [{ source_type: 'stream', source_path: 'tcp://127.0.0.1:9?listen=1' }, 'source_path'],
