@@ -41,6 +41,7 @@ export class CameraRuntime {
         spec: { url: config.source, loop: config.loop, realtime: config.realtime, rtspTransport: config.rtsp_transport, hwaccel: config.hwaccel },
         inputWidth: detector.inputWidth,
         inputHeight: detector.inputHeight,
+        plan: (w, h) => detector.plan(w, h),
         padValue: detector.manifest.input.letterbox.padValue,
         policy: 'drop-oldest',
         retry: true,

@@ -18,6 +18,8 @@ export interface AnalyzeSummary {
   file: string;
   width: number;
   height: number;
+  /** The model input the frames ran at. */
+  input: { width: number; height: number };
   sourceFps: number;
   frames: number;
   seconds: number;
@@ -52,6 +54,7 @@ export async function analyzeFile(
       spec: { url: path, loop: false, realtime: false, rtspTransport: 'tcp' },
       inputWidth: detector.inputWidth,
       inputHeight: detector.inputHeight,
+      plan: (w, h) => detector.plan(w, h),
       padValue: detector.manifest.input.letterbox.padValue,
       policy: 'backpressure',
       // In the detector, done and waiting for an earlier frame, ready, and being written.
@@ -109,6 +112,7 @@ export async function analyzeFile(
     file: path,
     width: source.info?.width ?? 0,
     height: source.info?.height ?? 0,
+    input: { width: source.letterbox?.inputWidth ?? 0, height: source.letterbox?.inputHeight ?? 0 },
     sourceFps: source.info?.fps ?? 0,
     frames,
     seconds: Math.round(seconds * 1000) / 1000,

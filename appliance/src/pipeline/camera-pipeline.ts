@@ -78,7 +78,6 @@ export class CameraPipeline {
     private readonly clock: Clock = systemClock,
   ) {
     this.maxInFlight = Math.max(1, opts.maxInFlight ?? detector.concurrency);
-    if (opts.motionThreshold) this.motion = new MotionGate(detector.inputWidth, detector.inputHeight);
     source.onFrame(() => this.pump());
   }
 
@@ -110,7 +109,7 @@ export class CameraPipeline {
       const lb = this.source.letterbox;
       const frame = lb ? this.source.ring.take() : undefined;
       if (!frame || !lb) break;
-      const entry: InFlight = { frame, letterbox: lb, inferred: this.shouldInfer(frame), done: false };
+      const entry: InFlight = { frame, letterbox: lb, inferred: this.shouldInfer(frame, lb), done: false };
       this.inFlight.push(entry);
       if (!entry.inferred) {
         entry.done = true;
@@ -135,11 +134,13 @@ export class CameraPipeline {
     this.deliver();
   }
 
-  private shouldInfer(frame: FrameRef): boolean {
+  private shouldInfer(frame: FrameRef, lb: Letterbox): boolean {
     const n = this.frameCounter++;
     const every = this.opts.detectEvery ?? 1;
     if (every > 1 && n % every !== 0) return false;
-    if (!this.motion) return true;
+    if (!this.opts.motionThreshold) return true;
+    // The gate samples frames of the planned input size; a new plan starts a new reference.
+    if (this.motion?.width !== lb.inputWidth || this.motion.height !== lb.inputHeight) this.motion = new MotionGate(lb.inputWidth, lb.inputHeight);
     const t = this.frameTime(frame);
     if (t - this.lastInferredAt < (this.opts.motionMaxSkipMs ?? 2000) && this.motion.changed(frame.data) < this.opts.motionThreshold!) return false;
     this.motion.setReference(frame.data);
