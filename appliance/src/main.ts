@@ -3,6 +3,7 @@ import { analyzeCommand } from './cli/analyze.js';
 import { backupCommand } from './cli/backup.js';
 import { apiKeyCommand, userCommand } from './cli/auth-commands.js';
 import { configCommand } from './cli/config-commands.js';
+import { evalDetCommand } from './cli/eval-det.js';
 import { evalMotCommand } from './cli/eval-mot.js';
 import { err, out } from './cli/io.js';
 import { migrateCommand } from './cli/migrate.js';
@@ -17,6 +18,8 @@ usage:
                                               run decode → detect (→ track) on a file as fast as possible
   vantage eval-mot --gt GT.txt --pred P.txt [--iou 0.5]
                                               score MOTChallenge tracks: MOTA, MOTP, IDF1, IDSW, …
+  vantage eval-det VIDEO --gt GT.txt [--model M] [--input auto|WxH] [--every N]
+                                              score the detector alone: AP50, recall, precision, FP/frame, ms/frame
   vantage config check FILE                   validate a config file
   vantage config print [--config FILE]        show the effective config (secrets redacted)
   vantage migrate [--config FILE]             create or upgrade the SQLite database
@@ -47,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
       return apiKeyCommand(rest, process.env);
     case 'eval-mot':
       return evalMotCommand(rest);
+    case 'eval-det':
+      return evalDetCommand(rest, process.env);
     case undefined:
     case 'help':
     case '--help':

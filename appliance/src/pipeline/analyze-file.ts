@@ -40,6 +40,8 @@ export async function analyzeFile(
     onFrame?: (r: FrameResult) => void;
     /** Frames done and the expected total (once known), after each frame. */
     onProgress?: (frames: number, total: number | undefined) => void;
+    /** Run the detector on every Nth frame only (default 1); the others reach onFrame uninferred. */
+    detectEvery?: number;
     /** Aborting stops the run; analyzeFile then rejects with ERR_CANCELLED. */
     signal?: AbortSignal;
     clock?: Clock;
@@ -67,7 +69,7 @@ export async function analyzeFile(
   const classes: Record<string, ClassSummary> = {};
   let frames = 0;
   const pipeline = new CameraPipeline(
-    { cameraId: 'analyze', timebase: 'stream' },
+    { cameraId: 'analyze', timebase: 'stream', ...(opts.detectEvery ? { detectEvery: opts.detectEvery } : {}) },
     source,
     detector,
     (r) => {

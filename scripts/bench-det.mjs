@@ -1,0 +1,51 @@
+// make bench-det: the detector alone (vantage eval-det) on every clip of a MOT15 folder, for each
+// model × input, at the clip's full frame rate, a half and a third (every 2nd / 3rd frame). Prints a
+// table and one JSON line. Runs alternate between the configurations clip by clip (A B C A B C …), so
+// the ms/frame ratios against the first configuration compare runs made side by side.
+//
+//   node scripts/bench-det.mjs [MOT15_DIR]   (default: ../shared/media/mot15, else appliance/media/mot15)
+//   BENCH_DET_EVERY="1 2 3"   BENCH_DET_REPEAT=1   (runs of each cell; ms is their median)
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(new URL('..', import.meta.url).pathname);
+const cli = join(root, 'dist/appliance/src/main.js');
+const media = [process.argv[2], resolve(root, '../shared/media/mot15'), join(root, 'appliance/media/mot15')].find((d) => d && existsSync(d));
+const clips = readdirSync(media).filter((d) => existsSync(join(media, d, 'gt.txt'))).sort();
+const configs = [
+  { name: 'yolox-nano 416x416', args: ['--model', 'models/yolox-nano/manifest.json', '--input', '416x416'] },
+  { name: 'yolox-nano auto', args: ['--model', 'models/yolox-nano/manifest.json', '--input', 'auto'] },
+  { name: 'yolox-nano 576x416', args: ['--model', 'models/yolox-nano/manifest.json', '--input', '576x416'] },
+  { name: 'picodet-s 416', args: ['--model', 'models/picodet-s/manifest.json'] },
+];
+const everies = (process.env.BENCH_DET_EVERY ?? '1 2 3').split(/\s+/).filter(Boolean).map(Number);
+const repeat = Math.max(1, Number(process.env.BENCH_DET_REPEAT ?? 1));
+const run = (args) => JSON.parse(execFileSync(process.execPath, [cli, 'eval-det', ...args], { cwd: root, encoding: 'utf8' }).trim().split('\n').at(-1));
+const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+const results = [];
+for (const clip of clips) {
+  for (const every of everies) {
+    const ms = new Map(configs.map((c) => [c.name, []]));
+    let last = {};
+    for (let i = 0; i < repeat; i++) {
+      for (const c of configs) {
+        const r = run([join(media, clip, `${clip}.mp4`), '--gt', join(media, clip, 'gt.txt'), '--every', String(every), ...c.args]);
+        ms.get(c.name).push(r.ms_per_frame);
+        last[c.name] = r;
+      }
+    }
+    const base = median(ms.get(configs[0].name));
+    for (const c of configs) {
+      const r = last[c.name];
+      const m = median(ms.get(c.name));
+      results.push({ clip, fps_fraction: `1/${every}`, config: c.name, input: r.input, frames: r.frames, AP50: r.AP50, recall: r.recall, precision: r.precision, fp_per_frame: r.fp_per_frame, ms_per_frame: m, ms_ratio: Math.round((m / base) * 100) / 100 });
+    }
+  }
+}
+const cols = ['clip', 'fps_fraction', 'config', 'input', 'frames', 'AP50', 'recall', 'precision', 'fp_per_frame', 'ms_per_frame', 'ms_ratio'];
+const width = { clip: 16, config: 20, fps_fraction: 6 };
+console.log(cols.map((c) => c.padStart(width[c] ?? 10)).join(' '));
+for (const r of results) console.log(cols.map((c) => String(r[c]).padStart(width[c] ?? 10)).join(' '));
+console.log(JSON.stringify({ bench: 'det', media, ms: 'median per cell, one inline single-thread session; ms_ratio against the first config, runs alternated', results }));
