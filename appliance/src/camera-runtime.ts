@@ -60,7 +60,7 @@ export class CameraRuntime {
       hooks.onResult(r, u);
     };
     this.pipeline = new CameraPipeline(
-      { cameraId: config.id, timebase: 'wall', detectEvery: config.detect_every, motionThreshold: config.motion_threshold, maxInFlight: 1 },
+      { cameraId: config.id, timebase: 'wall', detectEvery: config.detect_every, motionThreshold: config.motion_threshold, idleFps: config.idle_fps, maxInFlight: 1 },
       source,
       detector,
       onResult,

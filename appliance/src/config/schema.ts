@@ -78,6 +78,12 @@ export const cameraSchema = z.strictObject({
   /** Skip the detector when less than this fraction of the picture changed (0 = always detect). */
   motion_threshold: z.number().min(0).max(1).default(0),
   /**
+   * Adaptive detection rate: on an empty scene (no object for a second) where nothing moves, run the
+   * detector only this many times a second; any motion or object brings back every frame (0 = always
+   * every frame).
+   */
+  idle_fps: z.number().min(0).max(60).default(2),
+  /**
    * This camera's model manifest (default: detector.model). Cameras naming the same manifest share
    * one loaded model.
    */
