@@ -44,27 +44,29 @@ for (const clip of clips) {
     }
   }
 }
-// Inference time side by side: one session, the two inputs of a 4:3 camera alternated run by run
-// (A B A B …), so load from anything else on the box falls on both alike. Median ms of each, and the ratio.
+// Inference time side by side: the two inputs of a 4:3 camera on one YOLOX-Nano session, and PicoDet-S,
+// alternated run by run (A B C A B C …), so load from anything else on the box falls on all alike.
+// Median ms of each and the ratios to 416x416.
 async function pairedInference(runs = Number(process.env.BENCH_DET_PAIRS ?? 200)) {
   const { Detector } = await import(join(root, 'dist/appliance/src/detect/detector.js'));
-  const det = await Detector.create({ manifestPath: join(root, 'models/yolox-nano/manifest.json'), provider: 'cpu', threads: 1, scoreThreshold: 0.1, classes: [] });
-  const square = { width: 416, height: 416 };
-  const lb = det.plan(640, 480);
-  const aspect = { width: lb.inputWidth, height: lb.inputHeight };
-  const a = [];
-  const b = [];
+  const open = (m) => Detector.create({ manifestPath: join(root, m), provider: 'cpu', threads: 1, scoreThreshold: 0.1, classes: [] });
+  const yolox = await open('models/yolox-nano/manifest.json');
+  const picodet = await open('models/picodet-s/manifest.json');
+  const lb = yolox.plan(640, 480);
+  const cells = [
+    { name: 'yolox-nano 416x416', det: yolox, at: { width: 416, height: 416 }, ms: [] },
+    { name: `yolox-nano ${lb.inputWidth}x${lb.inputHeight}`, det: yolox, at: { width: lb.inputWidth, height: lb.inputHeight }, ms: [] },
+    { name: 'picodet-s 416x416', det: picodet, at: { width: 416, height: 416 }, ms: [] },
+  ];
   try {
-    for (const at of [square, aspect]) await det.inferenceOnlyFps(1, 1, 3, at);
-    for (let i = 0; i < runs; i++) {
-      a.push(1000 / (await det.inferenceOnlyFps(1, 1, 0, square)));
-      b.push(1000 / (await det.inferenceOnlyFps(1, 1, 0, aspect)));
-    }
+    for (const c of cells) await c.det.inferenceOnlyFps(1, 1, 3, c.at);
+    for (let i = 0; i < runs; i++) for (const c of cells) c.ms.push(1000 / (await c.det.inferenceOnlyFps(1, 1, 0, c.at)));
   } finally {
-    await det.close();
+    await yolox.close();
+    await picodet.close();
   }
-  const ms = (v) => Math.round(median(v) * 100) / 100;
-  return { model: 'yolox-nano', square: '416x416', aspect: `${aspect.width}x${aspect.height}`, pairs: runs, square_ms: ms(a), aspect_ms: ms(b), ratio: Math.round((median(b) / median(a)) * 1000) / 1000 };
+  const base = median(cells[0].ms);
+  return { runs, cells: cells.map((c) => ({ config: c.name, ms: Math.round(median(c.ms) * 100) / 100, ratio: Math.round((median(c.ms) / base) * 1000) / 1000 })) };
 }
 const paired = await pairedInference();
 
@@ -72,5 +74,5 @@ const cols = ['clip', 'fps_fraction', 'config', 'input', 'frames', 'AP50', 'reca
 const width = { clip: 16, config: 20, fps_fraction: 6 };
 console.log(cols.map((c) => c.padStart(width[c] ?? 10)).join(' '));
 for (const r of results) console.log(cols.map((c) => String(r[c]).padStart(width[c] ?? 10)).join(' '));
-console.log(`inference alone, 4:3 camera, ${paired.pairs} alternated pairs: ${paired.square} ${paired.square_ms} ms, ${paired.aspect} ${paired.aspect_ms} ms, ratio ${paired.ratio}`);
+console.log(`inference alone (a 4:3 camera), ${paired.runs} alternated runs each: ${paired.cells.map((c) => `${c.config} ${c.ms} ms (${c.ratio})`).join(', ')}`);
 console.log(JSON.stringify({ bench: 'det', media, inference_4x3: paired, ms: 'median per cell, one inline single-thread session; ms_ratio against the first config, runs alternated', results }));
