@@ -6,12 +6,12 @@ import { createApp } from './api/app.js';
 import type { ApiDeps } from './api/types.js';
 import { CameraManager } from './camera-manager.js';
 import { systemClock, type Clock } from './clock.js';
-import { WEB_UI_DIR } from './config/paths.js';
+import { PACKAGE_ROOT, WEB_UI_DIR } from './config/paths.js';
 import type { CameraConfig, Config } from './config/schema.js';
 import { CameraOverrides, mergeCameras } from './store/camera-overrides.js';
-import { VantageError } from './errors.js';
+import { errorMessage, VantageError } from './errors.js';
 import type { FrameDetector } from './detect/frame-detector.js';
-import { detectorFromConfig } from './detect/from-config.js';
+import { DetectorSet } from './detect/detector-set.js';
 import type { Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import type { FrameResult } from './pipeline/camera-pipeline.js';
@@ -34,7 +34,7 @@ import { DiskGuard, diskReadiness } from './store/disk-guard.js';
 import { reclaimSpace } from './store/space-reclaim.js';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { statfs } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { AuthStore } from './store/auth-store.js';
 import { KeyValueStore } from './store/key-value.js';
 import { AuthService } from './auth/auth-service.js';
@@ -61,6 +61,8 @@ export class Appliance {
   private store: OpenedDatabase | undefined;
   private readonly log: Logger;
   private detector: FrameDetector | undefined;
+  /** Every loaded model: detector.model (this.detector) and the cameras' own (cameras[].model). */
+  private detectors: DetectorSet | undefined;
   private counts: DetectionCounts | undefined;
   private trackStore: TrackStore | undefined;
   private analytics: AnalyticsService | undefined;
@@ -117,7 +119,8 @@ export class Appliance {
     this.trackStore = new TrackStore(this.store.db);
     this.overrides = new CameraOverrides(this.store.db);
 
-    this.detector = await detectorFromConfig(cfg.detector);
+    this.detectors = new DetectorSet(cfg.detector);
+    this.detector = await this.detectors.default();
     const { manifest, maxBatch } = this.detector;
     // A model with a fixed batch cannot take detector.max_batch frames per run: say what it runs instead.
     const capped = maxBatch < cfg.detector.max_batch ? { max_batch_note: `detector.max_batch ${cfg.detector.max_batch} does not apply: model ${manifest.name} has a fixed batch of ${String(manifest.input.batch)}, frames run ${maxBatch} at a time` } : {};
@@ -190,8 +193,10 @@ export class Appliance {
       onReport: (kind, report) => sync.publishReport(kind, { ...report }),
     });
     const raw = this.store.raw;
+    const detectors = this.detectors;
     this.cameras = new CameraManager({
       detector,
+      detectorFor: (cam) => detectors.get(cam.model, 'cameras[].model'),
       trackerOptions: tracking,
       allocatorFor: (id) => new TrackIds(raw, id).allocate,
       onResult: (r, u) => this.onFrame(r, u),
@@ -266,7 +271,7 @@ export class Appliance {
     await this.analytics?.stop();
     await this.upstream?.stop();
     await this.flushCounts(true);
-    await this.detector?.close();
+    await this.detectors?.close();
     await closed;
     await this.store?.close();
     this.log.info('stopped');
@@ -389,8 +394,27 @@ export class Appliance {
     const exists = this.cameras!.get(cam.id) !== undefined;
     if (mode === 'create' && exists) throw new VantageError('ERR_CONFLICT', `camera "${cam.id}" already exists`);
     if (mode === 'replace' && !exists) throw new VantageError('ERR_NOT_FOUND', `no camera "${cam.id}"`);
+    if (cam.model) cam = { ...cam, model: await this.apiModel(cam.model) };
     await this.overrides!.put(cam, this.clock.now());
     await this.applyCameras();
+  }
+
+  /**
+   * A model named through the API: a manifest the appliance ships (models/…) or one the config file
+   * already uses, loaded (once) before the camera is stored, so a bad one is refused with its field.
+   */
+  private async apiModel(model: string): Promise<string> {
+    const path = resolve(PACKAGE_ROOT, model);
+    const known = [this.config.detector.model, ...this.fileCameras.map((c) => c.model)].includes(path);
+    if (!known && (!path.startsWith(resolve(PACKAGE_ROOT, 'models') + sep) || !path.endsWith('.json'))) {
+      throw new VantageError('ERR_CONFIG_INVALID', `model: "${model}" is not a manifest under models/ or one the config file uses`, { field: 'model' });
+    }
+    try {
+      await this.detectors!.get(path, 'model');
+    } catch (e) {
+      throw new VantageError('ERR_CONFIG_INVALID', `model: ${errorMessage(e)}`, { field: 'model' });
+    }
+    return path;
   }
 
   private async deleteCamera(id: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type { DetectorConfig } from '../config/schema.js';
 import type { FrameDetector } from './frame-detector.js';
 import { detectorFromConfig } from './from-config.js';
+import { VantageError } from '../errors.js';
 
 /**
  * The loaded models of an appliance, one per manifest path: cameras naming the same model
@@ -24,12 +25,23 @@ export class DetectorSet {
     const path = model ?? this.config.model!;
     let d = this.loaded.get(path);
     if (!d) {
-      d = this.load(this.config, { model: path, field: model ? field : 'detector.model' });
+      const key = model ? field : 'detector.model';
+      d = this.load(this.config, { model: path, field: key });
+      if (path !== this.config.model) d = d.then((det) => this.sameClasses(det, key));
       this.loaded.set(path, d);
       // A model that failed to load is tried again next time (the file may be fixed by then).
       d.catch(() => this.loaded.delete(path));
     }
     return d;
+  }
+
+  /** Analytics, counts and events name classes by the default model's list: another model must share it. */
+  private async sameClasses(det: FrameDetector, key: string): Promise<FrameDetector> {
+    const base = (await this.default()).manifest.classes;
+    const own = det.manifest.classes;
+    if (own.length === base.length && own.every((c, i) => c === base[i])) return det;
+    await det.close();
+    throw new VantageError('ERR_MODEL_INVALID', `${key}: model ${det.manifest.name} has other classes than detector.model (${own.length} against ${base.length}); cameras' models must share its class list`, { field: key });
   }
 
   /** Models loaded so far, by manifest path. */
