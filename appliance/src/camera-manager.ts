@@ -3,8 +3,9 @@ import type { Clock } from './clock.js';
 import type { CameraConfig } from './config/schema.js';
 import type { FrameDetector } from './detect/frame-detector.js';
 import type { Logger } from './logger.js';
-import type { FrameResult } from './pipeline/camera-pipeline.js';
-import type { TrackEvent, TrackerOptions, TrackerUpdate } from './track/types.js';
+import type { EventBus } from './events.js';
+import type { FrameConsumer } from './pipeline/frame-processor.js';
+import type { TrackerOptions } from './track/types.js';
 import { CameraRuntime } from './camera-runtime.js';
 import { errorMessage } from './errors.js';
 
@@ -15,11 +16,13 @@ export interface CameraManagerDeps {
   trackerOptions: TrackerOptions;
   /** Id allocator for a camera's tracks (persistent across restarts). */
   allocatorFor(cameraId: string): () => number;
-  onResult(r: FrameResult, u: TrackerUpdate): void;
+  /** Every live camera's frames and track lifecycle go to these, in order (see FrameProcessor). */
+  consumers: readonly FrameConsumer[];
+  countThreshold: number;
   onDecoded(cameraId: string, frames: number): void;
   onDropped(cameraId: string): void;
-  /** Track events from a camera that stops (its open tracks end). */
-  onTrackEvents(cameraId: string, events: TrackEvent[]): void;
+  /** Camera status changes (`camera.status`) and removals (`camera.removed`) are announced here. */
+  bus: EventBus;
   log: Logger;
   clock: Clock;
 }
@@ -77,6 +80,7 @@ export class CameraManager {
       stops.push(this.stopOne(rt));
     }
     await Promise.all(stops);
+    for (const id of result.removed) this.deps.bus.emit({ type: 'camera.removed', camera: id });
     for (const cam of cameras) {
       if (this.running.has(cam.id)) continue;
       if (!result.changed.includes(cam.id)) result.added.push(cam.id);
@@ -103,17 +107,19 @@ export class CameraManager {
       cam,
       detector,
       { options: d.trackerOptions, allocateId: d.allocatorFor(cam.id) },
-      { onResult: d.onResult, onDecoded: d.onDecoded, onDropped: d.onDropped },
+      { consumers: d.consumers, countThreshold: d.countThreshold },
+      { onDecoded: d.onDecoded, onDropped: d.onDropped, onStatus: (view) => d.bus.emit({ type: 'camera.status', camera: view.id, view }) },
       d.log.child({ module: 'camera', camera: cam.id }),
       d.clock,
     );
     this.running.set(cam.id, rt);
-    rt.pipeline?.start();
+    if (rt.pipeline) rt.pipeline.start();
+    else d.bus.emit({ type: 'camera.status', camera: cam.id, view: rt.view() });
   }
 
   private async stopOne(rt: CameraRuntime): Promise<void> {
     await rt.pipeline?.stop();
-    if (rt.tracker) this.deps.onTrackEvents(rt.id, rt.tracker.flush(this.deps.clock.now()));
+    rt.processor?.end(this.deps.clock.now());
   }
 }
 

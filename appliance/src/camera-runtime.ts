@@ -2,20 +2,56 @@ import type { CameraConfig } from './config/schema.js';
 import type { FrameDetector } from './detect/frame-detector.js';
 import type { Logger } from './logger.js';
 import type { Clock } from './clock.js';
-import type { CameraView } from './api/types.js';
 import { CameraSource } from './sources/camera-source.js';
 import { CameraPipeline, type FrameResult } from './pipeline/camera-pipeline.js';
 import { redactUrl } from './util/redact.js';
 import { frameToJpeg } from './detect/image.js';
 import type { Letterbox } from './detect/types.js';
 import { CameraTracker } from './track/camera-tracker.js';
-import type { TrackerOptions, TrackerUpdate } from './track/types.js';
+import type { TrackerOptions } from './track/types.js';
+import { FrameProcessor, type FrameConsumer } from './pipeline/frame-processor.js';
+import type { CameraGaugeSource } from './metrics.js';
 
-/** One configured camera at run time: its source, its pipeline, and the view the API shows. */
+/** A camera as the API, the live hub and MQTT show it. */
+export interface CameraView {
+  id: string;
+  name: string;
+  /** Source URL with credentials redacted. */
+  source: string;
+  /** Sub-stream for the live view, credentials redacted; null when the live view uses `source`. */
+  liveSource: string | null;
+  enabled: boolean;
+  status: 'starting' | 'online' | 'offline' | 'stalled' | 'ended' | 'stopped' | 'disabled';
+  fps: number;
+  width: number | null;
+  height: number | null;
+  framesDecoded: number;
+  framesInferred: number;
+  /** Frames not run through the detector (detect_every, motion gate, adaptive rate). */
+  framesSkipped: number;
+  /** Of framesSkipped: frames the adaptive rate (cameras[].idle_fps) saved on an empty, still scene. */
+  framesIdleSkipped: number;
+  /** The model this camera runs (its manifest's name). */
+  model: string | null;
+  /** The model input planned for this camera's stream (e.g. 416x320 for a 4:3 camera); null before the first connect. */
+  inputWidth: number | null;
+  inputHeight: number | null;
+  framesDropped: number;
+  reconnects: number;
+  lastFrameAt: string | null;
+  lastError: string | null;
+  inferenceMs: number | null;
+  /** Confirmed tracks seen in the latest frame. */
+  activeTracks: number;
+}
+
+/** One configured camera at run time: its source, its pipeline, its frame processor, and the view the API shows. */
 export class CameraRuntime {
   readonly pipeline: CameraPipeline | undefined;
-  readonly tracker: CameraTracker | undefined;
+  /** Tracker and consumers of this camera's frames (undefined when disabled). */
+  readonly processor: FrameProcessor | undefined;
   private activeTracks = 0;
+  private readonly model: string | null = null;
   /** A copy of a recent frame (at most one copy a second), for snapshots and heatmap backgrounds. */
   private snapshot: { frame: Uint8Array; letterbox: Letterbox; timeMs: number } | undefined;
 
@@ -24,17 +60,26 @@ export class CameraRuntime {
     public config: CameraConfig,
     detector: FrameDetector,
     tracking: { options: TrackerOptions; allocateId: () => number },
+    frames: { consumers: readonly FrameConsumer[]; countThreshold: number },
     hooks: {
-      onResult: (r: FrameResult, u: TrackerUpdate) => void;
       onDecoded: (cameraId: string, frames: number) => void;
       onDropped: (cameraId: string) => void;
+      /** The source's status changed; the view is the camera as it stands now. */
+      onStatus: (view: CameraView) => void;
     },
     log: Logger,
     clock: Clock,
   ) {
     if (!config.enabled) return;
-    const tracker = new CameraTracker(tracking.options, tracking.allocateId);
-    this.tracker = tracker;
+    this.model = detector.manifest.name;
+    const processor = new FrameProcessor({
+      camera: config.id,
+      tracker: new CameraTracker(tracking.options, tracking.allocateId),
+      countThreshold: frames.countThreshold,
+      className: (id) => detector.className(id),
+      consumers: frames.consumers,
+    });
+    this.processor = processor;
     const source = new CameraSource(
       {
         id: config.id,
@@ -53,14 +98,13 @@ export class CameraRuntime {
       clock,
     );
     source.onFrame((n) => hooks.onDecoded(config.id, n));
+    source.onStatus(() => hooks.onStatus(this.view()));
     const onResult = (r: FrameResult): void => {
       this.keepSnapshot(r);
-      const u = tracker.update(r);
-      this.activeTracks = u.tracks.length;
-      hooks.onResult(r, u);
+      this.activeTracks = processor.process(r).tracks.length;
     };
     this.pipeline = new CameraPipeline(
-      { cameraId: config.id, timebase: 'wall', detectEvery: config.detect_every, motionThreshold: config.motion_threshold, idleFps: config.idle_fps, maxInFlight: 1 },
+      { cameraId: config.id, timebase: 'wall', detectEvery: config.detect_every, motionThreshold: config.motion_threshold, idleFps: config.idle_fps, activeScore: frames.countThreshold, maxInFlight: 1 },
       source,
       detector,
       onResult,
@@ -88,6 +132,12 @@ export class CameraRuntime {
     return this.config.id;
   }
 
+  /** This camera's row of the Prometheus camera gauges. */
+  gauge(): ReturnType<CameraGaugeSource['cameraStats']>[number] {
+    const v = this.view();
+    return { camera: v.id, status: v.status, up: v.status === 'online', fps: v.fps, reconnects: v.reconnects, activeTracks: v.activeTracks, idleSkipped: v.framesIdleSkipped, lastFrameAt: v.lastFrameAt === null ? null : Date.parse(v.lastFrameAt) };
+  }
+
   view(): CameraView {
     const base = {
       id: this.config.id,
@@ -98,7 +148,7 @@ export class CameraRuntime {
     };
     const p = this.pipeline;
     if (!p) {
-      return { ...base, status: 'disabled', fps: 0, width: null, height: null, framesDecoded: 0, framesInferred: 0, framesSkipped: 0, framesDropped: 0, reconnects: 0, lastFrameAt: null, lastError: null, inferenceMs: null, activeTracks: 0 };
+      return { ...base, status: 'disabled', fps: 0, width: null, height: null, framesDecoded: 0, framesInferred: 0, framesSkipped: 0, framesIdleSkipped: 0, model: null, inputWidth: null, inputHeight: null, framesDropped: 0, reconnects: 0, lastFrameAt: null, lastError: null, inferenceMs: null, activeTracks: 0 };
     }
     const s = p.source.stats();
     return {
@@ -110,6 +160,10 @@ export class CameraRuntime {
       framesDecoded: s.framesDecoded,
       framesInferred: p.framesInferred,
       framesSkipped: p.framesSkipped,
+      framesIdleSkipped: p.framesIdleSkipped,
+      model: this.model,
+      inputWidth: p.source.letterbox?.inputWidth ?? null,
+      inputHeight: p.source.letterbox?.inputHeight ?? null,
       framesDropped: s.framesDropped,
       reconnects: s.reconnects,
       lastFrameAt: s.lastFrameAt === null ? null : new Date(s.lastFrameAt).toISOString(),

@@ -1,6 +1,7 @@
 import type { NotificationView } from './store/alert-store.js';
 import type { TrackEvent, TrackSnapshot } from './track/types.js';
 import type { AnalyticsEvent } from './analytics/zone-engine.js';
+import type { CameraView } from './camera-runtime.js';
 
 /** Everything the pipeline tells the rest of the system, tagged with its camera. */
 export type ApplianceEvent =
@@ -11,6 +12,10 @@ export type ApplianceEvent =
   | { type: 'analysis.completed'; session: string; report: string }
   | { type: 'analysis.failed'; session: string; error: string }
   | { type: 'alert.fired'; camera: string | null; notification: NotificationView }
+  /** A camera's status changed (or the camera started); `view` is the camera as it stands now. */
+  | { type: 'camera.status'; camera: string; view: CameraView }
+  /** A camera was removed from the running set (not restarted). */
+  | { type: 'camera.removed'; camera: string }
   | {
       type: 'track.update';
       camera: string;
@@ -21,7 +26,7 @@ export type ApplianceEvent =
       latencyMs: number;
       /** Whether the detector ran on this frame (else boxes are the motion model's). */
       inferred: boolean;
-      tracks: TrackSnapshot[];
+      tracks: readonly TrackSnapshot[];
     };
 
 /** A synchronous in-process event bus; a throwing listener is isolated from the others. */

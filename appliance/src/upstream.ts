@@ -1,5 +1,6 @@
 import type SQLite from 'better-sqlite3';
 import { AlertService } from './alerts/alert-service.js';
+import { alertChannels } from './alerts/channels/index.js';
 import type { Clock } from './clock.js';
 import type { CameraConfig, Config } from './config/schema.js';
 import type { EventBus } from './events.js';
@@ -9,8 +10,9 @@ import { AlertStore } from './store/alert-store.js';
 import { Outbox } from './store/outbox.js';
 import type { KeyValue } from './store/key-value.js';
 import { SyncService } from './sync/sync-service.js';
-import { TelegramService } from './sync/telegram-service.js';
-import type { CameraView } from './api/types.js';
+import { MQTT_CHANNEL } from './sync/mqtt-publisher.js';
+import { TELEGRAM_CHANNEL, TelegramService } from './sync/telegram-service.js';
+import type { CameraView } from './camera-runtime.js';
 
 /** What the upstream services read from the running appliance. */
 export interface UpstreamSources {
@@ -49,16 +51,19 @@ export class Upstream {
       },
       root.child({ module: 'sync' }),
       clock,
-      (id) => alertStore.setDelivery(id, 'mqtt', 'delivered'),
+      (id) => alertStore.setDelivery(id, MQTT_CHANNEL, 'delivered'),
     );
-    this.telegram = new TelegramService(cfg.telegram, kv, outbox, clock, root.child({ module: 'telegram' }), (id, chat, state) => alertStore.setDelivery(id, 'telegram', state, chat));
+    this.telegram = new TelegramService(cfg.telegram, kv, outbox, clock, root.child({ module: 'telegram' }), (id, chat, state) => alertStore.setDelivery(id, TELEGRAM_CHANNEL, state, chat));
     const sync = this.sync;
     this.alerts = new AlertService({
       store: alertStore,
       bus,
-      telegram: this.telegram,
-      publishMqtt: cfg.mqtt ? (body) => sync.publishAlert(body) : undefined,
-      cameras: () => src.cameras().map((c) => ({ id: c.id, name: c.view().name, status: c.view().status })),
+      channels: alertChannels({ telegram: this.telegram, publishMqtt: cfg.mqtt ? (body) => sync.publishAlert(body) : undefined }),
+      cameras: () =>
+        src.cameras().map((c) => {
+          const v = c.view();
+          return { id: v.id, name: v.name, status: v.status };
+        }),
       cameraConfig: (id) => src.cameras().find((c) => c.id === id)?.config,
       occupancy: src.occupancy,
       snapshot: src.snapshot,

@@ -6,18 +6,18 @@ import type { ApplianceEvent, EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import type { Settings } from '../settings.js';
 import type { AlertStore, Deliveries } from '../store/alert-store.js';
-import type { TelegramService } from '../sync/telegram-service.js';
 import type { TrackSnapshot } from '../track/types.js';
 import { AlertEngine, type EngineCamera, type Firing } from './alert-engine.js';
+import type { AlertChannel, OutgoingAlert } from './channels/index.js';
 import { alertMessage } from './messages.js';
 import { ruleBodySchema, withinHours, type AlertRule, type RuleBody } from './rules.js';
 
 export interface AlertServiceDeps {
   store: AlertStore;
   bus: EventBus;
-  telegram: TelegramService;
-  /** Publishes to `…/alerts` over MQTT (through the outbox); absent without a broker. */
-  publishMqtt: ((body: Record<string, unknown>) => void) | undefined;
+  /** Where firings go (alerts/channels/); a rule picks some by name. */
+  channels: readonly AlertChannel[];
+  /** The running cameras, read once at start (camera.status events keep the list after). */
   cameras(): EngineCamera[];
   cameraConfig(id: string): CameraConfig | undefined;
   occupancy(camera: string): Record<string, Record<string, number>>;
@@ -41,13 +41,15 @@ export class AlertService {
   private timer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
-  private readonly latest = new Map<string, TrackSnapshot[]>();
+  private readonly latest = new Map<string, readonly TrackSnapshot[]>();
+  /** The running cameras as the engine sees them: read once at start, then kept by camera.status / camera.removed events. */
+  private cameras: EngineCamera[] = [];
   private chain: Promise<void> = Promise.resolve();
   fired = 0;
 
   constructor(private readonly d: AlertServiceDeps) {
     this.engine = new AlertEngine({
-      cameras: d.cameras,
+      cameras: () => this.cameras,
       occupancy: d.occupancy,
       now: () => d.clock.now(),
       timezone: () => d.settings().timezone,
@@ -55,6 +57,7 @@ export class AlertService {
   }
 
   start(): void {
+    this.cameras = this.d.cameras();
     this.reload();
     this.unsubscribe = this.d.bus.subscribe((e) => this.onEvent(e));
     this.timer = setInterval(() => this.handle(this.engine.tick()), 1000);
@@ -125,6 +128,11 @@ export class AlertService {
   }
 
   private onEvent(e: ApplianceEvent): void {
+    if (e.type === 'camera.status' || e.type === 'camera.removed') {
+      this.cameras = this.cameras.filter((c) => c.id !== e.camera);
+      if (e.type === 'camera.status') this.cameras.push({ id: e.camera, name: e.view.name, status: e.view.status });
+      return;
+    }
     if (e.type === 'track.update') this.latest.set(e.camera, e.tracks);
     if (e.type === 'alert.fired') return;
     const firings = this.engine.onEvent(e);
@@ -142,19 +150,22 @@ export class AlertService {
     const { rule, details } = f;
     const message = alertMessage(rule, details, s.language, s.site_name);
     const quiet = rule.quiet_hours !== undefined && withinHours(f.at, rule.quiet_hours, s.timezone);
+    const channels = this.d.channels.filter((c) => rule.channels.includes(c.name));
+    const alert: OutgoingAlert = {
+      id: 0,
+      rule,
+      details,
+      message,
+      body: {},
+      quiet,
+      photo: () => (rule.type === 'camera_offline' ? Promise.resolve(undefined) : this.annotated(f).catch(() => undefined)),
+    };
     const deliveries: Deliveries = {};
-    if (rule.channels.includes('mqtt')) deliveries.mqtt = this.d.publishMqtt ? 'queued' : 'off (no broker)';
-    if (rule.channels.includes('telegram')) deliveries.telegram = quiet ? 'quiet hours' : 'queued';
-    const id = this.d.store.addNotification({ ts: f.at, ruleId: rule.id, ruleName: rule.name, type: rule.type, camera: details.camera, message, details, deliveries });
+    for (const c of channels) deliveries[c.name] = c.initialState(alert);
+    const id = (alert.id = this.d.store.addNotification({ ts: f.at, ruleId: rule.id, ruleName: rule.name, type: rule.type, camera: details.camera, message, details, deliveries }));
     this.fired++;
-    const body = { notification_id: id, time: new Date(f.at).toISOString(), rule: { id: rule.id, name: rule.name, type: rule.type }, message, ...details };
-    if (rule.channels.includes('mqtt')) this.d.publishMqtt?.(body);
-    if (rule.channels.includes('telegram') && !quiet) {
-      const jpeg = rule.type === 'camera_offline' ? undefined : await this.annotated(f).catch(() => undefined);
-      const chats = this.d.telegram.enqueue(id, message, jpeg);
-      if (chats.length) for (const c of chats) this.d.store.setDelivery(id, 'telegram', 'queued', c);
-      else this.d.store.setDelivery(id, 'telegram', 'not connected');
-    }
+    alert.body = { notification_id: id, time: new Date(f.at).toISOString(), rule: { id: rule.id, name: rule.name, type: rule.type }, message, ...details };
+    for (const c of channels) await c.send(alert, (state, recipient) => this.d.store.setDelivery(id, c.name, state, recipient));
     this.d.bus.emit({ type: 'alert.fired', camera: details.camera, notification: this.d.store.notification(id)! });
     this.d.log.info({ rule: rule.name, camera: details.camera, quiet }, 'alert fired');
   }

@@ -5,6 +5,10 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-ho
 export const hoursSchema = z.strictObject({ from: hhmm, to: hhmm });
 export type Hours = z.infer<typeof hoursSchema>;
 
+/** Names of the alert channels (alerts/channels/): a rule lists the ones it goes out on; the outbox routes by the same name. */
+export const ALERT_CHANNELS = ['telegram', 'mqtt'] as const;
+export type AlertChannelName = (typeof ALERT_CHANNELS)[number];
+
 const common = {
   name: z.string().trim().min(1).max(100),
   enabled: z.boolean().default(true),
@@ -14,7 +18,7 @@ const common = {
   cooldown_seconds: z.number().int().min(0).max(7 * 86_400).default(300),
   /** No Telegram messages in this window (still recorded and published over MQTT). */
   quiet_hours: hoursSchema.optional(),
-  channels: z.array(z.enum(['telegram', 'mqtt'])).min(1).default(['telegram', 'mqtt']),
+  channels: z.array(z.enum(ALERT_CHANNELS)).min(1).default([...ALERT_CHANNELS]),
 };
 const cls = z.string().min(1).max(64).optional();
 

@@ -3,7 +3,9 @@ import type { Clock } from '../clock.js';
 import type { AnalyticsConfig, CameraConfig } from '../config/schema.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
+import type { FrameConsumer } from '../pipeline/frame-processor.js';
 import { AnalyticsStore, type EventRow } from '../store/analytics-store.js';
+import { EVENT_TYPES, type EventTypeSpec } from '../store/event-types.js';
 import type { Database } from '../store/schema.js';
 import type { TrackSnapshot } from '../track/types.js';
 import { CameraAnalytics } from './camera-analytics.js';
@@ -98,6 +100,16 @@ export class AnalyticsService {
     await this.flush();
   }
 
+  /** The frame consumer that feeds this service: each frame's tracks, and track ends (their visits close). */
+  consumer(): FrameConsumer {
+    return {
+      trackEvent: (camera, e) => {
+        if (e.type === 'track.end') this.onTrackEnd(camera, e.track.id, e.track.lastSeen * 1000);
+      },
+      frame: (f) => this.onFrame(f.camera, f.tracks, f.timeMs, f.result.letterbox.srcWidth, f.result.letterbox.srcHeight),
+    };
+  }
+
   /** Hot path: one frame's confirmed tracks (t in ms). */
   onFrame(camera: string, tracks: readonly TrackSnapshot[], timeMs: number, width: number, height: number): void {
     const ca = this.cameras.get(camera);
@@ -154,15 +166,17 @@ export class AnalyticsService {
   private record(camera: string, events: AnalyticsEvent[]): void {
     for (const e of events) {
       this.bus.emit({ ...e, camera });
+      const spec: EventTypeSpec = EVENT_TYPES[e.type];
+      const fields = e as Partial<Record<string, unknown>>;
       this.events.push({
         ts: Math.round(e.t * 1000),
         camera_id: camera,
         type: e.type,
-        target: 'zone' in e ? e.zone : e.line,
+        target: fields[spec.target] as string,
         track_id: 'trackId' in e ? e.trackId : null,
         class_name: 'className' in e ? e.className : null,
-        direction: e.type === 'line.cross' ? e.direction : null,
-        value: 'dwellSeconds' in e ? e.dwellSeconds : 'occupancy' in e ? e.occupancy : null,
+        direction: 'direction' in e ? e.direction : null,
+        value: spec.value ? (fields[spec.value.field] as number) : null,
       });
     }
   }

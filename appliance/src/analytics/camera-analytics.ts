@@ -2,37 +2,30 @@ import type { CameraConfig } from '../config/schema.js';
 import type { TrackSnapshot } from '../track/types.js';
 import type { MinuteRow } from '../store/analytics-store.js';
 import type { HeatmapAccumulator } from './heatmap.js';
-import { MinuteCounts } from './minute-counts.js';
-import { ZoneEngine, footPoint, type AnalyticsEvent, type TrackPoint } from './zone-engine.js';
+import { analyticEngines, type AnalyticEngine, type CameraEngine } from './engines/index.js';
+import { footPoint, type AnalyticsEvent, type TrackPoint } from './zone-engine.js';
 
 /**
- * One camera's analytics: zones and lines (events, occupancy, per-minute counts) and its share of the
- * heatmaps, fed with every frame's confirmed tracks. Times are unix seconds.
+ * One camera's analytics: an instance of every registered analytic engine (zones and lines, heatmaps,
+ * minute counts, …), fed with every frame's confirmed tracks in the registry's order. Times are unix seconds.
  */
 export class CameraAnalytics {
-  private readonly engine: ZoneEngine;
-  private readonly minutes = new MinuteCounts();
+  private readonly engines: Array<{ name: string; engine: CameraEngine }> = [];
   private readonly points: TrackPoint[] = [];
 
   constructor(
     readonly cameraId: string,
     camera: Pick<CameraConfig, 'zones' | 'lines'>,
     hysteresisFrames: number,
-    private readonly heatmap: HeatmapAccumulator,
+    heatmap: HeatmapAccumulator,
     private readonly className: (classId: number) => string,
+    registry: readonly AnalyticEngine[] = analyticEngines(),
   ) {
-    this.engine = new ZoneEngine(
-      camera.zones.map((z) => ({
-        id: z.id,
-        points: z.points,
-        ...(z.name ? { name: z.name } : {}),
-        ...(z.classes ? { classes: z.classes } : {}),
-        ...(z.loiter_seconds !== undefined ? { loiterSeconds: z.loiter_seconds } : {}),
-        ...(z.crowd_threshold !== undefined ? { crowdThreshold: z.crowd_threshold } : {}),
-      })),
-      camera.lines.map((l) => ({ id: l.id, points: l.points, ...(l.name ? { name: l.name } : {}), ...(l.classes ? { classes: l.classes } : {}) })),
-      { enterFrames: hysteresisFrames, exitFrames: hysteresisFrames },
-    );
+    const setup = { cameraId, shapes: camera, hysteresisFrames, heatmap, className, occupancy: () => this.occupancy() };
+    for (const e of registry) {
+      const engine = e.create(setup);
+      if (engine) this.engines.push({ name: e.name, engine });
+    }
   }
 
   /** A frame's confirmed tracks, boxes in pixels of a `width`×`height` picture. */
@@ -41,50 +34,48 @@ export class CameraAnalytics {
     points.length = 0;
     for (const tr of tracks) {
       const [x, y] = footPoint(tr.box, width, height);
-      const cls = this.className(tr.classId);
-      points.push({ id: tr.id, className: cls, x, y, h: (tr.box.y2 - tr.box.y1) / height });
-      this.heatmap.add(this.cameraId, cls, tr.id, x, y, t);
+      points.push({ id: tr.id, className: this.className(tr.classId), x, y, h: (tr.box.y2 - tr.box.y1) / height });
     }
-    const events = this.engine.update(points, t);
-    this.minutes.add(events, this.engine.occupancy(), t);
-    return events;
+    const f = { t, width, height, tracks, points, events: [] as AnalyticsEvent[] };
+    for (const { engine } of this.engines) engine.frame?.(f);
+    return f.events;
   }
 
   /** A track ended: its open visits close now. */
   onTrackEnd(trackId: number, t: number): AnalyticsEvent[] {
-    this.heatmap.endTrack(this.cameraId, trackId);
-    const events = this.engine.endTrack(trackId, t);
-    this.minutes.add(events, this.engine.occupancy(), t);
+    const events: AnalyticsEvent[] = [];
+    for (const { engine } of this.engines) engine.trackEnd?.(trackId, t, events);
     return events;
   }
 
   /** The stream stopped: every open visit closes. */
   flush(t: number): AnalyticsEvent[] {
-    this.heatmap.endCamera(this.cameraId);
-    const events = this.engine.flush(t);
-    this.minutes.add(events, this.engine.occupancy(), t);
+    const events: AnalyticsEvent[] = [];
+    for (const { engine } of this.engines) engine.close?.(t, events);
     return events;
   }
 
   occupancy(): Record<string, Record<string, number>> {
-    return this.engine.occupancy();
+    let out: Record<string, Record<string, number>> | undefined;
+    for (const { engine } of this.engines) {
+      if (!engine.occupancy) continue;
+      const o = engine.occupancy();
+      out = out ? { ...out, ...o } : o;
+    }
+    return out ?? {};
   }
 
   /** Per-minute rows of minutes before `beforeMinute` (all when omitted), for the store. */
   drainMinutes(beforeMinute?: number): MinuteRow[] {
-    return this.minutes.drain(beforeMinute).map((r) => ({
-      camera_id: this.cameraId,
-      minute: r.minute,
-      kind: r.kind,
-      target: r.id,
-      class_name: r.className,
-      entries: r.entries,
-      exits: r.exits,
-      crossings_in: r.crossingsIn,
-      crossings_out: r.crossingsOut,
-      max_occupancy: r.maxOccupancy,
-      dwell_sum: r.dwellSum,
-      visits: r.visits,
-    }));
+    const rows: MinuteRow[] = [];
+    for (const { engine } of this.engines) if (engine.drainMinutes) rows.push(...engine.drainMinutes(beforeMinute));
+    return rows;
+  }
+
+  /** Live figures of the engines that have some, by engine name (empty for the built-in ones). */
+  live(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const { name, engine } of this.engines) if (engine.live) out[name] = engine.live();
+    return out;
   }
 }

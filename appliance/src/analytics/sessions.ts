@@ -10,8 +10,9 @@ import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import { analyzeFile } from '../pipeline/analyze-file.js';
 import type { Database, SessionsTable } from '../store/schema.js';
+import { FrameProcessor, type FrameConsumer } from '../pipeline/frame-processor.js';
 import { CameraTracker } from '../track/camera-tracker.js';
-import type { TrackEvent, TrackerOptions, TrackSnapshot } from '../track/types.js';
+import type { TrackerOptions } from '../track/types.js';
 import type { AnalyticsService } from './analytics-service.js';
 import type { Reports } from './reports.js';
 
@@ -23,13 +24,6 @@ export type SessionView = Omit<SessionsTable, 'created_at' | 'started_at' | 'fin
   from: string | null;
   to: string | null;
 };
-
-export interface SessionSinks {
-  /** Track lifecycle events of a session (stored like a camera's). */
-  onTrackEvents(camera: string, events: TrackEvent[]): void;
-  /** Writes what the sinks buffered, before the report reads it. */
-  flush(): Promise<void>;
-}
 
 /**
  * Analysis jobs. A `file` session runs a video through decode → detect → track → analytics as fast as
@@ -50,7 +44,8 @@ export class Sessions {
       countThreshold: number;
       analytics: AnalyticsService;
       reports: Reports;
-      sinks: SessionSinks;
+      /** A session's frames and track lifecycle go to these, in order (stored like a camera's); flushed before the report. */
+      consumers: readonly FrameConsumer[];
       bus: EventBus;
       log: Logger;
       clock: Clock;
@@ -145,24 +140,24 @@ export class Sessions {
   private async runFile(id: string, file: string, baseMs: number, shapes: Pick<CameraConfig, 'zones' | 'lines'>, signal: AbortSignal): Promise<string> {
     if (!existsSync(file) || !statSync(file).isFile()) throw new Error(`no such file: ${file}`);
     const camera = `session-${id}`;
-    const { analytics, detector, sinks, bus } = this.deps;
+    const { analytics, detector, bus } = this.deps;
     await analytics.attachSession(camera, shapes);
     let next = 1;
-    const tracker = new CameraTracker(this.deps.trackerOptions, () => next++);
+    const processor = new FrameProcessor({
+      camera,
+      tracker: new CameraTracker(this.deps.trackerOptions, () => next++),
+      countThreshold: this.deps.countThreshold,
+      className: (c) => detector.className(c),
+      consumers: this.deps.consumers,
+      baseMs,
+    });
     let lastProgress = 0;
-    let lastMs = baseMs;
-    const onTracks = (tracks: TrackSnapshot[], ms: number, w: number, h: number) => analytics.onFrame(camera, tracks, ms, w, h);
     try {
       await analyzeFile(file, detector, {
         countThreshold: this.deps.countThreshold,
         log: this.deps.log.child({ session: id }),
         signal,
-        onFrame: (r) => {
-          lastMs = baseMs + r.timeMs;
-          const u = tracker.update({ ...r, timeMs: lastMs });
-          sinks.onTrackEvents(camera, u.events);
-          onTracks(u.tracks, lastMs, r.letterbox.srcWidth, r.letterbox.srcHeight);
-        },
+        processor,
         onProgress: (frames, total) => {
           const p = total ? Math.min(99, Math.floor((100 * frames) / total)) : 0;
           if (p >= lastProgress + 5) {
@@ -173,10 +168,11 @@ export class Sessions {
         },
       });
     } finally {
-      sinks.onTrackEvents(camera, tracker.flush(lastMs));
-      await analytics.detachSession(camera, lastMs);
-      await sinks.flush();
+      processor.end();
+      await analytics.detachSession(camera, processor.lastTimeMs);
+      await processor.flush();
     }
+    const lastMs = processor.lastTimeMs;
     const report = await this.deps.reports.generate('session', [camera], Math.floor(baseMs / 1000), Math.ceil(lastMs / 1000) + 1, 60);
     return report.id;
   }

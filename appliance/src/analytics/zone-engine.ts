@@ -25,7 +25,7 @@
  * Each track is counted AT MOST ONCE PER LINE: its first crossing, in that crossing's direction;
  * later crossings of the same line by the same track (back and forth) are ignored.
  */
-import { cross, pointInPolygonFlat } from './geometry.js';
+import { cross, pointInPolygonFlat } from '../math/geometry.js';
 
 export interface ZoneDef {
   id: string;

@@ -8,6 +8,7 @@ import { ApiError } from './errors.js';
 import { timeRange } from './time-range.js';
 import type { ApiDeps } from './types.js';
 import { validate } from './validate.js';
+import { EVENT_TYPE_NAMES } from '../store/event-types.js';
 import { access, type ApiEnv } from './access.js';
 
 /** Zones, lines, heatmaps, snapshots and occupancy of one camera. */
@@ -95,7 +96,7 @@ export function eventRoutes(deps: ApiDeps) {
   const query = z
     .strictObject({
       camera: z.string().min(1).optional(),
-      type: z.enum(['zone.enter', 'zone.exit', 'zone.loitering', 'zone.crowded', 'zone.clear', 'line.cross']).optional(),
+      type: z.enum(EVENT_TYPE_NAMES).optional(),
       class: z.string().min(1).optional(),
       zone: z.string().min(1).optional(),
       line: z.string().min(1).optional(),

@@ -10,32 +10,12 @@ import type { Reports } from '../analytics/reports.js';
 import type { Sessions } from '../analytics/sessions.js';
 import type { DetectionSecondsTable, TracksTable } from '../store/schema.js';
 
-/** What the HTTP layer needs from the running appliance: small read-only views, no internals. */
-export interface CameraView {
-  id: string;
-  name: string;
-  /** Source URL with credentials redacted. */
-  source: string;
-  /** Sub-stream for the live view, credentials redacted; null when the live view uses `source`. */
-  liveSource: string | null;
-  enabled: boolean;
-  status: 'starting' | 'online' | 'offline' | 'stalled' | 'ended' | 'stopped' | 'disabled';
-  fps: number;
-  width: number | null;
-  height: number | null;
-  framesDecoded: number;
-  framesInferred: number;
-  /** Frames not run through the detector (detect_every, motion gate). */
-  framesSkipped: number;
-  framesDropped: number;
-  reconnects: number;
-  lastFrameAt: string | null;
-  lastError: string | null;
-  inferenceMs: number | null;
-  /** Confirmed tracks seen in the latest frame. */
-  activeTracks: number;
-}
+export type { CameraView } from '../camera-runtime.js';
+export type { EventQuery, EventView } from '../store/analytics-store.js';
+import type { CameraView } from '../camera-runtime.js';
+import type { EventQuery, EventView } from '../store/analytics-store.js';
 
+/** What the HTTP layer needs from the running appliance: small read-only views, no internals. */
 /** A finished track as served: the stored row with its path parsed. */
 export type TrackRow = Omit<TracksTable, 'camera_id' | 'class_id' | 'path'> & { path: Array<[number, number, number]> };
 
@@ -103,33 +83,4 @@ export interface ApiDeps {
     /** A WebRTC answer for an offer: ERR_NOT_FOUND, ERR_CONFLICT (disabled), ERR_BAD_REQUEST (sdp), ERR_UNAVAILABLE (over a viewer limit). */
     answer(cameraId: string, offerSdp: string): Promise<string>;
   };
-}
-
-export interface EventQuery {
-  camera?: string | undefined;
-  type?: string | undefined;
-  class?: string | undefined;
-  zone?: string | undefined;
-  line?: string | undefined;
-  /** Unix seconds. */
-  from: number;
-  to: number;
-  limit: number;
-  /** Only events with a smaller id (pagination, newest first). */
-  cursor?: number | undefined;
-}
-
-export interface EventView {
-  id: number;
-  /** ISO time. */
-  time: string;
-  camera: string;
-  type: string;
-  zone: string | null;
-  line: string | null;
-  track_id: number | null;
-  class: string | null;
-  direction: string | null;
-  dwell_seconds: number | null;
-  occupancy: number | null;
 }

@@ -9,8 +9,10 @@ import { interpolateGaps, type TrackRow } from '../eval/interpolate.js';
 import { linkTracklets, OFFLINE_LINK } from '../eval/link-tracklets.js';
 import { createLogger } from '../logger.js';
 import { analyzeFile, type AnalyzeSummary } from '../pipeline/analyze-file.js';
+import { FrameProcessor, type FrameConsumer } from '../pipeline/frame-processor.js';
 import { CameraTracker } from '../track/camera-tracker.js';
 import { trackerOptions } from '../track/options.js';
+import type { TrackEvent } from '../track/types.js';
 import { out } from './io.js';
 
 const USAGE = 'usage: vantage analyze VIDEO [--json] [--mot-out FILE [--online]] [--classes person,car] [--config FILE]';
@@ -41,26 +43,35 @@ export async function analyzeCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
   const rows: TrackRow[] = [];
   /** Rows of frames before each track was confirmed (used offline only). */
   const early: TrackRow[] = [];
+  /** Tracks confirmed in the frame being processed (their events come before the frame). */
+  let born: Array<Extract<TrackEvent, { type: 'track.new' }>> = [];
+  const motRows: FrameConsumer = {
+    trackEvent: (_camera, e) => {
+      if (e.type === 'track.new') born.push(e);
+    },
+    frame: ({ result: r, tracks }) => {
+      for (const t of tracks) {
+        ids.add(t.id);
+        rows.push({ frame: r.seq + 1, id: t.id, box: t.box, score: t.score });
+      }
+      // Offline, a track's frames before it was confirmed are known too: it was that object.
+      const fps = r.seq > 0 ? (r.seq * 1000) / r.timeMs : 25;
+      for (const e of born) {
+        const frame = Math.round(e.track.firstSeen * fps) + 1;
+        if (frame < r.seq + 1) early.push({ frame, id: e.track.id, box: e.firstBox, score: e.track.score });
+      }
+      born = [];
+    },
+  };
+  const processor = new FrameProcessor({
+    camera: 'analyze',
+    tracker,
+    countThreshold: config.detector.count_threshold,
+    className: (id) => detector.className(id),
+    consumers: tracker ? [motRows] : [],
+  });
   try {
-    const summary = await analyzeFile(video, detector, {
-      countThreshold: config.detector.count_threshold,
-      log,
-      onFrame: (r) => {
-        if (!tracker) return;
-        const { tracks, events } = tracker.update(r);
-        for (const t of tracks) {
-          ids.add(t.id);
-          rows.push({ frame: r.seq + 1, id: t.id, box: t.box, score: t.score });
-        }
-        // Offline, a track's frames before it was confirmed are known too: it was that object.
-        const fps = r.seq > 0 ? (r.seq * 1000) / r.timeMs : 25;
-        for (const e of events) {
-          if (e.type !== 'track.new') continue;
-          const frame = Math.round(e.track.firstSeen * fps) + 1;
-          if (frame < r.seq + 1) early.push({ frame, id: e.track.id, box: e.firstBox, score: e.track.score });
-        }
-      },
-    });
+    const summary = await analyzeFile(video, detector, { countThreshold: config.detector.count_threshold, log, processor });
     if (motOut) {
       // A file is analysed after the fact: each track's frames before confirmation are known, a
       // track that ends and one that starts soon after where it was heading are one object, and

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { validateLine, validateZone } from '../analytics/geometry.js';
+import { validateLine, validateZone } from '../math/geometry.js';
 
 /**
  * The single source of truth for configuration. Every object is strict: an unknown key is an error

@@ -1,7 +1,10 @@
 import type { DetectorConfig } from '../config/schema.js';
 import type { FrameDetector } from './frame-detector.js';
 import { detectorFromConfig } from './from-config.js';
-import { VantageError } from '../errors.js';
+import { existsSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { PACKAGE_ROOT } from '../config/paths.js';
+import { errorMessage, VantageError } from '../errors.js';
 
 /**
  * The loaded models of an appliance, one per manifest path: cameras naming the same model
@@ -33,6 +36,25 @@ export class DetectorSet {
       d.catch(() => this.loaded.delete(path));
     }
     return d;
+  }
+
+  /**
+   * A model named through the API (`cameras[].model` of POST/PUT /cameras), as an absolute path: a
+   * manifest the appliance ships (under models/) or one the config already uses, loaded (once) before
+   * the camera is stored, so a bad one is refused naming the field.
+   */
+  async apiModel(model: string, configModels: readonly string[]): Promise<string> {
+    const path = resolve(PACKAGE_ROOT, model);
+    const known = [this.config.model, ...configModels].includes(path);
+    if (!known && (!path.startsWith(resolve(PACKAGE_ROOT, 'models') + sep) || !path.endsWith('.json') || !existsSync(path))) {
+      throw new VantageError('ERR_CONFIG_INVALID', `model: "${model}" is not a manifest under models/ nor one the config file uses`, { field: 'model' });
+    }
+    try {
+      await this.get(path, 'model');
+    } catch (e) {
+      throw new VantageError('ERR_CONFIG_INVALID', `model: ${errorMessage(e)}`, { field: 'model' });
+    }
+    return path;
   }
 
   /** Analytics, counts and events name classes by the default model's list: another model must share it. */

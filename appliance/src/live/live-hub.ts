@@ -30,7 +30,7 @@ export interface LiveHubOptions {
   maxBufferedBytes: number;
   /** Who opens the socket (ticket, key, bearer or cookie); refused with 401 when nobody. */
   authenticate(req: IncomingMessage): Promise<Principal | undefined>;
-  /** Periodic topics: camera status changes, counts and system stats. */
+  /** Where every camera stands now (for a new camera.status subscriber), and the periodic topics: counts and system stats. */
   poll: {
     cameraStatus(): Array<{ id: string; status: string; fps: number; lastError: string | null }>;
     counts(): Array<{ camera: string; activeTracks: number; zones: Record<string, Record<string, number>> }>;
@@ -46,7 +46,6 @@ export class LiveHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   private readonly clients = new Set<Client>();
   private readonly timers: NodeJS.Timeout[] = [];
-  private lastStatus = new Map<string, string>();
   private unsubscribe: (() => void) | undefined;
   private readonly routes: UpgradeRoute[] = [];
   dropped = 0;
@@ -100,7 +99,7 @@ export class LiveHub {
     });
   }
 
-  /** Starts publishing: pipeline events as they come, the periodic topics on their timers. */
+  /** Starts publishing: bus events as they come (camera.status among them), the periodic topics on their timers. */
   start(): void {
     this.unsubscribe = this.bus.subscribe((e) => {
       if (this.clients.size === 0) return; // nothing to build for nobody
@@ -112,7 +111,6 @@ export class LiveHub {
       t.unref();
       this.timers.push(t);
     };
-    every(1000, () => this.pollStatus());
     every(1000, () => {
       if (this.wants('counts')) for (const c of this.opts.poll.counts()) this.publish({ topic: 'counts', camera: c.camera, data: c });
     });
@@ -200,14 +198,5 @@ export class LiveHub {
       return;
     }
     c.ws.send(text);
-  }
-
-  private pollStatus(): void {
-    const seen = new Map<string, string>();
-    for (const cam of this.opts.poll.cameraStatus()) {
-      seen.set(cam.id, cam.status);
-      if (this.lastStatus.get(cam.id) !== cam.status) this.publish({ topic: 'camera.status', camera: cam.id, data: cam });
-    }
-    this.lastStatus = seen;
   }
 }

@@ -1,4 +1,5 @@
 import type { ApplianceEvent } from '../events.js';
+import { eventType } from '../store/event-types.js';
 
 /** Topics a live client may subscribe to; `zone.*` and `alert.*` match every event of the family. */
 export const TOPICS = ['camera.status', 'tracks', 'counts', 'zone.*', 'line.cross', 'alert.*', 'session.progress', 'system.stats'] as const;
@@ -22,15 +23,8 @@ export function toMessage(e: ApplianceEvent): LiveMessage | undefined {
   switch (e.type) {
     case 'track.update':
       return { topic: 'tracks', camera: e.camera, data: { t: e.t, seq: e.seq, inferred: e.inferred, tracks: e.tracks.map((t) => ({ id: t.id, class: t.classId, box: t.box, score: t.score })) } };
-    case 'zone.enter':
-    case 'zone.exit':
-    case 'zone.loitering':
-    case 'zone.crowded':
-    case 'zone.clear':
-    case 'line.cross': {
-      const { camera, type, ...data } = e;
-      return { topic: type, camera, data };
-    }
+    case 'camera.status':
+      return { topic: 'camera.status', camera: e.camera, data: e.view };
     case 'alert.fired':
       return { topic: 'alert.fired', ...(e.camera ? { camera: e.camera } : {}), data: e.notification };
     case 'analysis.started':
@@ -40,7 +34,11 @@ export function toMessage(e: ApplianceEvent): LiveMessage | undefined {
       const { type, ...data } = e;
       return { topic: type, data };
     }
-    default:
-      return undefined;
+    default: {
+      const spec = eventType(e.type);
+      if (!spec || !('camera' in e)) return undefined;
+      const { camera, type: _type, ...data } = e;
+      return { topic: spec.liveTopic, camera, data };
+    }
   }
 }

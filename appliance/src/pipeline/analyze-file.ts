@@ -6,6 +6,7 @@ import { VantageError } from '../errors.js';
 import type { FrameDetector } from '../detect/frame-detector.js';
 import { CameraSource } from '../sources/camera-source.js';
 import { CameraPipeline, type FrameResult } from './camera-pipeline.js';
+import { FrameProcessor } from './frame-processor.js';
 
 export interface ClassSummary {
   /** Detections at or above the count threshold, over all frames. */
@@ -28,8 +29,8 @@ export interface AnalyzeSummary {
 }
 
 /**
- * Runs a video file through decode → detect as fast as the detector allows, with no frame dropped
- * (the decoder waits for the detector), calling `onFrame` for every frame in order.
+ * Runs a video file through decode → detect → the frame processor as fast as the detector allows,
+ * with no frame dropped (the decoder waits for the detector), calling `onFrame` for every frame in order.
  */
 export async function analyzeFile(
   file: string,
@@ -38,6 +39,8 @@ export async function analyzeFile(
     countThreshold: number;
     log: Logger;
     onFrame?: (r: FrameResult) => void;
+    /** Tracks each frame and hands it to its consumers (default: none, only the class summary). */
+    processor?: FrameProcessor;
     /** Frames done and the expected total (once known), after each frame. */
     onProgress?: (frames: number, total: number | undefined) => void;
     /** Run the detector on every Nth frame only (default 1); the others reach onFrame uninferred. */
@@ -67,23 +70,22 @@ export async function analyzeFile(
     clock,
   );
   const classes: Record<string, ClassSummary> = {};
+  /** Per class name, the last frame it was counted in (two class ids may share a name). */
+  const countedIn = new Map<string, number>();
   let frames = 0;
+  const processor = opts.processor ?? new FrameProcessor({ camera: 'analyze', countThreshold: opts.countThreshold, className: (id) => detector.className(id), consumers: [] });
   const pipeline = new CameraPipeline(
     { cameraId: 'analyze', timebase: 'stream', ...(opts.detectEvery ? { detectEvery: opts.detectEvery } : {}) },
     source,
     detector,
     (r) => {
       frames++;
-      const seen = new Map<string, number>();
-      for (const d of r.detections) {
-        if (d.score < opts.countThreshold) continue;
-        const name = detector.className(d.classId);
-        seen.set(name, (seen.get(name) ?? 0) + 1);
-      }
-      for (const [name, n] of seen) {
+      const { counts } = processor.process(r);
+      for (const { name, count } of counts?.values() ?? []) {
         const c = (classes[name] ??= { detections: 0, frames: 0 });
-        c.detections += n;
-        c.frames++;
+        c.detections += count;
+        if (countedIn.get(name) !== frames) c.frames++;
+        countedIn.set(name, frames);
       }
       opts.onFrame?.(r);
       opts.onProgress?.(frames, source.info?.frames);

@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { errorMessage } from '../errors.js';
 import type { DetectResult, FrameDetector } from '../detect/frame-detector.js';
 import type { Detection, Letterbox } from '../detect/types.js';
-import type { FrameRef } from './frame-ring.js';
+import type { FrameRef } from '../sources/frame-ring.js';
 import type { CameraSource } from '../sources/camera-source.js';
 import { MotionGate } from './motion-gate.js';
 
@@ -119,7 +119,7 @@ export class CameraPipeline {
   }
 
   private isIdle(): boolean {
-    return this.inFlight.length === 0 && (this.stopped || (this.source.ring.waiting === 0 && !this.source.ring.pending));
+    return this.inFlight.length === 0 && (this.stopped || this.source.drained);
   }
 
   private pump(): void {
@@ -127,7 +127,7 @@ export class CameraPipeline {
     // detector slot is free at once, so the next frame starts without waiting for the earlier one.
     while (!this.stopped && this.detecting < this.maxInFlight && this.inFlight.length < 2 * this.maxInFlight) {
       const lb = this.source.letterbox;
-      const frame = lb ? this.source.ring.take() : undefined;
+      const frame = lb ? this.source.take() : undefined;
       if (!frame || !lb) break;
       const entry: InFlight = { frame, letterbox: lb, inferred: this.shouldInfer(frame, lb), done: false };
       this.inFlight.push(entry);

@@ -46,7 +46,7 @@ describe('a live camera that changes resolution is re-planned', () => {
     );
     const seen: Array<{ input: string; src: string; bytes: number; seq: number }> = [];
     const drain = () => {
-      for (let f = src.ring.take(); f; f = src.ring.take()) {
+      for (let f = src.take(); f; f = src.take()) {
         const lb = src.letterbox!;
         seen.push({ input: `${lb.inputWidth}x${lb.inputHeight}`, src: `${lb.srcWidth}x${lb.srcHeight}`, bytes: f.data.length, seq: f.seq });
         src.release(f);

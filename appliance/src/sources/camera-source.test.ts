@@ -33,7 +33,7 @@ describe('CameraSource: frames read straight into the ring', () => {
     // Takes one frame at a time and holds it 5 ms: the ring fills and the socket is paused and resumed many times.
     const drain = () => {
       if (busy) return;
-      const f = src.ring.take();
+      const f = src.take();
       if (!f) return;
       busy = true;
       got.push(md5(f.data));
@@ -47,7 +47,7 @@ describe('CameraSource: frames read straight into the ring', () => {
     const ended = new Promise<string | undefined>((r) => src.onEnd(r));
     src.start();
     expect(await ended).toBeUndefined();
-    while (src.ring.waiting || busy) await new Promise((r) => setTimeout(r, 10)), drain();
+    while (src.waiting || busy) await new Promise((r) => setTimeout(r, 10)), drain();
     await src.stop();
     expect(got).toEqual(want);
     expect(src.stats()).toMatchObject({ framesDecoded: 71, framesDropped: 0 });
@@ -60,7 +60,7 @@ describe('CameraSource: frames read straight into the ring', () => {
     const ended = new Promise<string | undefined>((r) => src.onEnd(r));
     src.start();
     expect(await ended).toBeUndefined();
-    const f = src.ring.take()!;
+    const f = src.take()!;
     expect(md5(f.data)).toBe(want[70]);
     expect(f.seq).toBe(70);
     expect(src.stats()).toMatchObject({ framesDecoded: 71, framesDropped: 70 });

@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { errorMessage, isVantageError } from '../errors.js';
 import { letterbox, resized, type Letterbox } from '../detect/types.js';
 import { frameBytes } from '../detect/preprocess.js';
-import { FrameRing, type FrameRef, type RingPolicy } from '../pipeline/frame-ring.js';
+import { FrameRing, type FrameRef, type RingPolicy } from './frame-ring.js';
 import { redactUrl } from '../util/redact.js';
 import { Backoff } from './backoff.js';
 import type { Socket } from 'node:net';
@@ -51,7 +51,7 @@ export interface SourceStats {
  */
 export class CameraSource {
   /** Replaced by a ring of the new frame size when a new plan changes the model input size. */
-  ring: FrameRing;
+  private ring: FrameRing;
   info: StreamInfo | undefined;
   letterbox: Letterbox | undefined;
   private proc: FrameDecoderProcess | undefined;
@@ -78,6 +78,7 @@ export class CameraSource {
   private replanned: { width: number; height: number } | undefined;
   private readonly listeners = new Set<(completed: number) => void>();
   private readonly endListeners = new Set<(error?: string) => void>();
+  private readonly statusListeners = new Set<(status: CameraStatus) => void>();
 
   constructor(
     private readonly opts: SourceOptions,
@@ -100,9 +101,20 @@ export class CameraSource {
     this.endListeners.add(fn);
   }
 
+  /** Called (synchronously) whenever the status changes, after stats() reflects the change. */
+  onStatus(fn: (status: CameraStatus) => void): void {
+    this.statusListeners.add(fn);
+  }
+
+  private setStatus(status: CameraStatus): void {
+    if (status === this.status) return;
+    this.status = status;
+    for (const fn of this.statusListeners) fn(status);
+  }
+
   start(): void {
     this.stopping = false;
-    this.status = 'starting';
+    this.setStatus('starting');
     void this.connect();
     if (this.opts.policy === 'drop-oldest') {
       this.watchdog = setInterval(() => this.checkStall(), 1000);
@@ -124,7 +136,22 @@ export class CameraSource {
     }
     this.reader?.destroy();
     this.reader = undefined;
-    this.status = 'stopped';
+    this.setStatus('stopped');
+  }
+
+  /** The next decoded frame to process (see FrameRing.take), or undefined when none is ready. */
+  take(): FrameRef | undefined {
+    return this.ring.take();
+  }
+
+  /** Decoded frames waiting to be taken. */
+  get waiting(): number {
+    return this.ring.waiting;
+  }
+
+  /** Whether nothing decoded waits: no frame in the ring and no bytes held back by a full ring. */
+  get drained(): boolean {
+    return this.ring.waiting === 0 && !this.ring.pending;
   }
 
   private planFor(width: number, height: number): Letterbox {
@@ -147,8 +174,7 @@ export class CameraSource {
     this.ring.release(frame);
     const reader = this.reader;
     if (!this.paused || !reader) return;
-    const pending = this.ring.pending;
-    this.ring.pending = undefined;
+    const pending = this.ring.takePending();
     const r = pending ? this.ring.write(pending, this.clock.now()) : { completed: 0, blocked: !this.ring.canWrite() };
     if (!r.blocked) {
       this.paused = false;
@@ -235,7 +261,7 @@ export class CameraSource {
       if (this.stopping || gen !== this.generation) return;
       const finishedFile = code === 0 && !spec.loop && !isNetworkUrl(spec.url);
       if (finishedFile) {
-        this.status = 'ended';
+        this.setStatus('ended');
         this.log.info({ frames: this.ring.written }, 'source ended');
         for (const fn of this.endListeners) fn();
         return;
@@ -302,9 +328,9 @@ export class CameraSource {
     const now = this.clock.now();
     this.lastFrameAt = now;
     if (this.status !== 'online') {
-      this.status = 'online';
       this.lastError = null;
       this.backoff.reset();
+      this.setStatus('online');
       this.log.info('online');
     }
     this.fpsWindowFrames += completed;
@@ -321,11 +347,11 @@ export class CameraSource {
 
   private fail(message: string): void {
     if (this.stopping) return;
-    this.status = this.status === 'stalled' ? 'stalled' : 'offline';
     this.lastError = message;
     this.fps = 0;
     this.fpsWindowStart = 0;
     this.fpsWindowFrames = 0;
+    this.setStatus(this.status === 'stalled' ? 'stalled' : 'offline');
     if (this.opts.retry === false) {
       this.log.warn({ err: message }, 'source failed');
       for (const fn of this.endListeners) fn(message);
@@ -335,7 +361,7 @@ export class CameraSource {
     this.log.warn({ err: message, retryInMs: delay, attempt: this.backoff.attempts }, 'source failed; retrying');
     this.retryTimer = setTimeout(() => {
       this.reconnects++;
-      this.status = 'offline';
+      this.setStatus('offline');
       void this.connect();
     }, delay);
     this.retryTimer.unref();
@@ -346,7 +372,7 @@ export class CameraSource {
     if (this.status !== 'online' || this.lastFrameAt === null) return;
     if (this.clock.now() - this.lastFrameAt < timeout) return;
     this.log.warn({ stallTimeoutMs: timeout }, 'no frame within the stall timeout; restarting decoder');
-    this.status = 'stalled';
+    this.setStatus('stalled');
     this.lastError = `no frame for ${Math.round(timeout / 1000)} s`;
     this.proc?.kill('SIGKILL');
   }

@@ -3,7 +3,8 @@ import type SQLite from 'better-sqlite3';
 import type { AlertRule, RuleBody } from '../alerts/rules.js';
 
 /** Per channel: 'queued' | 'delivered' | 'failed: …' | 'quiet hours' | 'off' (telegram: per chat). */
-export type Deliveries = { mqtt?: string; telegram?: Record<string, string> | string };
+/** Per alert channel (by name): its delivery state, or one state per recipient (Telegram chats). */
+export type Deliveries = Record<string, Record<string, string> | string>;
 
 export interface NotificationView {
   id: number;
@@ -77,13 +78,13 @@ export class AlertStore {
     );
   }
 
-  /** Records one channel's (or one chat's) delivery state of a notification. */
-  setDelivery(id: number, channel: 'mqtt' | 'telegram', state: string, chat?: string): void {
+  /** Records one channel's (or one recipient's, e.g. a Telegram chat) delivery state of a notification. */
+  setDelivery(id: number, channel: string, state: string, chat?: string): void {
     this.raw.transaction(() => {
       const row = this.raw.prepare('SELECT deliveries FROM notifications WHERE id = ?').get(id) as { deliveries: string } | undefined;
       if (!row) return;
       const d = JSON.parse(row.deliveries) as Deliveries;
-      if (channel === 'telegram' && chat !== undefined) d.telegram = { ...(typeof d.telegram === 'object' ? d.telegram : {}), [chat]: state };
+      if (chat !== undefined) d[channel] = { ...(typeof d[channel] === 'object' ? d[channel] : {}), [chat]: state };
       else d[channel] = state;
       this.raw.prepare('UPDATE notifications SET deliveries = ? WHERE id = ?').run(JSON.stringify(d), id);
     })();

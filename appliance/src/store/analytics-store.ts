@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { addGrids, decodeGrid, encodeGrid, type HeatmapGrid, type HeatmapKind } from '../analytics/heatmap.js';
+import { addGrids, decodeGrid, encodeGrid, type HeatmapGrid, type HeatmapKind } from './heatmap-grid.js';
 import type { Database, EventsTable, CountsMinuteTable } from './schema.js';
-import type { EventQuery, EventView } from '../api/types.js';
+import { eventType, typesWithTarget } from './event-types.js';
 
 export type EventRow = Omit<EventsTable, 'id'>;
 export type MinuteRow = CountsMinuteTable;
@@ -143,8 +143,8 @@ export class AnalyticsStore {
     if (q.camera) query = query.where('camera_id', '=', q.camera);
     if (q.type) query = query.where('type', '=', q.type);
     if (q.class) query = query.where('class_name', '=', q.class);
-    if (q.zone) query = query.where('type', 'like', 'zone.%').where('target', '=', q.zone);
-    if (q.line) query = query.where('type', '=', 'line.cross').where('target', '=', q.line);
+    if (q.zone) query = query.where('type', 'in', typesWithTarget('zone')).where('target', '=', q.zone);
+    if (q.line) query = query.where('type', 'in', typesWithTarget('line')).where('target', '=', q.line);
     if (q.cursor) query = query.where('id', '<', q.cursor);
     return (await query.execute()).map(eventView);
   }
@@ -160,17 +160,47 @@ export class AnalyticsStore {
 }
 
 function eventView(r: Selectable<EventsTable>): EventView {
+  const spec = eventType(r.type);
   return {
     id: r.id,
     time: new Date(r.ts).toISOString(),
     camera: r.camera_id,
     type: r.type,
-    zone: r.type.startsWith('zone.') ? r.target : null,
-    line: r.type === 'line.cross' ? r.target : null,
+    zone: spec?.target === 'zone' ? r.target : null,
+    line: spec?.target === 'line' ? r.target : null,
     track_id: r.track_id,
     class: r.class_name,
     direction: r.direction,
-    dwell_seconds: r.type === 'zone.exit' || r.type === 'zone.loitering' ? r.value : null,
-    occupancy: r.type === 'zone.crowded' || r.type === 'zone.clear' ? r.value : null,
+    dwell_seconds: spec?.value?.view === 'dwell_seconds' ? r.value : null,
+    occupancy: spec?.value?.view === 'occupancy' ? r.value : null,
   };
+}
+
+export interface EventQuery {
+  camera?: string | undefined;
+  type?: string | undefined;
+  class?: string | undefined;
+  zone?: string | undefined;
+  line?: string | undefined;
+  /** Unix seconds. */
+  from: number;
+  to: number;
+  limit: number;
+  /** Only events with a smaller id (pagination, newest first). */
+  cursor?: number | undefined;
+}
+
+export interface EventView {
+  id: number;
+  /** ISO time. */
+  time: string;
+  camera: string;
+  type: string;
+  zone: string | null;
+  line: string | null;
+  track_id: number | null;
+  class: string | null;
+  direction: string | null;
+  dwell_seconds: number | null;
+  occupancy: number | null;
 }

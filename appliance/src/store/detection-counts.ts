@@ -37,6 +37,20 @@ export class DetectionCounts {
     }
   }
 
+  /** A camera's stored per-second rows of [fromSec, toSec), oldest first (at most 100 000). */
+  list(cameraId: string, fromSec: number, toSec: number): Promise<Array<Omit<DetectionSecondsTable, 'camera_id' | 'class_id'>>> {
+    return this.db
+      .selectFrom('detection_seconds')
+      .select(['ts', 'class_name', 'frames', 'detections', 'max_count'])
+      .where('camera_id', '=', cameraId)
+      .where('ts', '>=', fromSec)
+      .where('ts', '<', toSec)
+      .orderBy('ts')
+      .orderBy('class_id')
+      .limit(100_000)
+      .execute();
+  }
+
   /** Writes every second older than `beforeMs` (all of them when omitted). Returns rows written. */
   async flush(beforeMs?: number): Promise<number> {
     const limit = beforeMs === undefined ? Infinity : Math.floor(beforeMs / 1000);

@@ -11,6 +11,20 @@ export class TrackStore {
     this.pending.push(row);
   }
 
+  /** Finished tracks of a camera whose last sighting falls in [fromMs, toMs), newest first, paths parsed. */
+  async list(cameraId: string, fromMs: number, toMs: number, limit: number): Promise<Array<Omit<TracksTable, 'camera_id' | 'class_id' | 'path'> & { path: Array<[number, number, number]> }>> {
+    const rows = await this.db
+      .selectFrom('tracks')
+      .select(['track_id', 'class_name', 'first_seen', 'last_seen', 'best_score', 'hits', 'path_length', 'path'])
+      .where('camera_id', '=', cameraId)
+      .where('last_seen', '>=', fromMs)
+      .where('last_seen', '<', toMs)
+      .orderBy('last_seen', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ ...r, path: JSON.parse(r.path) as Array<[number, number, number]> }));
+  }
+
   async flush(): Promise<number> {
     if (this.pending.length === 0) return 0;
     const rows = this.pending;

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import type { Outbox } from '../store/outbox.js';
+import { eventType } from '../store/event-types.js';
 import { MQTT_CHANNEL, MqttPublisher } from './mqtt-publisher.js';
 
 /**
@@ -56,10 +57,16 @@ export class SyncService {
       },
     );
     this.publisher.start();
+    // Camera status: where each camera stands now, then every change as the bus announces it.
+    for (const c of this.poll.cameras()) this.cameraStatus(c.id, c.status, c.lastError);
     this.unsubscribe = this.bus.subscribe((e) => {
-      if (e.type === 'zone.enter' || e.type === 'zone.exit' || e.type === 'zone.loitering' || e.type === 'zone.crowded' || e.type === 'zone.clear' || e.type === 'line.cross') {
-        const { type, camera, t, ...rest } = e;
-        this.enqueue('events', { type, camera, time: new Date(t * 1000).toISOString(), ...rest });
+      if (e.type === 'camera.status') this.cameraStatus(e.camera, e.view.status, e.view.lastError);
+      else {
+        const spec = eventType(e.type);
+        if (spec && 'camera' in e && 't' in e) {
+          const { type, camera, t, ...rest } = e;
+          this.enqueue(spec.mqttTopic, { type, camera, time: new Date(t * 1000).toISOString(), ...rest });
+        }
       }
     });
     const every = (ms: number, fn: () => void) => {
@@ -67,13 +74,6 @@ export class SyncService {
       t.unref();
       this.timers.push(t);
     };
-    every(1000, () => {
-      for (const c of this.poll.cameras()) {
-        if (this.lastStatus.get(c.id) === c.status) continue;
-        this.lastStatus.set(c.id, c.status);
-        this.enqueue(`cameras/${c.id}/status`, { status: c.status, last_error: c.lastError, time: new Date(this.clock.now()).toISOString() }, true);
-      }
-    });
     const counts = () => {
       for (const c of this.poll.cameras()) {
         const zones = this.poll.occupancy(c.id);
@@ -155,6 +155,13 @@ export class SyncService {
   private publishRaw(topic: string, payload: string): void {
     this.outbox.enqueueRaw(MQTT_CHANNEL, topic, payload, { qos: 1, retain: true, now: this.clock.now() });
     void this.publisher?.drain();
+  }
+
+  /** A camera's status (retained on `cameras/<id>/status`), when it differs from the last one published. */
+  private cameraStatus(id: string, status: string, lastError: string | null): void {
+    if (this.lastStatus.get(id) === status) return;
+    this.lastStatus.set(id, status);
+    this.enqueue(`cameras/${id}/status`, { status, last_error: lastError, time: new Date(this.clock.now()).toISOString() }, true);
   }
 
   /** An alert that fired (QoS 1 on `alerts`). */

@@ -40,8 +40,7 @@ describe('FrameRing', () => {
     const f0 = ring.take()!;
     expect(f0.seq).toBe(0);
     ring.release(f0);
-    const pending = ring.pending!;
-    ring.pending = undefined;
+    const pending = ring.takePending()!;
     expect(ring.write(pending, 2)).toEqual({ completed: 0, blocked: false });
     expect(ring.write(bytes(2, 14), 3).completed).toBe(1);
     expect(ring.dropped).toBe(0);

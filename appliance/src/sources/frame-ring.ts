@@ -73,7 +73,7 @@ export class FrameRing {
     while (pos < chunk.length) {
       if (!this.canWrite()) {
         // Only reachable in backpressure mode: keep the rest for when a slot frees up.
-        this.pending = chunk.subarray(pos);
+        this.pendingBytes = chunk.subarray(pos);
         return { completed, blocked: true };
       }
       const n = Math.min(chunk.length - pos, this.frameBytes - this.writeOffset);
@@ -117,7 +117,19 @@ export class FrameRing {
   }
 
   /** Bytes that arrived while blocked; the caller writes them again after a release(). */
-  pending: Uint8Array | undefined;
+  private pendingBytes: Uint8Array | undefined;
+
+  /** The bytes that arrived while blocked and wait to be written (read-only look; see takePending). */
+  get pending(): Uint8Array | undefined {
+    return this.pendingBytes;
+  }
+
+  /** Hands over (and forgets) the bytes that arrived while blocked, to be written again after a release(). */
+  takePending(): Uint8Array | undefined {
+    const p = this.pendingBytes;
+    this.pendingBytes = undefined;
+    return p;
+  }
 
   /** The frame to process next (newest for drop-oldest, oldest for backpressure), or undefined. */
   take(): FrameRef | undefined {
@@ -155,7 +167,7 @@ export class FrameRing {
   /** Forget a partly written frame (the stream restarted mid-frame). */
   resetPartial(): void {
     this.writeOffset = 0;
-    this.pending = undefined;
+    this.pendingBytes = undefined;
   }
 
   private complete(now: number): void {

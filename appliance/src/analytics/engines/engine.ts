@@ -1,0 +1,55 @@
+import type { CameraConfig } from '../../config/schema.js';
+import type { MinuteRow } from '../../store/analytics-store.js';
+import type { TrackSnapshot } from '../../track/types.js';
+import type { HeatmapAccumulator } from '../heatmap.js';
+import type { AnalyticsEvent, TrackPoint } from '../zone-engine.js';
+
+/** What an analytic engine gets to set itself up for one camera (or analysis session). */
+export interface EngineSetup {
+  cameraId: string;
+  shapes: Pick<CameraConfig, 'zones' | 'lines'>;
+  hysteresisFrames: number;
+  /** The heatmap accumulator shared by every camera (drained by the analytics service). */
+  heatmap: HeatmapAccumulator;
+  className(classId: number): string;
+  /** zone → class → count now, over the camera's engines (after this frame's updates of earlier engines). */
+  occupancy(): Record<string, Record<string, number>>;
+}
+
+/** One frame as the engines see it. Times are unix seconds. */
+export interface EngineFrame {
+  t: number;
+  /** Picture size the boxes are in. */
+  width: number;
+  height: number;
+  tracks: readonly TrackSnapshot[];
+  /** The tracks' foot points (normalised) with class names and box heights, computed once per frame (read only). */
+  points: TrackPoint[];
+  /** Events of this frame so far: an engine adds its own; engines later in the list see them. */
+  events: AnalyticsEvent[];
+}
+
+/** One camera's instance of an engine. Every hook is optional. */
+export interface CameraEngine {
+  frame?(f: EngineFrame): void;
+  /** A track ended at `t`: its open visits close (events go into `events`). */
+  trackEnd?(trackId: number, t: number, events: AnalyticsEvent[]): void;
+  /** The stream stopped at `t`. */
+  close?(t: number, events: AnalyticsEvent[]): void;
+  /** zone → class → count now. */
+  occupancy?(): Record<string, Record<string, number>>;
+  /** Per-minute rows of minutes before `beforeMinute` (all when omitted), for the store and reports. */
+  drainMinutes?(beforeMinute?: number): MinuteRow[];
+  /** Figures for the live `counts` topic (under the engine's name). */
+  live?(): unknown;
+}
+
+/**
+ * An analytic: a name and a factory of per-camera instances. A new analytic is one file exporting
+ * one of these plus one line in engines/index.ts (see docs/ARCHITECTURE.md).
+ */
+export interface AnalyticEngine {
+  readonly name: string;
+  /** The camera's instance, or undefined when the engine has nothing to do there. */
+  create(setup: EngineSetup): CameraEngine | undefined;
+}
