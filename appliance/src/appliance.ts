@@ -242,6 +242,7 @@ export class Appliance {
       upstream: () => p.upstream?.summary() ?? {},
       liveVideo: () => p.liveVideo?.stats() ?? null,
       cameras: () => this.cameraList().map((c) => c.view()),
+      models: () => p.detectors?.models() ?? [],
     });
   }
 

@@ -15,6 +15,8 @@ export interface SystemSources {
   upstream(): Record<string, unknown>;
   liveVideo(): unknown;
   cameras(): CameraView[];
+  /** The models loaded (one per manifest, shared by the cameras naming it). */
+  models?(): Array<{ name: string; manifest: string; provider: string }>;
 }
 
 /** Version, uptime, CPU, memory, disk, live clients, upstream and per-camera health. */
@@ -49,7 +51,7 @@ export async function systemReport(s: SystemSources): Promise<Record<string, unk
       input: v.inputWidth === null ? null : `${v.inputWidth}x${v.inputHeight}`,
       frames_idle_skipped: v.framesIdleSkipped,
     })),
-    detection: detectionSummary(s.cameras()),
+    detection: { ...detectionSummary(s.cameras()), models_loaded: s.models?.() ?? [] },
   };
 }
 

@@ -12,6 +12,8 @@ import { errorMessage, VantageError } from '../errors.js';
  */
 export class DetectorSet {
   private readonly loaded = new Map<string, Promise<FrameDetector>>();
+  /** The models loaded and running (name and manifest path), in load order. */
+  private readonly ready = new Map<string, FrameDetector>();
 
   constructor(
     private readonly config: DetectorConfig,
@@ -31,6 +33,7 @@ export class DetectorSet {
       const key = model ? field : 'detector.model';
       d = this.load(this.config, { model: path, field: key });
       if (path !== this.config.model) d = d.then((det) => this.sameClasses(det, key));
+      d = d.then((det) => (this.ready.set(path, det), det));
       this.loaded.set(path, d);
       // A model that failed to load is tried again next time (the file may be fixed by then).
       d.catch(() => this.loaded.delete(path));
@@ -66,6 +69,11 @@ export class DetectorSet {
     throw new VantageError('ERR_MODEL_INVALID', `${key}: model ${det.manifest.name} has other classes than detector.model (${own.length} against ${base.length}); cameras' models must share its class list`, { field: key });
   }
 
+  /** The models loaded so far: one per manifest, whatever the number of cameras running it. */
+  models(): Array<{ name: string; manifest: string; provider: string }> {
+    return [...this.ready].map(([manifest, d]) => ({ name: d.manifest.name, manifest, provider: d.provider }));
+  }
+
   /** Models loaded so far, by manifest path. */
   async all(): Promise<Map<string, FrameDetector>> {
     const out = new Map<string, FrameDetector>();
@@ -82,6 +90,7 @@ export class DetectorSet {
   async close(): Promise<void> {
     const all = await this.all();
     this.loaded.clear();
+    this.ready.clear();
     await Promise.all([...all.values()].map((d) => d.close()));
   }
 }
