@@ -170,7 +170,7 @@ export class Appliance {
       clock,
       log: root.child({ module: 'live-video' }),
     }));
-    const parts = { config: cfg, clock, detector, cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, settings, liveVideo, metrics };
+    const parts = { config: cfg, clock, detector, detectors: () => detectors.detectors(), cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, settings, liveVideo, metrics };
     const deps = apiDeps({ ...parts, databaseOpen: () => store.raw.open, stopped: () => this.stopped, disk: () => p.disk?.state(), system: () => this.system(), putCamera: async (c, m) => cameraSet.put(c.model ? { ...c, model: await detectors.apiModel(c.model, cameraSet.fileModels()) } : c, m), deleteCamera: (id) => cameraSet.remove(id) });
     const server = (this.server = await listen(createApp(deps, root.child({ module: 'api' })).fetch, cfg.http.host, cfg.http.port));
     const poll = {

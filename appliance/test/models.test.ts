@@ -58,6 +58,9 @@ describe('a model per camera (cameras[].model)', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     for (const id of ['a', 'b', 'c']) expect(metrics).toMatch(new RegExp(`vantage_camera_frames_idle_skipped\\{camera="${id}"\\} \\d+`));
     expect(s.detection.frames_inferred).toBeGreaterThanOrEqual(15);
+    const { models } = (await (await api(`${base}/api/v1/models`)).json()) as { models: Array<{ name: string; inference_ms: number | null }> };
+    expect(models.map((m) => m.name)).toEqual(['yolox-nano', 'picodet-s']);
+    expect(models.every((m) => m.inference_ms !== null && m.inference_ms > 0)).toBe(true);
     // People are found on the PicoDet cameras too.
     const tracks = (await cam('b'))!.activeTracks + (await cam('c'))!.activeTracks;
     expect(tracks).toBeGreaterThan(0);

@@ -52,7 +52,8 @@ export interface ApiDeps {
   /** Version, uptime, CPU, memory, disk and per-camera health. */
   system(): Promise<Record<string, unknown>>;
   /** The detection model in use. */
-  model(): { name: string; classes: string[]; input: { width: number; height: number }; provider: string; workers: number; inference_ms: number | null };
+  /** The loaded models, detector.model first; `input` is each model's nominal size (cameras plan their own). */
+  models(): Array<{ name: string; classes: string[]; input: { width: number; height: number }; provider: string; workers: number; inference_ms: number | null }>;
   sessions: Sessions;
   /** Streams an uploaded video to the uploads folder; refuses (and deletes) one over the limit. */
   saveUpload(name: string, body: ReadableStream<Uint8Array>): Promise<{ ok: true; path: string } | { ok: false; limitMb: number }>;

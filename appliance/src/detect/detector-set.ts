@@ -69,6 +69,11 @@ export class DetectorSet {
     throw new VantageError('ERR_MODEL_INVALID', `${key}: model ${det.manifest.name} has other classes than detector.model (${own.length} against ${base.length}); cameras' models must share its class list`, { field: key });
   }
 
+  /** The loaded detectors, detector.model's first. */
+  detectors(): FrameDetector[] {
+    return [...this.ready.values()];
+  }
+
   /** The models loaded so far: one per manifest, whatever the number of cameras running it. */
   models(): Array<{ name: string; manifest: string; provider: string }> {
     return [...this.ready].map(([manifest, d]) => ({ name: d.manifest.name, manifest, provider: d.provider }));
