@@ -4,7 +4,7 @@
 //   --soak SECONDS   also run 4 looped cameras for that long and report RSS growth
 //   --hwaccel cuda|vaapi|jetson   decode with the GPU (the cameras' `hwaccel`); VANTAGE_DETECTOR__PROVIDER=cuda|tensorrt for inference
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -108,7 +108,9 @@ async function runCameras(n, seconds) {
   const off = app.events.subscribe((e) => { if (e.type === 'track.update' && e.inferred) latencies.push(e.latencyMs); });
   // A fresh database: create its first admin and read the cameras with that token.
   const base = `http://127.0.0.1:${app.address.port}`;
-  const setup = await fetch(`${base}/api/v1/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'a long measuring passphrase' }) });
+  const { setup_code_file: codeFile } = await (await fetch(`${base}/api/v1/auth/status`)).json();
+  const setup_code = readFileSync(codeFile, 'utf8').trim(); // the one-time code the daemon wrote beside its database
+  const setup = await fetch(`${base}/api/v1/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'a long measuring passphrase', setup_code }) });
   if (!setup.ok) throw new Error(`bench sign-in failed: ${setup.status} ${await setup.text()}`);
   const authorization = `Bearer ${(await setup.json()).access_token}`;
   const stats = async () => (await (await fetch(`${base}/api/v1/cameras`, { headers: { authorization } })).json()).cameras;

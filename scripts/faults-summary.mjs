@@ -30,7 +30,9 @@ const key = {
   'camera-source': (r) => `hang ${r.hang_detected_ms}→${r.hang_recovered_ms} ms, resized back in ${r.resize_recovered_ms} ms, renamed back in ${r.rename_recovered_ms} ms, other camera gaps ${r.file_camera_gaps}`,
   'bad-config': (r) => `${r.config_errors_named} config errors named`,
   'bad-video': (r) => `sessions ${Object.entries(r.sessions).map(([k, v]) => `${k}:${v}`).join(' ')}, daemon up`,
-  'api-fuzz': (r) => `requests fuzzed ${r.requests_fuzzed} over ${r.operations} operations, 5xx ${r.server_errors}, lenient 2xx ${r.lenient_numbers_accepted}`,
+  'api-fuzz': (r) =>
+    `requests fuzzed ${r.requests_fuzzed} over ${r.operations} operations, 5xx ${r.server_errors}, lenient 2xx ${r.lenient_numbers_accepted}` +
+    (r.hostile ? `, hostile refused: ${Object.entries(r.hostile).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''),
   'disk-threshold': (r) => `readyz ${r.readyz}, space reclaimed (${r.reclaimed_rows} rows)`,
   'disk-full': (r) => `${r.tmpfs_mb} MiB tmpfs filled, ${r.frames_while_full} frames analysed while full, integrity ${r.integrity}`,
   'ws-load': (r) => `clients held ${r.clients_held}/${r.clients - r.slow_clients}, slow dropped ${r.slow_dropped_by_daemon}/${r.slow_clients}, fps ${r.fps_before} (no clients) / ${r.fps_idle_clients} (idle) → ${r.fps_during} receiving (×${r.fps_ratio}), RSS ${r.rss_before_mb}→${r.rss_during_mb} MiB`,

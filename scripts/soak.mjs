@@ -78,7 +78,9 @@ for (let i = 0; ; i++) {
 }
 // An API key: access tokens last 15 minutes, a soak lasts hours.
 const admin = { username: 'admin', password: 'soak test passphrase 42' };
-const setup = await fetch(`${base}/api/v1/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
+// The one-time setup code, as an operator reads it on the box (`vantage setup-code` prints the same).
+const setupCode = execFileSync(process.execPath, [cli, 'setup-code', '--config', cfg], { cwd: root, encoding: 'utf8' }).trim();
+const setup = await fetch(`${base}/api/v1/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...admin, setup_code: setupCode }) });
 const { access_token: token } = await setup.json();
 const keyRes = await fetch(`${base}/api/v1/api-keys`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ name: 'soak', scopes: ['cameras:read'] }) });
 const { key } = await keyRes.json();

@@ -19,6 +19,10 @@ import { DetectionCounts } from './store/detection-counts.js';
 import { EventBus } from './events.js';
 import { AnalyticsService } from './analytics/analytics-service.js';
 import { Reports } from './analytics/reports.js';
+import { ReportRunner } from './analytics/report-runner.js';
+import { buildReport } from './analytics/report-builder.js';
+import { cameraSourceIssues, policyFor } from './sources/source-policy.js';
+import { ConfigError } from './config/loader.js';
 import { Sessions } from './analytics/sessions.js';
 import { TrackIds } from './store/track-ids.js';
 import { TrackStore } from './store/track-store.js';
@@ -29,13 +33,13 @@ import { LiveVideo } from './live-video/live-video-service.js';
 import { uploadsDir } from './store/uploads.js';
 import { DiskGuard } from './store/disk-guard.js';
 import { reclaimSpace } from './store/space-reclaim.js';
-import { AuthStore } from './store/auth-store.js';
 import { KeyValueStore } from './store/key-value.js';
-import { AuthService } from './auth/auth-service.js';
+import type { AuthService } from './auth/auth-service.js';
+import { daemonAuth } from './auth/daemon-auth.js';
 import { SettingsService } from './settings.js';
 import { Upstream } from './upstream.js';
 import { principalOfUpgrade } from './auth/upgrade-auth.js';
-import type { Principal } from './auth/roles.js';
+import type { Access, Principal } from './auth/roles.js';
 import { systemReport } from './system-report.js';
 
 const FLUSH_INTERVAL_MS = 1000;
@@ -52,6 +56,7 @@ interface Parts {
   analytics: AnalyticsService;
   disk: DiskGuard;
   reports: Reports;
+  reportRunner: ReportRunner;
   sessions: Sessions;
   upstream: Upstream;
   cameras: CameraManager;
@@ -98,6 +103,10 @@ export class Appliance {
 
   async start(): Promise<void> {
     const { config: cfg, clock, root, p, events: bus, metrics } = this;
+    // Config-file sources follow the API's rules: a refused one stops start-up, naming it.
+    const sourcePolicy = policyFor(cfg.storage);
+    const refused = cameraSourceIssues(cfg.cameras, sourcePolicy);
+    if (refused.length) throw new ConfigError('cameras', refused);
     const store = (p.store = openDatabase(cfg.storage.path));
     await migrateToLatest(store.db);
     const counts = (p.counts = new DetectionCounts(store.db));
@@ -122,7 +131,10 @@ export class Appliance {
       p.disk = new DiskGuard({ dir: dirname(cfg.storage.path), minFreeMb: cfg.storage.min_free_mb, intervalMs: cfg.storage.disk_check_seconds * 1000, reclaim, clock, log: root.child({ module: 'disk' }) });
       p.disk.start();
     }
-    const reports = (p.reports = new Reports(store.db, analytics.store, clock, root.child({ module: 'reports' })));
+    // Reports are built in a worker thread (analytics/report-runner), off the event loop.
+    const reportLog = root.child({ module: 'reports' });
+    const runner = (p.reportRunner = new ReportRunner(cfg.storage.path, (req, now) => buildReport(store.db, analytics.store, req, now), reportLog));
+    const reports = (p.reports = new Reports(store.db, analytics.store, clock, reportLog, (req, now) => runner.build(req, now)));
     // A session's frames: stored like a camera's, but no per-frame bus traffic, inference metrics or detection counts.
     const sessionConsumers = [busConsumer(bus, { trackUpdates: false }), metricsConsumer(metrics, className, { frames: false }), analytics.consumer(), trackRecorder(trackStore, className)];
     p.sessions = new Sessions(store.db, { detector, trackerOptions: tracking, countThreshold: cfg.detector.count_threshold, analytics, reports, consumers: sessionConsumers, bus, log: root.child({ module: 'sessions' }), clock, uploadsDir: uploadsDir(cfg.storage.path) });
@@ -152,25 +164,29 @@ export class Appliance {
       clock,
     }));
     const followers = [{ apply: (c: readonly CameraConfig[]) => analytics.setCameras(c) }, cameras, { apply: async (c: readonly CameraConfig[]) => p.liveVideo?.apply(c) }];
-    const cameraSet = (p.cameraSet = new CameraSet(cfg.cameras, new CameraOverrides(store.db), store.db, followers, (id) => cameras.get(id) !== undefined, clock));
+    const onRefused = (camera: string, reason: string) => root.error({ module: 'cameras', camera, reason }, 'camera source refused by the source policy; the camera stays disabled until its source is replaced');
+    const cameraSet = (p.cameraSet = new CameraSet(cfg.cameras, new CameraOverrides(store.db), store.db, followers, (id) => cameras.get(id) !== undefined, clock, (s) => sourcePolicy.problem(s), onRefused));
     await cameraSet.apply();
     upstream.start();
     this.flushTimer = setInterval(() => void this.flushCounts(false), FLUSH_INTERVAL_MS);
 
-    const auth = (p.auth = new AuthService(new AuthStore(store.raw), kv, clock));
-    auth.prune();
-    if (auth.needsSetup()) root.warn({ module: 'auth' }, 'no users yet: create the first admin with POST /api/v1/auth/setup (or the dashboard), or `vantage user add --role admin`');
+    const { auth, setupCode, hostAllowed } = daemonAuth(store.raw, kv, cfg, clock, root.child({ module: 'auth' }));
+    p.auth = auth;
+    // Whatever takes access away (logout, revocation, deletion, a new role) closes that principal's live sockets and video at once.
+    auth.onAccessChange(() => (p.live?.recheck(), p.liveVideo?.recheck()));
     const authenticate = (req: IncomingMessage): Promise<Principal | undefined> => principalOfUpgrade(req, auth);
+    const holds = (who: Principal, need: Access) => auth.holds(who, need);
     const liveVideo = (p.liveVideo = new LiveVideo({
       config: cfg.live_video,
       maxBufferedBytes: cfg.http.live_max_buffer_bytes,
       camera: (id) => p.cameras?.get(id)?.config,
       authenticate,
+      holds,
       upgrade: (req, socket, head) => p.live!.upgrade(req, socket, head),
       clock,
       log: root.child({ module: 'live-video' }),
     }));
-    const parts = { config: cfg, clock, detector, detectors: () => detectors.detectors(), cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, settings, liveVideo, metrics };
+    const parts = { config: cfg, clock, detector, detectors: () => detectors.detectors(), cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, setupCode, hostAllowed, settings, liveVideo, metrics };
     const deps = apiDeps({ ...parts, databaseOpen: () => store.raw.open, stopped: () => this.stopped, disk: () => p.disk?.state(), system: () => this.system(), putCamera: async (c, m) => cameraSet.put(c.model ? { ...c, model: await detectors.apiModel(c.model, cameraSet.fileModels()) } : c, m), deleteCamera: (id) => cameraSet.remove(id) });
     const server = (this.server = await listen(createApp(deps, root.child({ module: 'api' })).fetch, cfg.http.host, cfg.http.port));
     const poll = {
@@ -178,7 +194,7 @@ export class Appliance {
       counts: () => this.cameraList().map((c) => ({ camera: c.id, activeTracks: c.view().activeTracks, zones: analytics.occupancy(c.id) })),
       system: () => this.system(),
     };
-    const live = (p.live = new LiveHub(bus, { maxBufferedBytes: cfg.http.live_max_buffer_bytes, authenticate, poll }, root.child({ module: 'live' })));
+    const live = (p.live = new LiveHub(bus, { maxBufferedBytes: cfg.http.live_max_buffer_bytes, authenticate, holds, hostAllowed, poll }, root.child({ module: 'live' })));
     live.attach(server);
     live.route(liveVideo);
     live.start();
@@ -207,6 +223,7 @@ export class Appliance {
     await this.flushCounts(true);
     await p.detectors?.close();
     await closed;
+    await p.reportRunner?.stop();
     await p.store?.close();
     this.log.info('stopped');
   }
@@ -221,6 +238,8 @@ export class Appliance {
         this.log.warn({ section: key }, 'config section changed; it takes effect after a restart');
       }
     }
+    const refused = cameraSourceIssues(next.cameras, policyFor(next.storage));
+    if (refused.length) throw new ConfigError('cameras', refused);
     await this.p.cameraSet?.reload(next.cameras);
   }
 

@@ -4,7 +4,7 @@ import type { Logger } from './logger.js';
 import type { Clock } from './clock.js';
 import { CameraSource } from './sources/camera-source.js';
 import { CameraPipeline, type FrameResult } from './pipeline/camera-pipeline.js';
-import { redactUrl } from './util/redact.js';
+import { redactText, redactUrl } from './util/redact.js';
 import { frameToJpeg } from './detect/image.js';
 import type { Letterbox } from './detect/types.js';
 import { CameraTracker } from './track/camera-tracker.js';
@@ -167,7 +167,8 @@ export class CameraRuntime {
       framesDropped: s.framesDropped,
       reconnects: s.reconnects,
       lastFrameAt: s.lastFrameAt === null ? null : new Date(s.lastFrameAt).toISOString(),
-      lastError: s.lastError,
+      // Redacted once more here, where the camera's own URL is known: its secrets never reach a viewer.
+      lastError: s.lastError === null ? null : redactText(s.lastError, [this.config.source, this.config.live_source]),
       inferenceMs: p.framesInferred ? Math.round(p.lastInferenceMs * 10) / 10 : null,
       activeTracks: s.status === 'online' ? this.activeTracks : 0,
     };

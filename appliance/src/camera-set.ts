@@ -23,6 +23,9 @@ export class CameraSet {
     private readonly followers: readonly CameraFollower[],
     private readonly running: (id: string) => boolean,
     private readonly clock: Clock,
+    /** Why a source is refused (sources/source-policy); a stored camera with one is kept but not run. */
+    private readonly sourceProblem: (source: string) => string | undefined = () => undefined,
+    private readonly onRefused: (camera: string, why: string) => void = () => undefined,
   ) {}
 
   /** A new config file's cameras (SIGHUP). */
@@ -32,7 +35,13 @@ export class CameraSet {
   }
 
   async apply(): Promise<void> {
-    const effective = mergeCameras(this.fileCameras, await this.overrides.list());
+    // A camera stored through the API before its source was refused by the policy is kept, not run.
+    const effective = mergeCameras(this.fileCameras, await this.overrides.list()).map((cam) => {
+      const why = this.sourceProblem(cam.source) ?? (cam.live_source === undefined ? undefined : this.sourceProblem(cam.live_source));
+      if (!why || !cam.enabled) return cam;
+      this.onRefused(cam.id, why);
+      return { ...cam, enabled: false };
+    });
     await recordCameras(this.db, effective, this.clock.now());
     for (const f of this.followers) await f.apply(effective);
   }

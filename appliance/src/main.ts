@@ -12,6 +12,9 @@ usage:
                                               score MOTChallenge tracks: MOTA, MOTP, IDF1, IDSW, …
   vantage eval-det VIDEO --gt GT.txt [--model M] [--input auto|WxH] [--every N]
                                               score the detector alone: AP50, recall, precision, FP/frame, ms/frame
+  vantage eval-counts VIDEO --gt GT.txt --line x1,y1,x2,y2 … [--step N] [--json]
+                                              tripwire count accuracy: the appliance's counts on its
+                                              tracks vs on the ground truth, and visitors vs people
   vantage config check FILE                   validate a config file
   vantage config print [--config FILE]        show the effective config (secrets redacted)
   vantage migrate [--config FILE]             create or upgrade the SQLite database
@@ -20,6 +23,7 @@ usage:
                                               manage users (passwords read from stdin)
   vantage apikey add NAME --scope S… | list | revoke ID
                                               manage API keys (the key is printed once)
+  vantage setup-code [--config FILE]          the one-time code for creating the first admin (while none exists)
 
 Environment: VANTAGE_CONFIG=FILE, and VANTAGE_<SECTION>__<KEY>=value overrides (e.g. VANTAGE_HTTP__PORT=9090).`;
 
@@ -42,8 +46,12 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/auth-commands.js')).userCommand(rest, process.env);
     case 'apikey':
       return (await import('./cli/auth-commands.js')).apiKeyCommand(rest, process.env);
+    case 'setup-code':
+      return (await import('./cli/auth-commands.js')).setupCodeCommand(rest, process.env);
     case 'eval-mot':
       return (await import('./cli/eval-mot.js')).evalMotCommand(rest);
+    case 'eval-counts':
+      return (await import('./cli/eval-counts.js')).evalCountsCommand(rest, process.env);
     case 'eval-det':
       return (await import('./cli/eval-det.js')).evalDetCommand(rest, process.env);
     case undefined:

@@ -8,7 +8,7 @@ import type { CameraView } from '../src/api/types.js';
 import { validateConfig } from '../src/config/loader.js';
 import type { ConfigInput } from '../src/config/schema.js';
 import { silentLogger } from '../src/logger.js';
-import { CAMPUS, STADTMITTE, freePort, startCli, tempDir, waitFor, api } from './helpers.js';
+import { CAMPUS, MEDIA, STADTMITTE, freePort, startCli, tempDir, waitFor, api } from './helpers.js';
 
 async function startApp(doc: ConfigInput): Promise<{ app: Appliance; base: string; cams: () => Promise<CameraView[]>; cam: (id: string) => Promise<CameraView | undefined> }> {
   const app = new Appliance(validateConfig({ http: { port: 0 }, ...doc }), silentLogger());
@@ -127,7 +127,7 @@ describe('camera sources that fail, each a clear per-camera error while the rest
       req.on('close', () => ff.kill('SIGKILL'));
     }).listen(mjpegPort, '127.0.0.1');
     ctx = await startApp({
-      storage: { path: join(dir, 'v.db') },
+      storage: { path: join(dir, 'v.db'), media_dirs: [MEDIA, dir] },
       cameras: [
         { id: 'good', source: CAMPUS, loop: true },
         { id: 'nohost', source: 'rtsp://user:secret@no-such-host.invalid:554/stream' },
@@ -223,7 +223,7 @@ describe('detect_every and the motion gate', () => {
     const still = join(dir, 'still.mp4');
     execFileSync('ffmpeg', ['-v', 'error', '-i', CAMPUS, '-vf', 'trim=end_frame=1,loop=loop=99:size=1,setpts=N/25/TB', '-r', '25', '-c:v', 'mpeg4', still]);
     const ctx = await startApp({
-      storage: { path: join(dir, 'v.db') },
+      storage: { path: join(dir, 'v.db'), media_dirs: [MEDIA, dir] },
       cameras: [
         { id: 'still', source: still, loop: true, motion_threshold: 0.01 },
         { id: 'busy', source: CAMPUS, loop: true, motion_threshold: 0.01 },

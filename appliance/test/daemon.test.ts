@@ -6,7 +6,7 @@ import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
 import type { CameraView } from '../src/api/types.js';
-import { CAMPUS, childPids, freePort, processAlive, runCli, startCli, tempDir, waitFor, api } from './helpers.js';
+import { CAMPUS, MEDIA, childPids, freePort, processAlive, runCli, startCli, tempDir, waitFor, api } from './helpers.js';
 
 describe('file → detector → SQLite → API, in process', () => {
   const dir = tempDir();
@@ -17,7 +17,7 @@ describe('file → detector → SQLite → API, in process', () => {
   beforeAll(async () => {
     const config = validateConfig({
       http: { host: '127.0.0.1', port: 0 },
-      storage: { path: dbPath },
+      storage: { path: dbPath, media_dirs: [MEDIA, dir] },
       detector: { threads: 1 },
       cameras: [
         { id: 'campus', name: 'Campus', source: CAMPUS, loop: true, realtime: true },

@@ -110,10 +110,22 @@ export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 /** The admin every daemon test signs in as (created by first-run setup). */
 export const TEST_ADMIN = { username: 'admin', password: 'vantage test passphrase 7' };
 
-/** Creates the first admin (or logs in if one exists) and returns its access token. */
+/**
+ * The first-run setup code of the daemon at `base`, read as its operator would: from the file beside the
+ * database that GET /auth/status names while setup is required (undefined once an admin exists).
+ */
+export async function setupCodeOf(base: string): Promise<string | undefined> {
+  const status = (await (await fetch(`${base}/api/v1/auth/status`)).json()) as { setup_required: boolean; setup_code_file?: string | null };
+  if (!status.setup_required) return undefined;
+  if (!status.setup_code_file) throw new Error(`${base} needs setup but wrote no setup code file (an in-memory database?)`);
+  return readFileSync(status.setup_code_file, 'utf8').trim();
+}
+
+/** Creates the first admin (with the setup code), or logs in if one exists, and returns its access token. */
 export async function signIn(base: string, who = TEST_ADMIN): Promise<string> {
-  const post = (path: string) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
-  let r = await post('/api/v1/auth/setup');
+  const post = (path: string, extra: Record<string, unknown> = {}) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...who, ...extra }) });
+  const code = await setupCodeOf(base);
+  let r = code === undefined ? await post('/api/v1/auth/login') : await post('/api/v1/auth/setup', { setup_code: code });
   if (r.status === 409) r = await post('/api/v1/auth/login');
   if (!r.ok) throw new Error(`sign-in failed: ${r.status} ${await r.text()}`);
   return ((await r.json()) as { access_token: string }).access_token;

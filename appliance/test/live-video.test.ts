@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
-import { api, CAMPUS, childPids, signIn, tempDir, waitFor } from './helpers.js';
+import { api, CAMPUS, childPids, MEDIA, signIn, tempDir, waitFor } from './helpers.js';
 
 /** The live view's ffmpeg children of this process, told apart from the cameras' decoders by their output. */
 function liveFfmpegs(): Array<'webrtc' | 'mpeg1'> {
@@ -126,7 +126,7 @@ describe('live video: WebRTC and the MPEG-1 fallback', () => {
     app = new Appliance(
       validateConfig({
         http: { port: 0 },
-        storage: { path: join(tempDir(), 'v.db') },
+        storage: { path: join(tempDir(), 'v.db'), media_dirs: [MEDIA, '/nonexistent'] },
         analytics: { hourly_reports: false, daily_reports: false },
         detector: { workers: 1 },
         live_video: { linger_seconds: 1, max_viewers_per_camera: 2, max_viewers: 3 },
@@ -256,6 +256,45 @@ describe('live video: WebRTC and the MPEG-1 fallback', () => {
       byTicket.ws?.close();
     }
     await waitFor('the MPEG-1 ffmpeg to stop', () => liveFfmpegs().length === 0 || undefined, 15_000, 100);
+  });
+
+  it('closes the live video of whoever loses access: the WebRTC peer of a revoked key, the MPEG-1 socket of a logged-out login', async () => {
+    const post = async <T>(path: string, body: unknown, headers?: Record<string, string>): Promise<T> => {
+      const init = { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+      const res = headers ? await fetch(`${base}${path}`, init) : await api(`${base}${path}`, init);
+      expect(res.status, path).toBeLessThan(300);
+      return (await res.json()) as T;
+    };
+    const key = await post<{ id: string; key: string }>('/api/v1/api-keys', { name: 'wall screen', scopes: ['cameras:read'] });
+    await post('/api/v1/users', { username: 'vic', password: 'a long test passphrase', role: 'viewer' });
+    const vic = await post<{ access_token: string; refresh_token: string }>('/api/v1/auth/login', { username: 'vic', password: 'a long test passphrase' }, {});
+    const peer = await watch(base, 'campus', { 'x-api-key': key.key });
+    const socket = await mpeg1(`${wsBase}/api/v1/cameras/campus/mpeg1`, { authorization: `Bearer ${vic.access_token}` });
+    try {
+      expect([peer.status, socket.status]).toEqual([200, 101]);
+      await waitFor('frames at both viewers', () => (peer.frames.length > 0 && socket.bytes() > 0) || undefined, 20_000, 100);
+      expect((await system()).cameras.find((c) => c.camera === 'campus')).toMatchObject({ webrtc: 1, mpeg1: 1 });
+
+      expect((await api(`${base}/api/v1/api-keys/${key.id}`, { method: 'DELETE' })).status).toBe(204);
+      // The peer is closed on the box at once (not at its next request: a WebRTC viewer makes none).
+      expect((await system()).cameras.find((c) => c.camera === 'campus')).toMatchObject({ webrtc: 0, mpeg1: 1 });
+      await new Promise((r) => setTimeout(r, 500));
+      const seen = peer.frames.length;
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(peer.frames.length).toBe(seen); // no picture after the revocation
+      expect(socket.ws!.readyState).toBe(WebSocket.OPEN); // the other viewer watches on
+
+      expect((await fetch(`${base}/api/v1/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh_token: vic.refresh_token }) })).status).toBe(204);
+      expect(await socket.closed).toBe(1008);
+      expect((await system()).cameras.find((c) => c.camera === 'campus')).toMatchObject({ webrtc: 0, mpeg1: 0 });
+      // Neither can open the live view again.
+      expect((await watch(base, 'campus', { 'x-api-key': key.key })).status).toBe(401);
+      expect((await mpeg1(`${wsBase}/api/v1/cameras/campus/mpeg1`, { authorization: `Bearer ${vic.access_token}` })).status).toBe(401);
+    } finally {
+      peer.close();
+      socket.ws?.terminate();
+    }
+    await waitFor('the live ffmpegs to stop', () => liveFfmpegs().length === 0 || undefined, 15_000, 100);
   });
 
   it('closes every viewer and leaves no live ffmpeg when the daemon stops', async () => {

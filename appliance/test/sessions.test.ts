@@ -1,11 +1,11 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
-import { CAMPUS, STADTMITTE, tempDir, waitFor, api } from './helpers.js';
+import { CAMPUS, MEDIA, STADTMITTE, tempDir, waitFor, api } from './helpers.js';
 
 interface Session {
   id: string;
@@ -26,7 +26,7 @@ describe('analysis sessions', () => {
   const until = (id: string, status: string) => waitFor(`session ${status}`, async () => ((await session(id)).status === status ? session(id) : undefined), 60_000, 300);
 
   beforeAll(async () => {
-    app = new Appliance(validateConfig({ http: { port: 0 }, storage: { path: dbPath, upload_limit_mb: 1 }, analytics: { hourly_reports: false, daily_reports: false }, cameras: [] }), silentLogger());
+    app = new Appliance(validateConfig({ http: { port: 0 }, storage: { path: dbPath, upload_limit_mb: 1, media_dirs: [MEDIA, dir] }, analytics: { hourly_reports: false, daily_reports: false }, cameras: [] }), silentLogger());
     await app.start();
     base = `http://127.0.0.1:${app.address!.port}`;
   });
@@ -101,6 +101,40 @@ describe('analysis sessions', () => {
     const badName = await api(`${base}/api/v1/sessions/upload?name=../../etc/passwd`, { method: 'POST', body: 'x' });
     expect(badName.status).toBe(400);
     expect(JSON.stringify(await badName.json())).toContain('"name"');
+  });
+
+  it('deleting a session never unlinks a file the upload route did not write: the database survives', async () => {
+    const uploads = join(dir, 'uploads');
+    mkdirSync(uploads, { recursive: true });
+    const trick = `${uploads}/../v.db`;
+    // Refused at the door: not a normal path (and not inside a media folder).
+    const refused = await post('/api/v1/sessions', { file: trick });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toContain('"file"');
+    // Rows that got in another way (an older version, a restored backup) are deleted without their file.
+    const marker = async () => (await (await api(`${base}/api/v1/cameras`)).json()) as unknown;
+    const before = await marker();
+    const db = new Database(dbPath);
+    db.prepare("INSERT INTO sessions (id, kind, source, status, progress, created_at) VALUES (?, 'file', ?, 'created', 0, ?)").run('legacy-trick', trick, Date.now());
+    symlinkSync(dbPath, join(uploads, '0badc0de-link.mp4'));
+    const columns = (db.prepare('PRAGMA table_info(sessions)').all() as Array<{ name: string }>).map((c) => c.name);
+    if (columns.includes('uploaded')) {
+      db.prepare("INSERT INTO sessions (id, kind, source, status, progress, created_at, uploaded) VALUES (?, 'file', ?, 'created', 0, ?, 1)").run('flagged-trick', trick, Date.now());
+      db.prepare("INSERT INTO sessions (id, kind, source, status, progress, created_at, uploaded) VALUES (?, 'file', ?, 'created', 0, ?, 1)").run('flagged-link', join(uploads, '0badc0de-link.mp4'), Date.now());
+    }
+    db.close();
+    for (const id of ['legacy-trick', 'flagged-trick', 'flagged-link']) {
+      expect((await api(`${base}/api/v1/sessions/${id}`, { method: 'DELETE' })).status, id).toBe(204);
+      expect(existsSync(dbPath), `database after deleting ${id}`).toBe(true);
+    }
+    expect(columns).toContain('uploaded');
+    const check = new Database(dbPath, { readonly: true });
+    expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect((check.prepare("SELECT COUNT(*) AS n FROM sessions WHERE id IN ('legacy-trick', 'flagged-trick', 'flagged-link')").get() as { n: number }).n).toBe(0);
+    check.close();
+    // The daemon goes on with the same database.
+    expect(await marker()).toEqual(before);
+    expect((await post('/api/v1/sessions', { file: CAMPUS })).status).toBe(201);
   });
 
   it('refuses bad requests with the field named', async () => {

@@ -8,7 +8,7 @@ import { SignIn } from './pages/sign-in';
 import { sessionOf, SessionCtx } from './session';
 import { Loading } from './components/ui';
 
-type AuthState = { kind: 'loading' } | { kind: 'setup' } | { kind: 'login' } | { kind: 'in'; me: Me; settings: Settings | undefined } | { kind: 'down'; error: string };
+type AuthState = { kind: 'loading' } | { kind: 'setup'; codeFile: string | null } | { kind: 'login' } | { kind: 'in'; me: Me; settings: Settings | undefined } | { kind: 'down'; error: string };
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(initialLang);
@@ -21,8 +21,8 @@ export function App() {
 
   const boot = async () => {
     try {
-      const status = await call<{ setup_required: boolean }>(api.GET('/api/v1/auth/status'));
-      if (status.setup_required) return setAuth({ kind: 'setup' });
+      const status = await call<{ setup_required: boolean; setup_code_file?: string | null }>(api.GET('/api/v1/auth/status'));
+      if (status.setup_required) return setAuth({ kind: 'setup', codeFile: status.setup_code_file ?? null });
       // No CSRF cookie means no login in this browser: straight to the form, no 401 round trip.
       if (!hasSession()) return setAuth({ kind: 'login' });
       const me = await call<Me>(api.GET('/api/v1/auth/me'));
@@ -57,7 +57,7 @@ export function App() {
       break;
     case 'setup':
     case 'login':
-      page = <SignIn setup={auth.kind === 'setup'} onDone={() => void boot()} key={auth.kind} />;
+      page = <SignIn setup={auth.kind === 'setup'} setupCodeFile={auth.kind === 'setup' ? auth.codeFile : null} onDone={() => void boot()} key={auth.kind} />;
       break;
     case 'down':
       page = (

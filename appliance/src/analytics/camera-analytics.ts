@@ -34,7 +34,7 @@ export class CameraAnalytics {
     points.length = 0;
     for (const tr of tracks) {
       const [x, y] = footPoint(tr.box, width, height);
-      points.push({ id: tr.id, className: this.className(tr.classId), x, y, h: (tr.box.y2 - tr.box.y1) / height });
+      points.push({ id: tr.id, className: this.className(tr.classId), x, y, h: (tr.box.y2 - tr.box.y1) / height, w: (tr.box.x2 - tr.box.x1) / width });
     }
     const f = { t, width, height, tracks, points, events: [] as AnalyticsEvent[] };
     for (const { engine } of this.engines) engine.frame?.(f);

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { AnalyticsStore } from '../store/analytics-store.js';
 import { maxOf } from './heatmap.js';
+import { VantageError } from '../errors.js';
 
 export type Resolution = 60 | 900 | 3600;
 
@@ -48,9 +49,31 @@ export interface ReportBody {
   heatmaps: Array<{ camera: string; kind: 'presence'; width: number; height: number; max: number; values: number[] }>;
 }
 
+/** Timeline rows a report of [from, to) has at `resolution` seconds: at most MAX_TIMELINE_BUCKETS. */
+export const MAX_TIMELINE_BUCKETS = 10_000;
+/** Cameras one report covers at most (each adds its zones, lines and a heatmap). */
+export const MAX_REPORT_CAMERAS = 64;
+/** Heatmap cells of all the cameras of one report (64 default 64×48 grids fit; 8 of 512×512). */
+export const MAX_REPORT_HEATMAP_CELLS = 2 * 1024 * 1024;
+
+export function timelineBuckets(from: number, to: number, resolution: number): number {
+  return to <= from ? 0 : Math.ceil((to - Math.floor(from / resolution) * resolution) / resolution);
+}
+
+/** The finest of the report resolutions whose timeline over [from, to) fits MAX_TIMELINE_BUCKETS. */
+export function finestResolution(from: number, to: number): Resolution | undefined {
+  const span = to - from;
+  const preferred: Resolution = span <= 3 * 3600 ? 60 : span <= 2 * 86_400 ? 900 : 3600;
+  return ([60, 900, 3600] as const).find((r) => r >= preferred && timelineBuckets(from, to, r) <= MAX_TIMELINE_BUCKETS);
+}
+
 /** Builds a report from what the store holds: tracks, per-minute counts, zone exits and heatmaps. */
 export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, req: ReportRequest, now: Date): Promise<ReportBody> {
   const { cameras, from, to, resolution } = req;
+  // The API refuses these first, naming the field; this guards every other caller.
+  const buckets = timelineBuckets(from, to, resolution);
+  if (buckets > MAX_TIMELINE_BUCKETS) throw new VantageError('ERR_BAD_REQUEST', `${buckets} timeline buckets; at most ${MAX_TIMELINE_BUCKETS}`, { field: 'resolution' });
+  if (cameras.length > MAX_REPORT_CAMERAS) throw new VantageError('ERR_BAD_REQUEST', `${cameras.length} cameras; at most ${MAX_REPORT_CAMERAS} in one report`, { field: 'cameras' });
   const fromMs = from * 1000;
   const toMs = to * 1000;
   const noCameras = cameras.length === 0;

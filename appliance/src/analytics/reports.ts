@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { AnalyticsStore } from '../store/analytics-store.js';
 import type { Database, ReportsTable } from '../store/schema.js';
-import { buildReport, type ReportBody, type Resolution } from './report-builder.js';
+import { buildReport, type ReportBody, type ReportRequest, type Resolution } from './report-builder.js';
 
 /** Delay after a period ends before its report is built. */
 const SETTLE_MS = 15_000;
@@ -27,10 +27,12 @@ export class Reports {
     private readonly store: AnalyticsStore,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** Where reports are built (a worker thread: analytics/report-runner); default: here. */
+    private readonly build: (req: ReportRequest, now: Date) => Promise<ReportBody> = (req, now) => buildReport(db, store, req, now),
   ) {}
 
   async generate(kind: ReportsTable['kind'], cameras: string[], from: number, to: number, resolution: Resolution): Promise<StoredReport & { body: ReportBody }> {
-    const body = await buildReport(this.db, this.store, { cameras, from, to, resolution }, new Date(this.clock.now()));
+    const body = await this.build({ cameras, from, to, resolution }, new Date(this.clock.now()));
     const row: ReportsTable = { id: randomUUID(), kind, cameras: JSON.stringify(cameras), range_from: from, range_to: to, created_at: this.clock.now(), body: JSON.stringify(body) };
     await this.db.insertInto('reports').values(row).execute();
     return { ...summary(row), body };
@@ -41,10 +43,24 @@ export class Reports {
     return row ? { ...summary(row), body: JSON.parse(row.body) as ReportBody } : undefined;
   }
 
-  /** Whole reports with a sequence number above `cursor`, oldest first (the pull API). */
-  async after(cursor: number, limit: number): Promise<Array<StoredReport & { seq: number; body: ReportBody }>> {
-    const rows = await this.db.selectFrom('reports').selectAll().where('seq', '>', cursor).orderBy('seq', 'asc').limit(limit).execute();
-    return rows.map((r) => ({ seq: r.seq!, ...summary(r), body: JSON.parse(r.body) as ReportBody }));
+  /**
+   * Whole reports with a sequence number above `cursor`, oldest first (the pull API): at most `limit`
+   * and, after the first, only while their bodies total at most `maxBytes`; `more` when others follow.
+   */
+  async after(cursor: number, limit: number, maxBytes = Infinity): Promise<{ reports: Array<StoredReport & { seq: number; body: ReportBody }>; more: boolean }> {
+    const sizes = await this.db
+      .selectFrom('reports')
+      .select(['seq', sql<number>`length(CAST(body AS BLOB))`.as('bytes')])
+      .where('seq', '>', cursor)
+      .orderBy('seq', 'asc')
+      .limit(limit + 1)
+      .execute();
+    let total = 0;
+    let take = 0;
+    while (take < Math.min(limit, sizes.length) && (take === 0 || total + sizes[take]!.bytes <= maxBytes)) total += sizes[take++]!.bytes;
+    if (take === 0) return { reports: [], more: false };
+    const rows = await this.db.selectFrom('reports').selectAll().where('seq', '>', cursor).where('seq', '<=', sizes[take - 1]!.seq!).orderBy('seq', 'asc').execute();
+    return { reports: rows.map((r) => ({ seq: r.seq!, ...summary(r), body: JSON.parse(r.body) as ReportBody })), more: sizes.length > take };
   }
 
   /** Newest first (by sequence number); `cursor`: only reports older than that sequence number; `before`: created before (ms). */

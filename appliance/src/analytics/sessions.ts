@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, normalize } from 'node:path';
 import { rm } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
@@ -15,8 +16,11 @@ import { CameraTracker } from '../track/camera-tracker.js';
 import type { TrackerOptions } from '../track/types.js';
 import type { AnalyticsService } from './analytics-service.js';
 import type { Reports } from './reports.js';
+import { finestResolution, MAX_TIMELINE_BUCKETS } from './report-builder.js';
 
-export type SessionView = Omit<SessionsTable, 'created_at' | 'started_at' | 'finished_at' | 'range_from' | 'range_to' | 'shapes'> & {
+export type SessionView = Omit<SessionsTable, 'created_at' | 'started_at' | 'finished_at' | 'range_from' | 'range_to' | 'shapes' | 'uploaded'> & {
+  /** The upload route wrote the file: it is deleted with the session. */
+  uploaded: boolean;
   shapes: Pick<CameraConfig, 'zones' | 'lines'>;
   created_at: string;
   started_at: string | null;
@@ -54,13 +58,16 @@ export class Sessions {
     },
   ) {}
 
-  async create(req: { file: string; shapes: Pick<CameraConfig, 'zones' | 'lines'> } | { camera: string; from: number; to: number }): Promise<SessionView> {
+  /** `uploaded`: only the upload route sets it, for the file it has just written. */
+  async create(
+    req: { file: string; shapes: Pick<CameraConfig, 'zones' | 'lines'>; uploaded?: boolean } | { camera: string; from: number; to: number },
+  ): Promise<SessionView> {
     const now = this.deps.clock.now();
     const id = randomUUID();
     const row: SessionsTable =
       'file' in req
-        ? { id, kind: 'file', source: req.file, camera_id: null, range_from: null, range_to: null, status: 'created', progress: 0, error: null, created_at: now, started_at: null, finished_at: null, report_id: null, shapes: JSON.stringify(req.shapes) }
-        : { id, kind: 'camera', source: req.camera, camera_id: req.camera, range_from: req.from, range_to: req.to, status: 'created', progress: 0, error: null, created_at: now, started_at: null, finished_at: null, report_id: null, shapes: null };
+        ? { id, kind: 'file', source: req.file, camera_id: null, range_from: null, range_to: null, status: 'created', progress: 0, error: null, created_at: now, started_at: null, finished_at: null, report_id: null, shapes: JSON.stringify(req.shapes), uploaded: req.uploaded ? 1 : 0 }
+        : { id, kind: 'camera', source: req.camera, camera_id: req.camera, range_from: req.from, range_to: req.to, status: 'created', progress: 0, error: null, created_at: now, started_at: null, finished_at: null, report_id: null, shapes: null, uploaded: 0 };
     await this.db.insertInto('sessions').values(row).execute();
     return view(row);
   }
@@ -104,7 +111,8 @@ export class Sessions {
     if (s.kind === 'file') {
       await this.deps.analytics.store.deleteCamera(`session-${id}`);
       // An uploaded video goes with its session; a file that was already on the appliance stays.
-      if (this.deps.uploadsDir && s.source.startsWith(this.deps.uploadsDir + '/')) await rm(s.source, { force: true });
+      if (s.uploaded && this.deps.uploadsDir && ownedUpload(s.source, this.deps.uploadsDir)) await rm(s.source, { force: true });
+      else if (s.uploaded) this.deps.log.warn({ session: id, file: s.source }, 'session file is not an upload of this appliance; kept');
     }
     await this.db.transaction().execute(async (trx) => {
       if (s.report_id) await trx.deleteFrom('reports').where('id', '=', s.report_id).execute();
@@ -180,13 +188,29 @@ export class Sessions {
   private async runCamera(s: SessionView): Promise<string> {
     const from = Math.floor(Date.parse(s.from!) / 1000);
     const to = Math.floor(Date.parse(s.to!) / 1000);
-    const span = to - from;
-    const report = await this.deps.reports.generate('session', [s.camera_id!], from, to, span <= 3 * 3600 ? 60 : span <= 2 * 86_400 ? 900 : 3600);
+    const resolution = finestResolution(from, to);
+    if (!resolution) throw new Error(`the range ${s.from} – ${s.to} needs more than ${MAX_TIMELINE_BUCKETS} timeline buckets`);
+    const report = await this.deps.reports.generate('session', [s.camera_id!], from, to, resolution);
     return report.id;
   }
 
   private async update(id: string, patch: Partial<SessionsTable>): Promise<void> {
     await this.db.updateTable('sessions').set(patch).where('id', '=', id).execute();
+  }
+}
+
+/**
+ * True only for a regular file directly inside the uploads folder, named by a normal path: the
+ * resolved real path of the file's folder is the uploads folder's, and the file itself is no link.
+ */
+export function ownedUpload(file: string, uploadsDir: string): boolean {
+  if (!isAbsolute(file) || normalize(file) !== file || basename(file).startsWith('.')) return false;
+  try {
+    const st = lstatSync(file);
+    if (!st.isFile()) return false;
+    return realpathSync(dirname(file)) === realpathSync(uploadsDir) && realpathSync(file) === join(realpathSync(uploadsDir), basename(file));
+  } catch {
+    return false;
   }
 }
 
@@ -201,6 +225,7 @@ function view(r: SessionsTable): SessionView {
     progress: r.progress,
     error: r.error,
     report_id: r.report_id,
+    uploaded: r.uploaded === 1,
     created_at: new Date(r.created_at).toISOString(),
     started_at: iso(r.started_at),
     finished_at: iso(r.finished_at),

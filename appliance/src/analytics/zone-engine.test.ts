@@ -227,10 +227,13 @@ describe('ZoneEngine lines', () => {
     expect(run(engine, [[0.15, 0.05], [0.05, 0.15]], 2)).toEqual([]);
   });
 
-  it('counts a track crossing back and forth only once (its first crossing)', () => {
+  it('counts a track crossing back and forth once per direction (its first crossing each way)', () => {
     const engine = new ZoneEngine([], [diagonal]);
     const events = run(engine, [upperRight, lowerLeft, upperRight, lowerLeft, upperRight]);
-    expect(events).toEqual([{ type: 'line.cross', line: 'diag', trackId: 1, className: 'person', t: 2, direction: 'in' }]);
+    expect(events).toEqual([
+      { type: 'line.cross', line: 'diag', trackId: 1, className: 'person', t: 2, direction: 'in' },
+      { type: 'line.cross', line: 'diag', trackId: 1, className: 'person', t: 3, direction: 'out' },
+    ]);
   });
 
   it('counts a crossing across an occlusion gap', () => {

@@ -18,14 +18,17 @@
  *   a = (0, 0.5) → b = (1, 0.5) (pointing right): moving downwards across it (top → bottom) is 'in'.
  *   a = (0.5, 0) → b = (0.5, 1) (pointing down):  moving from right to left across it is 'in'.
  *   a = (0.5, 1) → b = (0.5, 0) (pointing up):    moving from left to right across it is 'in'.
- * A crossing is counted when the segment between the track's previous foot point (from the last
- * update it appeared in, so an occlusion gap still counts) and its current one crosses the line
- * SEGMENT (passing beyond either end does not count; passing exactly through an end does). A foot
- * point exactly on the line is not a side: the previous point is then the last one off the line.
- * Each track is counted AT MOST ONCE PER LINE: its first crossing, in that crossing's direction;
- * later crossings of the same line by the same track (back and forth) are ignored.
+ * Counting rules (tripwire.ts): a crossing is counted when the foot point was CLEARLY on one side
+ * (at least `lineHysteresis` box sizes from the line; a point exactly on the line is never a side)
+ * and is next clearly on the other, and the segment between those two points meets the line
+ * SEGMENT (passing beyond either end does not count; passing exactly through an end does; an
+ * occlusion gap or a jump between two detections still counts). Counts are per VISITOR — tracks
+ * stitched into one person (visitors.ts) — AT MOST ONCE PER LINE AND DIRECTION, so an id change at
+ * the line or a dither across it never counts twice.
  */
-import { cross, pointInPolygonFlat } from '../math/geometry.js';
+import { pointInPolygonFlat } from '../math/geometry.js';
+import { tripwireStep } from './tripwire.js';
+import { VisitorLinker, type Visitor } from './visitors.js';
 
 export interface ZoneDef {
   id: string;
@@ -54,8 +57,10 @@ export interface TrackPoint {
   className: string;
   x: number;
   y: number;
-  /** Box height, normalised (the scale for visit stitching); optional. */
+  /** Box height, normalised (the scale for visit stitching and line hysteresis); optional. */
   h?: number;
+  /** Box width, normalised (line hysteresis across vertical lines); optional, defaults to h. */
+  w?: number;
 }
 
 export type AnalyticsEvent =
@@ -72,17 +77,26 @@ export interface ZoneEngineOptions {
   /** Consecutive appearances outside before a track counts as outside again (default 3). */
   exitFrames: number;
   /**
-   * Visit stitching: a track that starts a visit within `stitchHeights` box heights of where a
-   * track inside the same zone was last seen, no more than `stitchSeconds` after that track
-   * disappeared, continues that visit instead of counting a new entry. This absorbs the tracker
-   * losing a person behind someone and picking them up again under a new id. Measured in box
-   * heights so it means the same at any distance from the camera (default 2 s, 0.5 heights; 0 off).
+   * Visitors (visitors.ts): a new track id continues the person of a track that vanished no more
+   * than `stitchSeconds` earlier within `stitchHeights` box heights of where it was or was heading.
+   * This absorbs the tracker losing a person behind someone and picking them up again under a new
+   * id: line counts are per visitor, and a visitor's new track that enters a zone its former track
+   * was inside continues that visit instead of counting a new entry. Measured in box heights so it
+   * means the same at any distance from the camera (default 1 s, 0.5 heights; 0 off).
    */
   stitchSeconds: number;
   stitchHeights: number;
+  /** Line hysteresis: clearly on a side = at least this many box sizes from the line (default 0.2). */
+  lineHysteresis: number;
 }
 
-export const DEFAULT_ZONE_ENGINE_OPTIONS: Readonly<ZoneEngineOptions> = Object.freeze({ enterFrames: 3, exitFrames: 3, stitchSeconds: 2, stitchHeights: 0.5 });
+export const DEFAULT_ZONE_ENGINE_OPTIONS: Readonly<ZoneEngineOptions> = Object.freeze({
+  enterFrames: 3,
+  exitFrames: 3,
+  stitchSeconds: 1,
+  stitchHeights: 0.5,
+  lineHysteresis: 0.2,
+});
 
 /** Normalised bottom-centre (foot point) of a pixel box in a width × height frame, clamped to [0, 1]. */
 export function footPoint(box: { x1: number; y1: number; x2: number; y2: number }, width: number, height: number): [number, number] {
@@ -128,11 +142,6 @@ interface TrackState {
   id: number;
   /** Update counter when last seen (ignores a duplicate id within one update). */
   seenAt: number;
-  /** Time and foot point when last seen. */
-  lastT: number;
-  lastX: number;
-  lastY: number;
-  lastH: number;
   /** Zone: confirmed inside. */
   zIn: Uint8Array;
   /** Zone: consecutive appearances contradicting zIn (inside while out, outside while in). */
@@ -145,12 +154,6 @@ interface TrackState {
   zLoitered: Uint8Array;
   /** Zone: class the open visit is counted under. */
   zClass: string[];
-  /** Line: side (−1 / +1) of the last foot point off the line; 0 when none yet. */
-  lSide: Int8Array;
-  lX: Float64Array;
-  lY: Float64Array;
-  /** Line: this track's crossing has been counted. */
-  lDone: Uint8Array;
 }
 
 export class ZoneEngine {
@@ -158,16 +161,20 @@ export class ZoneEngine {
   private readonly lines: Line[];
   private readonly enterFrames: number;
   private readonly exitFrames: number;
-  private readonly stitchSeconds: number;
-  private readonly stitchHeights: number;
+  private readonly lineHysteresis: number;
+  private readonly visitors: VisitorLinker;
   private readonly tracks = new Map<number, TrackState>();
   private updates = 0;
 
   constructor(zones: ZoneDef[], lines: LineDef[], opts: Partial<ZoneEngineOptions> = {}) {
     this.enterFrames = frames('enterFrames', opts.enterFrames ?? DEFAULT_ZONE_ENGINE_OPTIONS.enterFrames);
     this.exitFrames = frames('exitFrames', opts.exitFrames ?? DEFAULT_ZONE_ENGINE_OPTIONS.exitFrames);
-    this.stitchSeconds = Math.max(0, opts.stitchSeconds ?? DEFAULT_ZONE_ENGINE_OPTIONS.stitchSeconds);
-    this.stitchHeights = Math.max(0, opts.stitchHeights ?? DEFAULT_ZONE_ENGINE_OPTIONS.stitchHeights);
+    this.lineHysteresis = Math.max(0, opts.lineHysteresis ?? DEFAULT_ZONE_ENGINE_OPTIONS.lineHysteresis);
+    this.visitors = new VisitorLinker(
+      Math.max(0, opts.stitchSeconds ?? DEFAULT_ZONE_ENGINE_OPTIONS.stitchSeconds),
+      Math.max(0, opts.stitchHeights ?? DEFAULT_ZONE_ENGINE_OPTIONS.stitchHeights),
+      lines.length,
+    );
     this.zones = zones.map((z) => {
       const flat = new Float64Array(z.points.length * 2);
       let minX = Infinity;
@@ -221,6 +228,7 @@ export class ZoneEngine {
     const lines = this.lines;
     const nz = zones.length;
     const nl = lines.length;
+    for (const tp of tracks) this.visitors.mark(tp.id, seq);
     for (const tp of tracks) {
       const x = tp.x;
       const y = tp.y;
@@ -234,6 +242,9 @@ export class ZoneEngine {
       }
       st.seenAt = seq;
       const cls = tp.className;
+      const h = tp.h !== undefined && Number.isFinite(tp.h) && tp.h > 0 ? tp.h : 0;
+      const w = tp.w !== undefined && Number.isFinite(tp.w) && tp.w > 0 ? tp.w : h;
+      const visitor = this.visitors.see(tp.id, x, y, h, t, seq);
 
       for (let k = 0; k < nz; k++) {
         const z = zones[k]!;
@@ -255,7 +266,7 @@ export class ZoneEngine {
           const entryT = st.zStreakT[k]!;
           st.zIn[k] = 1;
           st.zStreak[k] = 0;
-          const orphan = this.orphanVisit(k, cls, x, y, tp.h ?? 0, t, seq);
+          const orphan = this.orphanVisit(k, cls, visitor, seq);
           if (orphan) {
             // The same person under a new id: the visit (and the occupancy count) carries over.
             st.zEntryT[k] = orphan.zEntryT[k]!;
@@ -282,53 +293,23 @@ export class ZoneEngine {
       }
 
       for (let k = 0; k < nl; k++) {
-        if (st.lDone[k] !== 0) continue;
         const l = lines[k]!;
         if (l.classes !== undefined && !l.classes.has(cls)) continue;
-        const c = cross(l.ax, l.ay, l.bx, l.by, x, y);
-        if (c === 0) continue; // on the line: not a side; keep the previous point
-        const side = c > 0 ? 1 : -1;
-        const prev = st.lSide[k]!;
-        if (prev !== 0 && prev !== side) {
-          // The movement p→q straddles the infinite line strictly; it crosses the SEGMENT when a and b
-          // are not strictly on the same side of the movement's line.
-          const px = st.lX[k]!;
-          const py = st.lY[k]!;
-          const da = cross(px, py, x, y, l.ax, l.ay);
-          const db = cross(px, py, x, y, l.bx, l.by);
-          if ((da <= 0 && db >= 0) || (da >= 0 && db <= 0)) {
-            st.lDone[k] = 1;
-            events.push({ type: 'line.cross', line: l.id, trackId: tp.id, className: cls, t, direction: prev < 0 ? 'in' : 'out' });
-            continue;
-          }
-        }
-        st.lSide[k] = side;
-        st.lX[k] = x;
-        st.lY[k] = y;
+        const direction = tripwireStep(l, visitor.lines[k]!, x, y, w, h, this.lineHysteresis);
+        if (direction !== undefined) events.push({ type: 'line.cross', line: l.id, trackId: tp.id, className: cls, t, direction });
       }
-      st.lastT = t;
-      st.lastX = x;
-      st.lastY = y;
-      st.lastH = tp.h !== undefined && Number.isFinite(tp.h) ? tp.h : 0;
     }
     this.checkCrowds(t, events);
     return events;
   }
 
-  /** The nearest open visit of zone k whose track vanished recently near (x, y), if any. */
-  private orphanVisit(k: number, cls: string, x: number, y: number, h: number, t: number, seq: number): TrackState | undefined {
-    if (this.stitchSeconds <= 0 || this.stitchHeights <= 0) return undefined;
-    let best: TrackState | undefined;
-    let bestD = Infinity;
-    for (const o of this.tracks.values()) {
-      if (o.zIn[k] !== 1 || o.seenAt >= seq - 1 || o.zClass[k] !== cls || t - o.lastT > this.stitchSeconds) continue;
-      const d = Math.hypot(o.lastX - x, o.lastY - y);
-      if (d <= this.stitchHeights * Math.max(h, o.lastH) && d < bestD) {
-        bestD = d;
-        best = o;
-      }
+  /** The open visit of zone k of a former track of this visitor that is no longer seen, if any. */
+  private orphanVisit(k: number, cls: string, visitor: Visitor, seq: number): TrackState | undefined {
+    for (let i = visitor.formerTracks.length - 1; i >= 0; i--) {
+      const o = this.tracks.get(visitor.formerTracks[i]!);
+      if (o !== undefined && o.zIn[k] === 1 && o.seenAt < seq - 1 && o.zClass[k] === cls) return o;
     }
-    return best;
+    return undefined;
   }
 
   /**
@@ -337,6 +318,7 @@ export class ZoneEngine {
    * counting down to an exit. Pass the track's last-seen time as t for the most faithful dwell.
    */
   endTrack(trackId: number, t: number): AnalyticsEvent[] {
+    this.visitors.end(trackId);
     const st = this.tracks.get(trackId);
     if (st === undefined) return [];
     const events: AnalyticsEvent[] = [];
@@ -351,6 +333,7 @@ export class ZoneEngine {
     const events: AnalyticsEvent[] = [];
     for (const st of this.tracks.values()) this.closeAll(st, t, events);
     this.tracks.clear();
+    this.visitors.clear();
     this.checkCrowds(t, events);
     return events;
   }
@@ -366,6 +349,11 @@ export class ZoneEngine {
     return out;
   }
 
+  /** Distinct visitors (tracks stitched into people) seen so far. */
+  get visitorCount(): number {
+    return this.visitors.count;
+  }
+
   /** Number of tracks with state held (for tests and metrics). */
   get trackCount(): number {
     return this.tracks.size;
@@ -373,24 +361,15 @@ export class ZoneEngine {
 
   private newTrack(id: number): TrackState {
     const nz = this.zones.length;
-    const nl = this.lines.length;
     return {
       id,
       seenAt: 0,
-      lastT: -Infinity,
-      lastX: NaN,
-      lastY: NaN,
-      lastH: 0,
       zIn: new Uint8Array(nz),
       zStreak: new Int32Array(nz),
       zStreakT: new Float64Array(nz),
       zEntryT: new Float64Array(nz),
       zLoitered: new Uint8Array(nz),
       zClass: new Array<string>(nz).fill(''),
-      lSide: new Int8Array(nl),
-      lX: new Float64Array(nl),
-      lY: new Float64Array(nl),
-      lDone: new Uint8Array(nl),
     };
   }
 

@@ -64,6 +64,9 @@ export function notificationRoutes(deps: ApiDeps) {
  * Asking again with the same cursor gives the same answer (idempotent); a consumer that stores the
  * cursor after processing a page resumes exactly where it stopped.
  */
+/** Report bodies one /sync/reports page carries at most (a single larger report still goes alone). */
+export const SYNC_PAGE_BYTES = 4 * 1024 * 1024;
+
 export function syncRoutes(deps: ApiDeps) {
   const page = (max: number, dflt: number) =>
     z.strictObject({ cursor: intText().pipe(z.number().int().min(0)).default(0), limit: intText().pipe(z.number().int().min(1).max(max)).default(dflt), camera: z.string().min(1).optional() });
@@ -76,8 +79,8 @@ export function syncRoutes(deps: ApiDeps) {
     })
     .get('/reports', access('reports:read'), validate('query', page(100, 20).omit({ camera: true })), async (c) => {
       const q = c.req.valid('query');
-      const rows = await deps.reports.after(q.cursor, q.limit + 1);
-      const reports = rows.slice(0, q.limit);
-      return c.json({ reports, next_cursor: reports.length ? reports[reports.length - 1]!.seq : q.cursor, has_more: rows.length > q.limit });
+      // A page holds at most `limit` reports and about SYNC_PAGE_BYTES of them (always at least one).
+      const { reports, more } = await deps.reports.after(q.cursor, q.limit, SYNC_PAGE_BYTES);
+      return c.json({ reports, next_cursor: reports.length ? reports[reports.length - 1]!.seq : q.cursor, has_more: more });
     });
 }

@@ -11,9 +11,21 @@ import { validate } from './validate.js';
 import { EVENT_TYPE_NAMES } from '../store/event-types.js';
 import { access, type ApiEnv } from './access.js';
 
+/** Cells of a heatmap served as JSON (512 × 512, the largest configurable grid). */
+export const MAX_HEATMAP_CELLS = 512 * 512;
+/** Cells one heatmap request may sum (per class): 413 days of 512×512 grids would be 108 Mi. */
+const MAX_HEATMAP_CELLS_READ = 64 * 1024 * 1024;
+
 /** Zones, lines, heatmaps, snapshots and occupancy of one camera. */
 export function cameraAnalyticsRoutes(deps: ApiDeps) {
   const heatmapRange = timeRange(24 * 3600, () => deps.retentionDays().heatmapHours);
+  // A range sums one stored grid per whole day and per hour of its ragged ends: bounded in cells read.
+  const gridsBounded = (q: { from?: number | undefined; to?: number | undefined }, ctx: z.RefinementCtx): void => {
+    const { from, to } = heatmapRange.resolve(q);
+    const grid = deps.emptyHeatmap();
+    const cells = (Math.ceil((to - from) / 86_400) + 48) * grid.width * grid.height;
+    if (cells > MAX_HEATMAP_CELLS_READ) ctx.addIssue({ code: 'custom', path: ['from'], message: `the range sums too many ${grid.width}×${grid.height} grids; ask for a shorter one` });
+  };
   const heatmapQuery = z
     .strictObject({
       from: heatmapRange.from,
@@ -23,7 +35,13 @@ export function cameraAnalyticsRoutes(deps: ApiDeps) {
       width: intText().pipe(z.number().int().min(1).max(1024)).optional(),
       height: intText().pipe(z.number().int().min(1).max(1024)).optional(),
     })
-    .superRefine(heatmapRange.refine);
+    .superRefine(heatmapRange.refine)
+    .superRefine(gridsBounded)
+    .superRefine((q, ctx) => {
+      // The JSON carries one number per cell: bounded in cells, not only per side.
+      const cells = (q.width ?? deps.emptyHeatmap().width) * (q.height ?? deps.emptyHeatmap().height);
+      if (cells > MAX_HEATMAP_CELLS) ctx.addIssue({ code: 'custom', path: ['width'], message: `width × height is ${cells} cells; at most ${MAX_HEATMAP_CELLS}` });
+    });
   const pngQuery = z
     .strictObject({
       from: heatmapRange.from,
@@ -34,7 +52,8 @@ export function cameraAnalyticsRoutes(deps: ApiDeps) {
       /** Fixed colour scale: this value and above are the hottest colour, so two periods compare honestly. */
       scale_max: numberText().pipe(z.number().positive()).optional(),
     })
-    .superRefine(heatmapRange.refine);
+    .superRefine(heatmapRange.refine)
+    .superRefine(gridsBounded);
 
   const camera = (id: string) => {
     const cfg = deps.cameraConfig(id);

@@ -21,13 +21,16 @@ import { alertRuleRoutes, notificationRoutes, syncRoutes } from './alerts.js';
 import { apiKeyRoutes, userRoutes } from './users.js';
 import { liveTicketRoutes, settingsRoutes } from './settings.js';
 import { LoginLimiter } from '../auth/login-limiter.js';
+import { HOST_REFUSAL } from '../auth/allowed-hosts.js';
+import { clientAddressResolver } from './client-address.js';
 
 /** The whole HTTP surface: probes, /api/v1 resources (one sub-app each) and the dashboard's files. */
 export function createApp(deps: ApiDeps, log: Logger) {
   const limiter = new LoginLimiter(10, () => deps.clock.now());
+  const clientAddress = clientAddressResolver(deps.trustedProxies ?? []);
   const api = new Hono<ApiEnv>()
     .use('*', authenticate(deps.auth))
-    .route('/auth', authRoutes({ auth: deps.auth, limiter, secureCookies: deps.secureCookies }))
+    .route('/auth', authRoutes({ auth: deps.auth, limiter, clientAddress, setupCode: deps.setupCode, secureCookies: deps.secureCookies }))
     .route('/users', userRoutes(deps.auth))
     .route('/api-keys', apiKeyRoutes(deps.auth))
     .route('/settings', settingsRoutes(deps.settings))
@@ -51,7 +54,15 @@ export function createApp(deps: ApiDeps, log: Logger) {
     maxSize: 1024 * 1024,
     onError: (c) => c.json({ error: { code: 'ERR_TOO_LARGE', message: 'request body over 1 MiB', fields: [{ field: 'body', message: 'over 1 MiB' }] } }, 413),
   });
+  const hostAllowed = deps.hostAllowed;
   const app = new Hono()
+    .use('*', async (c, next) => {
+      // Every request, before anything else: a page that rebound its own name to this address is refused.
+      if (hostAllowed && !hostAllowed(c.req.header('host'))) {
+        return c.json({ error: { code: 'ERR_BAD_REQUEST', message: HOST_REFUSAL, fields: [{ field: 'Host', message: 'not a name of this box' }] } }, 421);
+      }
+      return next();
+    })
     .use(
       '*',
       secureHeaders({
@@ -67,7 +78,7 @@ export function createApp(deps: ApiDeps, log: Logger) {
         crossOriginEmbedderPolicy: false,
       }),
     )
-    .use('/api/*', rateLimit({ perMinute: deps.rateLimitPerMinute }))
+    .use('/api/*', rateLimit({ perMinute: deps.rateLimitPerMinute, clientAddress }))
     .use('/api/*', (c, next) => (c.req.path === UPLOAD_PATH ? next() : jsonLimit(c, next)))
     .route('/', healthRoutes(deps))
     .route('/api/v1', api)

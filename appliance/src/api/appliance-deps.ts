@@ -2,6 +2,7 @@ import type { AnalyticsService } from '../analytics/analytics-service.js';
 import type { Reports } from '../analytics/reports.js';
 import type { Sessions } from '../analytics/sessions.js';
 import type { AuthService } from '../auth/auth-service.js';
+import type { SetupCode } from '../auth/setup-code.js';
 import type { CameraManager } from '../camera-manager.js';
 import type { Clock } from '../clock.js';
 import type { CameraConfig, Config } from '../config/schema.js';
@@ -16,6 +17,7 @@ import type { TrackStore } from '../store/track-store.js';
 import { saveUpload, uploadsDir } from '../store/uploads.js';
 import type { Upstream } from '../upstream.js';
 import { VERSION } from '../version.js';
+import { policyFor } from '../sources/source-policy.js';
 import type { ApiDeps } from './types.js';
 
 /** The running services the HTTP API reads and drives (built by the composition root). */
@@ -33,6 +35,9 @@ export interface ApiParts {
   counts: DetectionCounts;
   upstream: Upstream;
   auth: AuthService;
+  /** The first-run setup code and the Host check (auth/daemon-auth). */
+  setupCode: SetupCode;
+  hostAllowed(host: string | undefined): boolean;
   settings: SettingsService;
   liveVideo: LiveVideo;
   metrics: Metrics;
@@ -48,6 +53,7 @@ export interface ApiParts {
 export function apiDeps(p: ApiParts): ApiDeps {
   const { config, detector, analytics, upstream } = p;
   const views = () => p.cameras.list().map((c) => c.view());
+  const sources = policyFor(config.storage);
   return {
     version: VERSION,
     webRoot: WEB_UI_DIR,
@@ -65,7 +71,10 @@ export function apiDeps(p: ApiParts): ApiDeps {
     settings: p.settings,
     secureCookies: config.http.secure_cookies,
     rateLimitPerMinute: config.http.rate_limit_per_minute,
-    liveVideo: { answer: (camera, sdp) => p.liveVideo.answer(camera, sdp) },
+    trustedProxies: config.http.trusted_proxies,
+    hostAllowed: p.hostAllowed,
+    setupCode: p.setupCode,
+    liveVideo: { answer: (camera, sdp, viewer) => p.liveVideo.answer(camera, sdp, viewer) },
     readiness: () => {
       const dbOk = p.databaseOpen();
       const disk = p.disk();
@@ -105,15 +114,16 @@ export function apiDeps(p: ApiParts): ApiDeps {
         };
       }),
     sessions: p.sessions,
-    saveUpload: async (name, body) => {
-      const limitMb = config.storage.upload_limit_mb;
-      const r = await saveUpload(uploadsDir(config.storage.path), name, body as never, limitMb * 1024 * 1024);
-      return r.ok ? r : { ok: false, limitMb };
+    saveUpload: async (name, body, expectedBytes) => {
+      const s = config.storage;
+      const r = await saveUpload(uploadsDir(s.path), name, body as never, { maxBytes: s.upload_limit_mb * 2 ** 20, maxFiles: s.max_uploads, minFreeBytes: s.min_free_mb * 2 ** 20, expectedBytes });
+      return r.ok ? r : { ok: false, refused: r.refused, limitMb: s.upload_limit_mb, maxUploads: s.max_uploads, minFreeMb: s.min_free_mb };
     },
     retentionDays: () => {
       const r = config.analytics.retention;
       return { events: r.events_days, heatmapHours: r.heatmap_hours_days, minutes: r.minute_counts_days, tracks: r.tracks_days, detectionSeconds: r.detection_seconds_days };
     },
+    sourceProblem: (source) => sources.problem(source),
     createCamera: (cam) => p.putCamera(cam, 'create'),
     replaceCamera: (cam) => p.putCamera(cam, 'replace'),
     deleteCamera: (id) => p.deleteCamera(id),

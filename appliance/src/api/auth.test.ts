@@ -7,7 +7,7 @@ const json = (body: unknown, headers: Record<string, string> = {}): RequestInit 
 describe('first-run setup', () => {
   it('creates the first admin once, then answers 409; refuses weak passwords naming the field', async () => {
     const h = await apiHarness();
-    expect(await (await h.app.request('/api/v1/auth/status')).json()).toEqual({ setup_required: true });
+    expect(await (await h.app.request('/api/v1/auth/status')).json()).toEqual({ setup_required: true, setup_code_file: null });
     for (const [password, why] of [
       ['short1', 'at least 10'],
       ['password123', 'common'],
@@ -15,20 +15,48 @@ describe('first-run setup', () => {
       ['aaaaaaaaaaaa', 'different characters'],
       ['xx-chief-2026-xx', 'username'],
     ] as const) {
-      const res = await h.app.request('/api/v1/auth/setup', json({ username: 'chief', password }));
+      const res = await h.app.request('/api/v1/auth/setup', json({ username: 'chief', password, setup_code: h.setupCode }));
       expect(res.status, password).toBe(400);
       const body = (await res.json()) as { error: { message: string; fields: Array<{ field: string }> } };
       expect(body.error.fields[0]!.field).toBe('password');
       expect(body.error.message).toContain(why);
     }
-    const ok = await h.app.request('/api/v1/auth/setup', json({ username: 'chief', password: PASSWORD }));
+    const ok = await h.app.request('/api/v1/auth/setup', json({ username: 'chief', password: PASSWORD, setup_code: h.setupCode }));
     expect(ok.status).toBe(201);
     const tokens = (await ok.json()) as { access_token: string; refresh_token: string; user: { role: string } };
     expect(tokens.user.role).toBe('admin');
     expect(tokens.access_token.split('.')).toHaveLength(3);
-    expect((await h.app.request('/api/v1/auth/setup', json({ username: 'other', password: PASSWORD }))).status).toBe(409);
+    expect((await h.app.request('/api/v1/auth/setup', json({ username: 'other', password: PASSWORD, setup_code: h.setupCode }))).status).toBe(409);
     expect(await (await h.app.request('/api/v1/auth/status')).json()).toEqual({ setup_required: false });
     expect(h.auth.users().map((u) => u.username)).toEqual(['chief']);
+  });
+
+  it('refuses to create the first admin without the one-time setup code: 403 naming setup_code, nothing created', async () => {
+    const h = await apiHarness();
+    const refused = async (extra: Record<string, unknown>, message: string) => {
+      const res = await h.app.request('/api/v1/auth/setup', json({ username: 'intruder', password: PASSWORD, ...extra }));
+      expect(res.status).toBe(403);
+      const body = (await res.json()) as { error: { message: string; fields: Array<{ field: string; message: string }> } };
+      expect(body.error.fields).toEqual([{ field: 'setup_code', message }]);
+      expect(body.error.message).toContain('vantage setup-code');
+    };
+    await refused({}, 'required');
+    await refused({ setup_code: '' }, 'required');
+    await refused({ setup_code: 'AAAA-BBBB-CCCC' }, 'wrong');
+    await refused({ setup_code: `${h.setupCode}x` }, 'wrong');
+    expect(h.auth.users()).toEqual([]);
+    expect(await (await h.app.request('/api/v1/auth/status')).json()).toMatchObject({ setup_required: true });
+    // Typed by a person: lower case, spaces for dashes.
+    const typed = h.setupCode.toLowerCase().replaceAll('-', ' ');
+    expect((await h.app.request('/api/v1/auth/setup', json({ username: 'chief', password: PASSWORD, setup_code: typed }))).status).toBe(201);
+    expect(h.auth.users().map((u) => u.username)).toEqual(['chief']);
+  });
+
+  it('guessing the setup code is limited like passwords: after 10 wrong codes from an address, 429', async () => {
+    const h = await apiHarness();
+    for (let i = 0; i < 10; i++) expect((await h.app.request('/api/v1/auth/setup', json({ username: 'intruder', password: PASSWORD, setup_code: `GUES-S000-000${i}` }))).status).toBe(403);
+    expect((await h.app.request('/api/v1/auth/setup', json({ username: 'chief', password: PASSWORD, setup_code: h.setupCode }))).status).toBe(429);
+    expect(h.auth.users()).toEqual([]);
   });
 });
 
@@ -83,6 +111,45 @@ describe('tokens', () => {
     expect((await h.app.request('/api/v1/cameras', { headers: op })).status).toBe(401);
   });
 
+  it('a login has an absolute lifetime (auth.refresh_absolute_days, 30 by default): refreshing cannot stretch it', async () => {
+    const h = await apiHarness();
+    await h.auth.createUser('op', PASSWORD, 'operator');
+    const start = h.clock.t;
+    const day = 86_400_000;
+    const login = (await (await h.app.request('/api/v1/auth/login', json({ username: 'op', password: PASSWORD }))).json()) as { refresh_token: string; refresh_expires_at: string };
+    expect(Date.parse(login.refresh_expires_at)).toBe(start + 30 * day);
+    h.clock.t = start + 20 * day;
+    const r1 = await h.app.request('/api/v1/auth/refresh', json({ refresh_token: login.refresh_token }));
+    expect(r1.status).toBe(200);
+    const t1 = (await r1.json()) as { refresh_token: string; refresh_expires_at: string; access_token: string };
+    // Rotated 20 days in: it still ends 30 days after the password was typed, not 30 days after now.
+    expect(Date.parse(t1.refresh_expires_at)).toBe(start + 30 * day);
+    h.clock.t = start + 30 * day - 60_000;
+    const r2 = await h.app.request('/api/v1/auth/refresh', json({ refresh_token: t1.refresh_token }));
+    expect(r2.status).toBe(200);
+    const t2 = (await r2.json()) as { refresh_token: string; access_token: string };
+    const me = (bearer: string) => h.app.request('/api/v1/auth/me', { headers: { authorization: `Bearer ${bearer}` } });
+    expect((await me(t2.access_token)).status).toBe(200);
+    h.clock.t = start + 30 * day + 1000;
+    expect((await h.app.request('/api/v1/auth/refresh', json({ refresh_token: t2.refresh_token }))).status).toBe(401);
+    // Its last access token ends with the login, though its own 15 minutes are not over.
+    expect((await me(t2.access_token)).status).toBe(401);
+    expect((await h.app.request('/api/v1/auth/login', json({ username: 'op', password: PASSWORD }))).status).toBe(200);
+  });
+
+  it('logout ends the access token of that login at once; other logins of the user go on', async () => {
+    const h = await apiHarness();
+    await h.auth.createUser('op', PASSWORD, 'operator');
+    const login = async () => (await (await h.app.request('/api/v1/auth/login', json({ username: 'op', password: PASSWORD }))).json()) as { refresh_token: string; access_token: string };
+    const a = await login();
+    const b = await login();
+    const me = (bearer: string) => h.app.request('/api/v1/auth/me', { headers: { authorization: `Bearer ${bearer}` } });
+    expect((await me(a.access_token)).status).toBe(200);
+    expect((await h.app.request('/api/v1/auth/logout', json({ refresh_token: a.refresh_token }))).status).toBe(204);
+    expect((await me(a.access_token)).status).toBe(401);
+    expect((await me(b.access_token)).status).toBe(200);
+  });
+
   it('answers 401 with no stack trace and names nothing internal', async () => {
     const h = await apiHarness();
     const res = await h.app.request('/api/v1/cameras');
@@ -106,6 +173,27 @@ describe('login rate limit', () => {
     expect(Number(blocked.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     h.clock.t += 61_000;
     expect((await h.app.request('/api/v1/auth/login', json({ username: 'admin', password: PASSWORD }))).status).toBe(200);
+  });
+
+  it('40 concurrent wrong logins for one user: the attempt is taken before hashing, so at most 10 are checked (401) and the rest refused (429)', async () => {
+    const h = await apiHarness();
+    await h.auth.createUser('admin', PASSWORD, 'admin');
+    const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) => Promise.resolve(h.app.request('/api/v1/auth/login', json({ username: 'admin', password: `parallel guess ${i}` }))).then((r) => r.status)));
+    const count = (s: number) => statuses.filter((x) => x === s).length;
+    expect(count(401)).toBe(10);
+    expect(count(429)).toBe(30);
+    // The password checks that did run took turns: never more than the cap hashed at once.
+    expect(h.auth.hashes.peak).toBeLessThanOrEqual(2);
+    expect(h.auth.hashes.active).toBe(0);
+  });
+
+  it('a successful login gives its attempt back: 9 failures and a success leave room for more tries', async () => {
+    const h = await apiHarness();
+    await h.auth.createUser('admin', PASSWORD, 'admin');
+    for (let i = 0; i < 9; i++) expect((await h.app.request('/api/v1/auth/login', json({ username: 'admin', password: `wrong guess ${i}!` }))).status).toBe(401);
+    expect((await h.app.request('/api/v1/auth/login', json({ username: 'admin', password: PASSWORD }))).status).toBe(200);
+    expect((await h.app.request('/api/v1/auth/login', json({ username: 'admin', password: 'one more typo!' }))).status).toBe(401);
+    expect((await h.app.request('/api/v1/auth/login', json({ username: 'admin', password: PASSWORD }))).status).toBe(429);
   });
 
   it('counts failures per client address across usernames too', async () => {
@@ -220,6 +308,16 @@ describe('changing your own password', () => {
     const admin = await h.bearer('admin');
     const { key } = (await (await h.app.request('/api/v1/api-keys', json({ name: 'k', scopes: ['admin'] }, admin))).json()) as { key: string };
     expect((await change({ current_password: 'x', new_password: 'a brand new passphrase' }, { 'x-api-key': key })).status).toBe(403);
+  });
+
+  it('ends the access tokens of the other logins at once; the login that changed it goes on', async () => {
+    const h = await apiHarness();
+    const op = await h.bearer('operator');
+    const other = (await (await h.app.request('/api/v1/auth/login', json({ username: 'operator', password: PASSWORD }))).json()) as { access_token: string };
+    const me = (headers: Record<string, string>) => h.app.request('/api/v1/auth/me', { headers });
+    expect((await h.app.request('/api/v1/auth/password', json({ current_password: PASSWORD, new_password: 'a brand new passphrase' }, op))).status).toBe(200);
+    expect((await me(op)).status).toBe(200);
+    expect((await me({ authorization: `Bearer ${other.access_token}` })).status).toBe(401);
   });
 });
 

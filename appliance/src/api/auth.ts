@@ -7,7 +7,8 @@ import type { LoginLimiter } from '../auth/login-limiter.js';
 import { access, ACCESS_COOKIE, checkCsrf, CSRF_COOKIE, principal, REFRESH_COOKIE, type ApiEnv } from './access.js';
 import { ApiError } from './errors.js';
 import { validate } from './validate.js';
-import { clientAddress } from './rate-limit.js';
+import type { ClientAddress } from './client-address.js';
+import type { SetupCode } from '../auth/setup-code.js';
 
 export const usernameSchema = z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}._@-]+$/u, 'letters, digits and . _ @ - only');
 const passwordField = z.string().max(256);
@@ -18,11 +19,17 @@ const credentials = z.strictObject({
   /** The dashboard asks for HttpOnly cookies instead of tokens in the body. */
   use_cookies: z.boolean().default(false),
 });
+const setupBody = credentials.extend({
+  /** The one-time code from the daemon's log or `vantage setup-code`. */
+  setup_code: z.string().max(64).optional(),
+});
 const refreshBody = z.strictObject({ refresh_token: z.string().max(200).optional(), use_cookies: z.boolean().default(false) });
 
 export interface AuthRouteOptions {
   auth: AuthService;
   limiter: LoginLimiter;
+  clientAddress: ClientAddress;
+  setupCode: SetupCode;
   /** Set the Secure flag on cookies (when the dashboard is served over HTTPS). */
   secureCookies: boolean;
 }
@@ -38,6 +45,18 @@ export function authRoutes(o: AuthRouteOptions) {
     setCookie(c, CSRF_COOKIE, randomBytes(18).toString('base64url'), { ...cookieBase, httpOnly: false, path: '/', maxAge: REFRESH_TTL_MS / 1000 });
     return c.json({ access_expires_at: tokens.access_expires_at, refresh_expires_at: tokens.refresh_expires_at, ...extra });
   };
+  /**
+   * Takes a password attempt from the caller's address before any hashing (429 when its minute is used
+   * up). Limits are per address and per username at that address, so a stranger failing on purpose
+   * cannot lock the real user out from elsewhere.
+   */
+  const reserve = (c: Context, username: string): { refused: Response } | { refused?: undefined; succeeded(): void } => {
+    const address = o.clientAddress(c);
+    const r = o.limiter.reserve([`ip:${address}`, `user:${username.toLowerCase()}@${address}`]);
+    if ('succeeded' in r) return r;
+    const error = { code: 'ERR_RATE_LIMITED', message: `too many failed attempts from this address; retry in ${r.wait} s`, fields: [{ field: 'password', message: 'too many failed attempts' }] };
+    return { refused: c.json({ error }, 429, { 'Retry-After': String(r.wait) }) };
+  };
   const clearCookies = (c: Context) => {
     deleteCookie(c, ACCESS_COOKIE, { path: '/' });
     deleteCookie(c, REFRESH_COOKIE, { path: '/api/v1/auth' });
@@ -52,27 +71,33 @@ export function authRoutes(o: AuthRouteOptions) {
   };
 
   return new Hono<ApiEnv>()
-    .get('/status', (c) => c.json({ setup_required: o.auth.needsSetup() }))
-    .post('/setup', validate('json', credentials), async (c) => {
+    .get('/status', (c) => {
+      const required = o.auth.needsSetup();
+      // Where to find the setup code, while there is one (the code itself never leaves the box this way).
+      return c.json({ setup_required: required, ...(required ? { setup_code_file: o.setupCode.file } : {}) });
+    })
+    .post('/setup', validate('json', setupBody), async (c) => {
       const body = c.req.valid('json');
       if (!o.auth.needsSetup()) throw new ApiError(409, 'ERR_CONFLICT', 'setup is done: an admin exists; log in instead');
+      const attempt = reserve(c, body.username);
+      if (attempt.refused) return attempt.refused;
+      if (!body.setup_code || !o.setupCode.check(body.setup_code)) {
+        const where = `printed in the daemon's log${o.setupCode.file ? ` and written to ${o.setupCode.file}` : ''}; \`vantage setup-code\` shows it`;
+        throw new ApiError(403, 'ERR_FORBIDDEN', `${body.setup_code ? 'wrong setup code' : 'the setup code is required'}: it is ${where}`, [{ field: 'setup_code', message: body.setup_code ? 'wrong' : 'required' }]);
+      }
+      attempt.succeeded();
       const user = await o.auth.createUser(body.username, body.password, 'admin', { onlyIfFirst: true });
+      o.setupCode.done();
       c.status(201);
       return respond(c, await o.auth.login((await o.auth.checkPassword(body.username, body.password))!), body.use_cookies, { user });
     })
     .post('/login', validate('json', credentials), async (c) => {
       const body = c.req.valid('json');
-      const keys = [`ip:${clientAddress(c)}`, `user:${body.username.toLowerCase()}`];
-      const wait = o.limiter.retryAfter(keys);
-      if (wait > 0) {
-        return c.json({ error: { code: 'ERR_RATE_LIMITED', message: `too many failed logins; retry in ${wait} s` } }, 429, { 'Retry-After': String(wait) });
-      }
+      const attempt = reserve(c, body.username);
+      if (attempt.refused) return attempt.refused;
       const user = await o.auth.checkPassword(body.username, body.password);
-      if (!user) {
-        o.limiter.fail(keys);
-        throw new ApiError(401, 'ERR_UNAUTHORIZED', 'wrong username or password');
-      }
-      o.limiter.clear(keys[1]!);
+      if (!user) throw new ApiError(401, 'ERR_UNAUTHORIZED', 'wrong username or password');
+      attempt.succeeded();
       return respond(c, await o.auth.login(user), body.use_cookies, { user: o.auth.user(user.id) });
     })
     .post('/refresh', validate('json', refreshBody), async (c) => {
@@ -95,17 +120,16 @@ export function authRoutes(o: AuthRouteOptions) {
       const p = principal(c);
       if (p.kind !== 'user') throw new ApiError(403, 'ERR_FORBIDDEN', 'API keys have no password');
       const b = c.req.valid('json');
-      const keys = [`ip:${clientAddress(c)}`, `user:${p.name.toLowerCase()}`];
-      const wait = o.limiter.retryAfter(keys);
-      if (wait > 0) return c.json({ error: { code: 'ERR_RATE_LIMITED', message: `too many failed attempts; retry in ${wait} s` } }, 429, { 'Retry-After': String(wait) });
+      const attempt = reserve(c, p.name);
+      if (attempt.refused) return attempt.refused;
       if (!(await o.auth.checkPassword(p.name, b.current_password))) {
-        o.limiter.fail(keys);
         throw new ApiError(400, 'ERR_BAD_REQUEST', 'the current password is wrong', [{ field: 'current_password', message: 'wrong' }]);
       }
-      // A new password ends every login of the user (other devices too); this one gets fresh tokens.
-      const user = await o.auth.updateUser(Number(p.id), { password: b.new_password });
+      attempt.succeeded();
+      // A new password ends every other login of the user (other devices); this one goes on, with fresh tokens.
+      const user = await o.auth.updateUser(Number(p.id), { password: b.new_password }, p.session);
       const row = (await o.auth.checkPassword(user.username, b.new_password))!;
-      return respond(c, await o.auth.login(row), p.via === 'cookie', { user });
+      return respond(c, await o.auth.login(row, p.session), p.via === 'cookie', { user });
     })
     .get('/me', access('any'), (c) => {
       const p = principal(c);

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { validate } from './validate.js';
-import { access, type ApiEnv } from './access.js';
+import { access, principal, type ApiEnv } from './access.js';
 import { ApiError } from './errors.js';
 import type { ApiDeps } from './types.js';
 
@@ -22,7 +22,7 @@ const offerSchema = z.strictObject({
 export function liveVideoRoutes(deps: ApiDeps) {
   return new Hono<ApiEnv>()
     .post('/:id/webrtc', access('cameras:read'), validate('json', offerSchema), async (c) => {
-      const sdp = await deps.liveVideo.answer(c.req.param('id'), c.req.valid('json').sdp);
+      const sdp = await deps.liveVideo.answer(c.req.param('id'), c.req.valid('json').sdp, principal(c));
       return c.json({ type: 'answer' as const, sdp });
     })
     .get('/:id/mpeg1', access('cameras:read'), () => {

@@ -1,11 +1,11 @@
-import type { Context, MiddlewareHandler } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
+import type { MiddlewareHandler } from 'hono';
+import type { ClientAddress } from './client-address.js';
 
 /**
  * A per-client fixed-window request limit for the whole API, answered with 429 and Retry-After.
  * Memory stays bounded: windows are dropped when they end.
  */
-export function rateLimit(opts: { perMinute: number; now?: () => number }): MiddlewareHandler {
+export function rateLimit(opts: { perMinute: number; clientAddress: ClientAddress; now?: () => number }): MiddlewareHandler {
   const now = opts.now ?? Date.now;
   let windowStart = 0;
   let counts = new Map<string, number>();
@@ -16,7 +16,7 @@ export function rateLimit(opts: { perMinute: number; now?: () => number }): Midd
       windowStart = t - (t % 60_000);
       counts = new Map();
     }
-    const client = clientAddress(c);
+    const client = opts.clientAddress(c);
     const n = (counts.get(client) ?? 0) + 1;
     counts.set(client, n);
     if (n > opts.perMinute) {
@@ -25,13 +25,4 @@ export function rateLimit(opts: { perMinute: number; now?: () => number }): Midd
     }
     return next();
   };
-}
-
-/** The caller's address ('unknown' for app.request() in tests, which has no socket). */
-export function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }

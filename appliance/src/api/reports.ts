@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { intText } from './params.js';
-import { timelineCsv } from '../analytics/report-builder.js';
+import { MAX_REPORT_CAMERAS, MAX_REPORT_HEATMAP_CELLS, MAX_TIMELINE_BUCKETS, timelineBuckets, timelineCsv } from '../analytics/report-builder.js';
 import { ApiError } from './errors.js';
-import { timeParam } from './time-range.js';
+import { spanProblem, timeParam } from './time-range.js';
 import type { ApiDeps } from './types.js';
 import { validate } from './validate.js';
 import { access, type ApiEnv } from './access.js';
@@ -14,14 +14,24 @@ const RESOLUTIONS = { '1m': 60, '15m': 900, '1h': 3600 } as const;
 export function reportRoutes(deps: ApiDeps) {
   const body = z
     .strictObject({
-      cameras: z.array(z.string().min(1)).min(1).optional(),
+      cameras: z.array(z.string().min(1).max(64)).min(1).max(MAX_REPORT_CAMERAS).optional(),
       from: timeParam,
       to: timeParam,
       resolution: z.enum(['1m', '15m', '1h']).default('15m'),
     })
     .superRefine((b, ctx) => {
-      if (b.from > b.to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must not be after to' });
-      else if (b.to - b.from > deps.retentionDays().minutes * 86_400) ctx.addIssue({ code: 'custom', path: ['from'], message: `the range is wider than the ${deps.retentionDays().minutes} days kept` });
+      const span = spanProblem(b.from, b.to, deps.retentionDays().minutes);
+      if (span) ctx.addIssue({ code: 'custom', path: ['from'], message: span });
+      else {
+        const buckets = timelineBuckets(b.from, b.to, RESOLUTIONS[b.resolution]);
+        if (buckets > MAX_TIMELINE_BUCKETS) ctx.addIssue({ code: 'custom', path: ['resolution'], message: `${buckets} timeline buckets; at most ${MAX_TIMELINE_BUCKETS} (a coarser resolution or a shorter range)` });
+      }
+      // Each camera adds its heatmap to the report: the grid size (config) times the cameras is bounded.
+      const grid = deps.emptyHeatmap();
+      const cameras = b.cameras?.length ?? deps.cameras().length;
+      if (cameras * grid.width * grid.height > MAX_REPORT_HEATMAP_CELLS) {
+        ctx.addIssue({ code: 'custom', path: ['cameras'], message: `${cameras} heatmaps of ${grid.width}×${grid.height}: at most ${MAX_REPORT_HEATMAP_CELLS} cells in one report (fewer cameras)` });
+      }
       for (const [i, id] of (b.cameras ?? []).entries()) {
         if (!deps.cameraConfig(id)) ctx.addIssue({ code: 'custom', path: ['cameras', i], message: `no camera "${id}"` });
       }

@@ -4,7 +4,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { lineSchema, zoneSchema } from '../config/schema.js';
 import { ApiError } from './errors.js';
-import { timeParam } from './time-range.js';
+import { spanProblem, timeParam } from './time-range.js';
+import { finestResolution, MAX_TIMELINE_BUCKETS } from '../analytics/report-builder.js';
 import type { ApiDeps } from './types.js';
 import { validate } from './validate.js';
 import { access, type ApiEnv } from './access.js';
@@ -28,15 +29,19 @@ export function sessionRoutes(deps: ApiDeps) {
       zones_from: z.string().min(1).optional(),
     })
     .superRefine((b, ctx) => {
-      if (!isAbsolute(b.file)) ctx.addIssue({ code: 'custom', path: ['file'], message: 'must be an absolute path on the appliance' });
+      const refused = isAbsolute(b.file) ? deps.sourceProblem(b.file) : 'must be an absolute path on the appliance';
+      if (refused) ctx.addIssue({ code: 'custom', path: ['file'], message: refused });
       else if (!existsSync(b.file) || !statSync(b.file).isFile()) ctx.addIssue({ code: 'custom', path: ['file'], message: 'no such file' });
       if (b.zones_from && !deps.cameraConfig(b.zones_from)) ctx.addIssue({ code: 'custom', path: ['zones_from'], message: `no camera "${b.zones_from}"` });
     });
   const cameraSession = z
-    .strictObject({ camera: z.string().min(1), from: timeParam, to: timeParam })
+    .strictObject({ camera: z.string().min(1).max(64), from: timeParam, to: timeParam })
     .superRefine((b, ctx) => {
       if (!deps.cameraConfig(b.camera)) ctx.addIssue({ code: 'custom', path: ['camera'], message: `no camera "${b.camera}"` });
-      if (b.from > b.to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must not be after to' });
+      // Bounded like reports: by the retention of the per-minute counts a camera session reads.
+      const span = spanProblem(b.from, b.to, deps.retentionDays().minutes);
+      if (span) ctx.addIssue({ code: 'custom', path: ['from'], message: span });
+      else if (!finestResolution(b.from, b.to)) ctx.addIssue({ code: 'custom', path: ['from'], message: `the range needs more than ${MAX_TIMELINE_BUCKETS} hourly buckets` });
     });
   const body = z.union([fileSession, cameraSession]);
   const find = async (id: string) => {
@@ -59,17 +64,23 @@ export function sessionRoutes(deps: ApiDeps) {
       const q = c.req.valid('query');
       const body = c.req.raw.body;
       if (!body) throw new ApiError(400, 'ERR_BAD_REQUEST', 'the request body must be the video', [{ field: 'body', message: 'empty' }]);
-      const saved = await deps.saveUpload(q.name, body);
+      const declared = Number(c.req.header('content-length'));
+      const saved = await deps.saveUpload(q.name, body, Number.isSafeInteger(declared) && declared >= 0 ? declared : undefined);
       if (!saved.ok) {
+        const why = {
+          size: { status: 413, code: 'ERR_TOO_LARGE', message: `over ${saved.limitMb} MiB` },
+          count: { status: 409, code: 'ERR_CONFLICT', message: `${saved.maxUploads} uploaded videos are kept already (storage.max_uploads); delete a session first` },
+          space: { status: 413, code: 'ERR_TOO_LARGE', message: `it would leave less than storage.min_free_mb (${saved.minFreeMb} MiB) free on the disk` },
+        }[saved.refused];
         // The rest of the body is never read: the connection must not carry another request.
         return c.json(
-          { error: { code: 'ERR_TOO_LARGE', message: `upload over ${saved.limitMb} MiB`, fields: [{ field: 'body', message: `over ${saved.limitMb} MiB` }] } },
-          413,
+          { error: { code: why.code, message: `upload refused: ${why.message}`, fields: [{ field: 'body', message: why.message }] } },
+          why.status as 409 | 413,
           { Connection: 'close' },
         );
       }
       const src = q.zones_from ? deps.cameraConfig(q.zones_from)! : undefined;
-      return c.json(await deps.sessions.create({ file: saved.path, shapes: { zones: src?.zones ?? [], lines: src?.lines ?? [] } }), 201);
+      return c.json(await deps.sessions.create({ file: saved.path, shapes: { zones: src?.zones ?? [], lines: src?.lines ?? [] }, uploaded: true }), 201);
     })
     .get('/', access('cameras:read'), async (c) => c.json({ sessions: await deps.sessions.list(200) }))
     .get('/:id', access('cameras:read'), async (c) => c.json(await find(c.req.param('id'))))

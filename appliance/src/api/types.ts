@@ -1,5 +1,7 @@
 import type { CameraConfig } from '../config/schema.js';
 import type { AuthService } from '../auth/auth-service.js';
+import type { SetupCode } from '../auth/setup-code.js';
+import type { Principal } from '../auth/roles.js';
 import type { SettingsService } from '../settings.js';
 import type { Clock } from '../clock.js';
 import type { AlertRule, RuleBody } from '../alerts/rules.js';
@@ -37,6 +39,8 @@ export interface ApiDeps {
   /** Stops and removes a camera (404 if unknown); stays removed across restarts. */
   deleteCamera(id: string): Promise<void>;
   detections(cameraId: string, fromSec: number, toSec: number): Promise<DetectionSecondRow[]>;
+  /** Why a camera source or session file is refused (sources/source-policy), or undefined when allowed. */
+  sourceProblem(source: string): string | undefined;
   /** A camera's effective config (file + API overrides). */
   cameraConfig(id: string): CameraConfig | undefined;
   /** Current zone occupancy: zone → class → count. */
@@ -55,8 +59,15 @@ export interface ApiDeps {
   /** The loaded models, detector.model first; `input` is each model's nominal size (cameras plan their own). */
   models(): Array<{ name: string; classes: string[]; input: { width: number; height: number }; provider: string; workers: number; inference_ms: number | null }>;
   sessions: Sessions;
-  /** Streams an uploaded video to the uploads folder; refuses (and deletes) one over the limit. */
-  saveUpload(name: string, body: ReadableStream<Uint8Array>): Promise<{ ok: true; path: string } | { ok: false; limitMb: number }>;
+  /**
+   * Streams an uploaded video to the uploads folder; refuses (and deletes) one over the size limit,
+   * one more than storage.max_uploads, or one that would leave less than storage.min_free_mb free.
+   */
+  saveUpload(
+    name: string,
+    body: ReadableStream<Uint8Array>,
+    expectedBytes?: number,
+  ): Promise<{ ok: true; path: string } | { ok: false; refused: 'size' | 'count' | 'space'; limitMb: number; maxUploads: number; minFreeMb: number }>;
   retentionDays(): { events: number; heatmapHours: number; minutes: number; tracks: number; detectionSeconds: number };
   /** Finished tracks whose last sighting falls in [fromMs, toMs), newest first. */
   tracks(cameraId: string, fromMs: number, toMs: number, limit: number): Promise<TrackRow[]>;
@@ -79,9 +90,15 @@ export interface ApiDeps {
   secureCookies: boolean;
   /** Requests a minute per client on /api (0 = no limit). */
   rateLimitPerMinute: number;
+  /** Proxies whose X-Forwarded-For names the client (http.trusted_proxies); none when absent. */
+  trustedProxies?: readonly string[];
+  /** Whether a Host header names this box (http.allowed_hosts); every Host passes when absent. */
+  hostAllowed?: (host: string | undefined) => boolean;
+  /** The first-run setup code; `/auth/setup` is refused without it. */
+  setupCode: SetupCode;
   /** The dashboard's live view (live-video/); the MPEG-1 WebSocket is served by the upgrade handler. */
   liveVideo: {
     /** A WebRTC answer for an offer: ERR_NOT_FOUND, ERR_CONFLICT (disabled), ERR_BAD_REQUEST (sdp), ERR_UNAVAILABLE (over a viewer limit). */
-    answer(cameraId: string, offerSdp: string): Promise<string>;
+    answer(cameraId: string, offerSdp: string, viewer: Principal): Promise<string>;
   };
 }

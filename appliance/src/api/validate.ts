@@ -1,5 +1,5 @@
 import { zValidator } from '@hono/zod-validator';
-import type { ZodType } from 'zod';
+import type { z, ZodType } from 'zod';
 import { formatPath } from '../config/loader.js';
 import { ApiError } from './errors.js';
 import { VALIDATES, type ValidatorMeta } from './openapi.js';
@@ -10,7 +10,7 @@ const JSON_TYPE = /^application\/([\w.+-]*\+)?json\s*(;|$)/i;
 export function validate<T extends ZodType, Target extends 'query' | 'json' | 'param'>(target: Target, schema: T) {
   const mw = zValidator(target, schema, (result) => {
     if (!result.success) {
-      const fields = result.error.issues.map((i) => ({
+      const fields = unfoldUnions(result.error.issues).map((i) => ({
         field: formatPath(i.code === 'unrecognized_keys' ? [...i.path, ...i.keys] : i.path) || target,
         message: i.code === 'unrecognized_keys' ? 'unknown field' : i.message,
       }));
@@ -31,4 +31,19 @@ export function validate<T extends ZodType, Target extends 'query' | 'json' | 'p
     : mw) as typeof mw;
   // The OpenAPI document reads what each route validates from here.
   return Object.assign(guarded, { [VALIDATES]: { target, schema } satisfies ValidatorMeta });
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A value that matches no branch of a union is reported by the branch it came closest to (fewest
+ * issues), so the answer names the field at fault (`zones`, `to`) instead of the whole body.
+ */
+function unfoldUnions(issues: readonly Issue[]): Issue[] {
+  return issues.flatMap((i): Issue[] => {
+    if (i.code !== 'invalid_union' || !Array.isArray(i.errors) || i.errors.length === 0) return [i];
+    const closest = i.errors.reduce((a, b) => (b.length < a.length ? b : a));
+    if (closest.length === 0) return [i];
+    return unfoldUnions(closest.map((e) => ({ ...e, path: [...i.path, ...e.path] }) as Issue));
+  });
 }

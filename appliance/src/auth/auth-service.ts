@@ -4,14 +4,23 @@ import type { Clock } from '../clock.js';
 import { VantageError } from '../errors.js';
 import type { ApiKeyRow, AuthStore, UserRow } from '../store/auth-store.js';
 import type { KeyValue } from '../store/key-value.js';
+import { Semaphore } from '../util/semaphore.js';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
-import type { Principal, Role, Scope } from './roles.js';
+import { allows, type Access, type Principal, type Role, type Scope } from './roles.js';
 
 export const ACCESS_TTL_MS = 15 * 60_000;
 export const REFRESH_TTL_MS = 30 * 86_400_000;
 export const TICKET_TTL_MS = 30_000;
+export const DEFAULT_REFRESH_ABSOLUTE_MS = 30 * 86_400_000;
 const SECRET_KEY = 'auth.jwt_secret';
 const KEY_PREFIX = 'vtg_';
+
+export interface AuthOptions {
+  /** A login's refresh tokens stop working this long after the password was entered, however often they rotate. */
+  refreshAbsoluteMs?: number;
+  /** Password hashes computed at once (argon2 takes ~20 MiB and tens of ms of CPU each); more wait. */
+  maxConcurrentHashes?: number;
+}
 
 export interface IssuedTokens {
   access_token: string;
@@ -40,6 +49,8 @@ export interface ApiKeyView {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const token = (bytes: number) => randomBytes(bytes).toString('base64url');
+/** A new login's family id: when it began (base 36 ms, for the absolute lifetime) and a random part. */
+const newFamily = (now: number) => `${now.toString(36)}.${token(9)}`;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 function sameHash(a: string, b: string): boolean {
@@ -55,17 +66,28 @@ const keyView = (k: ApiKeyRow): ApiKeyView => ({ id: k.id, name: k.name, scopes:
  * Users, sessions and keys. Access tokens are 15-minute HS256 JWTs signed with a per-box secret kept in
  * the database; refresh tokens are opaque, stored hashed, single-use and grouped in families so a
  * replayed one revokes every token descended from the same login. API keys are random, stored hashed,
- * and checked on every request so revocation is immediate.
+ * and checked on every request so revocation is immediate. An access token names its login (`sid`,
+ * the refresh family): it stops working when that login ends (logout, a replay, a new password, the
+ * absolute lifetime), not only when it expires. Whoever holds open connections (live sockets, live
+ * video) hears of every change that can take access away (`onAccessChange`) and checks its principals
+ * again with `holds`.
  */
 export class AuthService {
   private readonly secret: string;
   private readonly tickets = new Map<string, { principal: Principal; expires: number }>();
+  private readonly listeners = new Set<() => void>();
+  private readonly refreshAbsoluteMs: number;
+  /** Every argon2 hash and verification passes through here, so guesses cannot take every core from detection. */
+  readonly hashes: Semaphore;
 
   constructor(
     private readonly store: AuthStore,
     kv: KeyValue,
     private readonly clock: Clock,
+    opts: AuthOptions = {},
   ) {
+    this.refreshAbsoluteMs = opts.refreshAbsoluteMs ?? DEFAULT_REFRESH_ABSOLUTE_MS;
+    this.hashes = new Semaphore(opts.maxConcurrentHashes ?? 2);
     let s = kv.setting(SECRET_KEY);
     if (!s) {
       s = token(48);
@@ -83,7 +105,7 @@ export class AuthService {
     const problem = passwordProblem(password, username);
     if (problem) throw new VantageError('ERR_BAD_REQUEST', `password ${problem}`, { field: 'password' });
     if (this.store.userByName(username)) throw new VantageError('ERR_CONFLICT', `user "${username}" exists`);
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.hashes.run(() => hashPassword(password));
     const row = this.store.insertUser({ username, passwordHash, role, now: this.clock.now() }, opts.onlyIfFirst);
     if (!row) throw new VantageError('ERR_CONFLICT', 'setup is done: an admin exists; log in instead');
     return userView(row);
@@ -92,13 +114,15 @@ export class AuthService {
   /** The user if the password matches; the same time is spent when the user does not exist. */
   async checkPassword(username: string, password: string): Promise<UserRow | undefined> {
     const user = this.store.userByName(username);
-    const ok = await verifyPassword(user?.password_hash, password);
+    const ok = await this.hashes.run(() => verifyPassword(user?.password_hash, password));
     return ok ? user : undefined;
   }
 
-  async login(user: UserRow): Promise<IssuedTokens> {
-    this.store.touchLogin(user.id, this.clock.now());
-    return this.issue(user, token(12));
+  /** Fresh tokens for a user who proved their password: a new login, or more tokens of `session` while it is active. */
+  async login(user: UserRow, session?: string): Promise<IssuedTokens> {
+    const now = this.clock.now();
+    this.store.touchLogin(user.id, now);
+    return this.issue(user, session !== undefined && this.store.familyActive(session, now) ? session : newFamily(now));
   }
 
   /** Rotates a refresh token. A spent or revoked one is refused, and a spent one revokes its family. */
@@ -109,8 +133,10 @@ export class AuthService {
     const row = this.store.refresh(id);
     if (!row || !sameHash(row.hash, sha256(secret))) return undefined;
     if (row.revoked_at !== null || row.expires_at <= now) return undefined;
+    if (this.familyStart(row.family) + this.refreshAbsoluteMs <= now) return undefined; // the login is too old: sign in again
     if (row.used_at !== null || !this.store.spendRefresh(id, now)) {
       this.store.revokeFamily(row.family, now); // replay: whoever holds the family's tokens loses them
+      this.changed();
       return undefined;
     }
     const user = this.store.user(row.user_id);
@@ -121,7 +147,10 @@ export class AuthService {
   /** Ends the login the refresh token belongs to. */
   logout(refreshToken: string): void {
     const row = this.store.refresh(refreshToken.split('.')[0] ?? '');
-    if (row && sameHash(row.hash, sha256(refreshToken.split('.')[1] ?? ''))) this.store.revokeFamily(row.family, this.clock.now());
+    if (row && sameHash(row.hash, sha256(refreshToken.split('.')[1] ?? ''))) {
+      this.store.revokeFamily(row.family, this.clock.now());
+      this.changed();
+    }
   }
 
   /** The user an access token belongs to, as stored now (so role changes and deletions apply at once). */
@@ -129,8 +158,10 @@ export class AuthService {
     try {
       const p = await verify(jwt, this.secret, { alg: 'HS256', exp: false, nbf: false, iat: false });
       if (p.typ !== 'access' || typeof p.exp !== 'number' || p.exp * 1000 <= this.clock.now()) return undefined;
+      const session = typeof p.sid === 'string' ? p.sid : undefined;
+      if (session !== undefined && !this.store.familyActive(session, this.clock.now())) return undefined;
       const user = this.store.user(Number(p.sub));
-      return user && { kind: 'user', id: String(user.id), name: user.username, role: user.role, via };
+      return user && { kind: 'user', id: String(user.id), name: user.username, role: user.role, via, ...(session ? { session } : {}) };
     } catch {
       return undefined;
     }
@@ -148,7 +179,9 @@ export class AuthService {
   }
 
   revokeKey(id: string): boolean {
-    return this.store.revokeKey(id, this.clock.now());
+    const revoked = this.store.revokeKey(id, this.clock.now());
+    if (revoked) this.changed();
+    return revoked;
   }
 
   verifyKey(key: string): Principal | undefined {
@@ -171,8 +204,11 @@ export class AuthService {
     return u && userView(u);
   }
 
-  /** Changes a role or password; the last admin cannot be demoted. A new password ends the user's logins. */
-  async updateUser(id: number, patch: { role?: Role | undefined; password?: string | undefined }): Promise<UserView> {
+  /**
+   * Changes a role or password; the last admin cannot be demoted. A new password ends the user's logins,
+   * but `keepSession` (the login changing its own password) when given.
+   */
+  async updateUser(id: number, patch: { role?: Role | undefined; password?: string | undefined }, keepSession?: string): Promise<UserView> {
     const u = this.store.user(id);
     if (!u) throw new VantageError('ERR_NOT_FOUND', `no user ${id}`);
     if (patch.role && patch.role !== 'admin' && u.role === 'admin' && this.store.adminCount() === 1) {
@@ -182,11 +218,12 @@ export class AuthService {
     if (patch.password !== undefined) {
       const problem = passwordProblem(patch.password, u.username);
       if (problem) throw new VantageError('ERR_BAD_REQUEST', `password ${problem}`, { field: 'password' });
-      passwordHash = await hashPassword(patch.password);
+      passwordHash = await this.hashes.run(() => hashPassword(patch.password!));
     }
     const now = this.clock.now();
     this.store.updateUser(id, { ...(patch.role ? { role: patch.role } : {}), ...(passwordHash ? { passwordHash } : {}) }, now);
-    if (passwordHash) this.store.revokeUserTokens(id, now);
+    if (passwordHash) this.store.revokeUserTokens(id, now, keepSession);
+    if (passwordHash || (patch.role && patch.role !== u.role)) this.changed();
     return userView(this.store.user(id)!);
   }
 
@@ -195,6 +232,29 @@ export class AuthService {
     if (!u) throw new VantageError('ERR_NOT_FOUND', `no user ${id}`);
     if (u.role === 'admin' && this.store.adminCount() === 1) throw new VantageError('ERR_CONFLICT', 'the last admin cannot be deleted');
     this.store.deleteUser(id);
+    this.changed();
+  }
+
+  /** Calls `listener` after every change that can take access away from someone: logout, revocation, deletion, a new role or password. */
+  onAccessChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Whether a principal that was let in earlier still may do `need` now: its key is not revoked, its
+   * user exists with the same role, and its login has not ended. A changed role counts as lost access
+   * (the holder reconnects and is judged by the new one).
+   */
+  holds(p: Principal, need: Access): boolean {
+    if (p.kind === 'key') {
+      const row = this.store.key(p.id);
+      return row !== undefined && row.revoked_at === null && allows({ ...p, scopes: row.scopes }, need);
+    }
+    const user = this.store.user(Number(p.id));
+    if (!user || user.role !== p.role) return false;
+    if (p.session !== undefined && !this.store.familyActive(p.session, this.clock.now())) return false;
+    return allows(p, need);
   }
 
   /** A single-use, 30-second ticket for opening the live WebSocket where a header cannot be sent. */
@@ -216,18 +276,30 @@ export class AuthService {
     this.store.pruneRefresh(this.clock.now());
   }
 
+  private changed(): void {
+    for (const l of this.listeners) l();
+  }
+
+  /** When a login (refresh family) began: written into its id; older ids fall back to their first stored token. */
+  private familyStart(family: string): number {
+    const m = /^([0-9a-z]{1,11})\./.exec(family);
+    return m ? parseInt(m[1]!, 36) : (this.store.familyStart(family) ?? this.clock.now());
+  }
+
   private async issue(user: UserRow, family: string): Promise<IssuedTokens> {
     const now = this.clock.now();
+    const end = this.familyStart(family) + this.refreshAbsoluteMs;
     const exp = now + ACCESS_TTL_MS;
-    const access = await sign({ sub: String(user.id), role: user.role, typ: 'access', iat: Math.floor(now / 1000), exp: Math.floor(exp / 1000) }, this.secret, 'HS256');
+    const access = await sign({ sub: String(user.id), sid: family, role: user.role, typ: 'access', iat: Math.floor(now / 1000), exp: Math.floor(exp / 1000) }, this.secret, 'HS256');
     const id = token(12);
     const secret = token(32);
-    this.store.insertRefresh({ id, userId: user.id, family, hash: sha256(secret), now, expiresAt: now + REFRESH_TTL_MS });
+    const expiresAt = Math.min(now + REFRESH_TTL_MS, end);
+    this.store.insertRefresh({ id, userId: user.id, family, hash: sha256(secret), now, expiresAt });
     return {
       access_token: access,
       access_expires_at: new Date(Math.floor(exp / 1000) * 1000).toISOString(),
       refresh_token: `${id}.${secret}`,
-      refresh_expires_at: new Date(now + REFRESH_TTL_MS).toISOString(),
+      refresh_expires_at: new Date(expiresAt).toISOString(),
       token_type: 'Bearer',
     };
   }

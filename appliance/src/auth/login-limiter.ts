@@ -1,6 +1,9 @@
 /**
- * Failed logins per client address and per username in a sliding minute: past the limit, further
- * attempts are refused (without checking the password) until the oldest failure is a minute old.
+ * Failed logins in a sliding minute, per key (a client address, or a username at a client address).
+ * An attempt is reserved, counted as a failure, before its password is checked, so concurrent guesses
+ * cannot all slip in while the first ones are still hashing; a successful attempt gives its
+ * reservation back. Past the limit, further attempts are refused (without checking the password) until
+ * the oldest failure is a minute old.
  */
 export class LoginLimiter {
   private readonly failures = new Map<string, number[]>();
@@ -12,7 +15,7 @@ export class LoginLimiter {
   ) {}
 
   /** Seconds to wait before `keys` may try again, or 0. */
-  retryAfter(keys: string[]): number {
+  retryAfter(keys: readonly string[]): number {
     const t = this.now();
     let wait = 0;
     for (const k of keys) {
@@ -22,8 +25,28 @@ export class LoginLimiter {
     return wait;
   }
 
-  fail(keys: string[]): void {
+  /**
+   * Takes an attempt for every key, or says how many seconds to wait (nothing taken). The attempt
+   * counts as failed unless `succeeded` gives it back.
+   */
+  reserve(keys: readonly string[]): { wait: number } | { wait: 0; succeeded(): void } {
+    const wait = this.retryAfter(keys);
+    if (wait > 0) return { wait };
     const t = this.now();
+    this.fail(keys, t);
+    return {
+      wait: 0,
+      succeeded: () => {
+        for (const k of keys) {
+          const list = this.failures.get(k);
+          const i = list?.lastIndexOf(t) ?? -1;
+          if (i >= 0) list!.splice(i, 1);
+        }
+      },
+    };
+  }
+
+  fail(keys: readonly string[], t = this.now()): void {
     for (const k of keys) {
       const list = this.recent(k, t);
       list.push(t);
@@ -31,10 +54,6 @@ export class LoginLimiter {
       this.failures.set(k, list);
     }
     if (this.failures.size > 10_000) this.sweep(t);
-  }
-
-  clear(key: string): void {
-    this.failures.delete(key);
   }
 
   private recent(key: string, t: number): number[] {

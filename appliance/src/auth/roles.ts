@@ -24,6 +24,8 @@ export interface Principal {
   scopes?: readonly Scope[];
   /** How the request proved it: cookie-authenticated writes must also pass the CSRF check. */
   via: 'bearer' | 'cookie' | 'api-key' | 'ticket';
+  /** Users signed in with a token: the login (refresh family) it belongs to; access ends with it. */
+  session?: string;
 }
 
 const READS: ReadonlySet<Access> = new Set(['cameras:read', 'reports:read', 'events:read']);

@@ -8,6 +8,7 @@ import { AuthStore } from '../store/auth-store.js';
 import { KeyValueStore } from '../store/key-value.js';
 import { migrateToLatest, openDatabase } from '../store/database.js';
 import { out } from './io.js';
+import { readSetupCode, SetupCode, setupCodePath } from '../auth/setup-code.js';
 
 const USERS = `usage:
   vantage user add NAME --role admin|operator|viewer   password read from stdin
@@ -18,12 +19,12 @@ const KEYS = `usage:
   vantage apikey list
   vantage apikey revoke ID`;
 
-async function withAuth<T>(configFile: string | undefined, env: NodeJS.ProcessEnv, fn: (auth: AuthService) => Promise<T>): Promise<T> {
+async function withAuth<T>(configFile: string | undefined, env: NodeJS.ProcessEnv, fn: (auth: AuthService, databasePath: string) => Promise<T>): Promise<T> {
   const { config } = loadConfig({ env, ...(configFile ? { file: configFile } : {}) });
   const store = openDatabase(config.storage.path);
   try {
     await migrateToLatest(store.db);
-    return await fn(new AuthService(new AuthStore(store.raw), new KeyValueStore(store.raw), systemClock));
+    return await fn(new AuthService(new AuthStore(store.raw), new KeyValueStore(store.raw), systemClock), config.storage.path);
   } finally {
     await store.close();
   }
@@ -51,7 +52,11 @@ export async function userCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     const role = values.role as Role | undefined;
     if (!role || !ROLES.includes(role)) throw new VantageError('ERR_USAGE', `--role must be one of ${ROLES.join(', ')}\n${USERS}`);
     const password = await readPassword();
-    const u = await withAuth(values.config, env, (auth) => auth.createUser(name, password, role));
+    const u = await withAuth(values.config, env, async (auth, db) => {
+      const user = await auth.createUser(name, password, role);
+      if (role === 'admin') new SetupCode(setupCodePath(db)).done(); // first-run setup is done: its code goes
+      return user;
+    });
     out(`created ${u.role} "${u.username}" (id ${u.id})`);
     return 0;
   }
@@ -94,4 +99,17 @@ export async function apiKeyCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
     return 0;
   }
   throw new VantageError('ERR_USAGE', KEYS);
+}
+
+/** `vantage setup-code`: the one-time code the running daemon wrote for first-run setup. */
+export async function setupCodeCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } } });
+  const code = await withAuth(values.config, env, async (auth, db) => {
+    if (!auth.needsSetup()) throw new VantageError('ERR_CONFLICT', 'setup is done: an admin exists (sign in, or add users with `vantage user add`)');
+    const found = readSetupCode(db);
+    if (!found) throw new VantageError('ERR_NOT_FOUND', `no setup code${setupCodePath(db) ? ` in ${setupCodePath(db)}` : ''}: start the daemon (\`vantage run\`); it writes one while no admin exists`);
+    return found;
+  });
+  out(code);
+  return 0;
 }

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
-import { loadConfig } from '../config/loader.js';
+import { ConfigError, loadConfig } from '../config/loader.js';
+import { cameraSourceIssues, policyFor } from '../sources/source-policy.js';
 import { VantageError } from '../errors.js';
 import { redactSecrets } from '../util/redact.js';
 import { parseArgs } from 'node:util';
@@ -12,6 +13,9 @@ export function configCommand(argv: string[], env: NodeJS.ProcessEnv): number {
   if (sub === 'check') {
     if (!file) throw new VantageError('ERR_USAGE', 'usage: vantage config check FILE');
     const { config, source } = loadConfig({ file, env });
+    // The camera sources are checked as at start-up (sources/source-policy).
+    const refused = cameraSourceIssues(config.cameras, policyFor(config.storage));
+    if (refused.length) throw new ConfigError(source, refused);
     out(`${source}: ok (${config.cameras.length} camera${config.cameras.length === 1 ? '' : 's'})`);
     return 0;
   }

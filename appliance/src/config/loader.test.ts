@@ -26,7 +26,8 @@ function issuesOf(fn: () => unknown): Array<{ path: string; message: string }> {
 describe('config loader', () => {
   it('loads the shipped default config with every default filled in', () => {
     const { config } = loadConfig({ file: DEFAULT_CONFIG_FILE, cwd: PACKAGE_ROOT, env: {} });
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 8080, rate_limit_per_minute: 6000, live_max_buffer_bytes: 1048576, secure_cookies: false });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 8080, rate_limit_per_minute: 6000, live_max_buffer_bytes: 1048576, secure_cookies: false, trusted_proxies: [], allowed_hosts: [] });
+    expect(config.auth).toEqual({ refresh_absolute_days: 30, max_concurrent_hashes: 2 });
     expect(config.storage.path).toBe(join(PACKAGE_ROOT, 'data/vantage.db'));
     expect(config.detector.model).toBe(DEFAULT_MODEL_MANIFEST);
     expect(config.detector.score_threshold).toBe(0.1);
@@ -38,7 +39,7 @@ describe('config loader', () => {
   it('accepts config/example.yaml, which documents every key', () => {
     const { config } = loadConfig({ file: join(PACKAGE_ROOT, 'config/example.yaml'), cwd: PACKAGE_ROOT, env: {} });
     expect(config.cameras[0]).toMatchObject({ id: 'entrance', hwaccel: 'none', detect_every: 1 });
-    expect(config.tracker.appearance_gate).toBe(0.2);
+    expect(config.tracker.appearance_gate).toBe(0.15);
   });
 
   it('names an unknown key by its full path', () => {
@@ -75,6 +76,15 @@ describe('config loader', () => {
     ] as const) {
       expect(issuesOf(() => validateConfig({ detector: { max_batch: value } }))).toEqual([{ path: 'detector.max_batch', message }]);
     }
+  });
+
+  it('http.trusted_proxies takes addresses and CIDR blocks, http.allowed_hosts host names; anything else is refused naming the entry', () => {
+    const ok = validateConfig({ http: { trusted_proxies: ['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8'], allowed_hosts: ['Vantage.Site.LAN', '*'] } });
+    expect(ok.http.trusted_proxies).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8']);
+    expect(ok.http.allowed_hosts).toEqual(['vantage.site.lan', '*']);
+    const issues = issuesOf(() => validateConfig({ http: { trusted_proxies: ['proxy.lan', '10.0.0.0/33', '10.0.0.1/8/1'], allowed_hosts: ['evil.example:8080', 'http://x'] } }));
+    expect(issues.map((i) => i.path)).toEqual(['http.trusted_proxies[0]', 'http.trusted_proxies[1]', 'http.trusted_proxies[2]', 'http.allowed_hosts[0]', 'http.allowed_hosts[1]']);
+    expect(issues[1]!.message).toBe('prefix length must be 0-32');
   });
 
   it('reports a missing required key and a duplicate camera id', () => {

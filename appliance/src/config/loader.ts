@@ -77,6 +77,7 @@ export function validateConfig(doc: unknown, source = '(inline)', cwd = process.
   }
   const cfg = parsed.data;
   cfg.storage.path = cfg.storage.path === ':memory:' ? cfg.storage.path : abs(cwd, cfg.storage.path);
+  cfg.storage.media_dirs = cfg.storage.media_dirs.map((d) => abs(cwd, d));
   cfg.detector.model = cfg.detector.model ? abs(cwd, cfg.detector.model) : DEFAULT_MODEL_MANIFEST;
   const problems = checkModelFiles(cfg.detector.model);
   cfg.cameras.forEach((c, i) => {

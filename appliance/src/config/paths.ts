@@ -15,3 +15,5 @@ export const PACKAGE_ROOT: string = (() => {
 export const DEFAULT_MODEL_MANIFEST = resolve(PACKAGE_ROOT, 'models/yolox-nano/manifest.json');
 export const DEFAULT_CONFIG_FILE = resolve(PACKAGE_ROOT, 'config/default.yaml');
 export const WEB_UI_DIR = resolve(PACKAGE_ROOT, 'web-ui/dist');
+/** Sample videos shipped with the appliance: the default of storage.media_dirs. */
+export const BUNDLED_MEDIA_DIR = resolve(PACKAGE_ROOT, 'appliance/media');

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { validateLine, validateZone } from '../math/geometry.js';
+import { BUNDLED_MEDIA_DIR } from './paths.js';
+import { addressListProblem } from '../util/address-list.js';
 
 /**
  * The single source of truth for configuration. Every object is strict: an unknown key is an error
@@ -59,7 +61,7 @@ export const linesSchema = z.array(lineSchema).max(64).superRefine((ls, ctx) => 
 export const cameraSchema = z.strictObject({
   id: cameraId,
   name: z.string().min(1).optional(),
-  /** A file path, or an rtsp://, rtsps://, http(s):// or file: URL. */
+  /** An rtsp://, rtsps:// or http(s):// URL, or a video file under storage.media_dirs (sources/source-policy). */
   source: z.string().min(1, 'must not be empty'),
   enabled: z.boolean().default(true),
   /** Loop a file source forever (a stand-in for a live camera). */
@@ -140,7 +142,10 @@ export const detectorSchema = z.strictObject({
   classes: z.array(z.string().min(1)).default([]),
 });
 
-/** ByteTrack thresholds; defaults tuned on MOT15 TUD clips with care to generalise (see README). */
+/**
+ * ByteTrack thresholds plus re-activation; defaults chosen on the MOT15 TUD clips at full, half and a
+ * third of their frame rate, each checked by leave-one-clip-out (see README).
+ */
 export const trackerSchema = z
   .strictObject({
     /** Detections at or above go to the first association. */
@@ -158,7 +163,7 @@ export const trackerSchema = z
     /** Fuse the detection score into the first association's cost. */
     fuse_score: z.boolean().default(true),
     /** How long a lost track may come back with its id, in seconds (fps-independent). */
-    track_buffer_seconds: z.number().gt(0).max(600).default(1.2),
+    track_buffer_seconds: z.number().gt(0).max(600).default(2),
     /** Frames with a detection before a track is confirmed and given an id. */
     min_hits: z.number().int().min(1).max(30).default(2),
     /** IoU above which a tracked and a lost track of one class are duplicates. */
@@ -166,7 +171,19 @@ export const trackerSchema = z
     /** Weight of the colour-appearance distance in association (0 = motion only). */
     appearance_weight: z.number().min(0).max(10).default(1),
     /** Appearance distance (0–1) above which a detection cannot continue a track. */
-    appearance_gate: z.number().gt(0).lte(1).default(0.2),
+    appearance_gate: z.number().gt(0).lte(1).default(0.15),
+    /**
+     * Re-activation after occlusion: a track left unmatched by the IoU associations continues with a
+     * confident detection within this many box heights per second of absence (plus half a second's
+     * worth) of where it was last seen or heading, if it looks alike (0 = off).
+     */
+    recover_heights_per_second: z.number().min(0).max(10).default(1),
+    /** Appearance distance (0–1) above which re-activation refuses a detection. */
+    recover_appearance_gate: z.number().gt(0).lte(1).default(0.15),
+    /** Observation-centric re-update: a re-found track takes the velocity observed across its gap. */
+    reupdate: z.boolean().default(true),
+    /** Direction consistency (OC-SORT) weight in the first association (0 = off; measured no gain). */
+    direction_weight: z.number().min(0).max(1).default(0),
     /** Box reported for a track: the matched detection's or the Kalman-filtered one. */
     output_box: z.enum(['detection', 'filtered']).default('detection'),
   })
@@ -244,6 +261,37 @@ export const configSchema = z
         live_max_buffer_bytes: z.number().int().min(1024).default(1024 * 1024),
         /** Mark session cookies Secure; turn on when the dashboard is served over HTTPS (e.g. behind a TLS proxy). */
         secure_cookies: z.boolean().default(false),
+        /**
+         * Addresses (or CIDR blocks) of reverse proxies, e.g. the TLS proxy in front of the dashboard: a
+         * request from one of them is counted against the client named in X-Forwarded-For. From any
+         * other address X-Forwarded-For is ignored (a client could write anything there).
+         */
+        trusted_proxies: z
+          .array(z.string().superRefine((v, ctx) => {
+            const problem = addressListProblem(v);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          }))
+          .max(64)
+          .default([]),
+        /**
+         * Names this box answers to in the Host header (a DNS-rebinding defence); a request for any
+         * other name is refused with 421. Always allowed: IP addresses, localhost and this machine's
+         * hostnames; add the names the dashboard is reached by (e.g. the TLS proxy's). "*" turns the
+         * check off.
+         */
+        allowed_hosts: z
+          .array(z.string().trim().toLowerCase().regex(/^(\*|[a-z0-9.-]{1,253})$/, 'must be a host name (letters, digits, "." and "-"), without a port, or "*"'))
+          .max(64)
+          .default([]),
+      })
+      .prefault({}),
+    /** Sign-in: how long logins last and how much CPU password checks may take. */
+    auth: z
+      .strictObject({
+        /** A login (its refresh tokens) ends this many days after the password was entered, however often it is refreshed. */
+        refresh_absolute_days: z.number().positive().max(365).default(30),
+        /** Password hashes (argon2, ~20 MiB and tens of ms of CPU each) computed at once; more wait their turn. */
+        max_concurrent_hashes: z.number().int().min(1).max(16).default(2),
       })
       .prefault({}),
     /** The dashboard's live view (WebRTC, MPEG-1 fallback): an ffmpeg per camera runs only while someone watches. */
@@ -273,6 +321,13 @@ export const configSchema = z
         min_free_mb: z.number().int().min(0).default(512),
         /** How often free space is checked, in seconds. */
         disk_check_seconds: z.number().min(1).max(3600).default(30),
+        /**
+         * Folders whose videos may be a camera's `source`/`live_source` or an analysis session's `file`
+         * (besides the uploads folder); any other file is refused. Default: the bundled media.
+         */
+        media_dirs: z.array(z.string().min(1)).max(32).default([BUNDLED_MEDIA_DIR]),
+        /** Uploaded videos kept at once (each deleted with its session); one more is refused with 413. */
+        max_uploads: z.number().int().min(1).max(10_000).default(50),
       })
       .prefault({}),
     log: z

@@ -7,7 +7,9 @@ import { FrameSplitter } from './frame-splitter.js';
 import { i420Args, i420Bytes, liveSize, mpeg1Args } from './live-ffmpeg-args.js';
 import { LiveEncoder } from './live-encoder.js';
 import { TsPacketAligner } from './ts-packets.js';
+import { redactText } from '../util/redact.js';
 import { answerOffer, createVideoFeed, type RtcPeer, type VideoFeed } from './wrtc.js';
+import type { Principal } from '../auth/roles.js';
 
 /** The part of a WebSocket (from `ws`, through the live hub) the MPEG-1 stream uses. */
 export interface StreamSocket {
@@ -39,6 +41,7 @@ export interface CameraLiveOptions {
 
 interface Peer {
   rtc: RtcPeer;
+  viewer: Principal;
   since: number;
   disconnectedSince: number | undefined;
 }
@@ -53,7 +56,8 @@ export class CameraLive {
   private feed: VideoFeed | undefined;
   private feedLoading: Promise<VideoFeed> | undefined;
   private readonly peers = new Set<Peer>();
-  private readonly sockets = new Set<StreamSocket>();
+  /** MPEG-1 sockets and who watches through each. */
+  private readonly sockets = new Map<StreamSocket, Principal>();
   /** WebRTC viewers whose offer is being answered: they hold a place. */
   private negotiating = 0;
   /** MPEG-1 viewers whose WebSocket handshake is under way: they hold a place. */
@@ -120,7 +124,7 @@ export class CameraLive {
       mpeg1: this.sockets.size,
       encoders: { webrtc: this.i420.state, mpeg1: this.mpeg1.state },
       mpeg1_slow_dropped: this.slowDropped,
-      last_error: this.i420.lastError ?? this.mpeg1.lastError,
+      last_error: ((e) => (e === null ? null : redactText(e, [this.spec.url])))(this.i420.lastError ?? this.mpeg1.lastError),
     };
   }
 
@@ -128,7 +132,7 @@ export class CameraLive {
    * Answers a WebRTC offer; the I420 decoder starts with the answer (not for an offer that is refused).
    * The caller has checked the viewer limits; this holds the place while answering.
    */
-  async answer(offerSdp: string): Promise<string> {
+  async answer(offerSdp: string, viewer: Principal): Promise<string> {
     this.negotiating++;
     let rtc: RtcPeer;
     try {
@@ -147,18 +151,18 @@ export class CameraLive {
       rtc.close();
       throw new VantageError('ERR_UNAVAILABLE', 'the camera was removed or the daemon is stopping');
     }
-    this.peers.add({ rtc, since: this.opts.clock.monotonic(), disconnectedSince: undefined });
+    this.peers.add({ rtc, viewer, since: this.opts.clock.monotonic(), disconnectedSince: undefined });
     this.demand();
     return rtc.answer;
   }
 
   /** Streams MPEG-TS to a WebSocket until it closes. */
-  addSocket(socket: StreamSocket): void {
+  addSocket(socket: StreamSocket, viewer: Principal): void {
     if (this.closed) {
       socket.close(1001, 'camera removed');
       return;
     }
-    this.sockets.add(socket);
+    this.sockets.set(socket, viewer);
     const gone = (): void => {
       if (this.sockets.delete(socket)) this.demand();
     };
@@ -191,6 +195,25 @@ export class CameraLive {
     if (changed) this.demand();
   }
 
+  /** Closes the viewers (WebRTC peers and MPEG-1 sockets) for whom `holds` is false: their access was taken away. */
+  recheck(holds: (viewer: Principal) => boolean): void {
+    let changed = false;
+    for (const p of this.peers) {
+      if (holds(p.viewer)) continue;
+      this.opts.log.info({ viewer: p.viewer.name }, 'WebRTC viewer lost access; closed');
+      p.rtc.close();
+      this.peers.delete(p);
+      changed = true;
+    }
+    for (const [s, viewer] of this.sockets) {
+      if (holds(viewer)) continue;
+      this.sockets.delete(s);
+      closeSocket(s, 1008, 'access revoked');
+      changed = true;
+    }
+    if (changed) this.demand();
+  }
+
   /** The camera's stream changed: encoders restart with it; viewers stay connected. */
   setSpec(spec: SourceSpec): void {
     if (isDeepStrictEqual(spec, this.spec)) return;
@@ -204,7 +227,7 @@ export class CameraLive {
     this.closed = true;
     for (const p of this.peers) p.rtc.close();
     this.peers.clear();
-    for (const s of this.sockets) closeSocket(s, 1001, reason);
+    for (const s of this.sockets.keys()) closeSocket(s, 1001, reason);
     this.sockets.clear();
     await Promise.all([this.i420.close(), this.mpeg1.close()]);
   }
@@ -228,7 +251,7 @@ export class CameraLive {
     const packets = this.aligner.push(chunk);
     if (!packets) return;
     let dropped = false;
-    for (const s of this.sockets) {
+    for (const s of this.sockets.keys()) {
       if (s.readyState !== OPEN) continue;
       if (s.bufferedAmount > this.opts.maxBufferedBytes) {
         this.sockets.delete(s);

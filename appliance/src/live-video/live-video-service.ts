@@ -18,6 +18,8 @@ export interface LiveVideoDeps {
   camera(id: string): CameraConfig | undefined;
   /** Who opens a WebSocket (ticket, key, bearer or same-origin cookie). */
   authenticate(req: IncomingMessage): Promise<Principal | undefined>;
+  /** Whether a viewer let in earlier still may watch (not logged out, revoked, deleted or changed). */
+  holds(p: Principal, need: 'cameras:read'): boolean;
   /** Completes a WebSocket handshake (the live hub owns the WebSocket library). */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<StreamSocket>;
   clock: Clock;
@@ -54,15 +56,22 @@ export class LiveVideo {
   constructor(private readonly deps: LiveVideoDeps) {}
 
   start(): void {
+    let ticks = 0;
     this.sweeper = setInterval(() => {
       for (const cam of this.cams.values()) cam.sweep(DISCONNECT_GRACE_MS, CONNECT_TIMEOUT_MS);
+      if (++ticks % 5 === 0) this.recheck(); // access taken away outside this process (CLI, a login's end)
     }, 1000);
     this.sweeper.unref();
   }
 
   /** Answers a WebRTC offer for a camera: 404 unknown, 409 disabled, 400 bad SDP, 503 over a limit. */
-  answer(cameraId: string, offerSdp: string): Promise<string> {
-    return this.admit(cameraId).answer(offerSdp);
+  answer(cameraId: string, offerSdp: string, viewer: Principal): Promise<string> {
+    return this.admit(cameraId).answer(offerSdp, viewer);
+  }
+
+  /** Closes every viewer whose access was taken away (logout, key revocation, deletion, a new role). */
+  recheck(): void {
+    for (const cam of this.cams.values()) cam.recheck((p) => this.deps.holds(p, 'cameras:read'));
   }
 
   matches(path: string): boolean {
@@ -88,7 +97,7 @@ export class LiveVideo {
         this.deps.upgrade(req, socket, head).then(
           (ws) => {
             release();
-            cam.addSocket(ws);
+            cam.addSocket(ws, p);
           },
           () => {
             release();

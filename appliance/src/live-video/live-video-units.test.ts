@@ -25,7 +25,7 @@ describe('live view ffmpeg arguments', () => {
   it('decodes files in real time and looped, and RTSP with its transport, to I420 or MPEG-TS on stdout', () => {
     const file = { url: '/v/clip.mp4', loop: true, realtime: true, rtspTransport: 'tcp' as const };
     const a = i420Args(file, { width: 640, height: 480 }).join(' ');
-    expect(a).toContain('-stream_loop -1 -re -i /v/clip.mp4');
+    expect(a).toContain('-protocol_whitelist file -stream_loop -1 -re -i file:/v/clip.mp4');
     expect(a).toContain('-vf scale=640:480:flags=bilinear -pix_fmt yuv420p -f rawvideo pipe:1');
     const rtsp = { url: 'rtsp://cam/sub', loop: false, realtime: true, rtspTransport: 'udp' as const, hwaccel: 'vaapi' as const };
     const m = mpeg1Args(rtsp, { width: 1280, height: 720 }, 12.5, 1000).join(' ');

@@ -7,8 +7,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
-import { matches, toMessage, TOPICS, type LiveMessage } from './topics.js';
-import { allows, type Principal } from '../auth/roles.js';
+import { HOST_REFUSAL } from '../auth/allowed-hosts.js';
+import { matches, toMessage, topicAccess, TOPICS, type LiveMessage } from './topics.js';
+import { allows, type Access, type Principal } from '../auth/roles.js';
 
 export const LIVE_PATH = '/api/v1/live';
 
@@ -20,6 +21,8 @@ export interface UpgradeRoute {
 
 interface Client {
   ws: WebSocket;
+  /** Who opened the socket; every topic is checked against it, and the socket closes when it loses access. */
+  principal: Principal;
   topics: Set<string>;
   /** Only these cameras (all when empty). */
   cameras: Set<string>;
@@ -30,6 +33,10 @@ export interface LiveHubOptions {
   maxBufferedBytes: number;
   /** Who opens the socket (ticket, key, bearer or cookie); refused with 401 when nobody. */
   authenticate(req: IncomingMessage): Promise<Principal | undefined>;
+  /** Whether a principal let in earlier still may do `need` (not revoked, deleted or changed). */
+  holds(p: Principal, need: Access): boolean;
+  /** Whether a Host header names this box; an upgrade for another name is refused with 421 (every Host passes when absent). */
+  hostAllowed?: (host: string | undefined) => boolean;
   /** Where every camera stands now (for a new camera.status subscriber), and the periodic topics: counts and system stats. */
   poll: {
     cameraStatus(): Array<{ id: string; status: string; fps: number; lastError: string | null }>;
@@ -58,6 +65,11 @@ export class LiveHub {
 
   attach(server: Server): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (this.opts.hostAllowed && !this.opts.hostAllowed(req.headers.host)) {
+        const body = JSON.stringify({ error: { code: 'ERR_BAD_REQUEST', message: HOST_REFUSAL, fields: [{ field: 'Host', message: 'not a name of this box' }] } });
+        socket.end(`HTTP/1.1 421 Misdirected Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        return;
+      }
       const path = (req.url ?? '').split('?')[0];
       const route = this.routes.find((r) => r.matches(path ?? ''));
       if (route) {
@@ -75,7 +87,7 @@ export class LiveHub {
             socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":{"code":"${p ? 'ERR_FORBIDDEN' : 'ERR_UNAUTHORIZED'}"}}`);
             return;
           }
-          this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+          this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, p));
         },
         () => socket.destroy(),
       );
@@ -111,6 +123,8 @@ export class LiveHub {
       t.unref();
       this.timers.push(t);
     };
+    // Access taken away outside this process (the CLI revoking a key, a login reaching its end) is seen here.
+    every(5000, () => this.recheck());
     every(1000, () => {
       if (this.wants('counts')) for (const c of this.opts.poll.counts()) this.publish({ topic: 'counts', camera: c.camera, data: c });
     });
@@ -130,8 +144,18 @@ export class LiveHub {
     this.wss.close();
   }
 
-  private accept(ws: WebSocket): void {
-    const client: Client = { ws, topics: new Set(), cameras: new Set() };
+  /** Closes (1008) the sockets whose principal no longer may read live data: logged out, revoked, deleted, role changed. */
+  recheck(): void {
+    for (const c of this.clients) {
+      if (this.opts.holds(c.principal, 'cameras:read')) continue;
+      this.clients.delete(c);
+      c.ws.close(1008, 'access revoked');
+      setTimeout(() => c.ws.terminate(), 1000).unref();
+    }
+  }
+
+  private accept(ws: WebSocket, principal: Principal): void {
+    const client: Client = { ws, principal, topics: new Set(), cameras: new Set() };
     this.clients.add(client);
     ws.on('close', () => this.clients.delete(client));
     ws.on('error', () => this.clients.delete(client));
@@ -152,6 +176,12 @@ export class LiveHub {
     const unknown = [...list(msg.subscribe), ...list(msg.unsubscribe)].filter((t) => !(TOPICS as readonly string[]).includes(t));
     if (unknown.length) {
       this.send(client, { topic: 'error', data: { field: 'subscribe', message: `unknown topics: ${unknown.join(', ')}`, topics: TOPICS } });
+      return;
+    }
+    const forbidden = list(msg.subscribe).filter((t) => !allows(client.principal, topicAccess(t)));
+    if (forbidden.length) {
+      const needs = [...new Set(forbidden.map(topicAccess))].join(', ');
+      this.send(client, { topic: 'error', data: { field: 'subscribe', message: `not allowed: ${forbidden.join(', ')} (needs ${needs})` } });
       return;
     }
     for (const t of list(msg.subscribe)) client.topics.add(t);
@@ -177,7 +207,7 @@ export class LiveHub {
       if (m.camera !== undefined && c.cameras.size && !c.cameras.has(m.camera)) continue;
       let wanted = false;
       for (const p of c.topics) if (matches(p, m.topic)) wanted = true;
-      if (!wanted) continue;
+      if (!wanted || !allows(c.principal, topicAccess(m.topic))) continue;
       text ??= JSON.stringify(m);
       this.sendText(c, text);
     }

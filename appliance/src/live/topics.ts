@@ -1,8 +1,19 @@
 import type { ApplianceEvent } from '../events.js';
-import { eventType } from '../store/event-types.js';
+import type { Access } from '../auth/roles.js';
+import { EVENT_TYPES, eventType } from '../store/event-types.js';
 
 /** Topics a live client may subscribe to; `zone.*` and `alert.*` match every event of the family. */
 export const TOPICS = ['camera.status', 'tracks', 'counts', 'zone.*', 'line.cross', 'alert.*', 'session.progress', 'system.stats'] as const;
+
+/**
+ * What reading a topic (or a subscription pattern) needs, as the HTTP routes of the same data ask: the
+ * analytic events (zone.*, line.cross, every type in store/event-types) and alerts are events
+ * (`events:read`, like GET /events and /notifications); the rest is camera state (`cameras:read`).
+ */
+export function topicAccess(topic: string): Access {
+  const events = topic.startsWith('alert.') || Object.values(EVENT_TYPES).some((spec) => matches(topic, spec.liveTopic));
+  return events ? 'events:read' : 'cameras:read';
+}
 
 export interface LiveMessage {
   topic: string;

@@ -4,7 +4,7 @@ import { errorMessage, isVantageError } from '../errors.js';
 import { letterbox, resized, type Letterbox } from '../detect/types.js';
 import { frameBytes } from '../detect/preprocess.js';
 import { FrameRing, type FrameRef, type RingPolicy } from './frame-ring.js';
-import { redactUrl } from '../util/redact.js';
+import { redactText, redactUrl } from '../util/redact.js';
 import { Backoff } from './backoff.js';
 import type { Socket } from 'node:net';
 import { buildDecodeArgs, isNetworkUrl, onLogLines, parseDecoderLog, probe, spawnFrameDecoder, type FrameDecoderProcess, type SourceSpec, type StreamInfo } from './ffmpeg.js';
@@ -345,8 +345,9 @@ export class CameraSource {
     for (const fn of this.listeners) fn(completed);
   }
 
-  private fail(message: string): void {
+  private fail(raw: string): void {
     if (this.stopping) return;
+    const message = redactText(raw, [this.opts.spec.url]);
     this.lastError = message;
     this.fps = 0;
     this.fpsWindowStart = 0;

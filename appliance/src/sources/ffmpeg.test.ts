@@ -11,7 +11,8 @@ describe('ffmpeg arguments', () => {
   it('letterboxes to the model input, top-left, padded with the manifest value', () => {
     expect(lb).toMatchObject({ width: 416, height: 312, scaleX: 0.65, scaleY: 0.65 });
     const args = buildDecodeArgs({ url: 'clip.mp4', loop: true, realtime: true, rtspTransport: 'tcp' }, lb, 114);
-    expect(args.join(' ')).toContain('-stream_loop -1 -re -i clip.mp4');
+    expect(args.join(' ')).toContain(`-stream_loop -1 -re -i file:${resolve('clip.mp4')}`);
+    expect(args.join(' ')).toContain('-protocol_whitelist file -stream_loop');
     expect(args).toContain('scale=416:312:flags=bilinear,pad=416:416:0:0:color=0x727272');
     expect(args.slice(-5)).toEqual(['-pix_fmt', 'gbrp', '-f', 'rawvideo', 'pipe:1']);
   });
@@ -19,6 +20,7 @@ describe('ffmpeg arguments', () => {
   it('uses the RTSP transport and a socket timeout, never -re or loop for live URLs', () => {
     const args = buildDecodeArgs({ url: 'rtsp://u:p@cam/1', loop: true, realtime: true, rtspTransport: 'udp' }, lb, 114).join(' ');
     expect(args).toContain('-rtsp_transport udp -timeout 5000000 -i rtsp://u:p@cam/1');
+    expect(args).toContain('-protocol_whitelist rtsp,rtsps,rtp,srtp,udp,tcp,tls -rtsp_transport');
     expect(args).not.toContain('-re ');
     expect(args).not.toContain('-stream_loop');
   });
@@ -26,7 +28,7 @@ describe('ffmpeg arguments', () => {
   it('decodes and scales on one thread up to 1080p in software; larger frames and hardware decoding keep ffmpeg\'s choice', () => {
     const spec = { url: 'rtsp://cam/1', loop: false, realtime: true, rtspTransport: 'tcp' } as const;
     const hd = buildDecodeArgs(spec, letterbox(1920, 1080, 416, 416), 114).join(' ');
-    expect(hd).toContain('-filter_threads 1 -threads 1 -rtsp_transport tcp');
+    expect(hd).toContain('-filter_threads 1 -threads 1 -protocol_whitelist rtsp,rtsps,rtp,srtp,udp,tcp,tls -rtsp_transport tcp');
     expect(hd.indexOf('-threads 1')).toBeLessThan(hd.indexOf('-i rtsp://'));
     expect(buildDecodeArgs(spec, letterbox(3840, 2160, 416, 416), 114)).not.toContain('-threads');
     expect(buildDecodeArgs({ ...spec, hwaccel: 'cuda' }, lb, 114)).not.toContain('-threads');
@@ -62,7 +64,7 @@ describe('hardware decoding on GPU boxes and Jetsons', () => {
 
   it('puts the decoder options after the input options and right before -i, for files and cameras alike', () => {
     const file = buildDecodeArgs({ url: 'clip.mp4', loop: true, realtime: true, rtspTransport: 'tcp', hwaccel: 'cuda' }, lb, 114);
-    expect(file.join(' ')).toContain('-stream_loop -1 -re -hwaccel cuda -i clip.mp4');
+    expect(file.join(' ')).toContain(`-stream_loop -1 -re -hwaccel cuda -i file:${resolve('clip.mp4')}`);
     const jetson = buildDecodeArgs({ url: 'rtsp://cam/1', loop: false, realtime: true, rtspTransport: 'udp', hwaccel: 'jetson' }, lb, 114, 'hevc');
     expect(jetson.join(' ')).toContain('-rtsp_transport udp -timeout 5000000 -c:v hevc_nvv4l2dec -i rtsp://cam/1');
     const vaapi = buildDecodeArgs({ url: 'http://cam/mjpeg', loop: false, realtime: true, rtspTransport: 'tcp', hwaccel: 'vaapi' }, lb, 114, 'mjpeg');
@@ -97,6 +99,15 @@ describe('probe', () => {
   it('names the file and the problem for something that is not video', async () => {
     const notVideo = resolve(PACKAGE_ROOT, 'package.json');
     await expect(probe({ url: notVideo, rtspTransport: 'tcp' })).rejects.toMatchObject({ code: 'ERR_SOURCE_INVALID', message: expect.stringContaining(notVideo) });
+  });
+
+  it('opens a file as file:<path> under a file-only protocol whitelist: a protocol string is never followed', async () => {
+    const campus = resolve(PACKAGE_ROOT, 'appliance/media/mot15/TUD-Campus/TUD-Campus.mp4');
+    // ffmpeg would read the clip through subfile: (or concat:, data: …) if handed the string as is.
+    await expect(probe({ url: `subfile,,start,0,end,0,,:${campus}`, rtspTransport: 'tcp' })).rejects.toMatchObject({ code: 'ERR_SOURCE_INVALID' });
+    const http = buildDecodeArgs({ url: 'http://cam/mjpeg', loop: false, realtime: true, rtspTransport: 'tcp' }, lb, 114);
+    expect(http.slice(http.indexOf('-protocol_whitelist'), http.indexOf('-protocol_whitelist') + 2)).toEqual(['-protocol_whitelist', 'http,https,tcp,tls,crypto,httpproxy']);
+    expect(http[http.indexOf('-i') + 1]).toBe('http://cam/mjpeg');
   });
 
   it('redacts credentials when a camera is unreachable', async () => {

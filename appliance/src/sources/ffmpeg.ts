@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import type { Socket } from 'node:net';
 import { VantageError } from '../errors.js';
 import { redactUrl } from '../util/redact.js';
+import { ffmpegInput } from './source-policy.js';
 import type { Letterbox } from '../detect/types.js';
 import { FRAME_PIX_FMT } from '../detect/preprocess.js';
 
@@ -60,7 +61,8 @@ export function isNetworkUrl(url: string): boolean {
 
 /** Input options (transport, timeouts, loop, pacing, hardware decoder) and `-i`: the same for every use of a source. */
 export function inputArgs(spec: SourceSpec, codec?: string): string[] {
-  const args: string[] = [];
+  const { options, input } = ffmpegInput(spec.url);
+  const args: string[] = [...options];
   if (/^rtsps?:\/\//i.test(spec.url)) {
     // Socket I/O timeout in microseconds: an unreachable camera fails instead of hanging.
     args.push('-rtsp_transport', spec.rtspTransport, '-timeout', '5000000');
@@ -71,7 +73,7 @@ export function inputArgs(spec: SourceSpec, codec?: string): string[] {
   }
   if (spec.realtime && !isNetworkUrl(spec.url)) args.push('-re');
   args.push(...hwaccelArgs(spec.hwaccel, codec));
-  args.push('-i', spec.url);
+  args.push('-i', input);
   return args;
 }
 
@@ -123,9 +125,10 @@ export function spawnFrameDecoder(args: string[], stdout: Socket): FrameDecoderP
 
 /** Reads width, height and frame rate of the first video stream. */
 export function probe(spec: Pick<SourceSpec, 'url' | 'rtspTransport'>, timeoutMs = 15_000): Promise<StreamInfo> {
-  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height,avg_frame_rate,r_frame_rate,nb_frames:format=duration', '-of', 'json'];
+  const { options, input } = ffmpegInput(spec.url);
+  const args = [...options, '-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height,avg_frame_rate,r_frame_rate,nb_frames:format=duration', '-of', 'json'];
   if (/^rtsps?:\/\//i.test(spec.url)) args.push('-rtsp_transport', spec.rtspTransport, '-timeout', '5000000');
-  args.push(spec.url);
+  args.push('-i', input);
   const shown = redactUrl(spec.url);
   return new Promise((resolve, reject) => {
     execFile('ffprobe', args, { timeout: timeoutMs, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {

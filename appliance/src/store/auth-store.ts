@@ -97,12 +97,23 @@ export class AuthStore {
     return this.raw.prepare('UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL').run(now, id).changes === 1;
   }
 
+  /** Whether a login still holds a refresh token that is neither revoked nor expired. */
+  familyActive(family: string, now: number): boolean {
+    return this.raw.prepare('SELECT 1 FROM refresh_tokens WHERE family = ? AND revoked_at IS NULL AND expires_at > ? LIMIT 1').get(family, now) !== undefined;
+  }
+
+  /** When the earliest stored token of a login was made. */
+  familyStart(family: string): number | undefined {
+    return (this.raw.prepare('SELECT MIN(created_at) AS t FROM refresh_tokens WHERE family = ?').get(family) as { t: number | null }).t ?? undefined;
+  }
+
   revokeFamily(family: string, now: number): void {
     this.raw.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL').run(now, family);
   }
 
-  revokeUserTokens(userId: number, now: number): void {
-    this.raw.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(now, userId);
+  /** Ends every login of a user, but `except` (a family) when given. */
+  revokeUserTokens(userId: number, now: number, except = ''): void {
+    this.raw.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND family != ? AND revoked_at IS NULL').run(now, userId, except);
   }
 
   /** Drops tokens that expired over a day ago. */

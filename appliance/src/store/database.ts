@@ -39,6 +39,13 @@ export function openDatabase(path: string): OpenedDatabase {
   };
 }
 
+/** A read-only connection to a database file another connection writes (report workers). */
+export function openReadOnly(path: string): Kysely<Database> {
+  const raw = new SQLite(path, { readonly: true, fileMustExist: true });
+  raw.pragma('busy_timeout = 5000');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+}
+
 /** Migrations not yet applied to an existing database (none for a new one: nothing to keep). */
 export function pendingMigrations(raw: SQLite.Database): string[] {
   const known = raw.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'").get();

@@ -116,6 +116,8 @@ export interface SessionsTable {
   report_id: string | null;
   /** JSON { zones, lines } of a file session. */
   shapes: string | null;
+  /** 1 when the upload route wrote `source` (deleted with the session); 0 for any other file. */
+  uploaded: number;
 }
 
 export interface ReportsTable {

@@ -14,11 +14,18 @@
  *   when people cross, which IoU alone cannot tell apart;
  * - the reported box is the matched detection's (default) or the Kalman-filtered one.
  *
- * The Kalman filter steps once per update call (dt = 1 frame), as in the reference.
+ * - time-aware motion: the Kalman filter's step is KALMAN_STEP_SECONDS of real time (a frame of
+ *   the 25 fps footage ByteTrack's noise constants were made for); an update `t` seconds after the
+ *   previous one predicts over t / step steps, velocity and process noise included, so a camera at
+ *   8 fps or one that drops frames is predicted as far as people really moved;
+ * - re-activation after occlusion by position + appearance (recovery.ts), with an observation-
+ *   centric re-update of a re-found track's velocity (OC-SORT), and optional OC-SORT direction
+ *   consistency in the first association (`directionWeight`).
  */
 import { iou } from '../math/box.js';
-import { KalmanFilter } from './kalman-filter.js';
+import { KALMAN_STEP_SECONDS, KalmanFilter } from './kalman-filter.js';
 import { associate } from './matching.js';
+import { recoverTracks } from './recovery.js';
 import { STrack } from './strack.js';
 import {
   DEFAULT_TRACKER_OPTIONS,
@@ -30,6 +37,8 @@ import {
 } from './types.js';
 
 export * from './types.js';
+/** A gap longer than this (seconds) is predicted as if it were this long (all tracks are lost by then). */
+const MAX_PREDICT_SECONDS = 10;
 
 export class ByteTracker {
   readonly options: TrackerOptions;
@@ -39,6 +48,8 @@ export class ByteTracker {
   private tracked: STrack[] = [];
   private lost: STrack[] = [];
   private frameId = 0;
+  /** Time of the previous update or predict (NaN before the first). */
+  private lastT = Number.NaN;
 
   constructor(opts: Partial<TrackerOptions> = {}, allocateId?: () => number) {
     this.options = { ...DEFAULT_TRACKER_OPTIONS, ...opts };
@@ -55,6 +66,7 @@ export class ByteTracker {
     const kf = this.kf;
     const frameId = ++this.frameId;
     const events: TrackEvent[] = [];
+    const dt = this.steps(t);
 
     const high: Detection[] = [];
     const low: Detection[] = [];
@@ -70,12 +82,12 @@ export class ByteTracker {
     for (const tr of this.lost) pool.push(tr);
 
     // Step 2: predict the pool; first association of high detections to tracked + lost tracks.
-    for (const tr of pool) tr.predict(kf);
+    for (const tr of pool) tr.predict(kf, dt);
     // The reference does not predict unconfirmed tracks (they have only ever had one frame when
     // minHits = 2); ones that already had an update (minHits > 2) are predicted so they can move.
-    for (const tr of unconfirmed) if (tr.hits > 1) tr.predict(kf);
+    for (const tr of unconfirmed) if (tr.hits > 1) tr.predict(kf, dt);
     const app = o.appearanceWeight > 0 ? { weight: o.appearanceWeight, gate: o.appearanceGate, motionGate: o.matchThresh } : undefined;
-    const first = associate(pool, high, o.fuseScore, o.matchThresh + (app ? o.appearanceWeight * o.appearanceGate : 0), app);
+    const first = associate(pool, high, o.fuseScore, o.matchThresh + (app ? o.appearanceWeight * o.appearanceGate : 0) + o.directionWeight, app, o.directionWeight);
     for (const [i, j] of first.matches) this.matchTo(pool[i]!, high[j]!, high, t, frameId);
 
     const unmatchedPool = first.unmatchedRows;
@@ -86,16 +98,32 @@ export class ByteTracker {
     for (const i of unmatchedPool) if (pool[i]!.state === 'tracked') remaining.push(pool[i]!);
     const second = associate(remaining, low, false, o.secondMatchThresh);
     for (const [i, j] of second.matches) remaining[i]!.update(kf, low[j]!, t, frameId);
+
+    // Step 3b: re-activation by position + appearance of the tracks still unmatched (just lost, or
+    // lost earlier) with the confident detections still unmatched.
+    let leftHigh = unmatchedHigh.map((j) => high[j]!);
+    const unmatchedTracked = second.unmatchedRows.map((i) => remaining[i]!);
+    const stillLost = unmatchedPool.map((i) => pool[i]!).filter((tr) => tr.state === 'lost');
+    const candidates = [...unmatchedTracked, ...stillLost];
+    const recovered = new Set<STrack>();
+    const recoverOpts = { heightsPerSecond: o.recoverHeightsPerSecond, appearanceGate: o.recoverAppearanceGate, maxSizeRatio: 1.5 };
+    const taken = new Set<number>();
+    for (const [i, j] of recoverTracks(candidates, leftHigh, t, recoverOpts)) {
+      const tr = candidates[i]!;
+      this.matchTo(tr, leftHigh[j]!, high, t, frameId);
+      recovered.add(tr);
+      taken.add(j);
+    }
+    if (taken.size > 0) leftHigh = leftHigh.filter((_, j) => !taken.has(j));
     const newlyLost: STrack[] = [];
-    for (const i of second.unmatchedRows) {
-      const tr = remaining[i]!;
+    for (const tr of unmatchedTracked) {
+      if (recovered.has(tr)) continue;
       tr.state = 'lost';
       newlyLost.push(tr);
       events.push({ type: 'track.lost', track: tr.snapshot(), t });
     }
 
-    // Unconfirmed tracks against the high detections left over from the first association.
-    const leftHigh = unmatchedHigh.map((j) => high[j]!);
+    // Unconfirmed tracks against the high detections left over.
     const third = associate(unconfirmed, leftHigh, o.fuseScore, o.unconfirmedMatchThresh);
     for (const [i, j] of third.matches) this.matchTo(unconfirmed[i]!, leftHigh[j]!, high, t, frameId);
     for (const i of third.unmatchedRows) unconfirmed[i]!.state = 'removed';
@@ -139,7 +167,7 @@ export class ByteTracker {
 
   /** Kalman update plus appearance update, the latter only when the detection is not overlapped. */
   private matchTo(tr: STrack, d: Detection, all: readonly Detection[], t: number, frameId: number): void {
-    tr.update(this.kf, d, t, frameId);
+    tr.update(this.kf, d, t, frameId, this.options.reupdate);
     if (!d.embedding || this.options.appearanceWeight <= 0) return;
     for (const other of all) if (other !== d && iou(other.box, d.box) > 0.15) return;
     tr.updateFeature(d.embedding, this.options.appearanceMomentum);
@@ -149,15 +177,24 @@ export class ByteTracker {
    * A frame the detector skipped (detect_every, motion gate): tracks move by their motion model and
    * confirmed tracked ones are reported with their predicted boxes; nothing is lost or ended.
    */
-  predict(): TrackerUpdate {
+  predict(t?: number): TrackerUpdate {
     this.frameId++;
+    const dt = t === undefined ? 1 : this.steps(t);
     const out: TrackSnapshot[] = [];
-    for (const tr of this.lost) tr.predict(this.kf);
+    for (const tr of this.lost) tr.predict(this.kf, dt);
     for (const tr of this.tracked) {
-      if (tr.hits > 1 || tr.confirmed) tr.predict(this.kf);
+      if (tr.hits > 1 || tr.confirmed) tr.predict(this.kf, dt);
       if (tr.confirmed) out.push(tr.snapshot(false));
     }
     return { tracks: out, events: [] };
+  }
+
+  /** Kalman steps from the previous update to t (1 for the first update or a time going backwards). */
+  private steps(t: number): number {
+    const prev = this.lastT;
+    this.lastT = t;
+    if (!(t > prev)) return 1;
+    return Math.min(t - prev, MAX_PREDICT_SECONDS) / KALMAN_STEP_SECONDS;
   }
 
   /** Ends every remaining track (stream stopped); the next update starts a fresh stream. */
@@ -168,6 +205,7 @@ export class ByteTracker {
     this.tracked = [];
     this.lost = [];
     this.frameId = 0;
+    this.lastT = Number.NaN;
     return events;
   }
 

@@ -24,7 +24,7 @@ export class CameraTracker {
 
   /** `inferred: false` frames (no detector run) only advance the motion model. */
   update(f: TrackedFrame & { inferred?: boolean }): TrackerUpdate {
-    if (f.inferred === false) return this.tracker.predict();
+    if (f.inferred === false) return this.tracker.predict(f.timeMs / 1000);
     const o = this.tracker.options;
     const dets: Detection[] = [];
     const view = { data: f.frame, width: f.letterbox.inputWidth, height: f.letterbox.inputHeight, scaleX: f.letterbox.scaleX, scaleY: f.letterbox.scaleY };

@@ -13,6 +13,8 @@
  */
 
 export const STD_WEIGHT_POSITION = 1 / 20;
+/** Real time of one Kalman step: the noise constants are per frame of the 25 fps footage they were made for. */
+export const KALMAN_STEP_SECONDS = 1 / 25;
 export const STD_WEIGHT_VELOCITY = 1 / 160;
 
 /** Measurement (cx, cy, a, h) of a box given by its corners. */
@@ -62,15 +64,19 @@ export class KalmanFilter {
   }
 
   /**
-   * Prediction step, in place: x ← F·x, P ← F·P·Fᵀ + Q. `dt` scales the transition only (ByteTrack
-   * steps once per frame with dt = 1; Q is per step, computed from the height before the step).
+   * Prediction step, in place: x ← F·x, P ← F·P·Fᵀ + Q·dt. `dt` is in steps (ByteTrack steps once
+   * per frame with dt = 1); the process noise Q, computed from the height before the step, is a
+   * variance per step and grows linearly with dt (a random walk), so a prediction over a longer gap
+   * between frames is correspondingly less certain.
    */
   predict(mean: Float64Array, covariance: Float64Array, dt = 1): void {
     const h = mean[3]!;
     const p = this.stdWeightPosition * h;
     const v = this.stdWeightVelocity * h;
-    const qp = p * p;
-    const qv = v * v;
+    const qp = p * p * dt;
+    const qv = v * v * dt;
+    const qa = 1e-2 * 1e-2 * dt;
+    const qva = 1e-5 * 1e-5 * dt;
     mean[0]! += dt * mean[4]!;
     mean[1]! += dt * mean[5]!;
     mean[2]! += dt * mean[6]!;
@@ -93,11 +99,11 @@ export class KalmanFilter {
     }
     P[0]! += qp;
     P[9]! += qp;
-    P[18]! += 1e-2 * 1e-2;
+    P[18]! += qa;
     P[27]! += qp;
     P[36]! += qv;
     P[45]! += qv;
-    P[54]! += 1e-5 * 1e-5;
+    P[54]! += qva;
     P[63]! += qv;
   }
 

@@ -27,13 +27,17 @@ export interface AppearanceCost {
 /**
  * Cost matrix tracks × detections: 1 − IoU, or 1 − IoU·score when `fuse` (fuse_score);
  * Infinity across classes. With `app`, pairs that pass the motion gate get the weighted appearance
- * distance added, and pairs that look too different are refused.
+ * distance added, and pairs that look too different are refused. With `direction` > 0 (OC-SORT's
+ * direction consistency), a pair also costs direction × (angle between the track's observed
+ * velocity and the step from its last observation to the detection) / π, when both are clear
+ * (the track moves at least 0.1 box heights a second and the step is at least 0.05 heights).
  */
 export function costMatrix(
   tracks: readonly STrack[],
   dets: readonly Detection[],
   fuse: boolean,
   app?: AppearanceCost,
+  direction = 0,
 ): Float64Array[] {
   const cost = new Array<Float64Array>(tracks.length);
   for (let i = 0; i < tracks.length; i++) {
@@ -52,6 +56,7 @@ export function costMatrix(
         const a = appearanceDistance(tr.feature, d.embedding);
         c = c > app.motionGate || a > app.gate ? Infinity : c + app.weight * a;
       }
+      if (direction > 0 && c !== Infinity) c += direction * directionCost(tr, d);
       row[j] = c;
     }
     cost[i] = row;
@@ -66,8 +71,23 @@ export function associate(
   fuse: boolean,
   thresh: number,
   app?: AppearanceCost,
+  direction = 0,
 ): Assignment {
-  return gatedAssignment(costMatrix(tracks, dets, fuse, app), tracks.length, dets.length, thresh);
+  return gatedAssignment(costMatrix(tracks, dets, fuse, app, direction), tracks.length, dets.length, thresh);
+}
+
+/** Angle (0–1 of π) between a track's observed heading and the step to detection d; 0 when unclear. */
+function directionCost(tr: STrack, d: Detection): number {
+  const last = tr.detBox;
+  const h = last.y2 - last.y1;
+  const speed = Math.hypot(tr.obsVx, tr.obsVy);
+  if (!(h > 0) || speed < 0.1 * h) return 0;
+  const dx = (d.box.x1 + d.box.x2 - last.x1 - last.x2) / 2;
+  const dy = (d.box.y1 + d.box.y2 - last.y1 - last.y2) / 2;
+  const step = Math.hypot(dx, dy);
+  if (step < 0.05 * h) return 0;
+  const cos = (dx * tr.obsVx + dy * tr.obsVy) / (step * speed);
+  return Math.acos(Math.max(-1, Math.min(1, cos))) / Math.PI;
 }
 
 /** `linearAssignment` solved per connected component of the pairs with cost ≤ thresh. */

@@ -18,5 +18,9 @@ export function trackerOptions(c: TrackerConfig): TrackerOptions {
     appearanceGate: c.appearance_gate,
     appearanceMomentum: 0.9,
     outputBox: c.output_box,
+    recoverHeightsPerSecond: c.recover_heights_per_second,
+    recoverAppearanceGate: c.recover_appearance_gate,
+    reupdate: c.reupdate,
+    directionWeight: c.direction_weight,
   };
 }

@@ -3,7 +3,7 @@
  * scores and the foot-point path.
  */
 import type { Box } from '../math/box.js';
-import { boxToXyah, type KalmanFilter } from './kalman-filter.js';
+import { boxToXyah, KALMAN_STEP_SECONDS, type KalmanFilter } from './kalman-filter.js';
 import { TrackPath } from './track-path.js';
 import type { Detection, TrackSnapshot } from './types.js';
 
@@ -40,6 +40,9 @@ export class STrack {
   readonly detBox: Box = { x1: 0, y1: 0, x2: 0, y2: 0 };
   /** Box of the detection that started the track. */
   readonly firstBox: Box;
+  /** Velocity of the observed (detection) box centre, px per second, smoothed over about 0.5 s. */
+  obsVx = 0;
+  obsVy = 0;
 
   constructor(kf: KalmanFilter, det: Detection, t: number, frameId: number) {
     const b = det.box;
@@ -57,10 +60,10 @@ export class STrack {
     this.matched(t);
   }
 
-  /** Kalman predict; like ByteTrack, a track that is not tracked gets its height velocity zeroed. */
-  predict(kf: KalmanFilter): void {
+  /** Kalman predict over dt steps; like ByteTrack, a track that is not tracked gets its height velocity zeroed. */
+  predict(kf: KalmanFilter, dt = 1): void {
     if (this.state !== 'tracked') this.mean[7] = 0;
-    kf.predict(this.mean, this.covariance);
+    kf.predict(this.mean, this.covariance, dt);
     this.refreshBox();
   }
 
@@ -83,9 +86,25 @@ export class STrack {
   }
 
   /** Associates a detection: Kalman update; re-activates a lost track (ByteTrack's update / re_activate). */
-  update(kf: KalmanFilter, det: Detection, t: number, frameId: number): void {
+  update(kf: KalmanFilter, det: Detection, t: number, frameId: number, reupdate = false): void {
     const b = det.box;
+    const wasLost = this.state !== 'tracked';
+    const gap = t - this.lastSeen;
+    if (gap > 0) {
+      const p = this.detBox;
+      const vx = ((b.x1 + b.x2 - p.x1 - p.x2) / 2) / gap;
+      const vy = ((b.y1 + b.y2 - p.y1 - p.y2) / 2) / gap;
+      const a = Math.min(1, gap / 0.5);
+      this.obsVx += a * (vx - this.obsVx);
+      this.obsVy += a * (vy - this.obsVy);
+    }
     kf.update(this.mean, this.covariance, boxToXyah(b.x1, b.y1, b.x2, b.y2, measurement));
+    // Observation-centric re-update (after OC-SORT): after a gap, the filter's velocity drifted
+    // without observations; the observed velocity over the gap replaces it.
+    if (reupdate && wasLost && gap > 0) {
+      this.mean[4] = this.obsVx * KALMAN_STEP_SECONDS;
+      this.mean[5] = this.obsVy * KALMAN_STEP_SECONDS;
+    }
     this.state = 'tracked';
     this.score = det.score;
     if (det.score > this.bestScore) this.bestScore = det.score;

@@ -38,6 +38,17 @@ export interface TrackerOptions {
   appearanceMomentum: number;
   /** Box reported for a tracked track: the matched detection's, or the Kalman-filtered one. */
   outputBox: 'detection' | 'filtered';
+  /**
+   * Re-activation after occlusion (recovery.ts): gate radius in box heights per second of absence
+   * for matching unmatched tracks to unmatched confident detections by position and appearance; 0 off.
+   */
+  recoverHeightsPerSecond: number;
+  /** Appearance distance above which re-activation refuses a detection (stricter than appearanceGate). */
+  recoverAppearanceGate: number;
+  /** Observation-centric re-update: a re-found track takes the velocity observed across its gap. */
+  reupdate: boolean;
+  /** Direction consistency (OC-SORT): weight of the heading angle (0–1 of π) in the first association; 0 off. */
+  directionWeight: number;
 }
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = Object.freeze({
@@ -52,9 +63,13 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = Object.freeze({
   minHits: 2,
   duplicateIou: 0.85,
   appearanceWeight: 1,
-  appearanceGate: 0.2,
+  appearanceGate: 0.15,
   appearanceMomentum: 0.9,
   outputBox: 'detection',
+  recoverHeightsPerSecond: 1,
+  recoverAppearanceGate: 0.15,
+  reupdate: true,
+  directionWeight: 0,
 });
 
 export interface TrackSnapshot {

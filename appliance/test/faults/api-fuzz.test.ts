@@ -4,10 +4,15 @@
  * oversized, bad JSON, a body that is not JSON, traversal- and SQL-looking path parameters. Short form
  * 1,000 requests, full 5,000. Every answer is a 4xx with a JSON error `{ error: { code, message } }`,
  * never a 5xx, never a stack trace or a file path; afterwards the daemon is healthy and its data intact.
+ * Then a hostile corpus (hostile-corpus.ts: path walks, protocol strings, huge ranges, unicode tricks,
+ * oversized arrays), each refused with a 4xx naming the field at fault; the summary counts each class.
  */
 import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CAMPUS, signIn } from '../helpers.js';
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CAMPUS, MEDIA, signIn } from '../helpers.js';
+import { hostileRequests, type HostileClass } from './hostile-corpus.js';
 import { daemonDir, FULL, integrityCheck, reportFigures, startDaemon, writeConfig, type Daemon } from './fault-kit.js';
 import { malformedRequests, type FuzzRequest } from './openapi-fuzz.js';
 
@@ -36,26 +41,32 @@ describe(`fault: ${COUNT} malformed API requests fuzzed from the OpenAPI schemas
     const problems: string[] = [];
     let lenientAccepted = 0;
     const describeReq = (r: FuzzRequest) => `${r.kind}: ${r.method} ${r.path.slice(0, 160)}${r.body !== undefined ? ` body ${JSON.stringify(r.body.slice(0, 80))}` : ''}`;
+    /** The answer with its JSON error (undefined when not JSON); undefined, and a problem noted, when none came. */
+    const ask = async (r: FuzzRequest) => {
+      let res: { status: number; text: string };
+      try {
+        res = await send(port, r, auth);
+      } catch (e) {
+        problems.push(`${describeReq(r)} → no answer: ${(e as Error).message}`);
+        return undefined;
+      }
+      let error: { code?: unknown; message?: unknown; fields?: Array<{ field: string }> } | undefined;
+      try {
+        error = (JSON.parse(res.text) as { error?: typeof error }).error;
+      } catch {
+        // not JSON
+      }
+      return { ...res, error };
+    };
     // A few at a time, like several clients.
     const queue = [...requests];
     const worker = async () => {
       for (let r = queue.shift(); r; r = queue.shift()) {
         kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);
-        let res: { status: number; text: string };
-        try {
-          res = await send(port, r, auth);
-        } catch (e) {
-          problems.push(`${describeReq(r)} → no answer: ${(e as Error).message}`);
-          continue;
-        }
-        const text = res.text;
+        const res = await ask(r);
+        if (!res) continue;
+        const { text, error } = res;
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        let error: { code?: unknown; message?: unknown } | undefined;
-        try {
-          error = (JSON.parse(text) as { error?: typeof error }).error;
-        } catch {
-          // not JSON
-        }
         // Numbers written in hex, with an exponent or left empty are refused like any other wrong type.
         if (r.kind === 'query-lenient' && res.status < 300) lenientAccepted++;
         if (res.status >= 500) problems.push(`${describeReq(r)} → ${res.status} ${text.slice(0, 200)}`);
@@ -69,6 +80,25 @@ describe(`fault: ${COUNT} malformed API requests fuzzed from the OpenAPI schemas
 
     expect(problems, `${problems.length} bad answers:\n${problems.slice(0, 40).join('\n')}`).toEqual([]);
     expect([...statuses.keys()].every((s) => s < 500)).toBe(true);
+
+    // The hostile corpus: one at a time, each a 4xx JSON error naming its field; the database stays.
+    const dbBytes = statSync(dbPath).size;
+    const corpus = hostileRequests({ dbPath, dataDir: dirname(dbPath), mediaDir: MEDIA, clip: CAMPUS, camera: 'cam', now: Math.floor(Date.now() / 1000) });
+    const classes = new Map<HostileClass, number>();
+    for (const r of corpus) {
+      classes.set(r.kind, (classes.get(r.kind) ?? 0) + 1);
+      const res = await ask(r);
+      if (!res) continue;
+      const { error } = res;
+      if (res.status < 400 || res.status >= 500 || typeof error?.code !== 'string') problems.push(`${describeReq(r)} → ${res.status} ${res.text.slice(0, 200)}`);
+      else if (r.field && !error.fields?.some((f) => f.field === r.field || f.field.startsWith(`${r.field}.`) || f.field.startsWith(`${r.field}[`))) problems.push(`${describeReq(r)} → ${res.status} does not name ${r.field}: ${res.text.slice(0, 200)}`);
+      if (LEAKS.test(res.text)) problems.push(`${describeReq(r)} → leaks internals: ${res.text.slice(0, 300)}`);
+      if (!existsSync(dbPath)) problems.push(`${describeReq(r)} → the database file is gone`);
+    }
+    expect(problems, `${problems.length} bad answers to the hostile corpus:\n${problems.slice(0, 40).join('\n')}`).toEqual([]);
+    expect(statSync(dbPath).size).toBeGreaterThanOrEqual(dbBytes);
+    const sessions = (await (await fetch(`${daemon.base}/api/v1/sessions`, { headers: auth })).json()) as { sessions: unknown[] };
+    expect(sessions.sessions).toEqual([]);
     expect(daemon.alive()).toBe(true);
     expect((await fetch(`${daemon.base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${daemon.base}/readyz`);
@@ -91,6 +121,7 @@ describe(`fault: ${COUNT} malformed API requests fuzzed from the OpenAPI schemas
       kinds: Object.fromEntries(kinds),
       lenient_numbers_accepted: lenientAccepted,
       server_errors: [...statuses].filter(([s]) => s >= 500).reduce((a, [, n]) => a + n, 0),
+      hostile: Object.fromEntries(classes),
     });
   }, 240_000);
 });

@@ -10,7 +10,8 @@ import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } f
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { CLI, freePort, processAlive, ROOT, startCli, tempDir, waitFor } from '../helpers.js';
+import { tmpdir } from 'node:os';
+import { CLI, freePort, MEDIA, processAlive, ROOT, startCli, tempDir, waitFor } from '../helpers.js';
 
 /** The long form (`VANTAGE_FAULTS=full`, what `make test-faults` runs); otherwise the short one. */
 export const FULL = process.env.VANTAGE_FAULTS === 'full';
@@ -93,7 +94,8 @@ export async function daemonDir(prefix: string): Promise<{ dir: string; port: nu
     dbPath,
     head: [
       `http: { host: 127.0.0.1, port: ${port}, rate_limit_per_minute: 0 }`,
-      `storage: { path: ${dbPath} }`,
+      // Test clips are made in temp folders: they are media folders here (sources/source-policy).
+      `storage: { path: ${dbPath}, media_dirs: [${MEDIA}, ${tmpdir()}] }`,
       'analytics: { hourly_reports: false, daily_reports: false }',
       'log: { level: info }',
     ],

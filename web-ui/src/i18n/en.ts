@@ -45,6 +45,10 @@ export const en = {
 
   'auth.setupTitle': 'Create the administrator',
   'auth.setupHint': 'This appliance has no users yet. The first account is its administrator.',
+  'auth.setupCode': 'Setup code',
+  'auth.setupCodeWhere': 'A one-time code the appliance printed in its log. On the appliance, `vantage setup-code` shows it.',
+  'auth.setupCodeWhereFile': 'A one-time code the appliance printed in its log and wrote to {file}. On the appliance, `vantage setup-code` shows it.',
+  'auth.setupCodeWrong': 'Wrong setup code. Copy it from the appliance’s log or from `vantage setup-code`.',
   'auth.loginTitle': 'Sign in',
   'auth.username': 'Username',
   'auth.password': 'Password',

@@ -47,6 +47,10 @@ export const ru: Record<Key, string> = {
 
   'auth.setupTitle': 'Создание администратора',
   'auth.setupHint': 'На устройстве ещё нет пользователей. Первая учётная запись станет администратором.',
+  'auth.setupCode': 'Код настройки',
+  'auth.setupCodeWhere': 'Одноразовый код, который устройство вывело в журнал. На устройстве его покажет команда `vantage setup-code`.',
+  'auth.setupCodeWhereFile': 'Одноразовый код, который устройство вывело в журнал и записало в {file}. На устройстве его покажет команда `vantage setup-code`.',
+  'auth.setupCodeWrong': 'Неверный код настройки. Скопируйте его из журнала устройства или из `vantage setup-code`.',
   'auth.loginTitle': 'Вход',
   'auth.username': 'Имя пользователя',
   'auth.password': 'Пароль',

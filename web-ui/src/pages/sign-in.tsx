@@ -4,12 +4,16 @@ import { ErrorBox, Field, valueOf } from '../components/ui';
 import { errorText } from '../data';
 import { LANGS, useI18n, type Lang } from '../i18n/i18n';
 
-/** First-run setup (creates the admin) or login; both ask the daemon for cookies. */
-export function SignIn(props: { setup: boolean; onDone(): void }) {
+/**
+ * First-run setup (creates the admin, with the one-time setup code from the daemon's log or
+ * `vantage setup-code`) or login; both ask the daemon for cookies.
+ */
+export function SignIn(props: { setup: boolean; setupCodeFile?: string | null; onDone(): void }) {
   const { t, lang, setLang } = useI18n();
   const [username, setUsername] = useState(props.setup ? 'admin' : '');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
+  const [setupCode, setSetupCode] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
@@ -20,10 +24,12 @@ export function SignIn(props: { setup: boolean; onDone(): void }) {
     setBusy(true);
     try {
       const body = { username: username.trim(), password, use_cookies: true };
-      await call(props.setup ? api.POST('/api/v1/auth/setup', { body }) : api.POST('/api/v1/auth/login', { body }));
+      await call(props.setup ? api.POST('/api/v1/auth/setup', { body: { ...body, setup_code: setupCode.trim() } }) : api.POST('/api/v1/auth/login', { body }));
       props.onDone();
     } catch (err) {
-      setError(err instanceof ApiFailure && err.status === 401 ? t('auth.wrong') : errorText(err));
+      if (err instanceof ApiFailure && err.status === 401) setError(t('auth.wrong'));
+      else if (props.setup && err instanceof ApiFailure && err.status === 403) setError(t('auth.setupCodeWrong'));
+      else setError(errorText(err));
     } finally {
       setBusy(false);
     }
@@ -38,6 +44,11 @@ export function SignIn(props: { setup: boolean; onDone(): void }) {
         </div>
         <h1>{props.setup ? t('auth.setupTitle') : t('auth.loginTitle')}</h1>
         {props.setup && <p class="muted">{t('auth.setupHint')}</p>}
+        {props.setup && (
+          <Field label={t('auth.setupCode')} hint={props.setupCodeFile ? t('auth.setupCodeWhereFile', { file: props.setupCodeFile }) : t('auth.setupCodeWhere')}>
+            <input name="setup_code" autocomplete="one-time-code" spellcheck={false} required placeholder="XXXX-XXXX-XXXX" value={setupCode} onInput={(e) => setSetupCode(valueOf(e))} />
+          </Field>
+        )}
         <Field label={t('auth.username')}>
           <input name="username" autocomplete="username" required value={username} onInput={(e) => setUsername(valueOf(e))} />
         </Field>

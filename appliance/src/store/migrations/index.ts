@@ -7,6 +7,7 @@ import { sessionShapes } from './005-session-shapes.js';
 import { outbox } from './006-outbox.js';
 import { auth } from './007-auth.js';
 import { alerts } from './008-alerts.js';
+import { sessionUploadFlag } from './009-session-upload-flag.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '006-outbox': outbox,
   '007-auth': auth,
   '008-alerts': alerts,
+  '009-session-upload-flag': sessionUploadFlag,
 };

@@ -1,0 +1,117 @@
+/**
+ * The bench-mot matrix: every clip at full, half and a third of its frame rate (frames dropped,
+ * ground truth renumbered, real time between frames passed to the tracker), tracked online from
+ * recorded detections, scored with CLEAR-MOT / IDF1 and with count accuracy over the fixed lines.
+ */
+import { subsample, type Recording } from '../eval/detection-cache.js';
+import type { TrackRow } from '../eval/interpolate.js';
+import { evaluateMot, type MotRow } from '../eval/mot-eval.js';
+import { ByteTracker } from '../track/byte-tracker.js';
+import type { TrackerOptions } from '../track/types.js';
+import { compareCounts, countCrossings, countFramesFromRows, FIXED_LINES, type CountFrame } from './count-eval.js';
+import type { ZoneEngineOptions } from './zone-engine.js';
+
+export const RATE_STEPS = [1, 2, 3] as const;
+
+export interface BenchClip {
+  name: string;
+  recording: Recording;
+  gt: MotRow[];
+}
+
+export interface BenchCell {
+  clip: string;
+  /** Frames kept: 1 of every `step`. */
+  step: number;
+  fps: number;
+  IDF1: number;
+  MOTA: number;
+  IDSW: number;
+  FP: number;
+  FN: number;
+  /** Distinct track ids reported online. */
+  ids: number;
+  /** Distinct visitors (track ids stitched into people by the analytics). */
+  visitors: number;
+  /** Distinct people in the ground truth. */
+  people: number;
+  countAccuracy: number;
+  countError: number;
+  countTruth: number;
+}
+
+/** Online tracking of recorded detections: exactly what the live tracker reports frame by frame. */
+export function trackRecording(frames: Recording['frames'], opts: Partial<TrackerOptions>): { rows: TrackRow[]; countFrames: CountFrame[] } {
+  const tracker = new ByteTracker(opts);
+  const rows: TrackRow[] = [];
+  const countFrames: CountFrame[] = [];
+  for (const f of frames) {
+    const dets = f.detections.filter((d) => d.classId === 0);
+    const { tracks, events } = tracker.update(dets, f.t);
+    const cf: CountFrame = { t: f.t, tracks: [], ended: [] };
+    for (const tr of tracks) {
+      rows.push({ frame: f.frame, id: tr.id, box: tr.box, score: tr.score });
+      cf.tracks.push({ id: tr.id, box: tr.box });
+    }
+    for (const e of events) if (e.type === 'track.end') cf.ended!.push(e.track.id);
+    countFrames.push(cf);
+  }
+  return { rows, countFrames };
+}
+
+export function benchCell(clip: BenchClip, step: number, opts: Partial<TrackerOptions>, zoneOpts: Partial<ZoneEngineOptions> = {}): BenchCell {
+  const { recording } = clip;
+  const frames = subsample(recording.frames, step);
+  const gt = subsample(clip.gt, step);
+  const { rows, countFrames } = trackRecording(frames, opts);
+  const pred: MotRow[] = rows.map((r) => ({ frame: r.frame, id: r.id, box: r.box, score: r.score, considered: true }));
+  const m = evaluateMot(gt, pred);
+  const { width, height } = recording;
+  // The truth: the ground truth at its full frame rate, counted by the same rules.
+  const truth = countCrossings(countFramesFromRows(clip.gt.filter((r) => r.considered), recording.fps), FIXED_LINES, width, height, zoneOpts);
+  const counted = countCrossings(countFrames, FIXED_LINES, width, height, zoneOpts);
+  const cmp = compareCounts(counted.counts, truth.counts);
+  return {
+    clip: clip.name,
+    step,
+    fps: recording.fps / step,
+    IDF1: m.IDF1,
+    MOTA: m.MOTA,
+    IDSW: m.IDSW,
+    FP: m.FP,
+    FN: m.FN,
+    ids: counted.tracks,
+    visitors: counted.visitors,
+    people: new Set(clip.gt.filter((r) => r.considered).map((r) => r.id)).size,
+    countAccuracy: cmp.accuracy,
+    countError: cmp.absError,
+    countTruth: cmp.truth,
+  };
+}
+
+export interface BenchSummary {
+  cells: BenchCell[];
+  meanIDF1: number;
+  minIDF1: number;
+  /** Over all cells together: 100 × (1 − Σ|error| / Σ truth). */
+  countAccuracy: number;
+  minCountAccuracy: number;
+}
+
+export function benchMatrix(
+  clips: readonly BenchClip[],
+  opts: Partial<TrackerOptions>,
+  zoneOpts: Partial<ZoneEngineOptions> = {},
+  steps: readonly number[] = RATE_STEPS,
+): BenchSummary {
+  const cells = clips.flatMap((c) => steps.map((s) => benchCell(c, s, opts, zoneOpts)));
+  const err = cells.reduce((s, c) => s + c.countError, 0);
+  const truth = cells.reduce((s, c) => s + c.countTruth, 0);
+  return {
+    cells,
+    meanIDF1: cells.reduce((s, c) => s + c.IDF1, 0) / cells.length,
+    minIDF1: Math.min(...cells.map((c) => c.IDF1)),
+    countAccuracy: truth > 0 ? Math.max(0, 100 * (1 - err / truth)) : 100,
+    minCountAccuracy: Math.min(...cells.map((c) => c.countAccuracy)),
+  };
+}
