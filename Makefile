@@ -9,7 +9,7 @@ APT_TEST_PACKAGES := gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-plugins-
 export ONNXRUNTIME_NODE_INSTALL ?= skip
 CONFIG ?= config/default.yaml
 NPM_STAMP := node_modules/.package-lock.json
-SOURCES := $(shell find appliance/src -name '*.ts' ! -name '*.test.ts' 2>/dev/null) tsconfig.json
+SOURCES := $(shell find appliance/src appliance/bench -name '*.ts' ! -name '*.test.ts' 2>/dev/null) tsconfig.json
 API_TYPES := web-ui/src/api/schema.gen.ts
 WEB_SOURCES := $(filter-out $(API_TYPES),$(shell find web-ui -path web-ui/dist -prune -o -type f -print 2>/dev/null))
 

@@ -32,7 +32,8 @@ import { LiveHub } from './live/live-hub.js';
 import { LiveVideo } from './live-video/live-video-service.js';
 import { uploadsDir } from './store/uploads.js';
 import { DiskGuard } from './store/disk-guard.js';
-import { reclaimSpace } from './store/space-reclaim.js';
+import { Retention, retentionDays } from './store/retention.js';
+import { Flusher } from './store/flusher.js';
 import { KeyValueStore } from './store/key-value.js';
 import type { AuthService } from './auth/auth-service.js';
 import { daemonAuth } from './auth/daemon-auth.js';
@@ -41,8 +42,6 @@ import { Upstream } from './upstream.js';
 import { principalOfUpgrade } from './auth/upgrade-auth.js';
 import type { Access, Principal } from './auth/roles.js';
 import { systemReport } from './system-report.js';
-
-const FLUSH_INTERVAL_MS = 1000;
 
 /** The services of a running appliance; start() fills them in order, stop() stops whichever exist. */
 interface Parts {
@@ -55,6 +54,8 @@ interface Parts {
   cameraSet: CameraSet;
   analytics: AnalyticsService;
   disk: DiskGuard;
+  retention: Retention;
+  flusher: Flusher;
   reports: Reports;
   reportRunner: ReportRunner;
   sessions: Sessions;
@@ -72,7 +73,6 @@ interface Parts {
  */
 export class Appliance {
   private server: Server | undefined;
-  private flushTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly p: Partial<Parts> = {};
   private readonly metrics: Metrics;
@@ -121,14 +121,10 @@ export class Appliance {
     const tracking = trackerOptions(cfg.tracker);
 
     const analytics = (p.analytics = new AnalyticsService(store.db, cfg.analytics, className, bus, root.child({ module: 'analytics' }), clock));
-    analytics.start();
+    const retention = (p.retention = new Retention(store, retentionDays(cfg.analytics.retention), clock, root.child({ module: 'retention' })));
+    retention.start();
     if (cfg.storage.path !== ':memory:') {
-      const reclaim = async () => {
-        const retention = await analytics.applyRetention();
-        const trimmed = reclaimSpace(store.raw, clock.now());
-        return [...Object.values(retention), ...Object.values(trimmed)].reduce((a, b) => a + b, 0);
-      };
-      p.disk = new DiskGuard({ dir: dirname(cfg.storage.path), minFreeMb: cfg.storage.min_free_mb, intervalMs: cfg.storage.disk_check_seconds * 1000, reclaim, clock, log: root.child({ module: 'disk' }) });
+      p.disk = new DiskGuard({ dir: dirname(cfg.storage.path), minFreeMb: cfg.storage.min_free_mb, intervalMs: cfg.storage.disk_check_seconds * 1000, reclaim: () => retention.reclaim(), clock, log: root.child({ module: 'disk' }) });
       p.disk.start();
     }
     // Reports are built in a worker thread (analytics/report-runner), off the event loop.
@@ -168,7 +164,10 @@ export class Appliance {
     const cameraSet = (p.cameraSet = new CameraSet(cfg.cameras, new CameraOverrides(store.db), store.db, followers, (id) => cameras.get(id) !== undefined, clock, (s) => sourcePolicy.problem(s), onRefused));
     await cameraSet.apply();
     upstream.start();
-    this.flushTimer = setInterval(() => void this.flushCounts(false), FLUSH_INTERVAL_MS);
+    const tracksSink = { name: 'tracks', everyMs: 1000, flush: () => trackStore.flush() };
+    const countsSink = { name: 'detection counts', everyMs: 1000, flush: (final: boolean) => counts.flush(final ? undefined : clock.now()) };
+    p.flusher = new Flusher([tracksSink, countsSink, { name: 'analytics', everyMs: 5000, flush: () => analytics.flush() }], root.child({ module: 'store' }));
+    p.flusher.start();
 
     const { auth, setupCode, hostAllowed } = daemonAuth(store.raw, kv, cfg, clock, root.child({ module: 'auth' }));
     p.auth = auth;
@@ -189,11 +188,8 @@ export class Appliance {
     const parts = { config: cfg, clock, detector, detectors: () => detectors.detectors(), cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, setupCode, hostAllowed, settings, liveVideo, metrics };
     const deps = apiDeps({ ...parts, databaseOpen: () => store.raw.open, stopped: () => this.stopped, disk: () => p.disk?.state(), system: () => this.system(), putCamera: async (c, m) => cameraSet.put(c.model ? { ...c, model: await detectors.apiModel(c.model, cameraSet.fileModels()) } : c, m), deleteCamera: (id) => cameraSet.remove(id) });
     const server = (this.server = await listen(createApp(deps, root.child({ module: 'api' })).fetch, cfg.http.host, cfg.http.port));
-    const poll = {
-      cameraStatus: () => this.cameraList().map((c) => c.view()),
-      counts: () => this.cameraList().map((c) => ({ camera: c.id, activeTracks: c.view().activeTracks, zones: analytics.occupancy(c.id) })),
-      system: () => this.system(),
-    };
+    const liveCounts = () => this.cameraList().map((c) => ({ camera: c.id, activeTracks: c.view().activeTracks, zones: analytics.occupancy(c.id), ...analytics.liveSection(c.id) }));
+    const poll = { cameraStatus: () => this.cameraList().map((c) => c.view()), counts: liveCounts, system: () => this.system() };
     const live = (p.live = new LiveHub(bus, { maxBufferedBytes: cfg.http.live_max_buffer_bytes, authenticate, holds, hostAllowed, poll }, root.child({ module: 'live' })));
     live.attach(server);
     live.route(liveVideo);
@@ -207,8 +203,8 @@ export class Appliance {
     if (this.stopped) return;
     this.stopped = true;
     const p = this.p;
-    if (this.flushTimer) clearInterval(this.flushTimer);
     p.disk?.stop();
+    p.retention?.stop();
     p.reports?.stop();
     p.live?.close();
     await p.liveVideo?.stop();
@@ -220,7 +216,7 @@ export class Appliance {
     await p.cameras?.stopAll();
     await p.analytics?.stop();
     await p.upstream?.stop();
-    await this.flushCounts(true);
+    await p.flusher?.stop();
     await p.detectors?.close();
     await closed;
     await p.reportRunner?.stop();
@@ -241,15 +237,6 @@ export class Appliance {
     const refused = cameraSourceIssues(next.cameras, policyFor(next.storage));
     if (refused.length) throw new ConfigError('cameras', refused);
     await this.p.cameraSet?.reload(next.cameras);
-  }
-
-  private async flushCounts(all: boolean): Promise<void> {
-    try {
-      await this.p.trackStore?.flush();
-      await this.p.counts?.flush(all ? undefined : this.clock.now());
-    } catch (e) {
-      this.root.error({ module: 'store', err: e }, 'writing detection counts failed');
-    }
   }
 
   private system(): Promise<Record<string, unknown>> {

@@ -69,7 +69,6 @@ export class Upstream {
       snapshot: src.snapshot,
       settings: () => settings.get(),
       classNames: src.classNames,
-      retentionDays: cfg.analytics.retention.events_days,
       clock,
       log: root.child({ module: 'alerts' }),
     });

@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Appliance } from '../src/appliance.js';
@@ -67,6 +68,28 @@ describe('camera sources: only what a camera is', () => {
     // What a camera is stays allowed.
     for (const [id, source] of [['mjpeg', 'http://127.0.0.1:9/video.mjpg'], ['hls', 'https://127.0.0.1:9/live/index.m3u8'], ['rtsp', 'rtsps://127.0.0.1:9/s'], ['file', CAMPUS]] as const) {
       expect((await send('POST', '/api/v1/cameras', { id, source, enabled: false })).status, id).toBe(201);
+    }
+  });
+
+  it('a camera stored through the API before the policy is kept but not run, and runs again once its source is replaced', async () => {
+    const dbPath = join(dir, 'stored.db');
+    const first = new Appliance(validateConfig({ http: { port: 0 }, storage: { path: dbPath }, analytics: { hourly_reports: false, daily_reports: false }, cameras: [] }), silentLogger());
+    await first.start();
+    await first.stop();
+    const db = new Database(dbPath);
+    db.prepare('INSERT INTO camera_overrides (id, config, updated_at) VALUES (?, ?, ?)').run('old', JSON.stringify({ id: 'old', source: `concat:${CAMPUS}|${dbPath}` }), Date.now());
+    db.close();
+    const again = new Appliance(validateConfig({ http: { port: 0 }, storage: { path: dbPath }, analytics: { hourly_reports: false, daily_reports: false }, cameras: [] }), silentLogger());
+    await again.start();
+    try {
+      const b = `http://127.0.0.1:${again.address!.port}`;
+      const list = (await (await api(`${b}/api/v1/cameras`)).json()) as { cameras: Array<{ id: string; enabled: boolean; status: string }> };
+      expect(list.cameras).toEqual([expect.objectContaining({ id: 'old', enabled: false, status: 'disabled' })]);
+      const put = await api(`${b}/api/v1/cameras/old`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: CAMPUS, loop: true }) });
+      expect(put.status).toBe(200);
+      expect(((await put.json()) as { enabled: boolean }).enabled).toBe(true);
+    } finally {
+      await again.stop();
     }
   });
 

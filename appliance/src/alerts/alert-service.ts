@@ -24,8 +24,6 @@ export interface AlertServiceDeps {
   snapshot(camera: string): Promise<{ jpeg: Buffer } | undefined>;
   settings(): Settings;
   classNames: readonly string[];
-  /** Notifications history is kept this many days (like events). */
-  retentionDays: number;
   clock: Clock;
   log: Logger;
 }
@@ -39,7 +37,6 @@ export interface AlertServiceDeps {
 export class AlertService {
   private readonly engine: AlertEngine;
   private timer: NodeJS.Timeout | undefined;
-  private pruneTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private readonly latest = new Map<string, readonly TrackSnapshot[]>();
   /** The running cameras as the engine sees them: read once at start, then kept by camera.status / camera.removed events. */
@@ -62,16 +59,11 @@ export class AlertService {
     this.unsubscribe = this.d.bus.subscribe((e) => this.onEvent(e));
     this.timer = setInterval(() => this.handle(this.engine.tick()), 1000);
     this.timer.unref();
-    const prune = () => this.d.store.prune(this.d.clock.now() - this.d.retentionDays * 86_400_000);
-    prune();
-    this.pruneTimer = setInterval(prune, 6 * 3_600_000);
-    this.pruneTimer.unref();
   }
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
     if (this.timer) clearInterval(this.timer);
-    if (this.pruneTimer) clearInterval(this.pruneTimer);
     await this.chain;
   }
 

@@ -12,13 +12,10 @@ import { CameraAnalytics } from './camera-analytics.js';
 import { HeatmapAccumulator } from './heatmap.js';
 import type { AnalyticsEvent } from './zone-engine.js';
 
-const FLUSH_MS = 5000;
-const RETENTION_MS = 24 * 3600 * 1000;
-
 /**
- * Zones, lines and heatmaps for every camera: fed by the pipeline on the hot path (in memory, O(1)
- * per track update), written to SQLite every 5 s and on stop in one transaction, trimmed to the
- * configured retention once a day.
+ * The analytic engines of every camera and session (zones, lines, heatmaps, minute counts, …): fed by
+ * the frame processor on the hot path (in memory, O(1) per track update), written to SQLite in one
+ * transaction per flush (the appliance's Flusher calls `flush` every 5 s, and at stop).
  */
 export class AnalyticsService {
   readonly store: AnalyticsStore;
@@ -29,8 +26,6 @@ export class AnalyticsService {
   private events: EventRow[] = [];
   /** Minute rows of cameras already closed, waiting for the next flush. */
   private pendingMinutes: ReturnType<CameraAnalytics['drainMinutes']> = [];
-  private flushTimer: NodeJS.Timeout | undefined;
-  private retentionTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -43,15 +38,6 @@ export class AnalyticsService {
   ) {
     this.store = new AnalyticsStore(db);
     this.heatmap = new HeatmapAccumulator({ width: cfg.heatmap_width, height: cfg.heatmap_height });
-  }
-
-  start(): void {
-    this.flushTimer = setInterval(() => void this.flush(), FLUSH_MS);
-    this.flushTimer.unref();
-    const retention = () => void this.applyRetention().catch((err: unknown) => this.log.error({ err }, 'retention failed'));
-    setTimeout(retention, 60_000).unref();
-    this.retentionTimer = setInterval(retention, RETENTION_MS);
-    this.retentionTimer.unref();
   }
 
   /**
@@ -122,6 +108,12 @@ export class AnalyticsService {
     if (ca) this.record(camera, ca.onTrackEnd(trackId, timeMs / 1000));
   }
 
+  /** `{ analytics: { <engine>: figures } }` for the camera's engines with live figures (a plug-in's); `{}` when none has any. */
+  liveSection(camera: string): { analytics?: Record<string, unknown> } {
+    const live = this.cameras.get(camera)?.live() ?? {};
+    return Object.keys(live).length ? { analytics: live } : {};
+  }
+
   occupancy(camera: string): Record<string, Record<string, number>> {
     return this.cameras.get(camera)?.occupancy() ?? {};
   }
@@ -134,26 +126,9 @@ export class AnalyticsService {
 
   /** Closes open visits and writes everything. */
   async stop(): Promise<void> {
-    if (this.flushTimer) clearInterval(this.flushTimer);
-    if (this.retentionTimer) clearInterval(this.retentionTimer);
     const now = this.clock.now();
     for (const ca of this.cameras.values()) this.closeCamera(ca, now);
     await this.flush();
-  }
-
-  async applyRetention(): Promise<Record<string, number>> {
-    const r = this.cfg.retention;
-    const deleted = await this.store.applyRetention(this.clock.now(), {
-      events: r.events_days,
-      minutes: r.minute_counts_days,
-      heatmapHours: r.heatmap_hours_days,
-      heatmapDays: r.heatmap_days_days,
-      tracks: r.tracks_days,
-      detectionSeconds: r.detection_seconds_days,
-      reports: r.reports_days,
-    });
-    this.log.info({ deleted }, 'retention applied');
-    return deleted;
   }
 
   private closeCamera(ca: CameraAnalytics, now: number): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchHeatmap, heatmapScene } from './heatmap-bench.js';
+import { benchHeatmap, heatmapScene } from '../../bench/heatmap-bench.js';
 import {
   addGrids,
   decodeGrid,

@@ -47,6 +47,8 @@ export interface ReportBody {
   lines: Array<{ camera: string; line: string; in: number; out: number; by_class: Record<string, { in: number; out: number }> }>;
   timeline: TimelineRow[];
   heatmaps: Array<{ camera: string; kind: 'presence'; width: number; height: number; max: number; values: number[] }>;
+  /** Sections of the analytic engines that report (analytics/engine-reports.ts), by engine name; absent when none does. */
+  analytics?: Record<string, unknown>;
 }
 
 /** Timeline rows a report of [from, to) has at `resolution` seconds: at most MAX_TIMELINE_BUCKETS. */
@@ -139,6 +141,8 @@ export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, r
   for (const t of trackRows) if (t.first_seen >= fromMs) row(bucketOf(Math.floor(t.first_seen / 1000))).tracks++;
 
   for (const m of minutes) {
+    // Rows of other analytic engines are theirs to report (engine-reports.ts).
+    if (m.kind !== 'zone' && m.kind !== 'line') continue;
     const k = key(m.camera_id, m.target);
     const tl = row(bucketOf(m.minute * 60));
     if (m.kind === 'zone') {

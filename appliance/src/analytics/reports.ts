@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { AnalyticsStore } from '../store/analytics-store.js';
 import type { Database, ReportsTable } from '../store/schema.js';
 import { buildReport, type ReportBody, type ReportRequest, type Resolution } from './report-builder.js';
+import { engineSections } from './engine-reports.js';
 
 /** Delay after a period ends before its report is built. */
 const SETTLE_MS = 15_000;
@@ -32,7 +33,8 @@ export class Reports {
   ) {}
 
   async generate(kind: ReportsTable['kind'], cameras: string[], from: number, to: number, resolution: Resolution): Promise<StoredReport & { body: ReportBody }> {
-    const body = await this.build({ cameras, from, to, resolution }, new Date(this.clock.now()));
+    const req = { cameras, from, to, resolution };
+    const body: ReportBody = { ...(await this.build(req, new Date(this.clock.now()))), ...(await engineSections(this.db, req)) };
     const row: ReportsTable = { id: randomUUID(), kind, cameras: JSON.stringify(cameras), range_from: from, range_to: to, created_at: this.clock.now(), body: JSON.stringify(body) };
     await this.db.insertInto('reports').values(row).execute();
     return { ...summary(row), body };

@@ -40,7 +40,8 @@ export interface LiveHubOptions {
   /** Where every camera stands now (for a new camera.status subscriber), and the periodic topics: counts and system stats. */
   poll: {
     cameraStatus(): Array<{ id: string; status: string; fps: number; lastError: string | null }>;
-    counts(): Array<{ camera: string; activeTracks: number; zones: Record<string, Record<string, number>> }>;
+    /** Per camera: active tracks, zone occupancy, and the live figures of analytic engines that have some. */
+    counts(): Array<{ camera: string; activeTracks: number; zones: Record<string, Record<string, number>>; analytics?: Record<string, unknown> }>;
     system(): Promise<Record<string, unknown>>;
   };
 }

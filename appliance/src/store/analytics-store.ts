@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { addGrids, decodeGrid, encodeGrid, type HeatmapGrid, type HeatmapKind } from './heatmap-grid.js';
 import type { Database, EventsTable, CountsMinuteTable } from './schema.js';
 import { eventType, typesWithTarget } from './event-types.js';
@@ -105,23 +105,6 @@ export class AnalyticsStore {
       }
     }
     return sum;
-  }
-
-  /** Deletes rows older than each table's retention; returns rows deleted per table. */
-  async applyRetention(nowMs: number, days: Record<'events' | 'minutes' | 'heatmapHours' | 'heatmapDays' | 'tracks' | 'detectionSeconds' | 'reports', number>): Promise<Record<string, number>> {
-    const ms = (d: number) => nowMs - d * DAY * 1000;
-    const s = (d: number) => Math.floor(ms(d) / 1000);
-    const out: Record<string, number> = {};
-    const n = (r: { numDeletedRows: bigint }[]) => Number(r[0]?.numDeletedRows ?? 0);
-    out.events = n(await this.db.deleteFrom('events').where('ts', '<', ms(days.events)).execute());
-    out.counts_minute = n(await this.db.deleteFrom('counts_minute').where('minute', '<', Math.floor(s(days.minutes) / 60)).execute());
-    out.heatmap_hour = n(await this.db.deleteFrom('heatmap_hour').where('bucket', '<', s(days.heatmapHours)).execute());
-    out.heatmap_day = n(await this.db.deleteFrom('heatmap_day').where('bucket', '<', s(days.heatmapDays)).execute());
-    out.tracks = n(await this.db.deleteFrom('tracks').where('last_seen', '<', ms(days.tracks)).execute());
-    out.detection_seconds = n(await this.db.deleteFrom('detection_seconds').where('ts', '<', s(days.detectionSeconds)).execute());
-    out.reports = n(await this.db.deleteFrom('reports').where('created_at', '<', ms(days.reports)).execute());
-    await sql`PRAGMA optimize`.execute(this.db);
-    return out;
   }
 
   /** Events with ids above `cursor`, oldest first (the pull API). */

@@ -79,7 +79,8 @@ export interface CountsMinuteTable {
   camera_id: string;
   /** Unix minute (seconds / 60). */
   minute: number;
-  kind: 'zone' | 'line';
+  /** 'zone' or 'line' (minute counts), or the name of the analytic engine that wrote the row. */
+  kind: string;
   target: string;
   class_name: string;
   entries: number;

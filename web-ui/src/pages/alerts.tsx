@@ -87,12 +87,13 @@ function Rules() {
   );
 }
 
+/** Each alert channel's delivery state (or one per recipient, e.g. Telegram chats), whatever the channels are. */
 function deliveryText(d: NotificationView['deliveries']): string {
-  const parts: string[] = [];
-  if (d.mqtt) parts.push(`MQTT: ${d.mqtt}`);
-  if (typeof d.telegram === 'string') parts.push(`Telegram: ${d.telegram}`);
-  else if (d.telegram) parts.push(`Telegram: ${Object.entries(d.telegram).map(([c, s]) => `${c} ${s}`).join(', ')}`);
-  return parts.join(' · ');
+  const label = (channel: string) => (channel === 'mqtt' ? 'MQTT' : channel.charAt(0).toUpperCase() + channel.slice(1));
+  return Object.entries(d)
+    .filter(([, state]) => state)
+    .map(([channel, state]) => `${label(channel)}: ${typeof state === 'string' ? state : Object.entries(state).map(([to, s]) => `${to} ${s}`).join(', ')}`)
+    .join(' · ');
 }
 
 function Notifications() {

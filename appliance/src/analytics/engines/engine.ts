@@ -38,7 +38,7 @@ export interface CameraEngine {
   close?(t: number, events: AnalyticsEvent[]): void;
   /** zone → class → count now. */
   occupancy?(): Record<string, Record<string, number>>;
-  /** Per-minute rows of minutes before `beforeMinute` (all when omitted), for the store and reports. */
+  /** Per-minute rows of minutes before `beforeMinute` (all when omitted), for the store and reports (added to stored rows of the same key; kind: 'zone', 'line' or the engine's name). */
   drainMinutes?(beforeMinute?: number): MinuteRow[];
   /** Figures for the live `counts` topic (under the engine's name). */
   live?(): unknown;
@@ -52,4 +52,9 @@ export interface AnalyticEngine {
   readonly name: string;
   /** The camera's instance, or undefined when the engine has nothing to do there. */
   create(setup: EngineSetup): CameraEngine | undefined;
+  /**
+   * The engine's section of a report (`analytics.<name>`), from its stored minute rows in the report's
+   * range and cameras (rows whose kind is the engine's name).
+   */
+  report?(rows: MinuteRow[]): unknown;
 }

@@ -7,8 +7,8 @@
  * included, and drains every 10 s of scene time. The scene is generated beforehand; the timed loop
  * covers add, endTrack and drain, after a warm-up run for the JIT.
  */
-import { HeatmapAccumulator } from './heatmap.js';
-import { rng } from '../math/random.js';
+import { HeatmapAccumulator } from '../src/analytics/heatmap.js';
+import { rng } from '../src/math/random.js';
 
 const FPS = 25;
 const CAMERAS = ['cam-a', 'cam-b'] as const;

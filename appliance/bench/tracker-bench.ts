@@ -5,10 +5,10 @@
  * on the boxes, occasional low-score frames (occlusion), missed frames and single-frame false
  * positives. Only the update calls are timed, after a warm-up run for the JIT.
  */
-import type { Box } from '../math/box.js';
-import { ByteTracker } from './byte-tracker.js';
-import type { Detection } from './types.js';
-import { rng } from '../math/random.js';
+import type { Box } from '../src/math/box.js';
+import { ByteTracker } from '../src/track/byte-tracker.js';
+import type { Detection } from '../src/track/types.js';
+import { rng } from '../src/math/random.js';
 
 const WIDTH = 1920;
 const HEIGHT = 1080;
