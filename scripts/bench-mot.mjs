@@ -21,7 +21,7 @@ const { detectorFromConfig } = await import(join(dist, 'detect/from-config.js'))
 const { createLogger } = await import(join(dist, 'logger.js'));
 const { cachedRecording } = await import(join(dist, 'eval/detection-cache.js'));
 const { recordWith } = await import(join(dist, 'pipeline/record-detections.js'));
-const { benchMatrix } = await import(join(dist, 'analytics/mot-bench.js'));
+const { benchMatrix } = await import(join(root, 'dist/appliance/bench/mot-matrix.js'));
 const { parseMot } = await import(join(dist, 'eval/mot-format.js'));
 const { trackerOptions } = await import(join(dist, 'track/options.js'));
 

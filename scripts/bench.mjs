@@ -42,7 +42,7 @@ async function decodeFps() {
   let first = 0;
   let last = 0;
   src.onFrame(() => {
-    for (let f = src.ring.take(); f; f = src.ring.take()) { frames++; src.release(f); }
+    for (let f = src.take(); f; f = src.take()) { frames++; src.release(f); }
     last = performance.now();
     first ||= last;
   });

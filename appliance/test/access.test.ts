@@ -13,15 +13,16 @@ import { TelegramTestServer } from './telegram-server.js';
  * own declarations, and must list every operation of the OpenAPI document (so a new route without
  * an entry fails this test).
  */
-type Level = 'public' | 'any' | 'cameras:read' | 'reports:read' | 'events:read' | 'operate' | 'admin';
-type Caller = 'none' | 'viewer' | 'operator' | 'admin' | 'key:cameras' | 'key:reports' | 'key:events' | 'key:admin';
-const CALLERS: Caller[] = ['none', 'viewer', 'operator', 'admin', 'key:cameras', 'key:reports', 'key:events', 'key:admin'];
+type Level = 'public' | 'any' | 'cameras:read' | 'reports:read' | 'events:read' | 'analysis:run' | 'operate' | 'admin';
+type Caller = 'none' | 'viewer' | 'operator' | 'admin' | 'key:cameras' | 'key:reports' | 'key:events' | 'key:analysis' | 'key:admin';
+const CALLERS: Caller[] = ['none', 'viewer', 'operator', 'admin', 'key:cameras', 'key:reports', 'key:events', 'key:analysis', 'key:admin'];
 
 const MAY: Record<Exclude<Level, 'public'>, Caller[]> = {
-  any: ['viewer', 'operator', 'admin', 'key:cameras', 'key:reports', 'key:events', 'key:admin'],
+  any: ['viewer', 'operator', 'admin', 'key:cameras', 'key:reports', 'key:events', 'key:analysis', 'key:admin'],
   'cameras:read': ['viewer', 'operator', 'admin', 'key:cameras', 'key:admin'],
   'reports:read': ['viewer', 'operator', 'admin', 'key:reports', 'key:admin'],
   'events:read': ['viewer', 'operator', 'admin', 'key:events', 'key:admin'],
+  'analysis:run': ['operator', 'admin', 'key:analysis', 'key:admin'],
   operate: ['operator', 'admin', 'key:admin'],
   admin: ['admin', 'key:admin'],
 };
@@ -127,6 +128,12 @@ const TABLE: Record<string, { level: Level; req: (caller: Caller) => Promise<Req
   'POST /api/v1/sessions/{id}/start': { level: 'operate', req: async () => ({ path: `/api/v1/sessions/${await newSession()}/start`, init: { method: 'POST' } }) },
   'POST /api/v1/sessions/{id}/cancel': { level: 'operate', req: async () => ({ path: `/api/v1/sessions/${await newSession()}/cancel`, init: { method: 'POST' } }) },
   'DELETE /api/v1/sessions/{id}': { level: 'operate', req: async () => ({ path: `/api/v1/sessions/${await newSession()}`, init: { method: 'DELETE' } }) },
+  // The AI-service contract. A session that has not run has no analytics yet: 409 once access is granted.
+  'POST /api/v1/video/analyze': { level: 'analysis:run', req: () => ({ path: '/api/v1/video/analyze', init: body('POST', { source_type: 'file', source_path: CAMPUS, duration: 0.2 }) }) },
+  'GET /api/v1/video/analyze/{session_id}': { level: 'reports:read', req: async () => ({ path: `/api/v1/video/analyze/${await newSession()}` }) },
+  'GET /api/v1/reports/sessions/{session_id}/analytics': { level: 'reports:read', allowed: 409, req: async () => ({ path: `/api/v1/reports/sessions/${await newSession()}/analytics` }) },
+  'GET /api/v1/reports/sessions/{session_id}/heatmap': { level: 'reports:read', allowed: 409, req: async () => ({ path: `/api/v1/reports/sessions/${await newSession()}/heatmap` }) },
+  'POST /api/v1/reports/generate': { level: 'analysis:run', allowed: 409, req: async () => ({ path: '/api/v1/reports/generate', init: body('POST', { session_id: await newSession() }) }) },
   'GET /api/v1/alert-rules': { level: 'cameras:read', req: () => ({ path: '/api/v1/alert-rules' }) },
   'POST /api/v1/alert-rules': { level: 'operate', req: () => ({ path: '/api/v1/alert-rules', init: body('POST', RULE) }) },
   'GET /api/v1/alert-rules/{id}': { level: 'cameras:read', req: async () => ({ path: `/api/v1/alert-rules/${await newRule()}` }) },
@@ -163,7 +170,7 @@ beforeAll(async () => {
     await asAdmin('/api/v1/users', body('POST', { username: role, password: 'a long test passphrase', role }));
     creds[role] = { authorization: `Bearer ${await signIn(base, { username: role, password: 'a long test passphrase' })}` };
   }
-  for (const [caller, scope] of [['key:cameras', 'cameras:read'], ['key:reports', 'reports:read'], ['key:events', 'events:read'], ['key:admin', 'admin']] as const) {
+  for (const [caller, scope] of [['key:cameras', 'cameras:read'], ['key:reports', 'reports:read'], ['key:events', 'events:read'], ['key:analysis', 'analysis:run'], ['key:admin', 'admin']] as const) {
     creds[caller] = { 'x-api-key': (await asAdmin<{ key: string }>('/api/v1/api-keys', body('POST', { name: caller, scopes: [scope] }))).key };
   }
   reportId = (await asAdmin<{ id: string }>('/api/v1/reports', body('POST', { from: now() - 600, to: now() }))).id;

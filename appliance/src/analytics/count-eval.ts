@@ -4,8 +4,12 @@
  * per line and direction. Count accuracy is 1 − Σ|error| / Σ true crossings (0 when nothing truly
  * crossed and something was counted, 100 when neither).
  */
-import { footPoint, ZoneEngine, type LineDef, type ZoneEngineOptions } from './zone-engine.js';
+import type { Recording } from '../eval/detection-cache.js';
+import type { TrackRow } from '../eval/interpolate.js';
 import type { Box } from '../math/box.js';
+import { ByteTracker } from '../track/byte-tracker.js';
+import type { TrackerOptions } from '../track/types.js';
+import { footPoint, ZoneEngine, type LineDef, type ZoneEngineOptions } from './zone-engine.js';
 
 export interface CountFrame {
   t: number;
@@ -102,4 +106,23 @@ export function countFramesFromRows(rows: ReadonlyArray<{ frame: number; id: num
   }
   for (const [id, frame] of last) byFrame.get(frame)!.ended!.push(id);
   return [...byFrame.entries()].sort((a, b) => a[0] - b[0]).map(([, f]) => f);
+}
+
+/** Online tracking of recorded detections: exactly what the live tracker reports frame by frame. */
+export function trackRecording(frames: Recording['frames'], opts: Partial<TrackerOptions>): { rows: TrackRow[]; countFrames: CountFrame[] } {
+  const tracker = new ByteTracker(opts);
+  const rows: TrackRow[] = [];
+  const countFrames: CountFrame[] = [];
+  for (const f of frames) {
+    const dets = f.detections.filter((d) => d.classId === 0);
+    const { tracks, events } = tracker.update(dets, f.t);
+    const cf: CountFrame = { t: f.t, tracks: [], ended: [] };
+    for (const tr of tracks) {
+      rows.push({ frame: f.frame, id: tr.id, box: tr.box, score: tr.score });
+      cf.tracks.push({ id: tr.id, box: tr.box });
+    }
+    for (const e of events) if (e.type === 'track.end') cf.ended!.push(e.track.id);
+    countFrames.push(cf);
+  }
+  return { rows, countFrames };
 }

@@ -9,19 +9,25 @@ import type { FrameDetector } from '../detect/frame-detector.js';
 import { errorMessage } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
-import { analyzeFile } from '../pipeline/analyze-file.js';
+import { analyzeFile, type AnalysisLimit, type AnalyzeSummary } from '../pipeline/analyze-file.js';
 import type { Database, SessionsTable } from '../store/schema.js';
 import { FrameProcessor, type FrameConsumer } from '../pipeline/frame-processor.js';
 import { CameraTracker } from '../track/camera-tracker.js';
 import type { TrackerOptions } from '../track/types.js';
+import { redactUrl } from '../util/redact.js';
+import { isNetworkUrl } from '../sources/ffmpeg.js';
 import type { AnalyticsService } from './analytics-service.js';
 import type { Reports } from './reports.js';
 import { finestResolution, MAX_TIMELINE_BUCKETS } from './report-builder.js';
 
-export type SessionView = Omit<SessionsTable, 'created_at' | 'started_at' | 'finished_at' | 'range_from' | 'range_to' | 'shapes' | 'uploaded'> & {
+export type SessionView = Omit<SessionsTable, 'created_at' | 'started_at' | 'finished_at' | 'range_from' | 'range_to' | 'shapes' | 'uploaded' | 'duration_s' | 'summary'> & {
   /** The upload route wrote the file: it is deleted with the session. */
   uploaded: boolean;
   shapes: Pick<CameraConfig, 'zones' | 'lines'>;
+  /** Seconds of the video analysed at most (a stream's duration; null for a whole file). */
+  duration: number | null;
+  /** What the analysis of a file or stream measured, once it completed. */
+  summary: SessionSummary | null;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -29,15 +35,40 @@ export type SessionView = Omit<SessionsTable, 'created_at' | 'started_at' | 'fin
   to: string | null;
 };
 
+/** What the analysis of a session's file or stream measured (snake_case, as served). */
+export interface SessionSummary {
+  frames: number;
+  /** Wall-clock seconds the analysis took, and frames analysed per second of it. */
+  seconds: number;
+  fps: number;
+  width: number;
+  height: number;
+  source_fps: number;
+  /** Per class: detections at or above the session's counting threshold, and frames with one. */
+  detections: AnalyzeSummary['classes'];
+}
+
+/** What a session analyses: a file or a stream URL (with zones and lines), or a camera's recorded window. */
+export type SessionRequest =
+  | { file: string; shapes: Pick<CameraConfig, 'zones' | 'lines'>; countThreshold?: number; durationSeconds?: number; uploaded?: boolean }
+  | { stream: string; shapes: Pick<CameraConfig, 'zones' | 'lines'>; countThreshold?: number; durationSeconds: number }
+  | { camera: string; from: number; to: number };
+
 /**
  * Analysis jobs. A `file` session runs a video through decode → detect → track → analytics as fast as
  * the detector allows, under its own camera id (`session-<id>`), with its frames timed from the
  * session's creation; it ends with a report. A `camera` session is a report over what a camera
- * already recorded in a time window. Sessions run one at a time, so live cameras keep their share of
+ * already recorded in a time window. A `stream` session runs a stream URL (not a configured camera)
+ * through the same path for a number of seconds, timed from when it starts; cancelling it while it
+ * runs ends it early with its report. Sessions run one at a time, so live cameras keep their share of
  * the detector; a failed session keeps its error, and the others go on.
  */
 export class Sessions {
   private readonly running = new Map<string, AbortController>();
+  /** Stream sessions' early, normal end (cancel while running) and when their run has finished. */
+  private readonly finishing = new Map<string, { finish: AbortController; done: Promise<void> }>();
+  /** The session whose analysis is under way (the others that were started are waiting for it). */
+  private current: string | undefined;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
@@ -59,15 +90,16 @@ export class Sessions {
   ) {}
 
   /** `uploaded`: only the upload route sets it, for the file it has just written. */
-  async create(
-    req: { file: string; shapes: Pick<CameraConfig, 'zones' | 'lines'>; uploaded?: boolean } | { camera: string; from: number; to: number },
-  ): Promise<SessionView> {
+  async create(req: SessionRequest): Promise<SessionView> {
     const now = this.deps.clock.now();
     const id = randomUUID();
+    const base = { id, camera_id: null, range_from: null, range_to: null, status: 'created', progress: 0, error: null, created_at: now, started_at: null, finished_at: null, report_id: null, uploaded: 0, duration_s: null, count_threshold: null, summary: null } as const;
     const row: SessionsTable =
       'file' in req
-        ? { id, kind: 'file', source: req.file, camera_id: null, range_from: null, range_to: null, status: 'created', progress: 0, error: null, created_at: now, started_at: null, finished_at: null, report_id: null, shapes: JSON.stringify(req.shapes), uploaded: req.uploaded ? 1 : 0 }
-        : { id, kind: 'camera', source: req.camera, camera_id: req.camera, range_from: req.from, range_to: req.to, status: 'created', progress: 0, error: null, created_at: now, started_at: null, finished_at: null, report_id: null, shapes: null, uploaded: 0 };
+        ? { ...base, kind: 'file', source: req.file, shapes: JSON.stringify(req.shapes), uploaded: req.uploaded ? 1 : 0, duration_s: req.durationSeconds ?? null, count_threshold: req.countThreshold ?? null }
+        : 'stream' in req
+          ? { ...base, kind: 'stream', source: req.stream, shapes: JSON.stringify(req.shapes), duration_s: req.durationSeconds, count_threshold: req.countThreshold ?? null }
+          : { ...base, kind: 'camera', source: req.camera, camera_id: req.camera, range_from: req.from, range_to: req.to, shapes: null };
     await this.db.insertInto('sessions').values(row).execute();
     return view(row);
   }
@@ -88,17 +120,33 @@ export class Sessions {
     if (s.status !== 'created') return 'not-startable';
     await this.update(id, { status: 'running', started_at: this.deps.clock.now() });
     const abort = new AbortController();
+    const finish = new AbortController();
     this.running.set(id, abort);
-    this.queue = this.queue.then(() => this.run(id, abort.signal)).finally(() => this.running.delete(id));
+    this.queue = this.queue.then(() => this.run(id, abort.signal, finish.signal)).finally(() => {
+      this.running.delete(id);
+      this.finishing.delete(id);
+    });
+    if (s.kind === 'stream') this.finishing.set(id, { finish, done: this.queue });
     return (await this.get(id))!;
+  }
+
+  /** Whether the session's analysis is under way now (a started one may be waiting for another). */
+  isActive(id: string): boolean {
+    return this.current === id;
   }
 
   async cancel(id: string): Promise<SessionView | undefined> {
     const s = await this.get(id);
     if (!s) return undefined;
-    if (s.status === 'running' || s.status === 'created') {
+    const stream = this.finishing.get(id);
+    if (stream && this.current === id) {
+      // A stream being analysed ends now, with its report over what was seen.
+      stream.finish.abort();
+      await stream.done.catch(() => undefined);
+    } else if (s.status === 'running' || s.status === 'created') {
       this.running.get(id)?.abort();
       await this.update(id, { status: 'cancelled', finished_at: this.deps.clock.now() });
+      this.deps.bus.emit({ type: 'analysis.failed', session: id, error: 'cancelled' });
     }
     return this.get(id);
   }
@@ -108,7 +156,7 @@ export class Sessions {
     const s = await this.get(id);
     if (!s) return false;
     this.running.get(id)?.abort();
-    if (s.kind === 'file') {
+    if (s.kind !== 'camera') {
       await this.deps.analytics.store.deleteCamera(`session-${id}`);
       // An uploaded video goes with its session; a file that was already on the appliance stays.
       if (s.uploaded && this.deps.uploadsDir && ownedUpload(s.source, this.deps.uploadsDir)) await rm(s.source, { force: true });
@@ -127,13 +175,22 @@ export class Sessions {
     await this.queue.catch(() => undefined);
   }
 
-  private async run(id: string, signal: AbortSignal): Promise<void> {
-    const s = (await this.get(id))!;
+  private async run(id: string, signal: AbortSignal, finish: AbortSignal): Promise<void> {
+    const row = await this.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const s = view(row);
     if (signal.aborted) return;
     const { bus, log } = this.deps;
+    this.current = id;
     bus.emit({ type: 'analysis.started', session: id });
     try {
-      const reportId = s.kind === 'file' ? await this.runFile(id, s.source, Date.parse(s.created_at), s.shapes, signal) : await this.runCamera(s);
+      const threshold = s.count_threshold ?? this.deps.countThreshold;
+      const limit = s.duration === null ? undefined : { maxMs: s.duration * 1000, finish };
+      const reportId =
+        s.kind === 'file'
+          ? await this.runFile(id, s.source, Date.parse(s.created_at), s.shapes, threshold, signal, limit)
+          : s.kind === 'stream'
+            ? await this.runFile(id, row.source, this.deps.clock.now(), s.shapes, threshold, signal, limit)
+            : await this.runCamera(s);
       await this.update(id, { status: 'completed', progress: 100, finished_at: this.deps.clock.now(), report_id: reportId });
       bus.emit({ type: 'analysis.completed', session: id, report: reportId });
     } catch (e) {
@@ -142,11 +199,21 @@ export class Sessions {
       log.warn({ session: id, err: message }, 'analysis session failed');
       await this.update(id, { status: 'failed', error: message, finished_at: this.deps.clock.now() });
       bus.emit({ type: 'analysis.failed', session: id, error: message });
+    } finally {
+      this.current = undefined;
     }
   }
 
-  private async runFile(id: string, file: string, baseMs: number, shapes: Pick<CameraConfig, 'zones' | 'lines'>, signal: AbortSignal): Promise<string> {
-    if (!existsSync(file) || !statSync(file).isFile()) throw new Error(`no such file: ${file}`);
+  private async runFile(
+    id: string,
+    file: string,
+    baseMs: number,
+    shapes: Pick<CameraConfig, 'zones' | 'lines'>,
+    countThreshold: number,
+    signal: AbortSignal,
+    limit?: AnalysisLimit,
+  ): Promise<string> {
+    if (!isNetworkUrl(file) && (!existsSync(file) || !statSync(file).isFile())) throw new Error(`no such file: ${file}`);
     const camera = `session-${id}`;
     const { analytics, detector, bus } = this.deps;
     await analytics.attachSession(camera, shapes);
@@ -154,20 +221,23 @@ export class Sessions {
     const processor = new FrameProcessor({
       camera,
       tracker: new CameraTracker(this.deps.trackerOptions, () => next++),
-      countThreshold: this.deps.countThreshold,
+      countThreshold,
       className: (c) => detector.className(c),
       consumers: this.deps.consumers,
       baseMs,
     });
     let lastProgress = 0;
+    let summary: AnalyzeSummary;
     try {
-      await analyzeFile(file, detector, {
-        countThreshold: this.deps.countThreshold,
+      summary = await analyzeFile(file, detector, {
+        countThreshold,
         log: this.deps.log.child({ session: id }),
         signal,
+        ...(limit ? { limit } : {}),
         processor,
         onProgress: (frames, total) => {
-          const p = total ? Math.min(99, Math.floor((100 * frames) / total)) : 0;
+          // The share of the frames, or of the duration to analyse (a stream's only measure), done so far.
+          const p = Math.min(99, Math.floor(100 * Math.max(total ? frames / total : 0, limit ? (processor.lastTimeMs - baseMs) / limit.maxMs : 0)));
           if (p >= lastProgress + 5) {
             lastProgress = p;
             bus.emit({ type: 'analysis.progress', session: id, progress: p });
@@ -182,6 +252,8 @@ export class Sessions {
     }
     const lastMs = processor.lastTimeMs;
     const report = await this.deps.reports.generate('session', [camera], Math.floor(baseMs / 1000), Math.ceil(lastMs / 1000) + 1, 60);
+    const measured: SessionSummary = { frames: summary.frames, seconds: summary.seconds, fps: summary.fps, width: summary.width, height: summary.height, source_fps: summary.sourceFps, detections: summary.classes };
+    await this.update(id, { summary: JSON.stringify(measured) });
     return report.id;
   }
 
@@ -219,7 +291,7 @@ function view(r: SessionsTable): SessionView {
   return {
     id: r.id,
     kind: r.kind,
-    source: r.source,
+    source: r.kind === 'stream' ? redactUrl(r.source) : r.source,
     camera_id: r.camera_id,
     status: r.status,
     progress: r.progress,
@@ -232,5 +304,8 @@ function view(r: SessionsTable): SessionView {
     from: r.range_from === null ? null : iso(r.range_from * 1000),
     to: r.range_to === null ? null : iso(r.range_to * 1000),
     shapes: r.shapes ? (JSON.parse(r.shapes) as Pick<CameraConfig, 'zones' | 'lines'>) : { zones: [], lines: [] },
+    duration: r.duration_s,
+    count_threshold: r.count_threshold,
+    summary: r.summary ? (JSON.parse(r.summary) as SessionSummary) : null,
   };
 }

@@ -5,6 +5,8 @@ import { cameraRoutes } from './cameras.js';
 import { cameraAnalyticsRoutes, eventRoutes } from './analytics.js';
 import { reportRoutes } from './reports.js';
 import { sessionRoutes, UPLOAD_PATH } from './sessions.js';
+import { contractReportRoutes, videoAnalysisRoutes } from './ai-service.js';
+import { CONTRACT_TAG, CONTRACT_TAG_DESCRIPTION } from './ai-service-views.js';
 import { liveVideoRoutes } from './live-video.js';
 import { ApiError, errorResponse } from './errors.js';
 import { healthRoutes } from './health.js';
@@ -41,6 +43,9 @@ export function createApp(deps: ApiDeps, log: Logger) {
     .route('/events', eventRoutes(deps))
     .route('/reports', reportRoutes(deps))
     .route('/sessions', sessionRoutes(deps))
+    // The video-analytics backend's AI-service contract (an adapter over sessions and reports).
+    .route('/video', videoAnalysisRoutes(deps))
+    .route('/reports', contractReportRoutes(deps))
     .route('/alert-rules', alertRuleRoutes(deps))
     .route('/notifications', notificationRoutes(deps))
     .route('/sync', syncRoutes(deps))
@@ -48,7 +53,7 @@ export function createApp(deps: ApiDeps, log: Logger) {
     .get('/openapi.json', access('any'), (c) => c.json(document()));
   // Built on first request, from the finished app (it lists every mounted route).
   let doc: Record<string, unknown> | undefined;
-  const document = (): Record<string, unknown> => (doc ??= openApiDocument(app as unknown as Hono, { title: 'Vantage API', version: deps.version }));
+  const document = (): Record<string, unknown> => (doc ??= openApiDocument(app as unknown as Hono, { title: 'Vantage API', version: deps.version }, [{ name: CONTRACT_TAG, description: CONTRACT_TAG_DESCRIPTION }]));
   // Video uploads stream to disk under their own limit; every other body is small JSON.
   const jsonLimit = bodyLimit({
     maxSize: 1024 * 1024,

@@ -57,6 +57,7 @@ export function apiDeps(p: ApiParts): ApiDeps {
   return {
     version: VERSION,
     webRoot: WEB_UI_DIR,
+    analysisLimits: { maxStreamSeconds: config.analytics.max_stream_seconds },
     auth: p.auth,
     alerts: {
       rules: () => upstream.alerts.rules(),

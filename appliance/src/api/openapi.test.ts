@@ -38,6 +38,30 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/api/v1/reports/{file}']!.get).toBeDefined();
   });
 
+  it('groups the AI-service contract under its own tag, with its answers described', async () => {
+    const doc = (await (await app.request('/api/v1/openapi.json')).json()) as Doc & {
+      tags: Array<{ name: string }>;
+      paths: Record<string, Record<string, { tags?: string[]; responses: Record<string, { content?: { 'application/json': { schema: { required?: string[] } } } }> }>>;
+    };
+    expect(doc.tags.map((t) => t.name)).toEqual(['AI service']);
+    const contract: Array<[string, string, string, string[]]> = [
+      ['post', '/api/v1/video/analyze', '202', ['session_id', 'status', 'progress', 'error']],
+      ['get', '/api/v1/video/analyze/{session_id}', '200', ['session_id', 'status', 'progress', 'error', 'result']],
+      ['get', '/api/v1/reports/sessions/{session_id}/analytics', '200', ['session_id', 'tracks', 'detections', 'zones', 'lines', 'timeline']],
+      ['get', '/api/v1/reports/sessions/{session_id}/heatmap', '200', ['session_id', 'width', 'height', 'grid']],
+      ['post', '/api/v1/reports/generate', '201', ['report_id', 'session_id', 'report_type', 'summary']],
+    ];
+    for (const [method, path, status, fields] of contract) {
+      const op = doc.paths[path]![method]!;
+      expect(op.tags, `${method} ${path}`).toEqual(['AI service']);
+      expect(op.responses[status]!.content!['application/json'].schema.required, `${method} ${path}`).toEqual(expect.arrayContaining(fields));
+    }
+    const tagged = Object.values(doc.paths).flatMap((item) => Object.values(item)).filter((op) => op.tags?.includes('AI service'));
+    expect(tagged).toHaveLength(contract.length);
+    const heat = doc.paths['/api/v1/reports/sessions/{session_id}/heatmap']!.get! as unknown as Doc['paths'][string][string];
+    expect(heat.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(expect.arrayContaining(['path:session_id', 'query:width', 'query:height']));
+  });
+
   it('serves a docs page without any outside resource', async () => {
     const res = await app.request('/api/docs');
     expect(res.status).toBe(200);

@@ -1,4 +1,4 @@
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import { z, type ZodType } from 'zod';
 import { REQUIRES } from './access.js';
 import { DECIMAL_TEXT, INTEGER_TEXT } from './params.js';
@@ -9,6 +9,23 @@ export const VALIDATES = Symbol('vantage.validates');
 export interface ValidatorMeta {
   target: 'json' | 'query' | 'param';
   schema: ZodType;
+}
+
+/** Marks a pass-through middleware with an operation's tag, summary and answer (see `describeRoute`). */
+export const DESCRIBES = Symbol('vantage.describes');
+
+export interface OperationDoc {
+  tags: string[];
+  summary: string;
+  description?: string;
+  /** The successful answer: its status and the zod schema of its JSON. */
+  response?: { status: number; description: string; schema: ZodType };
+}
+
+/** Documents a route in the OpenAPI document (tag, summary, answer schema); does nothing per request. */
+export function describeRoute(doc: OperationDoc): MiddlewareHandler {
+  const mw: MiddlewareHandler = (_c, next) => next();
+  return Object.assign(mw, { [DESCRIBES]: doc });
 }
 
 type Json = Record<string, unknown>;
@@ -30,8 +47,8 @@ function numericText(s: unknown): unknown {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, numericText(v)]));
 }
 
-function jsonSchema(schema: ZodType): Json {
-  const s = numericText(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })) as Json;
+function jsonSchema(schema: ZodType, io: 'input' | 'output' = 'input'): Json {
+  const s = numericText(z.toJSONSchema(schema, { io, unrepresentable: 'any' })) as Json;
   delete s.$schema;
   return s;
 }
@@ -40,7 +57,7 @@ function jsonSchema(schema: ZodType): Json {
  * The OpenAPI 3.1 document of every route mounted on `app`, generated from the routes themselves and
  * the zod schemas their validators check (request bodies and query parameters), so it cannot drift.
  */
-export function openApiDocument(app: Hono, info: { title: string; version: string }): Json {
+export function openApiDocument(app: Hono, info: { title: string; version: string }, tags: Array<{ name: string; description: string }> = []): Json {
   const paths: Record<string, Record<string, Json>> = {};
   for (const r of app.routes) {
     if (!METHODS.has(r.method) || r.path.includes('*')) continue;
@@ -61,6 +78,14 @@ export function openApiDocument(app: Hono, info: { title: string; version: strin
       op['x-access'] = need;
       op.security = [{ bearer: [] }, { apiKey: [] }, { cookie: [] }];
     }
+    const described = (r.handler as unknown as Record<symbol, OperationDoc | undefined>)[DESCRIBES];
+    if (described) {
+      op.tags = described.tags;
+      op.summary = described.summary;
+      if (described.description) op.description = described.description;
+      const res = described.response;
+      if (res) (op.responses as Json)[String(res.status)] = { description: res.description, content: { 'application/json': { schema: jsonSchema(res.schema, 'output') } } };
+    }
     const meta = (r.handler as unknown as Record<symbol, ValidatorMeta | undefined>)[VALIDATES];
     if (!meta) continue;
     const schema = jsonSchema(meta.schema);
@@ -79,7 +104,8 @@ export function openApiDocument(app: Hono, info: { title: string; version: strin
   };
   return {
     openapi: '3.1.0',
-    info: { ...info, description: 'x-access on each operation: any, cameras:read, reports:read, events:read (viewer+ or a key with that scope), operate (operator+), admin.' },
+    info: { ...info, description: 'x-access on each operation: any, cameras:read, reports:read, events:read (viewer+ or a key with that scope), analysis:run (operator+ or a key with that scope), operate (operator+), admin.' },
+    ...(tags.length ? { tags } : {}),
     paths,
     components: { securitySchemes },
   };

@@ -12,6 +12,18 @@ import { access, type ApiEnv } from './access.js';
 
 export const UPLOAD_PATH = '/api/v1/sessions/upload';
 
+/**
+ * Why `file` cannot be analysed as a video on the appliance, or undefined when it can: an absolute
+ * path the source policy allows (`sourceProblem`: under the media folders), of a file that exists.
+ */
+export function videoFileProblem(file: string, sourceProblem: (source: string) => string | undefined): string | undefined {
+  if (!isAbsolute(file)) return 'must be an absolute path on the appliance';
+  const refused = sourceProblem(file);
+  if (refused) return refused;
+  if (!existsSync(file) || !statSync(file).isFile()) return 'no such file';
+  return undefined;
+}
+
 /** Analysis sessions: a video file on the appliance (or uploaded), or a camera and a time window. */
 export function sessionRoutes(deps: ApiDeps) {
   const uploadQuery = z.strictObject({
@@ -29,9 +41,8 @@ export function sessionRoutes(deps: ApiDeps) {
       zones_from: z.string().min(1).optional(),
     })
     .superRefine((b, ctx) => {
-      const refused = isAbsolute(b.file) ? deps.sourceProblem(b.file) : 'must be an absolute path on the appliance';
-      if (refused) ctx.addIssue({ code: 'custom', path: ['file'], message: refused });
-      else if (!existsSync(b.file) || !statSync(b.file).isFile()) ctx.addIssue({ code: 'custom', path: ['file'], message: 'no such file' });
+      const problem = videoFileProblem(b.file, deps.sourceProblem);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['file'], message: problem });
       if (b.zones_from && !deps.cameraConfig(b.zones_from)) ctx.addIssue({ code: 'custom', path: ['zones_from'], message: `no camera "${b.zones_from}"` });
     });
   const cameraSession = z

@@ -73,6 +73,8 @@ export interface ApiDeps {
   tracks(cameraId: string, fromMs: number, toMs: number, limit: number): Promise<TrackRow[]>;
   version: string;
   webRoot: string;
+  /** Bounds of analyses started through the AI-service contract. */
+  analysisLimits: { maxStreamSeconds: number };
   auth: AuthService;
   alerts: {
     rules(): AlertRule[];

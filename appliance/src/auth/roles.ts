@@ -3,15 +3,16 @@
 export const ROLES = ['admin', 'operator', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const SCOPES = ['cameras:read', 'reports:read', 'events:read', 'admin'] as const;
+export const SCOPES = ['cameras:read', 'reports:read', 'events:read', 'analysis:run', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /**
  * What a route needs. `any` is any signed-in user or key (who-am-I). The three reads are what viewers (and keys with that scope) may do; `operate`
- * is changing cameras, zones, sessions and alerts (operators and admins); `admin` is users, keys and
- * settings.
+ * is changing cameras, zones, sessions and alerts (operators and admins); `analysis:run` is starting
+ * analyses and generating reports (operators and admins, and keys with that scope: a backend that
+ * uses the appliance as its video-analysis service); `admin` is users, keys and settings.
  */
-export type Access = 'any' | 'cameras:read' | 'reports:read' | 'events:read' | 'operate' | 'admin';
+export type Access = 'any' | 'cameras:read' | 'reports:read' | 'events:read' | 'analysis:run' | 'operate' | 'admin';
 
 export interface Principal {
   kind: 'user' | 'key';
@@ -29,10 +30,12 @@ export interface Principal {
 }
 
 const READS: ReadonlySet<Access> = new Set(['cameras:read', 'reports:read', 'events:read']);
+/** Levels a key's scope of the same name grants (besides `admin`, which grants everything). */
+const KEY_SCOPED: ReadonlySet<Access> = new Set([...READS, 'analysis:run']);
 
 export function allows(p: Principal, need: Access): boolean {
   if (need === 'any') return true;
-  if (p.kind === 'key') return p.scopes!.includes('admin') || (READS.has(need) && p.scopes!.includes(need as Scope));
+  if (p.kind === 'key') return p.scopes!.includes('admin') || (KEY_SCOPED.has(need) && p.scopes!.includes(need as Scope));
   switch (p.role) {
     case 'admin':
       return true;

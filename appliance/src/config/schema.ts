@@ -199,6 +199,11 @@ export const analyticsSchema = z.strictObject({
   daily_report_at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)').default('00:05'),
   hourly_reports: z.boolean().default(true),
   daily_reports: z.boolean().default(true),
+  /**
+   * Longest analysis of a stream URL (POST /api/v1/video/analyze with source_type stream), in seconds;
+   * a longer `duration` is refused, and one without a duration stops here unless cancelled first.
+   */
+  max_stream_seconds: z.number().int().min(1).max(7 * 86_400).default(3600),
   /** How long rows are kept, in days, enforced by a daily job. */
   retention: z
     .strictObject({

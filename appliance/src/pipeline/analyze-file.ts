@@ -5,6 +5,8 @@ import { systemClock, type Clock } from '../clock.js';
 import { VantageError } from '../errors.js';
 import type { FrameDetector } from '../detect/frame-detector.js';
 import { CameraSource } from '../sources/camera-source.js';
+import { isNetworkUrl } from '../sources/ffmpeg.js';
+import { redactUrl } from '../util/redact.js';
 import { CameraPipeline, type FrameResult } from './camera-pipeline.js';
 import { FrameProcessor } from './frame-processor.js';
 
@@ -28,9 +30,20 @@ export interface AnalyzeSummary {
   classes: Record<string, ClassSummary>;
 }
 
+/** How much of a video to analyse: needed for a stream URL, optional for a file. */
+export interface AnalysisLimit {
+  /** The analysis ends normally once this many ms of video (stream time) have been analysed. */
+  maxMs: number;
+  /** Aborting ends the analysis early, normally (with its summary), unlike `signal`. */
+  finish?: AbortSignal;
+}
+
 /**
  * Runs a video file through decode → detect → the frame processor as fast as the detector allows,
- * with no frame dropped (the decoder waits for the detector), calling `onFrame` for every frame in order.
+ * with no frame dropped (the decoder waits for the detector), calling `onFrame` for every frame in
+ * order, up to `limit`. `file` may instead be a stream URL (with a limit): it is decoded as it arrives
+ * (the newest frame waits for the detector, older ones are dropped, as for a camera) until
+ * `limit.maxMs` of it are done.
  */
 export async function analyzeFile(
   file: string,
@@ -48,10 +61,15 @@ export async function analyzeFile(
     /** Aborting stops the run; analyzeFile then rejects with ERR_CANCELLED. */
     signal?: AbortSignal;
     clock?: Clock;
+    limit?: AnalysisLimit;
   },
 ): Promise<AnalyzeSummary> {
-  const path = resolve(file);
-  if (!existsSync(path)) throw new VantageError('ERR_SOURCE_INVALID', `video file not found: ${path}`);
+  const live = isNetworkUrl(file);
+  const limit = opts.limit;
+  if (live && !limit) throw new VantageError('ERR_SOURCE_INVALID', 'a stream is analysed for a limited time: give a limit');
+  const path = live ? file : resolve(file);
+  const shown = live ? redactUrl(path) : path;
+  if (!live && !existsSync(path)) throw new VantageError('ERR_SOURCE_INVALID', `video file not found: ${path}`);
   const clock = opts.clock ?? systemClock;
   const source = new CameraSource(
     {
@@ -61,7 +79,7 @@ export async function analyzeFile(
       inputHeight: detector.inputHeight,
       plan: (w, h) => detector.plan(w, h),
       padValue: detector.manifest.input.letterbox.padValue,
-      policy: 'backpressure',
+      policy: live ? 'drop-oldest' : 'backpressure',
       // In the detector, done and waiting for an earlier frame, ready, and being written.
       slots: 2 * detector.concurrency + 2,
       retry: false,
@@ -73,12 +91,20 @@ export async function analyzeFile(
   /** Per class name, the last frame it was counted in (two class ids may share a name). */
   const countedIn = new Map<string, number>();
   let frames = 0;
+  /** A stream's frames are timed by their arrival, from the first one (its stated frame rate may be wrong). */
+  let firstArrival: number | undefined;
   const processor = opts.processor ?? new FrameProcessor({ camera: 'analyze', countThreshold: opts.countThreshold, className: (id) => detector.className(id), consumers: [] });
   const pipeline = new CameraPipeline(
-    { cameraId: 'analyze', timebase: 'stream', ...(opts.detectEvery ? { detectEvery: opts.detectEvery } : {}) },
+    { cameraId: 'analyze', timebase: live ? 'wall' : 'stream', ...(opts.detectEvery ? { detectEvery: opts.detectEvery } : {}) },
     source,
     detector,
-    (r) => {
+    (frame) => {
+      let r = frame;
+      if (live) {
+        firstArrival ??= frame.timeMs;
+        r = { ...frame, timeMs: frame.timeMs - firstArrival };
+      }
+      if (limit && r.timeMs >= limit.maxMs) return finish();
       frames++;
       const { counts } = processor.process(r);
       for (const { name, count } of counts?.values() ?? []) {
@@ -94,26 +120,36 @@ export async function analyzeFile(
     clock,
   );
   const t0 = clock.monotonic();
+  let cut = false;
+  let finish = (): void => undefined;
   const ended = new Promise<string | undefined>((r) => {
     source.onEnd(r);
+    finish = () => {
+      cut = true;
+      r(undefined);
+    };
     opts.signal?.addEventListener('abort', () => r('cancelled'), { once: true });
+    limit?.finish?.addEventListener('abort', () => finish(), { once: true });
   });
-  if (opts.signal?.aborted) throw new VantageError('ERR_CANCELLED', `analysis of ${path} cancelled`);
-  pipeline.start();
+  if (opts.signal?.aborted) throw new VantageError('ERR_CANCELLED', `analysis of ${shown} cancelled`);
+  if (limit?.finish?.aborted) finish();
+  else pipeline.start();
   const error = await ended;
   if (opts.signal?.aborted) {
     await pipeline.stop();
-    throw new VantageError('ERR_CANCELLED', `analysis of ${path} cancelled`);
+    throw new VantageError('ERR_CANCELLED', `analysis of ${shown} cancelled`);
   }
   if (error) {
     await pipeline.stop();
-    throw new VantageError('ERR_SOURCE_INVALID', `cannot analyse ${path}: ${error}`);
+    throw new VantageError('ERR_SOURCE_INVALID', `cannot analyse ${shown}: ${error}`);
   }
-  await pipeline.idle();
+  // Cut short (a stream never runs dry): stop taking frames and let those in the detector finish.
+  if (cut) await pipeline.stop();
+  else await pipeline.idle();
   const seconds = (clock.monotonic() - t0) / 1000;
   await pipeline.stop();
   return {
-    file: path,
+    file: shown,
     width: source.info?.width ?? 0,
     height: source.info?.height ?? 0,
     input: { width: source.letterbox?.inputWidth ?? 0, height: source.letterbox?.inputHeight ?? 0 },

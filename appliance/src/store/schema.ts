@@ -103,7 +103,9 @@ export interface HeatmapTable {
 
 export interface SessionsTable {
   id: string;
-  kind: 'file' | 'camera';
+  /** file: a video on the appliance; camera: a window of a camera's data; stream: a stream URL for a while. */
+  kind: 'file' | 'camera' | 'stream';
+  /** The file, the camera id, or the stream URL (credentials included: never served as is). */
   source: string;
   camera_id: string | null;
   range_from: number | null;
@@ -119,6 +121,12 @@ export interface SessionsTable {
   shapes: string | null;
   /** 1 when the upload route wrote `source` (deleted with the session); 0 for any other file. */
   uploaded: number;
+  /** Seconds of the video to analyse at most (a stream's duration; null: all of a file). */
+  duration_s: number | null;
+  /** Score at or above which a detection counts in the session's per-class counts (null: the configured one). */
+  count_threshold: number | null;
+  /** JSON of what the analysis of a file or stream measured (frames, seconds, per-class detections). */
+  summary: string | null;
 }
 
 export interface ReportsTable {

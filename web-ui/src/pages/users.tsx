@@ -7,7 +7,7 @@ import { useI18n } from '../i18n/i18n';
 import { useSession } from '../session';
 
 const ROLES: Role[] = ['viewer', 'operator', 'admin'];
-const SCOPES: Scope[] = ['cameras:read', 'events:read', 'reports:read', 'admin'];
+const SCOPES: Scope[] = ['cameras:read', 'events:read', 'reports:read', 'analysis:run', 'admin'];
 
 function Users() {
   const { t, fmtTime } = useI18n();

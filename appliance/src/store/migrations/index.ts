@@ -8,6 +8,7 @@ import { outbox } from './006-outbox.js';
 import { auth } from './007-auth.js';
 import { alerts } from './008-alerts.js';
 import { sessionUploadFlag } from './009-session-upload-flag.js';
+import { sessionAnalysis } from './010-session-analysis.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '007-auth': auth,
   '008-alerts': alerts,
   '009-session-upload-flag': sessionUploadFlag,
+  '010-session-analysis': sessionAnalysis,
 };

@@ -3,13 +3,11 @@
  * ground truth renumbered, real time between frames passed to the tracker), tracked online from
  * recorded detections, scored with CLEAR-MOT / IDF1 and with count accuracy over the fixed lines.
  */
-import { subsample, type Recording } from '../eval/detection-cache.js';
-import type { TrackRow } from '../eval/interpolate.js';
-import { evaluateMot, type MotRow } from '../eval/mot-eval.js';
-import { ByteTracker } from '../track/byte-tracker.js';
-import type { TrackerOptions } from '../track/types.js';
-import { compareCounts, countCrossings, countFramesFromRows, FIXED_LINES, type CountFrame } from './count-eval.js';
-import type { ZoneEngineOptions } from './zone-engine.js';
+import { compareCounts, countCrossings, countFramesFromRows, FIXED_LINES, trackRecording } from '../src/analytics/count-eval.js';
+import type { ZoneEngineOptions } from '../src/analytics/zone-engine.js';
+import { subsample, type Recording } from '../src/eval/detection-cache.js';
+import { evaluateMot, type MotRow } from '../src/eval/mot-eval.js';
+import type { TrackerOptions } from '../src/track/types.js';
 
 export const RATE_STEPS = [1, 2, 3] as const;
 
@@ -38,25 +36,6 @@ export interface BenchCell {
   countAccuracy: number;
   countError: number;
   countTruth: number;
-}
-
-/** Online tracking of recorded detections: exactly what the live tracker reports frame by frame. */
-export function trackRecording(frames: Recording['frames'], opts: Partial<TrackerOptions>): { rows: TrackRow[]; countFrames: CountFrame[] } {
-  const tracker = new ByteTracker(opts);
-  const rows: TrackRow[] = [];
-  const countFrames: CountFrame[] = [];
-  for (const f of frames) {
-    const dets = f.detections.filter((d) => d.classId === 0);
-    const { tracks, events } = tracker.update(dets, f.t);
-    const cf: CountFrame = { t: f.t, tracks: [], ended: [] };
-    for (const tr of tracks) {
-      rows.push({ frame: f.frame, id: tr.id, box: tr.box, score: tr.score });
-      cf.tracks.push({ id: tr.id, box: tr.box });
-    }
-    for (const e of events) if (e.type === 'track.end') cf.ended!.push(e.track.id);
-    countFrames.push(cf);
-  }
-  return { rows, countFrames };
 }
 
 export function benchCell(clip: BenchClip, step: number, opts: Partial<TrackerOptions>, zoneOpts: Partial<ZoneEngineOptions> = {}): BenchCell {
