@@ -13,10 +13,10 @@ SOURCES := $(shell find appliance/src appliance/bench -name '*.ts' ! -name '*.te
 API_TYPES := web-ui/src/api/schema.gen.ts
 WEB_SOURCES := $(filter-out $(API_TYPES),$(shell find web-ui -path web-ui/dist -prune -o -type f -print 2>/dev/null))
 
-.PHONY: help setup system-deps test-deps build run test test-faults soak typecheck bench bench-mot clean
+.PHONY: help setup system-deps test-deps build run test test-faults soak typecheck bench bench-mot bench-det clean
 
 help:
-	@echo "make run | make test | make test-faults | make soak | make bench | make bench-mot | make build | make typecheck | make clean"
+	@echo "make run | make test | make test-faults | make soak | make bench | make bench-mot | make bench-det | make build | make typecheck | make clean"
 
 ## Debian packages: installed only when a command they provide is missing.
 system-deps:
@@ -90,6 +90,10 @@ bench: setup
 ## Tracking quality on the bundled MOT15 clips: a table, then one JSON line.
 bench-mot: setup
 	node scripts/bench-mot.mjs
+
+## Detection quality and cost per model × input × clip (each at full, 1/2 and 1/3 frame rate): a table, then one JSON line.
+bench-det: setup
+	node scripts/bench-det.mjs
 
 clean:
 	rm -rf dist web-ui/dist $(API_TYPES)

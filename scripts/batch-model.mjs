@@ -6,6 +6,13 @@
 //
 //   node scripts/batch-model.mjs [--in models/yolox-nano/yolox_nano.onnx]
 //                                [--out models/yolox-nano/yolox_nano_batch.onnx] [--batch dynamic|N]
+//                                [--size fixed|dynamic]
+//
+// --size dynamic also makes the input's height and width symbolic ("height", "width"), so the same
+// weights run at any multiple of the largest stride (aspect-aware input): allowed only when every
+// Reshape flattens the spatial axes with -1 and every Slice on a spatial axis is open-ended, so no
+// operator depends on the size; the declared output's cell count becomes symbolic ("cells") and the
+// intermediate shape hints (value_info), which name fixed sizes, are dropped.
 //
 // No dependencies: the few ONNX protobuf fields it touches are read and written directly (field
 // numbers from onnx.proto). A graph with an operator this script cannot prove batch-independent is
@@ -21,9 +28,12 @@ const { values: args } = parseArgs({
     in: { type: 'string', default: resolve(root, 'models/yolox-nano/yolox_nano.onnx') },
     out: { type: 'string', default: resolve(root, 'models/yolox-nano/yolox_nano_batch.onnx') },
     batch: { type: 'string', default: 'dynamic' },
+    size: { type: 'string', default: 'fixed' },
   },
 });
 if (args.batch !== 'dynamic' && !/^[1-9]\d*$/.test(args.batch)) throw new Error(`--batch: "dynamic" or a positive integer, not "${args.batch}"`);
+if (args.size !== 'fixed' && args.size !== 'dynamic') throw new Error(`--size: "fixed" or "dynamic", not "${args.size}"`);
+const dynamicSize = args.size === 'dynamic';
 
 // ---- protobuf wire format -------------------------------------------------------------------------
 
@@ -170,9 +180,12 @@ for (const f of graph.filter((x) => x.no === GRAPH.node)) {
     case 'Concat':
       if (attribute(node, 'axis')[0] === 0n) throw new Error('a Concat along the batch axis');
       break;
-    case 'Slice': // inputs: data, starts, ends, axes, steps
-      if (!inputs[3] || constant(inputs[3]).some((a) => a === 0n)) throw new Error('a Slice that may cut the batch axis');
+    case 'Slice': { // inputs: data, starts, ends, axes, steps
+      const axes = inputs[3] ? constant(inputs[3]) : undefined;
+      if (!axes || axes.some((a) => a === 0n)) throw new Error('a Slice that may cut the batch axis');
+      if (dynamicSize && constant(inputs[2]).some((end, i) => axes[i] >= 2n && end < 2n ** 30n)) throw new Error('a Slice with a fixed end on a spatial axis');
       break;
+    }
     case 'Transpose':
       if (attribute(node, 'perm')?.[0] !== 0n) throw new Error('a Transpose that moves the batch axis');
       break;
@@ -182,6 +195,7 @@ for (const f of graph.filter((x) => x.no === GRAPH.node)) {
     case 'Reshape': {
       const shape = constant(inputs[1]);
       if (shape[0] !== 1n) throw new Error(`a Reshape to [${shape.join(', ')}]: its first dimension is not the batch of 1`);
+      if (dynamicSize && shape.at(-1) !== -1n) throw new Error(`a Reshape to [${shape.join(', ')}]: its size does not follow the input's height and width`);
       reshapeShapes.add(inputs[1]);
       break;
     }
@@ -213,14 +227,18 @@ function batchShape(valueInfo, name) {
         const d0 = parse(dims[0].value);
         if (first(d0, DIM.value)?.value !== 1n) throw new Error(`${name}: the first dimension is not a fixed 1`);
         const batch = args.batch === 'dynamic' ? [{ no: DIM.param, wt: 2, value: Buffer.from('batch') }] : [{ no: DIM.value, wt: 0, value: BigInt(args.batch) }];
-        return shape.map((x) => (x === dims[0] ? { ...x, value: encode(batch) } : x));
+        const param = (p) => ({ ...dims[0], value: encode([{ no: DIM.param, wt: 2, value: Buffer.from(p) }]) });
+        // Symbolic spatial sizes: an image input's height and width; an output's flattened cells (every
+        // dimension between the batch and the last, the values per cell).
+        const spatial = !dynamicSize ? new Map() : dims.length === 4 ? new Map([[dims[2], param('height')], [dims[3], param('width')]]) : new Map(dims.slice(1, -1).map((d) => [d, param('cells')]));
+        return shape.map((x) => (x === dims[0] ? { ...x, value: encode(batch) } : spatial.get(x) ?? x));
       }),
     ),
   );
 }
 
 let shapes = 0;
-const newGraph = graph.map((f) => {
+const newGraph = graph.filter((f) => !(dynamicSize && f.no === GRAPH.valueInfo)).map((f) => {
   if (f.no === GRAPH.initializer) {
     const t = parse(f.value);
     return reshapeShapes.has(text(first(t, TENSOR.name).value)) ? { ...f, value: encode(copyBatchInReshape(t)) } : f;
@@ -237,4 +255,4 @@ const newGraph = graph.map((f) => {
 const output = encode(model.map((f) => (f === graphField ? { ...f, value: encode(newGraph) } : f)));
 writeFileSync(args.out, output);
 const sha = (b) => createHash('sha256').update(b).digest('hex');
-console.log(JSON.stringify({ in: args.in, in_sha256: sha(input), out: args.out, sha256: sha(output), batch: args.batch, shapes, reshapes: reshapeShapes.size }));
+console.log(JSON.stringify({ in: args.in, in_sha256: sha(input), out: args.out, sha256: sha(output), batch: args.batch, size: args.size, shapes, reshapes: reshapeShapes.size }));

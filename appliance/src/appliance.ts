@@ -11,7 +11,7 @@ import { CameraOverrides } from './store/camera-overrides.js';
 import { CameraSet } from './camera-set.js';
 import { listen } from './api/listen.js';
 import type { FrameDetector } from './detect/frame-detector.js';
-import { detectorFromConfig } from './detect/from-config.js';
+import { DetectorSet } from './detect/detector-set.js';
 import type { Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { migrateToLatest, openDatabase, type OpenedDatabase } from './store/database.js';
@@ -47,6 +47,8 @@ import { auditServices } from './audit-services.js';
 /** The services of a running appliance; start() fills them in order, stop() stops whichever exist. */
 interface Parts {
   store: OpenedDatabase;
+  /** Every loaded model: detector.model (`detector`) and the cameras' own (`cameras[].model`). */
+  detectors: DetectorSet;
   detector: FrameDetector;
   counts: DetectionCounts;
   trackStore: TrackStore;
@@ -111,7 +113,8 @@ export class Appliance {
     await migrateToLatest(store.db);
     const counts = (p.counts = new DetectionCounts(store.db));
     const trackStore = (p.trackStore = new TrackStore(store.db));
-    const detector = (p.detector = await detectorFromConfig(cfg.detector));
+    const detectors = (p.detectors = new DetectorSet(cfg.detector));
+    const detector = (p.detector = await detectors.default());
     const { manifest, maxBatch } = detector;
     // A model with a fixed batch cannot take detector.max_batch frames per run: say what it runs instead.
     const capped = maxBatch < cfg.detector.max_batch ? { max_batch_note: `detector.max_batch ${cfg.detector.max_batch} does not apply: model ${manifest.name} has a fixed batch of ${String(manifest.input.batch)}, frames run ${maxBatch} at a time` } : {};
@@ -149,6 +152,7 @@ export class Appliance {
     reports.schedule({ hourly: a.hourly_reports, daily: a.daily_reports, dailyAt: a.daily_report_at, cameras: () => this.cameraList().map((c) => c.id), onReport: (kind, report) => upstream.sync.publishReport(kind, { ...report }) });
     const cameras = (p.cameras = new CameraManager({
       detector,
+      detectorFor: (cam) => detectors.get(cam.model, 'cameras[].model'),
       trackerOptions: tracking,
       allocatorFor: (id) => new TrackIds(store.raw, id).allocate,
       // Live cameras: every consumer, in this order (see FrameProcessor).
@@ -186,8 +190,8 @@ export class Appliance {
       clock,
       log: root.child({ module: 'live-video' }),
     }));
-    const parts = { config: cfg, clock, detector, cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, setupCode, hostAllowed, settings, liveVideo, metrics };
-    const deps = audit.withApi(apiDeps({ ...parts, databaseOpen: () => store.raw.open, stopped: () => this.stopped, disk: () => p.disk?.state(), system: () => this.system(), putCamera: (c, m) => cameraSet.put(c, m), deleteCamera: (id) => cameraSet.remove(id) }));
+    const parts = { config: cfg, clock, detector, detectors: () => detectors.detectors(), cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, setupCode, hostAllowed, settings, liveVideo, metrics };
+    const deps = audit.withApi(apiDeps({ ...parts, databaseOpen: () => store.raw.open, stopped: () => this.stopped, disk: () => p.disk?.state(), system: () => this.system(), putCamera: async (c, m) => cameraSet.put(c.model ? { ...c, model: await detectors.apiModel(c.model, cameraSet.fileModels()) } : c, m), deleteCamera: (id) => cameraSet.remove(id) }));
     const server = (this.server = await listen(createApp(deps, root.child({ module: 'api' })).fetch, cfg.http.host, cfg.http.port));
     const liveCounts = () => this.cameraList().map((c) => ({ camera: c.id, activeTracks: c.view().activeTracks, zones: analytics.occupancy(c.id), ...analytics.liveSection(c.id) }));
     const poll = { cameraStatus: () => this.cameraList().map((c) => c.view()), counts: liveCounts, system: () => this.system() };
@@ -219,7 +223,7 @@ export class Appliance {
     await p.analytics?.stop();
     await p.upstream?.stop();
     await p.flusher?.stop();
-    await p.detector?.close();
+    await p.detectors?.close();
     await closed;
     await p.reportRunner?.stop();
     await p.store?.close();
@@ -250,6 +254,7 @@ export class Appliance {
       upstream: () => p.upstream?.summary() ?? {},
       liveVideo: () => p.liveVideo?.stats() ?? null,
       cameras: () => this.cameraList().map((c) => c.view()),
+      models: () => p.detectors?.models() ?? [],
     });
   }
 

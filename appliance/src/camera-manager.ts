@@ -7,9 +7,12 @@ import type { EventBus } from './events.js';
 import type { FrameConsumer } from './pipeline/frame-processor.js';
 import type { TrackerOptions } from './track/types.js';
 import { CameraRuntime } from './camera-runtime.js';
+import { errorMessage } from './errors.js';
 
 export interface CameraManagerDeps {
   detector: FrameDetector;
+  /** The detector of a camera that names its own model (`cameras[].model`); cameras sharing a model share it. */
+  detectorFor?(cam: CameraConfig): Promise<FrameDetector>;
   trackerOptions: TrackerOptions;
   /** Id allocator for a camera's tracks (persistent across restarts). */
   allocatorFor(cameraId: string): () => number;
@@ -81,7 +84,7 @@ export class CameraManager {
     for (const cam of cameras) {
       if (this.running.has(cam.id)) continue;
       if (!result.changed.includes(cam.id)) result.added.push(cam.id);
-      this.startOne(cam);
+      await this.startOne(cam);
     }
     if (result.added.length + result.changed.length + result.removed.length > 0) {
       this.deps.log.info(result, 'cameras applied');
@@ -89,11 +92,20 @@ export class CameraManager {
     return result;
   }
 
-  private startOne(cam: CameraConfig): void {
+  private async startOne(cam: CameraConfig): Promise<void> {
     const d = this.deps;
+    let detector = d.detector;
+    if (cam.model && d.detectorFor) {
+      try {
+        detector = await d.detectorFor(cam);
+      } catch (e) {
+        d.log.error({ camera: cam.id, model: cam.model, err: errorMessage(e) }, 'the camera\'s model cannot be loaded; camera not started');
+        return;
+      }
+    }
     const rt = new CameraRuntime(
       cam,
-      d.detector,
+      detector,
       { options: d.trackerOptions, allocateId: d.allocatorFor(cam.id) },
       { consumers: d.consumers, countThreshold: d.countThreshold },
       { onDecoded: d.onDecoded, onDropped: d.onDropped, onStatus: (view) => d.bus.emit({ type: 'camera.status', camera: view.id, view }) },

@@ -27,8 +27,15 @@ export interface CameraView {
   height: number | null;
   framesDecoded: number;
   framesInferred: number;
-  /** Frames not run through the detector (detect_every, motion gate). */
+  /** Frames not run through the detector (detect_every, motion gate, adaptive rate). */
   framesSkipped: number;
+  /** Of framesSkipped: frames the adaptive rate (cameras[].idle_fps) saved on an empty, still scene. */
+  framesIdleSkipped: number;
+  /** The model this camera runs (its manifest's name). */
+  model: string | null;
+  /** The model input planned for this camera's stream (e.g. 416x320 for a 4:3 camera); null before the first connect. */
+  inputWidth: number | null;
+  inputHeight: number | null;
   framesDropped: number;
   reconnects: number;
   lastFrameAt: string | null;
@@ -44,6 +51,7 @@ export class CameraRuntime {
   /** Tracker and consumers of this camera's frames (undefined when disabled). */
   readonly processor: FrameProcessor | undefined;
   private activeTracks = 0;
+  private readonly model: string | null = null;
   /** A copy of a recent frame (at most one copy a second), for snapshots and heatmap backgrounds. */
   private snapshot: { frame: Uint8Array; letterbox: Letterbox; timeMs: number } | undefined;
 
@@ -63,6 +71,7 @@ export class CameraRuntime {
     clock: Clock,
   ) {
     if (!config.enabled) return;
+    this.model = detector.manifest.name;
     const processor = new FrameProcessor({
       camera: config.id,
       tracker: new CameraTracker(tracking.options, tracking.allocateId),
@@ -77,6 +86,7 @@ export class CameraRuntime {
         spec: { url: config.source, loop: config.loop, realtime: config.realtime, rtspTransport: config.rtsp_transport, hwaccel: config.hwaccel },
         inputWidth: detector.inputWidth,
         inputHeight: detector.inputHeight,
+        plan: (w, h) => detector.plan(w, h),
         padValue: detector.manifest.input.letterbox.padValue,
         policy: 'drop-oldest',
         retry: true,
@@ -94,7 +104,7 @@ export class CameraRuntime {
       this.activeTracks = processor.process(r).tracks.length;
     };
     this.pipeline = new CameraPipeline(
-      { cameraId: config.id, timebase: 'wall', detectEvery: config.detect_every, motionThreshold: config.motion_threshold, maxInFlight: 1 },
+      { cameraId: config.id, timebase: 'wall', detectEvery: config.detect_every, motionThreshold: config.motion_threshold, idleFps: config.idle_fps, activeScore: frames.countThreshold, maxInFlight: 1 },
       source,
       detector,
       onResult,
@@ -125,7 +135,7 @@ export class CameraRuntime {
   /** This camera's row of the Prometheus camera gauges. */
   gauge(): ReturnType<CameraGaugeSource['cameraStats']>[number] {
     const v = this.view();
-    return { camera: v.id, status: v.status, up: v.status === 'online', fps: v.fps, reconnects: v.reconnects, activeTracks: v.activeTracks, lastFrameAt: v.lastFrameAt === null ? null : Date.parse(v.lastFrameAt) };
+    return { camera: v.id, status: v.status, up: v.status === 'online', fps: v.fps, reconnects: v.reconnects, activeTracks: v.activeTracks, idleSkipped: v.framesIdleSkipped, lastFrameAt: v.lastFrameAt === null ? null : Date.parse(v.lastFrameAt) };
   }
 
   view(): CameraView {
@@ -138,7 +148,7 @@ export class CameraRuntime {
     };
     const p = this.pipeline;
     if (!p) {
-      return { ...base, status: 'disabled', fps: 0, width: null, height: null, framesDecoded: 0, framesInferred: 0, framesSkipped: 0, framesDropped: 0, reconnects: 0, lastFrameAt: null, lastError: null, inferenceMs: null, activeTracks: 0 };
+      return { ...base, status: 'disabled', fps: 0, width: null, height: null, framesDecoded: 0, framesInferred: 0, framesSkipped: 0, framesIdleSkipped: 0, model: null, inputWidth: null, inputHeight: null, framesDropped: 0, reconnects: 0, lastFrameAt: null, lastError: null, inferenceMs: null, activeTracks: 0 };
     }
     const s = p.source.stats();
     return {
@@ -150,6 +160,10 @@ export class CameraRuntime {
       framesDecoded: s.framesDecoded,
       framesInferred: p.framesInferred,
       framesSkipped: p.framesSkipped,
+      framesIdleSkipped: p.framesIdleSkipped,
+      model: this.model,
+      inputWidth: p.source.letterbox?.inputWidth ?? null,
+      inputHeight: p.source.letterbox?.inputHeight ?? null,
       framesDropped: s.framesDropped,
       reconnects: s.reconnects,
       lastFrameAt: s.lastFrameAt === null ? null : new Date(s.lastFrameAt).toISOString(),

@@ -46,6 +46,11 @@ export class CameraSet {
     for (const f of this.followers) await f.apply(effective);
   }
 
+  /** The models the config file's cameras name (`cameras[].model`). */
+  fileModels(): string[] {
+    return this.fileCameras.flatMap((c) => (c.model ? [c.model] : []));
+  }
+
   /** Adds (409 if the id runs) or replaces (404 if it does not) a camera; persisted, applied at once. */
   async put(cam: CameraConfig, mode: 'create' | 'replace'): Promise<void> {
     const exists = this.running(cam.id);

@@ -3,7 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export interface CameraGaugeSource {
   outbox?(): { messages: number; oldestAgeSeconds: number; dropped: number; connected: boolean };
-  cameraStats(): Array<{ camera: string; status: string; up: boolean; fps: number; reconnects: number; activeTracks: number; lastFrameAt: number | null }>;
+  cameraStats(): Array<{ camera: string; status: string; up: boolean; fps: number; reconnects: number; activeTracks: number; idleSkipped: number; lastFrameAt: number | null }>;
   /** The dashboard's live view: viewers per camera and transport, and ffmpeg processes running for it. */
   liveVideo?(): { encoders: number; cameras: Array<{ camera: string; webrtc: number; mpeg1: number }> };
 }
@@ -109,6 +109,7 @@ export class Metrics {
         ['vantage_camera_fps', 'Frames per second delivered by the decoder', (s) => s.fps],
         ['vantage_camera_reconnects', 'Decoder restarts since start-up', (s) => s.reconnects],
         ['vantage_camera_tracks_active', 'Confirmed tracks in the latest frame', (s) => s.activeTracks],
+        ['vantage_camera_frames_idle_skipped', 'Frames the adaptive detection rate kept from the detector (empty, still scene) since the camera started', (s) => s.idleSkipped],
       ];
       for (const [name, help, pick] of collectors) {
         new Gauge({

@@ -15,6 +15,8 @@ export interface SystemSources {
   upstream(): Record<string, unknown>;
   liveVideo(): unknown;
   cameras(): CameraView[];
+  /** The models loaded (one per manifest, shared by the cameras naming it). */
+  models?(): Array<{ name: string; manifest: string; provider: string }>;
 }
 
 /** Version, uptime, CPU, memory, disk, live clients, upstream and per-camera health. */
@@ -38,6 +40,34 @@ export async function systemReport(s: SystemSources): Promise<Record<string, unk
     live_events: { clients: live.clients, dropped_slow: live.dropped },
     ...s.upstream(),
     live_video: s.liveVideo(),
-    cameras: s.cameras().map((v) => ({ id: v.id, status: v.status, fps: v.fps, frames_dropped: v.framesDropped, inference_ms: v.inferenceMs, active_tracks: v.activeTracks })),
+    cameras: s.cameras().map((v) => ({
+      id: v.id,
+      status: v.status,
+      fps: v.fps,
+      frames_dropped: v.framesDropped,
+      inference_ms: v.inferenceMs,
+      active_tracks: v.activeTracks,
+      model: v.model,
+      input: v.inputWidth === null ? null : `${v.inputWidth}x${v.inputHeight}`,
+      frames_idle_skipped: v.framesIdleSkipped,
+    })),
+    detection: { ...detectionSummary(s.cameras()), models_loaded: s.models?.() ?? [] },
+  };
+}
+
+/**
+ * Inference over all cameras: frames run through a detector, frames the adaptive rate saved (empty,
+ * still scenes) and their share of what would otherwise have run, and which camera runs which model.
+ */
+function detectionSummary(cameras: readonly CameraView[]): Record<string, unknown> {
+  const inferred = cameras.reduce((n, v) => n + v.framesInferred, 0);
+  const saved = cameras.reduce((n, v) => n + v.framesIdleSkipped, 0);
+  const models: Record<string, string[]> = {};
+  for (const v of cameras) if (v.model) (models[v.model] ??= []).push(v.id);
+  return {
+    frames_inferred: inferred,
+    frames_idle_skipped: saved,
+    saved_share: inferred + saved ? Math.round((saved / (inferred + saved)) * 1000) / 1000 : 0,
+    models: Object.entries(models).map(([name, ids]) => ({ name, cameras: ids })),
   };
 }

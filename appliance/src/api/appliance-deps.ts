@@ -25,6 +25,8 @@ export interface ApiParts {
   config: Readonly<Config>;
   clock: Clock;
   detector: FrameDetector;
+  /** Every loaded model (detector.model first, then the cameras' own), for GET /models. */
+  detectors?: () => FrameDetector[];
   cameras: CameraManager;
   analytics: AnalyticsService;
   reports: Reports;
@@ -97,19 +99,21 @@ export function apiDeps(p: ApiParts): Omit<ApiDeps, keyof AuditApiDeps> {
     events: (q) => analytics.store.events(q),
     reports: p.reports,
     system: p.system,
-    model: () => {
-      const ms = views()
-        .map((v) => v.inferenceMs)
-        .filter((v): v is number => v !== null);
-      return {
-        name: detector.manifest.name,
-        classes: detector.manifest.classes,
-        input: { width: detector.inputWidth, height: detector.inputHeight },
-        provider: detector.provider,
-        workers: config.detector.workers,
-        inference_ms: ms.length ? Math.round((ms.reduce((a, b) => a + b, 0) / ms.length) * 10) / 10 : null,
-      };
-    },
+    models: () =>
+      (p.detectors?.() ?? [detector]).map((d) => {
+        const ms = views()
+          .filter((v) => v.model === d.manifest.name)
+          .map((v) => v.inferenceMs)
+          .filter((v): v is number => v !== null);
+        return {
+          name: d.manifest.name,
+          classes: d.manifest.classes,
+          input: { width: d.inputWidth, height: d.inputHeight },
+          provider: d.provider,
+          workers: config.detector.workers,
+          inference_ms: ms.length ? Math.round((ms.reduce((a, b) => a + b, 0) / ms.length) * 10) / 10 : null,
+        };
+      }),
     sessions: p.sessions,
     saveUpload: async (name, body, expectedBytes) => {
       const s = config.storage;

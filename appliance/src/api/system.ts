@@ -6,5 +6,5 @@ import type { ApiDeps } from './types.js';
 export function systemRoutes(deps: ApiDeps) {
   return new Hono<ApiEnv>()
     .get('/system', access('cameras:read'), async (c) => c.json(await deps.system()))
-    .get('/models', access('cameras:read'), (c) => c.json({ models: [deps.model()] }));
+    .get('/models', access('cameras:read'), (c) => c.json({ models: deps.models() }));
 }

@@ -59,7 +59,8 @@ export interface ApiDeps {
   /** Version, uptime, CPU, memory, disk and per-camera health. */
   system(): Promise<Record<string, unknown>>;
   /** The detection model in use. */
-  model(): { name: string; classes: string[]; input: { width: number; height: number }; provider: string; workers: number; inference_ms: number | null };
+  /** The loaded models, detector.model first; `input` is each model's nominal size (cameras plan their own). */
+  models(): Array<{ name: string; classes: string[]; input: { width: number; height: number }; provider: string; workers: number; inference_ms: number | null }>;
   sessions: Sessions;
   /** Count audits (an operator's true crossings against the counts). */
   audits: Audits;

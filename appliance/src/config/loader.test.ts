@@ -136,3 +136,21 @@ describe('config loader', () => {
     expect(redactSecrets({ mqtt: { password: 'p', url: 'mqtt://u@h' } })).toEqual({ mqtt: { password: '[redacted]', url: 'mqtt://***@h' } });
   });
 });
+
+describe('model input and per-camera models', () => {
+  it('detector.input is auto or WIDTHxHEIGHT; input_pixels is bounded', () => {
+    expect(validateConfig({}).detector.input).toBe('auto');
+    expect(validateConfig({ detector: { input: '416x320' } }).detector.input).toBe('416x320');
+    expect(issuesOf(() => validateConfig({ detector: { input: 'wide' } })).map((i) => i.path)).toEqual(['detector.input']);
+    expect(issuesOf(() => validateConfig({ detector: { input_pixels: 100 } })).map((i) => i.path)).toEqual(['detector.input_pixels']);
+  });
+
+  it('cameras[].model is resolved against the working directory and checked like detector.model', () => {
+    const cfg = validateConfig({ cameras: [{ id: 'a', source: 'x.mp4', model: 'models/picodet-s/manifest.json' }, { id: 'b', source: 'y.mp4' }] }, 'inline', PACKAGE_ROOT);
+    expect(cfg.cameras[0]!.model).toBe(join(PACKAGE_ROOT, 'models/picodet-s/manifest.json'));
+    expect(cfg.cameras[1]!.model).toBeUndefined();
+    expect(cfg.cameras[1]!.idle_fps).toBe(2);
+    const issues = issuesOf(() => validateConfig({ cameras: [{ id: 'a', source: 'x.mp4', model: 'models/nope/manifest.json' }] }, 'inline', PACKAGE_ROOT));
+    expect(issues).toEqual([{ path: 'cameras.0.model', message: `model manifest not found: ${join(PACKAGE_ROOT, 'models/nope/manifest.json')}` }]);
+  });
+});

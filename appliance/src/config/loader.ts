@@ -80,26 +80,31 @@ export function validateConfig(doc: unknown, source = '(inline)', cwd = process.
   cfg.storage.media_dirs = cfg.storage.media_dirs.map((d) => abs(cwd, d));
   cfg.detector.model = cfg.detector.model ? abs(cwd, cfg.detector.model) : DEFAULT_MODEL_MANIFEST;
   const problems = checkModelFiles(cfg.detector.model);
+  cfg.cameras.forEach((c, i) => {
+    if (!c.model) return;
+    c.model = abs(cwd, c.model);
+    problems.push(...checkModelFiles(c.model, `cameras.${i}.model`));
+  });
   if (problems.length) throw new ConfigError(source, problems);
   return deepFreeze(cfg);
 }
 
-function checkModelFiles(manifestPath: string): ConfigIssue[] {
-  if (!existsSync(manifestPath)) return [{ path: 'detector.model', message: `model manifest not found: ${manifestPath}` }];
+function checkModelFiles(manifestPath: string, key = 'detector.model'): ConfigIssue[] {
+  if (!existsSync(manifestPath)) return [{ path: key, message: `model manifest not found: ${manifestPath}` }];
   let manifest: { file?: unknown };
   try {
     manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { file?: unknown };
   } catch (e) {
-    return [{ path: 'detector.model', message: `model manifest is not valid JSON: ${manifestPath}: ${(e as Error).message}` }];
+    return [{ path: key, message: `model manifest is not valid JSON: ${manifestPath}: ${(e as Error).message}` }];
   }
-  if (typeof manifest.file !== 'string') return [{ path: 'detector.model', message: `model manifest has no "file": ${manifestPath}` }];
+  if (typeof manifest.file !== 'string') return [{ path: key, message: `model manifest has no "file": ${manifestPath}` }];
   const onnx = resolve(manifestPath, '..', manifest.file);
-  if (!existsSync(onnx)) return [{ path: 'detector.model', message: `model file not found: ${onnx} (named by ${manifestPath})` }];
+  if (!existsSync(onnx)) return [{ path: key, message: `model file not found: ${onnx} (named by ${manifestPath})` }];
   const sha = (manifest as { sha256?: unknown }).sha256;
   if (typeof sha === 'string' && /^[0-9a-f]{64}$/.test(sha)) {
     const actual = sha256Of(onnx);
     if (actual !== sha) {
-      return [{ path: 'detector.model', message: `model file ${onnx} does not match the sha256 in ${manifestPath} (corrupt, truncated or replaced): expected ${sha.slice(0, 12)}…, got ${actual.slice(0, 12)}…` }];
+      return [{ path: key, message: `model file ${onnx} does not match the sha256 in ${manifestPath} (corrupt, truncated or replaced): expected ${sha.slice(0, 12)}…, got ${actual.slice(0, 12)}…` }];
     }
   }
   return [];

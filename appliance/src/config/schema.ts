@@ -79,6 +79,17 @@ export const cameraSchema = z.strictObject({
   detect_every: z.number().int().min(1).max(100).default(1),
   /** Skip the detector when less than this fraction of the picture changed (0 = always detect). */
   motion_threshold: z.number().min(0).max(1).default(0),
+  /**
+   * Adaptive detection rate: on an empty scene (no object for a second) where nothing moves, run the
+   * detector only this many times a second; any motion or object brings back every frame (0 = always
+   * every frame).
+   */
+  idle_fps: z.number().min(0).max(60).default(2),
+  /**
+   * This camera's model manifest (default: detector.model). Cameras naming the same manifest share
+   * one loaded model.
+   */
+  model: z.string().min(1).optional(),
   zones: zonesSchema.default([]),
   lines: linesSchema.default([]),
 });
@@ -86,6 +97,15 @@ export const cameraSchema = z.strictObject({
 export const detectorSchema = z.strictObject({
   /** Path to a model manifest (JSON). Defaults to the bundled YOLOX-Nano. */
   model: z.string().min(1).optional(),
+  /**
+   * The model input per camera: "auto" follows each camera's aspect (a model with a dynamic input
+   * size runs e.g. 416x320 on a 4:3 camera instead of a padded 416x416), or a fixed "WxH".
+   */
+  input: z
+    .union([z.literal('auto'), z.string().regex(/^[1-9]\d{1,3}x[1-9]\d{1,3}$/, 'must be "auto" or WIDTHxHEIGHT, e.g. 416x320')])
+    .default('auto'),
+  /** With input auto: the most input pixels per frame (more finds smaller objects, costs time); default: the model's own detail. */
+  input_pixels: z.number().int().min(64 * 64).max(2048 * 2048).optional(),
   provider: z.enum(['cpu', 'cuda', 'tensorrt']).default('cpu'),
   /** The GPU (CUDA device index) for provider cuda or tensorrt. */
   gpu_device: z.number().int().min(0).max(63).default(0),

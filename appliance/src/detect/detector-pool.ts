@@ -64,8 +64,9 @@ export class DetectorPool extends ManifestDetector implements FrameDetector {
     private readonly slots: Slot[],
     provider: ExecutionProvider,
     readonly maxBatch: number,
+    input: DetectorOptions['input'],
   ) {
-    super(manifest);
+    super(manifest, input);
     this.provider = provider;
     for (const slot of slots) {
       slot.worker.on('message', (m: WorkerReply) => this.onReply(m));
@@ -99,7 +100,7 @@ export class DetectorPool extends ManifestDetector implements FrameDetector {
       await Promise.all(slots.map((s) => s.worker.terminate()));
       throw e;
     }
-    return new DetectorPool(manifest, slots, opts.provider, maxBatch);
+    return new DetectorPool(manifest, slots, opts.provider, maxBatch, opts.input);
   }
 
   /** Frames worth keeping in flight: every worker busy with a batch and one more queued behind it. */

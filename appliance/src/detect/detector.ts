@@ -5,7 +5,9 @@ import { nmsPerClass } from './nms.js';
 import { createSession, type ExecutionProvider, type InferenceRunner } from './onnx-session.js';
 import { planarToTensor } from './preprocess.js';
 import { ManifestDetector, type DetectJob, type DetectResult, type FrameDetector } from './frame-detector.js';
-import { YoloxDecoder } from './yolox-decoder.js';
+import { decoderFamily } from './decoder-registry.js';
+import type { OutputDecoder } from './output-decoder.js';
+import type { InputRequest } from './input-plan.js';
 
 export interface DetectorOptions {
   manifestPath: string;
@@ -22,6 +24,8 @@ export interface DetectorOptions {
    * the batch the model's manifest allows.
    */
   maxBatch?: number;
+  /** How each source's input is planned (default: auto at the model's nominal detail). */
+  input?: InputRequest;
 }
 
 export type { DetectResult };
@@ -47,13 +51,13 @@ export class Detector extends ManifestDetector implements FrameDetector {
   readonly maxBatch: number;
   /** Session runs so far (one per batch). */
   runs = 0;
-  private readonly input: Float32Array;
+  /** Grown to the largest batch of the largest input size seen. */
+  private input: Float32Array;
   /** Images in the input tensor: a fixed-batch model's batch, else maxBatch. */
   private readonly tensorBatch: number;
   private readonly dynamic: boolean;
-  private readonly imageSize: number;
-  private readonly outputSize: number;
-  private readonly decoder: YoloxDecoder;
+  /** A decoder per input size (its grid depends on the size). */
+  private readonly decoders = new Map<string, OutputDecoder>();
   private readonly classMask: Uint8Array | undefined;
   private readonly nmsIou: number;
   private readonly waiting: Waiting[] = [];
@@ -65,16 +69,13 @@ export class Detector extends ManifestDetector implements FrameDetector {
     private readonly opts: DetectorOptions,
     private readonly clock: Clock,
   ) {
-    super(manifest);
+    super(manifest, opts.input);
     this.provider = runner.provider;
     const { width, height, batch } = manifest.input;
     this.dynamic = batch === 'dynamic';
     this.maxBatch = effectiveMaxBatch(batch, opts.maxBatch ?? 1);
     this.tensorBatch = imagesPerTensor(manifest, opts);
-    this.imageSize = 3 * width * height;
-    this.input = new Float32Array(this.tensorBatch * this.imageSize);
-    this.decoder = new YoloxDecoder(width, height, manifest.output.strides, manifest.classes.length, manifest.output.scoresActivated);
-    this.outputSize = this.decoder.cells * (5 + manifest.classes.length);
+    this.input = new Float32Array(this.tensorBatch * 3 * width * height);
     this.nmsIou = opts.nmsIou ?? manifest.defaults.nmsIou;
     this.classMask = buildClassMask(manifest.classes, opts.classes);
   }
@@ -82,7 +83,7 @@ export class Detector extends ManifestDetector implements FrameDetector {
   static async create(opts: DetectorOptions, clock: Clock = systemClock): Promise<Detector> {
     const manifest = loadManifest(opts.manifestPath);
     const { width, height, batch, name } = manifest.input;
-    const runner = await createSession(manifest.modelPath, name, [imagesPerTensor(manifest, opts), 3, height, width], manifest.output.name, {
+    const runner = await createSession(manifest.modelPath, name, [imagesPerTensor(manifest, opts), 3, height, width], manifest.outputNames, {
       provider: opts.provider,
       threads: opts.threads,
       ...(opts.deviceId !== undefined ? { deviceId: opts.deviceId } : {}),
@@ -95,7 +96,33 @@ export class Detector extends ManifestDetector implements FrameDetector {
         `model ${manifest.modelPath} has a fixed batch of ${declared} in input "${name}", its manifest says input.batch ${JSON.stringify(batch)}`,
       );
     }
+    if (manifest.input.dynamicSize && !runner.dynamicSize) {
+      await runner.release();
+      throw new VantageError('ERR_MODEL_INVALID', `model ${manifest.modelPath} has a fixed input size, its manifest says input.dynamicSize (make one with scripts/batch-model.mjs --size dynamic)`);
+    }
     return new Detector(manifest, runner, opts, clock);
+  }
+
+  /** The decoder for one input size, made on first use. */
+  private decoderFor(width: number, height: number): OutputDecoder {
+    const key = `${width}x${height}`;
+    let d = this.decoders.get(key);
+    if (!d) {
+      const m = this.manifest;
+      d = decoderFamily(m.output.decoder).create(m.decoderParams, { width, height }, m.classes.length);
+      this.decoders.set(key, d);
+    }
+    return d;
+  }
+
+  /** Why this model cannot take an input of width×height, or undefined when it can. */
+  private sizeProblem(width: number, height: number): string | undefined {
+    const m = this.manifest.input;
+    if (m.dynamicSize) {
+      const k = m.dynamicSize.multiple;
+      return width % k || height % k || width <= 0 || height <= 0 ? `input ${width}x${height}: model ${this.manifest.name} takes multiples of ${k}` : undefined;
+    }
+    return width !== m.width || height !== m.height ? `input ${width}x${height}: model ${this.manifest.name} takes ${m.width}x${m.height} only` : undefined;
   }
 
   /** Frames worth keeping in flight: a batch running and the next one gathering. */
@@ -122,23 +149,40 @@ export class Detector extends ManifestDetector implements FrameDetector {
    * Runs the session alone on the preallocated input (the inference-only ceiling), `batch` images
    * per run; returns images/s.
    */
-  async inferenceOnlyFps(frames: number, batch = 1, warmup = 3): Promise<number> {
+  async inferenceOnlyFps(frames: number, batch = 1, warmup = 3, at?: { width: number; height: number }): Promise<number> {
     if (!Number.isInteger(batch) || batch < 1 || batch > this.maxBatch) {
       throw new RangeError(`batch ${batch}: this detector runs 1 to ${this.maxBatch} frames at once (detector.max_batch, capped by the model's input.batch ${JSON.stringify(this.manifest.input.batch)})`);
     }
     await this.running;
     const size = this.dynamic ? batch : this.tensorBatch;
-    for (let i = 0; i < warmup; i++) await this.runner.run(this.input, size);
+    const image = { width: at?.width ?? this.inputWidth, height: at?.height ?? this.inputHeight };
+    const problem = this.sizeProblem(image.width, image.height);
+    if (problem) throw new RangeError(problem);
+    this.ensureInput(this.tensorBatch * 3 * image.width * image.height);
+    for (let i = 0; i < warmup; i++) await this.runner.runOutputs(this.input, size, image);
     const runs = Math.ceil(frames / batch);
     const t0 = this.clock.monotonic();
-    for (let i = 0; i < runs; i++) await this.runner.run(this.input, size);
+    for (let i = 0; i < runs; i++) await this.runner.runOutputs(this.input, size, image);
     return (runs * batch * 1000) / (this.clock.monotonic() - t0);
   }
 
-  /** Starts a run with what is waiting, unless one is under way (it starts the next when done). */
+  private ensureInput(values: number): void {
+    if (this.input.length < values) this.input = new Float32Array(values);
+  }
+
+  /**
+   * Starts a run with what is waiting, unless one is under way (it starts the next when done). Frames
+   * of one input size share a run; the oldest waiting frame's size goes first.
+   */
   private pump(): void {
     if (this.running || this.waiting.length === 0) return;
-    const batch = this.waiting.splice(0, this.maxBatch);
+    const { inputWidth: w, inputHeight: h } = this.waiting[0]!.job.letterbox;
+    const batch: Waiting[] = [];
+    for (let i = 0; i < this.waiting.length && batch.length < this.maxBatch; ) {
+      const lb = this.waiting[i]!.job.letterbox;
+      if (lb.inputWidth === w && lb.inputHeight === h) batch.push(...this.waiting.splice(i, 1));
+      else i++;
+    }
     this.running = this.run(batch).finally(() => {
       this.running = undefined;
       this.pump();
@@ -148,11 +192,19 @@ export class Detector extends ManifestDetector implements FrameDetector {
   private async run(batch: Waiting[]): Promise<void> {
     const t0 = this.clock.monotonic();
     const { input: m } = this.manifest;
+    const { inputWidth: width, inputHeight: height } = batch[0]!.job.letterbox;
+    const problem = this.sizeProblem(width, height);
+    if (problem) {
+      for (const w of batch) w.reject(new Error(problem));
+      return;
+    }
+    const imageSize = 3 * width * height;
+    this.ensureInput(this.tensorBatch * imageSize);
     // A frame that cannot be converted fails alone; the rest of the batch goes on.
     const ready: Waiting[] = [];
     for (const w of batch) {
       try {
-        planarToTensor(w.job.frame, this.input.subarray(ready.length * this.imageSize, (ready.length + 1) * this.imageSize), m.width, m.height, m);
+        planarToTensor(w.job.frame, this.input.subarray(ready.length * imageSize, (ready.length + 1) * imageSize), width, height, m);
         ready.push(w);
       } catch (e) {
         w.reject(e instanceof Error ? e : new Error(String(e)));
@@ -161,10 +213,16 @@ export class Detector extends ManifestDetector implements FrameDetector {
     if (ready.length === 0) return;
     try {
       this.runs++;
-      const out = await this.runner.run(this.input, this.dynamic ? ready.length : this.tensorBatch);
-      // Every image's slice of the output is decoded before any job settles: inferenceMs covers the whole run.
+      const images = this.dynamic ? ready.length : this.tensorBatch;
+      const outs = await this.runner.runOutputs(this.input, images, { width, height });
+      const decoder = this.decoderFor(width, height);
+      // Every image's slice of the outputs is decoded before any job settles: inferenceMs covers the whole run.
       const detections = ready.map((w, i) => {
-        const candidates = this.decoder.decode(out.subarray(i * this.outputSize, (i + 1) * this.outputSize), w.job.letterbox, this.opts.scoreThreshold, this.classMask);
+        const slices = outs.map((o) => {
+          const per = o.length / images;
+          return o.subarray(i * per, (i + 1) * per);
+        });
+        const candidates = decoder.decode(slices, w.job.letterbox, this.opts.scoreThreshold, this.classMask);
         return nmsPerClass(candidates, this.nmsIou);
       });
       const inferenceMs = this.clock.monotonic() - t0;

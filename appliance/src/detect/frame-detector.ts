@@ -1,4 +1,5 @@
 import type { ModelManifest } from './manifest.js';
+import { AUTO_INPUT, checkRequest, planInput, type InputRequest } from './input-plan.js';
 import type { ExecutionProvider } from './onnx-session.js';
 import type { Detection, Letterbox } from './types.js';
 
@@ -30,6 +31,8 @@ export interface FrameDetector {
    */
   readonly maxBatch: number;
   className(classId: number): string;
+  /** The model input for a source of this size (detector.input, the model's resize) and how frames map into it. */
+  plan(srcWidth: number, srcHeight: number): Letterbox;
   detect(job: DetectJob): Promise<DetectResult>;
   /**
    * Runs the model alone on preallocated input, every session busy, `batch` frames per run (default
@@ -41,8 +44,19 @@ export interface FrameDetector {
 
 /** What both detectors derive from their model manifest. */
 export abstract class ManifestDetector {
-  constructor(readonly manifest: ModelManifest) {}
+  constructor(
+    readonly manifest: ModelManifest,
+    /** How inputs are planned per source (detector.input, detector.input_pixels). */
+    readonly inputRequest: InputRequest = AUTO_INPUT,
+  ) {
+    checkRequest(manifest.input, inputRequest, manifest.name);
+  }
 
+  plan(srcWidth: number, srcHeight: number): Letterbox {
+    return planInput(this.manifest.input, srcWidth, srcHeight, this.inputRequest);
+  }
+
+  /** The model's nominal input size (what a square source gets; the planned size varies per source). */
   get inputWidth(): number {
     return this.manifest.input.width;
   }

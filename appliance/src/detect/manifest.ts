@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { VantageError } from '../errors.js';
 import { formatPath } from '../config/loader.js';
+import { decoderFamily, decoderNames } from './decoder-registry.js';
 
 /** A model is described by a manifest, so a second model is a file, not a code change. */
 const manifestSchema = z.strictObject({
@@ -25,16 +26,30 @@ const manifestSchema = z.strictObject({
     std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]),
     letterbox: z.strictObject({ align: z.literal('top-left'), padValue: z.number().int().min(0).max(255) }),
     /**
+     * How a frame becomes the input: "letterbox" keeps the aspect (scaled to fit, padded at the right
+     * and bottom), "stretch" scales each axis to fill the input (models trained that way, e.g. PicoDet).
+     */
+    resize: z.enum(['letterbox', 'stretch']).default('letterbox'),
+    /**
+     * Present when the model's height and width are symbolic: it runs at any size that is a multiple
+     * of `multiple` (its largest stride), so the input can follow each camera's aspect
+     * (`detector.input: auto`). width × height above is then the size the default pixel budget matches.
+     */
+    dynamicSize: z.strictObject({ multiple: z.number().int().min(1).max(256) }).optional(),
+    /**
      * Images per session run the model accepts: a fixed count (the tensor always holds exactly that
      * many) or "dynamic" (any count; the detector runs as many as are waiting, up to detector.max_batch).
      */
     batch: z.union([z.number().int().positive(), z.literal('dynamic')]),
   }),
-  output: z.strictObject({
-    name: z.string().min(1),
-    decoder: z.literal('yolox'),
-    strides: z.array(z.number().int().positive()).min(1),
-    scoresActivated: z.boolean(),
+  /**
+   * The output tensors (`name`, or `names` in the order the decoder reads them) and the decoder that
+   * reads them (a family of decoder-registry.ts); the family checks its own keys.
+   */
+  output: z.looseObject({
+    decoder: z.string().min(1),
+    name: z.string().min(1).optional(),
+    names: z.array(z.string().min(1)).min(1).optional(),
   }),
   defaults: z.strictObject({ nmsIou: z.number().gt(0).lte(1) }),
 });
@@ -46,6 +61,10 @@ export interface ModelManifest extends ManifestFile {
   modelPath: string;
   /** Class names, index = class id. */
   classes: string[];
+  /** The output tensors the decoder reads, in its order. */
+  outputNames: string[];
+  /** The decoder family's own keys of `output`, as its schema parsed them. */
+  decoderParams: unknown;
 }
 
 export function loadManifest(manifestPath: string): ModelManifest {
@@ -60,6 +79,18 @@ export function loadManifest(manifestPath: string): ModelManifest {
     const first = parsed.error.issues[0]!;
     throw new VantageError('ERR_MODEL_INVALID', `model manifest ${manifestPath}: ${formatPath(first.path) || '(root)'}: ${first.message}`);
   }
+  const { decoder, name, names, ...own } = parsed.data.output;
+  const fail = (field: string, message: string) => new VantageError('ERR_MODEL_INVALID', `model manifest ${manifestPath}: output.${field}: ${message}`);
+  if (!decoderNames().includes(decoder)) throw fail('decoder', `unknown decoder "${decoder}" (known: ${decoderNames().join(', ')})`);
+  const family = decoderFamily(decoder);
+  const params = family.params.safeParse(own);
+  if (!params.success) {
+    const first = params.error.issues[0]!;
+    throw fail(formatPath(first.path) || '(keys)', first.message);
+  }
+  const outputNames = names ?? (name ? [name] : []);
+  if ((name === undefined) === (names === undefined)) throw fail('names', 'give exactly one of "name" and "names"');
+  if (outputNames.length !== family.outputs(params.data)) throw fail('names', `the ${decoder} decoder reads ${family.outputs(params.data)} outputs, the manifest names ${outputNames.length}`);
   const dir = dirname(manifestPath);
   let classes: string[];
   try {
@@ -67,7 +98,7 @@ export function loadManifest(manifestPath: string): ModelManifest {
   } catch (e) {
     throw new VantageError('ERR_MODEL_INVALID', `cannot read labels of ${manifestPath}: ${(e as Error).message}`);
   }
-  return { ...parsed.data, modelPath: resolve(dir, parsed.data.file), classes };
+  return { ...parsed.data, modelPath: resolve(dir, parsed.data.file), classes, outputNames, decoderParams: params.data };
 }
 
 /**

@@ -18,12 +18,19 @@ export interface InferenceRunner {
    * or undefined where the runtime does not say.
    */
   readonly modelBatch: number | 'dynamic' | undefined;
+  /** The input's height and width are symbolic in the model file (it runs at other sizes). */
+  readonly dynamicSize: boolean;
   /**
-   * Runs the model on `input` (NCHW float32, reused by the caller) and returns the output's data.
+   * Runs the model on `input` (NCHW float32, reused by the caller) and returns the first output's data.
    * `batch` (default: the first of the session's input dims) images are taken from the start of
    * `input`; fewer than that dimension only for a model with a dynamic batch.
    */
   run(input: Float32Array, batch?: number): Promise<Float32Array>;
+  /**
+   * As run(), returning every output the session was created for, in that order; `size` (default:
+   * the session's input dims) is the images' height and width, another only for a dynamic-size model.
+   */
+  runOutputs(input: Float32Array, batch?: number, size?: { width: number; height: number }): Promise<Float32Array[]>;
   release(): Promise<void>;
 }
 
@@ -84,9 +91,10 @@ export async function createSession(
   modelPath: string,
   inputName: string,
   inputDims: readonly number[],
-  outputName: string,
+  outputName: string | readonly string[],
   opts: SessionOptions,
 ): Promise<InferenceRunner> {
+  const outputNames = typeof outputName === 'string' ? [outputName] : [...outputName];
   if (opts.provider !== 'cpu') {
     const supported = ort.listSupportedBackends?.().map((b) => b.name) ?? [];
     if (!supported.includes(opts.provider)) {
@@ -104,6 +112,8 @@ export async function createSession(
       intraOpNumThreads: opts.threads,
       interOpNumThreads: 1,
       executionMode: 'sequential',
+      // Errors only: exporters leave unused initializers that onnxruntime reports at every load.
+      logSeverityLevel: 3,
     });
   } catch (e) {
     const msg = (e as Error).message;
@@ -116,32 +126,43 @@ export async function createSession(
     }
     throw new VantageError('ERR_MODEL_INVALID', `cannot load model ${modelPath}: ${msg}`, { cause: e });
   }
-  if (!session.inputNames.includes(inputName) || !session.outputNames.includes(outputName)) {
+  const missing = outputNames.filter((n) => !session.outputNames.includes(n));
+  if (!session.inputNames.includes(inputName) || missing.length) {
     throw new VantageError(
       'ERR_MODEL_INVALID',
-      `model ${modelPath} has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}], the manifest names "${inputName}" and "${outputName}"`,
+      `model ${modelPath} has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}], the manifest names "${inputName}" and ${outputNames.map((n) => `"${n}"`).join(', ')}`,
     );
   }
   const meta = session.inputMetadata?.find((m) => m.name === inputName);
-  const first = meta?.isTensor ? meta.shape[0] : undefined;
-  const modelBatch = typeof first === 'string' || (typeof first === 'number' && first < 0) ? 'dynamic' : first;
-  const [maxBatch, ...imageDims] = inputDims as number[];
-  const imageSize = imageDims.reduce((a, b) => a * b, 1);
-  // One tensor per batch size, each wrapping the start of the caller's reused buffer: created once, read at every run.
-  const tensors = new Map<number, { input: Float32Array; tensor: ort.Tensor }>();
+  const shape = meta?.isTensor ? meta.shape : [];
+  const symbolic = (d: unknown) => typeof d === 'string' || (typeof d === 'number' && d < 0);
+  const modelBatch = symbolic(shape[0]) ? 'dynamic' : (shape[0] as number | undefined);
+  const dynamicSize = shape.length === 4 && symbolic(shape[2]) && symbolic(shape[3]);
+  const [maxBatch, channels, height, width] = inputDims as number[];
+  // One tensor per batch size and image size, each wrapping the start of the caller's reused buffer:
+  // created once, read at every run.
+  const tensors = new Map<string, { input: Float32Array; tensor: ort.Tensor }>();
+  const runOutputs = async (input: Float32Array, batch = maxBatch!, size = { width: width!, height: height! }): Promise<Float32Array[]> => {
+    const key = `${batch}:${size.width}x${size.height}`;
+    let t = tensors.get(key);
+    if (t?.input !== input) {
+      if (!Number.isInteger(batch) || batch < 1 || batch > maxBatch!) throw new RangeError(`batch ${batch}: the session takes 1 to ${maxBatch} images`);
+      if (!dynamicSize && (size.width !== width || size.height !== height)) throw new RangeError(`${size.width}x${size.height}: this model takes ${width}x${height} images only`);
+      const n = batch * channels! * size.width * size.height;
+      if (input.length < n) throw new RangeError(`input holds ${input.length} values, ${batch} image(s) of ${size.width}x${size.height} need ${n}`);
+      t = { input, tensor: new ort.Tensor('float32', input.subarray(0, n), [batch, channels!, size.height, size.width]) };
+      tensors.set(key, t);
+    }
+    const out = await session.run({ [inputName]: t.tensor }, outputNames);
+    return outputNames.map((name) => out[name]!.data as Float32Array);
+  };
   return {
     provider: opts.provider,
     modelBatch,
-    async run(input: Float32Array, batch = maxBatch!): Promise<Float32Array> {
-      let t = tensors.get(batch);
-      if (t?.input !== input) {
-        if (!Number.isInteger(batch) || batch < 1 || batch > maxBatch!) throw new RangeError(`batch ${batch}: the session takes 1 to ${maxBatch} images`);
-        if (input.length < batch * imageSize) throw new RangeError(`input holds ${input.length} values, a batch of ${batch} needs ${batch * imageSize}`);
-        t = { input, tensor: new ort.Tensor('float32', input.subarray(0, batch * imageSize), [batch, ...imageDims]) };
-        tensors.set(batch, t);
-      }
-      const out = await session.run({ [inputName]: t.tensor });
-      return out[outputName]!.data as Float32Array;
+    dynamicSize,
+    runOutputs,
+    async run(input: Float32Array, batch?: number): Promise<Float32Array> {
+      return (await runOutputs(input, batch))[0]!;
     },
     async release(): Promise<void> {
       await session.release();

@@ -37,3 +37,8 @@ export function letterbox(srcWidth: number, srcHeight: number, inputWidth: numbe
 export function resized(lb: Letterbox, srcWidth: number, srcHeight: number): Letterbox {
   return { ...lb, srcWidth, srcHeight, scaleX: lb.width / srcWidth, scaleY: lb.height / srcHeight };
 }
+
+/** A frame scaled to fill the whole input, each axis on its own (no padding, aspect not kept). */
+export function stretch(srcWidth: number, srcHeight: number, inputWidth: number, inputHeight: number): Letterbox {
+  return { srcWidth, srcHeight, inputWidth, inputHeight, width: inputWidth, height: inputHeight, scaleX: inputWidth / srcWidth, scaleY: inputHeight / srcHeight };
+}

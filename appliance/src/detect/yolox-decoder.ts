@@ -1,10 +1,27 @@
+import { z } from 'zod';
+import type { DecoderFamily, OutputDecoder } from './output-decoder.js';
+import { toSource } from './output-decoder.js';
 import type { Detection, Letterbox } from './types.js';
 
+const params = z.strictObject({
+  strides: z.array(z.number().int().positive()).min(1),
+  /** Objectness and class scores already passed through a sigmoid. */
+  scoresActivated: z.boolean(),
+});
+
+/** YOLOX: one output [cells, 5 + classes] (tx, ty, tw, th, objectness, class scores), anchor-free grid. */
+export const yoloxFamily: DecoderFamily<z.output<typeof params>> = {
+  name: 'yolox',
+  params,
+  outputs: () => 1,
+  create: (p, input, numClasses) => new YoloxDecoder(input.width, input.height, p.strides, numClasses, p.scoresActivated),
+};
+
 /**
- * Decodes raw YOLOX head output ([cells, 5 + classes]: tx, ty, tw, th, objectness, class scores) into
- * boxes in original-frame pixels. The grid (cell x, y and stride per row) is computed once per model.
+ * Decodes raw YOLOX head output into boxes in original-frame pixels. The grid (cell x, y and stride
+ * per row) is computed once per input size.
  */
-export class YoloxDecoder {
+export class YoloxDecoder implements OutputDecoder {
   private readonly gx: Float32Array;
   private readonly gy: Float32Array;
   private readonly stride: Float32Array;
@@ -41,17 +58,13 @@ export class YoloxDecoder {
    * Candidates with objectness·class score ≥ minScore, best class per cell, optionally restricted to
    * `classMask` (1 = keep). Boxes are mapped back through the letterbox and clipped to the frame.
    */
-  decode(out: Float32Array, lb: Letterbox, minScore: number, classMask?: Uint8Array): Detection[] {
+  decode([out]: readonly Float32Array[], lb: Letterbox, minScore: number, classMask?: Uint8Array): Detection[] {
     const dim = 5 + this.numClasses;
-    if (out.length !== this.cells * dim) {
-      throw new Error(`model output has ${out.length} values, expected ${this.cells}×${dim}`);
+    if (!out || out.length !== this.cells * dim) {
+      throw new Error(`model output has ${out?.length ?? 0} values, expected ${this.cells}×${dim}`);
     }
     const act = this.scoresActivated ? (v: number) => v : sigmoid;
     const dets: Detection[] = [];
-    const invX = 1 / lb.scaleX;
-    const invY = 1 / lb.scaleY;
-    const maxX = lb.srcWidth;
-    const maxY = lb.srcHeight;
     for (let i = 0, o = 0; i < this.cells; i++, o += dim) {
       const obj = act(out[o + 4]!);
       if (obj < minScore) continue; // score = obj·cls ≤ obj
@@ -72,12 +85,8 @@ export class YoloxDecoder {
       const cy = (out[o + 1]! + this.gy[i]!) * s;
       const w = Math.exp(out[o + 2]!) * s;
       const h = Math.exp(out[o + 3]!) * s;
-      const x1 = clamp((cx - w / 2) * invX, 0, maxX);
-      const y1 = clamp((cy - h / 2) * invY, 0, maxY);
-      const x2 = clamp((cx + w / 2) * invX, 0, maxX);
-      const y2 = clamp((cy + h / 2) * invY, 0, maxY);
-      if (x2 - x1 < 1 || y2 - y1 < 1) continue;
-      dets.push({ box: { x1, y1, x2, y2 }, score, classId: best });
+      const box = toSource(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, lb);
+      if (box) dets.push({ box, score, classId: best });
     }
     return dets;
   }
@@ -85,8 +94,4 @@ export class YoloxDecoder {
 
 function sigmoid(v: number): number {
   return 1 / (1 + Math.exp(-v));
-}
-
-function clamp(v: number, lo: number, hi: number): number {
-  return v < lo ? lo : v > hi ? hi : v;
 }

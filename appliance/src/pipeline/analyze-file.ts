@@ -21,6 +21,8 @@ export interface AnalyzeSummary {
   file: string;
   width: number;
   height: number;
+  /** The model input the frames ran at. */
+  input: { width: number; height: number };
   sourceFps: number;
   frames: number;
   seconds: number;
@@ -54,6 +56,8 @@ export async function analyzeFile(
     processor?: FrameProcessor;
     /** Frames done and the expected total (once known), after each frame. */
     onProgress?: (frames: number, total: number | undefined) => void;
+    /** Run the detector on every Nth frame only (default 1); the others reach onFrame uninferred. */
+    detectEvery?: number;
     /** Aborting stops the run; analyzeFile then rejects with ERR_CANCELLED. */
     signal?: AbortSignal;
     clock?: Clock;
@@ -73,6 +77,7 @@ export async function analyzeFile(
       spec: { url: path, loop: false, realtime: false, rtspTransport: 'tcp' },
       inputWidth: detector.inputWidth,
       inputHeight: detector.inputHeight,
+      plan: (w, h) => detector.plan(w, h),
       padValue: detector.manifest.input.letterbox.padValue,
       policy: live ? 'drop-oldest' : 'backpressure',
       // In the detector, done and waiting for an earlier frame, ready, and being written.
@@ -90,7 +95,7 @@ export async function analyzeFile(
   let firstArrival: number | undefined;
   const processor = opts.processor ?? new FrameProcessor({ camera: 'analyze', countThreshold: opts.countThreshold, className: (id) => detector.className(id), consumers: [] });
   const pipeline = new CameraPipeline(
-    { cameraId: 'analyze', timebase: live ? 'wall' : 'stream' },
+    { cameraId: 'analyze', timebase: live ? 'wall' : 'stream', ...(opts.detectEvery ? { detectEvery: opts.detectEvery } : {}) },
     source,
     detector,
     (frame) => {
@@ -147,6 +152,7 @@ export async function analyzeFile(
     file: shown,
     width: source.info?.width ?? 0,
     height: source.info?.height ?? 0,
+    input: { width: source.letterbox?.inputWidth ?? 0, height: source.letterbox?.inputHeight ?? 0 },
     sourceFps: source.info?.fps ?? 0,
     frames,
     seconds: Math.round(seconds * 1000) / 1000,

@@ -34,6 +34,16 @@ export interface PipelineOptions {
   /** Even a still scene is re-detected at least this often (ms of frame time). */
   motionMaxSkipMs?: number;
   /**
+   * Adaptive rate: while the scene is empty (no detection at or above `activeScore` for `idleAfterMs`)
+   * and nothing moves, the detector runs only this often per second; any motion or object brings back
+   * every frame. 0 or absent = off (file analysis always detects every frame).
+   */
+  idleFps?: number;
+  /** Score at or above which a detection makes the scene active (default 0.5). */
+  activeScore?: number;
+  /** How long the scene stays active after its last object (ms of frame time, default 1000). */
+  idleAfterMs?: number;
+  /**
    * Frames of this camera in the detector at once (default: the detector's concurrency). Live
    * cameras use 1, so with many cameras the shared queue holds at most one frame per camera and
    * every camera's newest frame is next in line.
@@ -48,6 +58,9 @@ interface InFlight {
   result?: DetectResult | undefined;
   done: boolean;
 }
+
+/** Share of the sampled grid that must change for the adaptive rate to call a scene moving. */
+const IDLE_MOTION = 0.005;
 
 /**
  * Pulls frames from a camera's ring into the shared detector, up to `detector.concurrency` at a time,
@@ -65,8 +78,15 @@ export class CameraPipeline {
   private motion: MotionGate | undefined;
   private lastInferredAt = -Infinity;
   private frameCounter = 0;
+  /** Frame time of the last frame whose detections made the scene active. */
+  private lastActiveAt = -Infinity;
+  /** The adaptive rate's own change detector (the motion gate's when there is one). */
+  private idleMotion: MotionGate | undefined;
   framesInferred = 0;
+  /** Frames not run through the detector (detect_every, motion gate, adaptive rate). */
   framesSkipped = 0;
+  /** Of framesSkipped: frames the adaptive rate saved on an empty, still scene. */
+  framesIdleSkipped = 0;
   lastInferenceMs = 0;
 
   constructor(
@@ -78,7 +98,6 @@ export class CameraPipeline {
     private readonly clock: Clock = systemClock,
   ) {
     this.maxInFlight = Math.max(1, opts.maxInFlight ?? detector.concurrency);
-    if (opts.motionThreshold) this.motion = new MotionGate(detector.inputWidth, detector.inputHeight);
     source.onFrame(() => this.pump());
   }
 
@@ -110,7 +129,7 @@ export class CameraPipeline {
       const lb = this.source.letterbox;
       const frame = lb ? this.source.take() : undefined;
       if (!frame || !lb) break;
-      const entry: InFlight = { frame, letterbox: lb, inferred: this.shouldInfer(frame), done: false };
+      const entry: InFlight = { frame, letterbox: lb, inferred: this.shouldInfer(frame, lb), done: false };
       this.inFlight.push(entry);
       if (!entry.inferred) {
         entry.done = true;
@@ -135,15 +154,46 @@ export class CameraPipeline {
     this.deliver();
   }
 
-  private shouldInfer(frame: FrameRef): boolean {
+  private shouldInfer(frame: FrameRef, lb: Letterbox): boolean {
     const n = this.frameCounter++;
     const every = this.opts.detectEvery ?? 1;
     if (every > 1 && n % every !== 0) return false;
-    if (!this.motion) return true;
+    if (this.idleSkip(frame, lb)) {
+      this.framesIdleSkipped++;
+      return false;
+    }
+    if (!this.opts.motionThreshold) return this.inferring(frame, lb);
+    // The gate samples frames of the planned input size; a new plan starts a new reference.
+    if (this.motion?.width !== lb.inputWidth || this.motion.height !== lb.inputHeight) this.motion = new MotionGate(lb.inputWidth, lb.inputHeight);
     const t = this.frameTime(frame);
     if (t - this.lastInferredAt < (this.opts.motionMaxSkipMs ?? 2000) && this.motion.changed(frame.data) < this.opts.motionThreshold!) return false;
     this.motion.setReference(frame.data);
     this.lastInferredAt = t;
+    return this.inferring(frame, lb);
+  }
+
+  /**
+   * The adaptive rate's verdict: true to skip this frame because the scene is empty and still and the
+   * floor rate's interval has not passed since the last detection.
+   */
+  private idleSkip(frame: FrameRef, lb: Letterbox): boolean {
+    const fps = this.opts.idleFps ?? 0;
+    if (!(fps > 0)) return false;
+    const t = this.frameTime(frame);
+    if (t - this.lastActiveAt < (this.opts.idleAfterMs ?? 1000)) return false;
+    if (t - this.lastInferredAt >= 1000 / fps) return false;
+    // Still against the last frame the detector saw (set in shouldInfer), so slow motion adds up.
+    const gate = this.idleMotion;
+    return gate !== undefined && gate.width === lb.inputWidth && gate.height === lb.inputHeight && gate.changed(frame.data) < IDLE_MOTION;
+  }
+
+  /** A frame goes to the detector: the adaptive rate compares later frames against it. */
+  private inferring(frame: FrameRef, lb: Letterbox): true {
+    if (this.opts.idleFps) {
+      if (this.idleMotion?.width !== lb.inputWidth || this.idleMotion.height !== lb.inputHeight) this.idleMotion = new MotionGate(lb.inputWidth, lb.inputHeight);
+      this.idleMotion.setReference(frame.data);
+      this.lastInferredAt = Math.max(this.lastInferredAt, this.frameTime(frame));
+    }
     return true;
   }
 
@@ -162,6 +212,7 @@ export class CameraPipeline {
       if (e.inferred && r) {
         this.framesInferred++;
         this.lastInferenceMs = r.inferenceMs;
+        if (r.detections.some((d) => d.score >= (this.opts.activeScore ?? 0.5))) this.lastActiveAt = Math.max(this.lastActiveAt, this.frameTime(e.frame));
       } else if (!e.inferred) {
         this.framesSkipped++;
       }

@@ -9,8 +9,8 @@ export class MotionGate {
   private readonly plane: number;
 
   constructor(
-    private readonly width: number,
-    private readonly height: number,
+    readonly width: number,
+    readonly height: number,
     private readonly pixelDelta = 36,
   ) {
     this.plane = width * height;

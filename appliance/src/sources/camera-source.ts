@@ -15,9 +15,14 @@ export type CameraStatus = 'starting' | 'online' | 'offline' | 'stalled' | 'ende
 export interface SourceOptions {
   id: string;
   spec: SourceSpec;
-  /** Model input the frames are letterboxed into. */
+  /** Model input the frames are letterboxed into, when `plan` is not given. */
   inputWidth: number;
   inputHeight: number;
+  /**
+   * The model input for a source size and how frames map into it (the detector's input planner);
+   * called on every connect and when the source changes resolution.
+   */
+  plan?: (srcWidth: number, srcHeight: number) => Letterbox;
   padValue: number;
   policy: RingPolicy;
   stallTimeoutMs?: number;
@@ -45,7 +50,8 @@ export interface SourceStats {
  * failures show up in `stats()` as status and lastError.
  */
 export class CameraSource {
-  private readonly ring: FrameRing;
+  /** Replaced by a ring of the new frame size when a new plan changes the model input size. */
+  private ring: FrameRing;
   info: StreamInfo | undefined;
   letterbox: Letterbox | undefined;
   private proc: FrameDecoderProcess | undefined;
@@ -68,6 +74,8 @@ export class CameraSource {
   /** Decoder output paused because the ring is full (backpressure policy). */
   private paused = false;
   private generation = 0;
+  /** The size a resolution change reported, used by the next connect instead of probing. */
+  private replanned: { width: number; height: number } | undefined;
   private readonly listeners = new Set<(completed: number) => void>();
   private readonly endListeners = new Set<(error?: string) => void>();
   private readonly statusListeners = new Set<(status: CameraStatus) => void>();
@@ -146,8 +154,23 @@ export class CameraSource {
     return this.ring.waiting === 0 && !this.ring.pending;
   }
 
+  private planFor(width: number, height: number): Letterbox {
+    return this.opts.plan ? this.opts.plan(width, height) : letterbox(width, height, this.opts.inputWidth, this.opts.inputHeight);
+  }
+
+  /** A ring whose slots hold frames of the planned input size (the old one goes when its frames are released). */
+  private fitRing(lb: Letterbox): void {
+    const bytes = frameBytes(lb.inputWidth, lb.inputHeight);
+    if (bytes === this.ring.frameBytes) return;
+    const old = this.ring;
+    this.ring = new FrameRing(bytes, old.slotCount, old.policy, this.opts.onDrop);
+    this.ring.continueFrom(old);
+  }
+
   /** Give a taken frame back; in backpressure mode this resumes a paused decoder. */
   release(frame: FrameRef): void {
+    // A frame of a ring this source has replaced is simply dropped with it.
+    if (frame.data.buffer !== this.ring.buffer) return;
     this.ring.release(frame);
     const reader = this.reader;
     if (!this.paused || !reader) return;
@@ -175,15 +198,18 @@ export class CameraSource {
   private async connect(): Promise<void> {
     const gen = this.generation;
     const { spec } = this.opts;
+    const known = this.replanned;
+    this.replanned = undefined;
     try {
-      this.info = await probe(spec);
+      this.info = known && this.info ? { ...this.info, ...known } : await probe(spec);
     } catch (e) {
       if (gen !== this.generation || this.stopping) return;
       return this.fail(isVantageError(e) ? e.message : errorMessage(e));
     }
     if (gen !== this.generation || this.stopping) return;
-    const lb = letterbox(this.info.width, this.info.height, this.opts.inputWidth, this.opts.inputHeight);
+    const lb = this.planFor(this.info.width, this.info.height);
     this.letterbox = lb;
+    this.fitRing(lb);
     const args = buildDecodeArgs(spec, lb, this.opts.padValue, this.info.codec);
     this.log.info({ source: redactUrl(spec.url), width: this.info.width, height: this.info.height, fps: this.info.fps }, 'starting decoder');
     let channel: FrameChannel;
@@ -266,18 +292,35 @@ export class CameraSource {
   }
 
   /**
-   * The scaler reported its input size. A source that changes resolution mid-stream keeps being
-   * scaled into the same content area; boxes are mapped back per axis from then on, and the change
-   * is reported on the camera.
+   * The scaler reported its input size. A source that changes resolution mid-stream is re-planned:
+   * a live (network) source whose new shape wants another model input restarts its decoder at once
+   * with the new plan (a camera goes on from where it is). Otherwise (the same input fits, or a file,
+   * which would start over) frames keep being scaled into the same content area and boxes are mapped
+   * back per axis. Either way the change is reported on the camera.
    */
   private onInputSize(width: number, height: number): void {
     const lb = this.letterbox;
     if (!lb || (width === lb.srcWidth && height === lb.srcHeight)) return;
-    const message = `resolution changed from ${lb.srcWidth}x${lb.srcHeight} to ${width}x${height}; boxes are mapped to the new size`;
-    this.log.warn({ from: [lb.srcWidth, lb.srcHeight], to: [width, height] }, 'source resolution changed');
+    const next = this.planFor(width, height);
+    const replan = isNetworkUrl(this.opts.spec.url) && (next.inputWidth !== lb.inputWidth || next.inputHeight !== lb.inputHeight);
+    const message = `resolution changed from ${lb.srcWidth}x${lb.srcHeight} to ${width}x${height}; ${replan ? `model input re-planned to ${next.inputWidth}x${next.inputHeight}` : 'boxes are mapped to the new size'}`;
+    this.log.warn({ from: [lb.srcWidth, lb.srcHeight], to: [width, height], input: [next.inputWidth, next.inputHeight], replan }, 'source resolution changed');
     this.lastError = message;
-    this.letterbox = resized(lb, width, height);
     if (this.info) this.info = { ...this.info, width, height };
+    if (!replan) {
+      this.letterbox = resized(lb, width, height);
+      return;
+    }
+    // Restart the decoder with the new plan (no probe: the new size is known). The old process's
+    // remaining bytes belong to the old generation and are ignored.
+    this.generation++;
+    const proc = this.proc;
+    this.proc = undefined;
+    this.reader?.destroy();
+    this.reader = undefined;
+    proc?.kill('SIGKILL');
+    this.replanned = { width, height };
+    void this.connect();
   }
 
   private afterWrite(completed: number): void {

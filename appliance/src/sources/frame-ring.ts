@@ -56,6 +56,13 @@ export class FrameRing {
     this.state[0] = WRITING;
   }
 
+  /** Carries the counters and the frame numbering of a ring this one replaces (a new frame size). */
+  continueFrom(old: FrameRing): void {
+    this.written = old.written;
+    this.dropped = old.dropped;
+    this.nextSeq = old.nextSeq;
+  }
+
   /**
    * Copies a pipe chunk into the ring. Returns how many frames it completed and whether the writer is
    * blocked (backpressure policy with no free slot: pause the input until a release()).

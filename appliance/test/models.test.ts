@@ -1,0 +1,82 @@
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Appliance } from '../src/appliance.js';
+import type { CameraView } from '../src/camera-runtime.js';
+import { validateConfig } from '../src/config/loader.js';
+import { silentLogger } from '../src/logger.js';
+import { CAMPUS, ROOT, api, tempDir, waitFor } from './helpers.js';
+
+const PICODET = resolve(ROOT, 'models/picodet-s/manifest.json');
+const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+interface SystemDetection {
+  models: Array<{ name: string; cameras: string[] }>;
+  models_loaded: Array<{ name: string; manifest: string }>;
+  frames_inferred: number;
+  frames_idle_skipped: number;
+}
+
+describe('a model per camera (cameras[].model)', () => {
+  let app: Appliance;
+  let base = '';
+  const cam = async (id: string) => ((await (await api(`${base}/api/v1/cameras`)).json()) as { cameras: CameraView[] }).cameras.find((c) => c.id === id);
+  const system = async () => (await (await api(`${base}/api/v1/system`)).json()) as { detection: SystemDetection; cameras: Array<{ id: string; model: string; input: string }> };
+
+  beforeAll(async () => {
+    app = new Appliance(
+      validateConfig({
+        http: { port: 0 },
+        storage: { path: resolve(tempDir(), 'v.db') },
+        detector: { workers: 1 },
+        cameras: [
+          { id: 'a', source: CAMPUS, loop: true },
+          { id: 'b', source: CAMPUS, loop: true, model: PICODET },
+          { id: 'c', source: CAMPUS, loop: true, model: PICODET },
+        ],
+      }),
+      silentLogger(),
+    );
+    await app.start();
+    base = `http://127.0.0.1:${app.address!.port}`;
+  });
+  afterAll(async () => app?.stop());
+
+  it('cameras naming the same manifest share one loaded model; each runs the input its model plans', async () => {
+    await waitFor('three cameras detecting', async () => {
+      const v = await Promise.all(['a', 'b', 'c'].map(cam));
+      return v.every((x) => x && x.framesInferred >= 5) ? v : undefined;
+    }, 60_000);
+    const s = await system();
+    expect(s.detection.models_loaded.map((m) => m.name)).toEqual(['yolox-nano', 'picodet-s']);
+    expect(s.detection.models).toEqual([
+      { name: 'yolox-nano', cameras: ['a'] },
+      { name: 'picodet-s', cameras: ['b', 'c'] },
+    ]);
+    // YOLOX-Nano follows the 4:3 camera's aspect; PicoDet-S runs its fixed 416x416 (stretched).
+    expect(Object.fromEntries(s.cameras.map((c) => [c.id, `${c.model} ${c.input}`]))).toEqual({ a: 'yolox-nano 416x320', b: 'picodet-s 416x416', c: 'picodet-s 416x416' });
+    // The adaptive rate's savings are exported per camera (none here: people walk through every frame).
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    for (const id of ['a', 'b', 'c']) expect(metrics).toMatch(new RegExp(`vantage_camera_frames_idle_skipped\\{camera="${id}"\\} \\d+`));
+    expect(s.detection.frames_inferred).toBeGreaterThanOrEqual(15);
+    const { models } = (await (await api(`${base}/api/v1/models`)).json()) as { models: Array<{ name: string; inference_ms: number | null }> };
+    expect(models.map((m) => m.name)).toEqual(['yolox-nano', 'picodet-s']);
+    expect(models.every((m) => m.inference_ms !== null && m.inference_ms > 0)).toBe(true);
+    // People are found on the PicoDet cameras too.
+    const tracks = (await cam('b'))!.activeTracks + (await cam('c'))!.activeTracks;
+    expect(tracks).toBeGreaterThan(0);
+  });
+
+  it('the API takes a shipped manifest without loading it again, and refuses any other path naming the field', async () => {
+    const ok = await api(`${base}/api/v1/cameras`, json('POST', { id: 'd', source: CAMPUS, loop: true, model: 'models/picodet-s/manifest.json' }));
+    expect(ok.status).toBe(201);
+    expect(((await ok.json()) as CameraView).model).toBe('picodet-s');
+    for (const model of ['/etc/passwd', '../../../etc/hostname.json', 'models/picodet-s/LICENSE-picodet_s.txt', 'models/nope/manifest.json']) {
+      const bad = await api(`${base}/api/v1/cameras`, json('POST', { id: 'e', source: CAMPUS, model }));
+      expect(bad.status).toBe(400);
+      const body = (await bad.json()) as { error: { code: string; fields: Array<{ field: string }> } };
+      expect(body.error.code).toBe('ERR_CONFIG_INVALID');
+      expect(body.error.fields[0]!.field).toBe('model');
+    }
+    expect((await system()).detection.models_loaded).toHaveLength(2);
+  });
+});
