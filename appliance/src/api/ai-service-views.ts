@@ -56,7 +56,17 @@ const lineSchema = z.strictObject({
   by_class: z.record(z.string(), z.strictObject({ in: z.number().int(), out: z.number().int() })),
 });
 const timelineSchema = z.array(
-  z.strictObject({ time: z.string(), tracks: z.number().int(), entries: z.number().int(), exits: z.number().int(), crossings_in: z.number().int(), crossings_out: z.number().int(), max_occupancy: z.number() }),
+  z.strictObject({
+    time: z.string(),
+    tracks: z.number().int(),
+    entries: z.number().int(),
+    exits: z.number().int(),
+    crossings_in: z.number().int(),
+    crossings_out: z.number().int(),
+    max_occupancy: z.number(),
+    coverage: z.number().nullable().describe('share of the minute a live camera was online and analysed at its fps; null for a file or stream session'),
+    low_coverage: z.boolean(),
+  }),
 );
 const tracksSchema = z.strictObject({ total: z.number().int(), by_class: classCounts }).describe('distinct tracked objects, in all and per class');
 
