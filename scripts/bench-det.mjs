@@ -15,8 +15,8 @@ const media = [process.argv[2], resolve(root, '../shared/media/mot15'), join(roo
 const clips = readdirSync(media).filter((d) => existsSync(join(media, d, 'gt.txt'))).sort();
 const configs = [
   { name: 'yolox-nano 416x416', args: ['--model', 'models/yolox-nano/manifest.json', '--input', '416x416'] },
-  { name: 'yolox-nano auto', args: ['--model', 'models/yolox-nano/manifest.json', '--input', 'auto'] },
-  { name: 'yolox-nano 576x416', args: ['--model', 'models/yolox-nano/manifest.json', '--input', '576x416'] },
+  { name: 'yolox-nano auto', args: ['--model', 'models/yolox-nano/manifest-any.json', '--input', 'auto'] },
+  { name: 'yolox-nano 576x416', args: ['--model', 'models/yolox-nano/manifest-any.json', '--input', '576x416'] },
   { name: 'picodet-s 416', args: ['--model', 'models/picodet-s/manifest.json'] },
 ];
 const everies = (process.env.BENCH_DET_EVERY ?? '1 2 3').split(/\s+/).filter(Boolean).map(Number);
@@ -50,7 +50,7 @@ for (const clip of clips) {
 async function pairedInference(runs = Number(process.env.BENCH_DET_PAIRS ?? 200)) {
   const { Detector } = await import(join(root, 'dist/appliance/src/detect/detector.js'));
   const open = (m) => Detector.create({ manifestPath: join(root, m), provider: 'cpu', threads: 1, scoreThreshold: 0.1, classes: [] });
-  const yolox = await open('models/yolox-nano/manifest.json');
+  const yolox = await open('models/yolox-nano/manifest-any.json');
   const picodet = await open('models/picodet-s/manifest.json');
   const lb = yolox.plan(640, 480);
   const cells = [

@@ -7,6 +7,8 @@ import { silentLogger } from '../src/logger.js';
 import { CAMPUS, ROOT, api, tempDir, waitFor } from './helpers.js';
 
 const PICODET = resolve(ROOT, 'models/picodet-s/manifest.json');
+/** The aspect-aware YOLOX-Nano (symbolic input size; the default manifest.json is the square 416x416). */
+const YOLOX_ANY = resolve(ROOT, 'models/yolox-nano/manifest-any.json');
 const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 interface SystemDetection {
@@ -27,7 +29,7 @@ describe('a model per camera (cameras[].model)', () => {
       validateConfig({
         http: { port: 0 },
         storage: { path: resolve(tempDir(), 'v.db') },
-        detector: { workers: 1 },
+        detector: { workers: 1, model: YOLOX_ANY },
         cameras: [
           { id: 'a', source: CAMPUS, loop: true },
           { id: 'b', source: CAMPUS, loop: true, model: PICODET },
@@ -47,19 +49,19 @@ describe('a model per camera (cameras[].model)', () => {
       return v.every((x) => x && x.framesInferred >= 5) ? v : undefined;
     }, 60_000);
     const s = await system();
-    expect(s.detection.models_loaded.map((m) => m.name)).toEqual(['yolox-nano', 'picodet-s']);
+    expect(s.detection.models_loaded.map((m) => m.name)).toEqual(['yolox-nano-any', 'picodet-s']);
     expect(s.detection.models).toEqual([
-      { name: 'yolox-nano', cameras: ['a'] },
+      { name: 'yolox-nano-any', cameras: ['a'] },
       { name: 'picodet-s', cameras: ['b', 'c'] },
     ]);
     // YOLOX-Nano follows the 4:3 camera's aspect; PicoDet-S runs its fixed 416x416 (stretched).
-    expect(Object.fromEntries(s.cameras.map((c) => [c.id, `${c.model} ${c.input}`]))).toEqual({ a: 'yolox-nano 416x320', b: 'picodet-s 416x416', c: 'picodet-s 416x416' });
+    expect(Object.fromEntries(s.cameras.map((c) => [c.id, `${c.model} ${c.input}`]))).toEqual({ a: 'yolox-nano-any 416x320', b: 'picodet-s 416x416', c: 'picodet-s 416x416' });
     // The adaptive rate's savings are exported per camera (none here: people walk through every frame).
     const metrics = await (await fetch(`${base}/metrics`)).text();
     for (const id of ['a', 'b', 'c']) expect(metrics).toMatch(new RegExp(`vantage_camera_frames_idle_skipped\\{camera="${id}"\\} \\d+`));
     expect(s.detection.frames_inferred).toBeGreaterThanOrEqual(15);
     const { models } = (await (await api(`${base}/api/v1/models`)).json()) as { models: Array<{ name: string; inference_ms: number | null }> };
-    expect(models.map((m) => m.name)).toEqual(['yolox-nano', 'picodet-s']);
+    expect(models.map((m) => m.name)).toEqual(['yolox-nano-any', 'picodet-s']);
     expect(models.every((m) => m.inference_ms !== null && m.inference_ms > 0)).toBe(true);
     // People are found on the PicoDet cameras too.
     const tracks = (await cam('b'))!.activeTracks + (await cam('c'))!.activeTracks;

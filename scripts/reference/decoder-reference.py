@@ -81,7 +81,7 @@ def yolox():
     cls = np.argmax(out[:, 5:], 1); score = out[:, 4] * out[np.arange(len(out)), 5 + cls]
     m = score >= MIN_SCORE
     dets = finish((cx - w / 2)[m], (cy - h / 2)[m], (cx + w / 2)[m], (cy + h / 2)[m], score[m], cls[m], s, s, src_w, src_h, 0.45)
-    return {"manifest": "models/yolox-nano/manifest.json", "input": [iw, ih], "content": [cw, ch], "frame_sha256": hashlib.sha256(raw).hexdigest(), "detections": dets}
+    return {"manifest": "models/yolox-nano/manifest-any.json", "input": [iw, ih], "content": [cw, ch], "frame_sha256": hashlib.sha256(raw).hexdigest(), "detections": dets}
 
 
 def picodet():

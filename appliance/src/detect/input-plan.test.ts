@@ -4,8 +4,8 @@ import { PACKAGE_ROOT } from '../config/paths.js';
 import { loadManifest } from './manifest.js';
 import { planInput, requestProblem } from './input-plan.js';
 
-const yolox = loadManifest(resolve(PACKAGE_ROOT, 'models/yolox-nano/manifest.json')).input;
-const square = loadManifest(resolve(PACKAGE_ROOT, 'models/yolox-nano/manifest-square.json')).input;
+const yolox = loadManifest(resolve(PACKAGE_ROOT, 'models/yolox-nano/manifest-any.json')).input;
+const square = loadManifest(resolve(PACKAGE_ROOT, 'models/yolox-nano/manifest.json')).input;
 const picodet = loadManifest(resolve(PACKAGE_ROOT, 'models/picodet-s/manifest.json')).input;
 
 const size = (lb: { inputWidth: number; inputHeight: number }) => `${lb.inputWidth}x${lb.inputHeight}`;

@@ -14,7 +14,7 @@ import { silentLogger } from '../logger.js';
 import { CameraSource } from './camera-source.js';
 
 const CAMPUS = resolve(PACKAGE_ROOT, 'appliance/media/mot15/TUD-Campus/TUD-Campus.mp4'); // 640×480
-const model = loadManifest(resolve(PACKAGE_ROOT, 'models/yolox-nano/manifest.json')).input;
+const model = loadManifest(resolve(PACKAGE_ROOT, 'models/yolox-nano/manifest-any.json')).input;
 
 describe('a live camera that changes resolution is re-planned', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vantage-replan-'));
