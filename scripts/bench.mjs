@@ -101,7 +101,7 @@ const clip10 = join(tmp, 'tud-10fps.mp4');
 execFileSync('ffmpeg', ['-v', 'error', '-i', clip, '-vf', 'fps=10', '-c:v', 'mpeg4', '-q:v', '3', clip10]);
 async function runCameras(n, seconds) {
   const cameras = Array.from({ length: n }, (_, i) => ({ id: `cam${i}`, source: clip10, loop: true, realtime: true, hwaccel: args.hwaccel }));
-  const app = new Appliance(validateConfig({ ...envDoc, http: { port: 0 }, storage: { path: join(tmp, `bench-${n}-${Date.now()}.db`) }, cameras }), log);
+  const app = new Appliance(validateConfig({ ...envDoc, http: { port: 0 }, storage: { path: join(tmp, `bench-${n}-${Date.now()}.db`), media_dirs: [tmp] }, cameras }), log);
   await app.start();
   await new Promise((r) => setTimeout(r, 3000)); // warm-up: every decoder online
   const latencies = [];

@@ -48,7 +48,7 @@ const shapes = 'lines: [{ id: mid, points: [[0.5, 0.2], [0.5, 0.98]] }], zones: 
 const cfg = join(out, 'config.yaml');
 writeFileSync(cfg, [
   `http: { host: 127.0.0.1, port: ${port}, rate_limit_per_minute: 0 }`,
-  `storage: { path: ${dbPath} }`,
+  `storage: { path: ${dbPath}, media_dirs: [${out}] }`,
   'site: { name: soak, device: box }',
   `mqtt: { url: "mqtt://127.0.0.1:${mqttPort}" }`,
   'cameras:',
