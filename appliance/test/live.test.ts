@@ -25,6 +25,15 @@ function connect(url: string, headers: Record<string, string> = {}): Promise<{ w
   });
 }
 
+/** The looped Campus clip with a line and a zone, so track, zone and line events flow. */
+const CAMPUS_CAMERA = {
+  id: 'campus',
+  source: CAMPUS,
+  loop: true,
+  lines: [{ id: 'middle', points: [[0.5, 0.3], [0.5, 0.95]] as [number, number][] }],
+  zones: [{ id: 'left', points: [[0.02, 0.3], [0.5, 0.3], [0.5, 0.98], [0.02, 0.98]] as [number, number][] }],
+};
+
 describe('live events over WebSocket (/api/v1/live)', () => {
   let app: Appliance;
   let url: string;
@@ -36,13 +45,7 @@ describe('live events over WebSocket (/api/v1/live)', () => {
         storage: { path: join(tempDir(), 'v.db') },
         analytics: { hourly_reports: false, daily_reports: false },
         cameras: [
-          {
-            id: 'campus',
-            source: CAMPUS,
-            loop: true,
-            lines: [{ id: 'middle', points: [[0.5, 0.3], [0.5, 0.95]] }],
-            zones: [{ id: 'left', points: [[0.02, 0.3], [0.5, 0.3], [0.5, 0.98], [0.02, 0.98]] }],
-          },
+          CAMPUS_CAMERA,
           { id: 'other', source: CAMPUS, loop: true },
         ],
       }),
@@ -153,13 +156,7 @@ describe('live events: access per topic, and sockets that close when access is t
         storage: { path: join(tempDir(), 'v.db') },
         analytics: { hourly_reports: false, daily_reports: false },
         cameras: [
-          {
-            id: 'campus',
-            source: CAMPUS,
-            loop: true,
-            lines: [{ id: 'middle', points: [[0.5, 0.3], [0.5, 0.95]] }],
-            zones: [{ id: 'left', points: [[0.02, 0.3], [0.5, 0.3], [0.5, 0.98], [0.02, 0.98]] }],
-          },
+          CAMPUS_CAMERA,
         ],
       }),
       silentLogger(),
