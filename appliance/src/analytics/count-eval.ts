@@ -108,7 +108,10 @@ export function countFramesFromRows(rows: ReadonlyArray<{ frame: number; id: num
   return [...byFrame.entries()].sort((a, b) => a[0] - b[0]).map(([, f]) => f);
 }
 
-/** Online tracking of recorded detections: exactly what the live tracker reports frame by frame. */
+/**
+ * Online tracking of recorded detections: exactly what the live tracker reports frame by frame, and
+ * at the end of the recording every open track ends, as when a live stream stops.
+ */
 export function trackRecording(frames: Recording['frames'], opts: Partial<TrackerOptions>): { rows: TrackRow[]; countFrames: CountFrame[] } {
   const tracker = new ByteTracker(opts);
   const rows: TrackRow[] = [];
@@ -124,5 +127,7 @@ export function trackRecording(frames: Recording['frames'], opts: Partial<Tracke
     for (const e of events) if (e.type === 'track.end') cf.ended!.push(e.track.id);
     countFrames.push(cf);
   }
+  const last = countFrames.at(-1);
+  if (last) for (const e of tracker.flush(last.t)) if (e.type === 'track.end') last.ended!.push(e.track.id);
   return { rows, countFrames };
 }

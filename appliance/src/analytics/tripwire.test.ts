@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ZoneEngine, type AnalyticsEvent, type LineDef, type TrackPoint } from './zone-engine.js';
-import { newTripwireState, tripwireStep } from './tripwire.js';
+import { END_CROSS_SECONDS, newTripwireState, tripwireEnd, tripwireStep } from './tripwire.js';
 
 // A horizontal line across the middle of the frame, pointing right: moving down the screen is 'in'.
 const line: LineDef = { id: 'door', points: [[0.1, 0.5], [0.9, 0.5]] };
@@ -67,6 +67,39 @@ describe('tripwire counting rules', () => {
     expect(events).toEqual([]);
   });
 
+  it('a track that ends just past the line, walking through it, counts once; at the line or turning back, nothing', () => {
+    /** Frames at 10 fps, then the track ends at the last frame's time. */
+    const ending = (frames: Array<Array<[number, number, number]>>): AnalyticsEvent[] => {
+      const engine = new ZoneEngine([], [line]);
+      const events: AnalyticsEvent[] = [];
+      frames.forEach((f, i) => events.push(...engine.update(f.map(([id, x, y]) => person(id, x, y)), i / FPS)));
+      events.push(...engine.endTrack(1, (frames.length - 1) / FPS));
+      return events.filter((e) => e.type === 'line.cross');
+    };
+    // Walks down from 0.3 and leaves the picture (or the stream stops) 0.03 past the line: inside the
+    // 0.04 band, beyond half of it, heading across.
+    const through = ending(walk(1, 0.5, 0.3, 0.53, 12));
+    expect(through).toEqual([{ type: 'line.cross', line: 'door', trackId: 1, className: 'person', t: 1.1, direction: 'in' }]);
+    // Only 0.01 past the line (less than half the band): not evidently across.
+    expect(ending(walk(1, 0.5, 0.3, 0.51, 12))).toEqual([]);
+    // Jittering ±0.03 on the line for 2 s after arriving, ending on the far side, last step across:
+    // it left its side 2 s before, lingering at the line.
+    const jitter = Array.from({ length: 20 }, (_, i): Array<[number, number, number]> => [[1, 0.5, 0.5 + (i % 2 === 0 ? -0.03 : 0.03)]]);
+    expect(jitter.at(-1)![0]![2]).toBeCloseTo(0.53, 10);
+    expect(ending([...walk(1, 0.5, 0.3, 0.45, 10), ...jitter])).toEqual([]);
+    // Came to the line, turned back, and ended on its own side: nothing.
+    expect(ending([...walk(1, 0.5, 0.3, 0.49, 10), ...walk(1, 0.5, 0.49, 0.4, 5)])).toEqual([]);
+    // Ended past the line after it had already counted: still once.
+    const twice = ending([...walk(1, 0.5, 0.3, 0.7, 10), ...walk(1, 0.5, 0.7, 0.53, 5)]);
+    expect(twice.map((e) => e.type === 'line.cross' && e.direction)).toEqual(['in']);
+  });
+
+  it('stream stop (flush) counts a crossing under way like a track end', () => {
+    const engine = new ZoneEngine([], [line]);
+    walk(1, 0.5, 0.3, 0.53, 12).forEach((f, i) => engine.update(f.map(([id, x, y]) => person(id, x, y)), i / FPS));
+    expect(engine.flush(1.1).filter((e) => e.type === 'line.cross')).toMatchObject([{ trackId: 1, direction: 'in' }]);
+  });
+
   it('crossing back and forth counts once per visitor and direction, even across id changes', () => {
     const frames = [...walk(1, 0.5, 0.3, 0.7, 10), ...walk(1, 0.5, 0.7, 0.3, 10), [], ...walk(2, 0.5, 0.3, 0.7, 10)];
     const events = crossings(frames);
@@ -99,5 +132,22 @@ describe('tripwire counting rules', () => {
     const sv = newTripwireState();
     tripwireStep(vertical, sv, 0.515, 0.5, W, H, 0.1);
     expect(sv.side).not.toBe(0);
+  });
+
+  it('tripwireEnd: counts only past half the band, heading across, soon after leaving its side', () => {
+    const horizontal = { ax: 0, ay: 0.5, bx: 1, by: 0.5 };
+    // Clearly above at t = 1 (band 0.2 × 0.2 = 0.04), then 0.03 below the line at t = 1.2.
+    const at = () => {
+      const st = newTripwireState();
+      tripwireStep(horizontal, st, 0.5, 0.4, W, H, 0.2, 1);
+      tripwireStep(horizontal, st, 0.5, 0.53, W, H, 0.2, 1.2);
+      return st;
+    };
+    expect(tripwireEnd(horizontal, at(), 0, -0.2, 1.2)).toBeUndefined(); // walking back up
+    expect(tripwireEnd(horizontal, at(), 0.3, 0, 1.2)).toBeUndefined(); // walking along the line
+    expect(tripwireEnd(horizontal, at(), 0, 0.2, 1 + END_CROSS_SECONDS + 0.01)).toBeUndefined(); // left its side too long ago
+    const st = at();
+    expect(tripwireEnd(horizontal, st, 0, 0.2, 1.2)).toBe('in');
+    expect(tripwireEnd(horizontal, st, 0, 0.2, 1.2)).toBeUndefined(); // once
   });
 });

@@ -103,10 +103,16 @@ export class VisitorLinker {
     return v;
   }
 
+  /** The visitor `trackId` currently carries, if any. */
+  carriedBy(trackId: number): Visitor | undefined {
+    const v = this.byTrack.get(trackId);
+    return v !== undefined && v.track === trackId ? v : undefined;
+  }
+
   /** The track ended: its visitor stays stitchable for `seconds`, then is forgotten. */
   end(trackId: number): void {
-    const v = this.byTrack.get(trackId);
-    if (v !== undefined && v.track === trackId) v.ended = true;
+    const v = this.carriedBy(trackId);
+    if (v !== undefined) v.ended = true;
     this.byTrack.delete(trackId);
   }
 

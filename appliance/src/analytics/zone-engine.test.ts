@@ -322,7 +322,7 @@ describe('ZoneEngine visit stitching', () => {
   it('does not stitch a different person: too far away, too late, or while the first is still seen', () => {
     const far = new ZoneEngine([square], []);
     for (let f = 0; f < 4; f++) far.update([at(1, 0.25, 0.25)], f * 0.1);
-    const farEvents = [4, 5, 6].flatMap((f) => far.update([at(2, 0.55, 0.55)], f * 0.1)); // 0.42 away, h 0.2 → limit 0.1
+    const farEvents = [4, 5, 6].flatMap((f) => far.update([at(2, 0.55, 0.55)], f * 0.1)); // 0.42 away, h 0.2 → limit 0.08 (0.4 heights)
     expect(farEvents.map((x) => x.type)).toEqual(['zone.enter']);
 
     const late = new ZoneEngine([square], [], { stitchSeconds: 2 });
