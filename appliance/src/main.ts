@@ -13,6 +13,7 @@ usage:
   vantage eval-det VIDEO --gt GT.txt [--model M] [--input auto|WxH] [--every N]
                                               score the detector alone: AP50, recall, precision, FP/frame, ms/frame
   vantage eval-counts VIDEO --gt GT.txt --line x1,y1,x2,y2 … [--step N] [--json]
+  vantage eval-counts --session ID --gt GT.txt [--json]
                                               tripwire count accuracy: the appliance's counts on its
                                               tracks vs on the ground truth, and visitors vs people
   vantage config check FILE                   validate a config file

@@ -186,6 +186,7 @@ describe('the AI-service contract, as its client calls it', () => {
         to: report.body.to,
         resolution_seconds: report.body.resolution_seconds,
         tracks: report.body.tracks,
+        visitors: report.body.visitors,
         detections: session.summary!.detections,
         zones: report.body.zones,
         lines: report.body.lines,
@@ -193,6 +194,9 @@ describe('the AI-service contract, as its client calls it', () => {
       });
       expect(analytics.tracks.total).toBeGreaterThan(0);
       expect(analytics.tracks.by_class.person).toBe(analytics.tracks.total);
+      // Visitors: the tracks stitched into people; a finished file has every track ended, so at most as many.
+      expect(analytics.visitors!.total).toBeGreaterThan(0);
+      expect(analytics.visitors!.total).toBeLessThanOrEqual(analytics.tracks.total);
 
       const hr = await client(`/api/v1/reports/sessions/${id}/heatmap?width=100&height=100`);
       expect(hr.status).toBe(200);
@@ -215,6 +219,7 @@ describe('the AI-service contract, as its client calls it', () => {
       expect(generated).toMatchObject({ session_id: id, report_type: 'summary', from: stored.body.from, to: stored.body.to });
       expect(generated.summary.tracks).toEqual(stored.body.tracks);
       expect(generated.summary.tracks).toEqual(report.body.tracks);
+      expect(generated.summary.visitors).toEqual(stored.body.visitors);
       expect(generated.summary.detections).toEqual(session.summary!.detections);
       expect(generated.timeline).toEqual(stored.body.timeline);
       expect(generated.details).toBeUndefined();

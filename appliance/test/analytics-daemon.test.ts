@@ -166,8 +166,14 @@ describe('analytics over the API', () => {
     const from = Math.floor(now / 60) * 60 - 600; // minute-aligned: 11 one-minute rows up to a minute ahead
     const r = await api(`${base}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: new Date(from * 1000).toISOString(), to: from + 660, resolution: '1m' }) });
     expect(r.status).toBe(201);
-    const rep = (await r.json()) as { id: string; body: { tracks: { total: number }; zones: Array<{ zone: string; entries: number }>; lines: Array<{ line: string }>; timeline: unknown[]; heatmaps: unknown[] } };
+    const rep = (await r.json()) as {
+      id: string;
+      body: { tracks: { total: number }; visitors: { total: number }; zones: Array<{ zone: string; entries: number }>; lines: Array<{ line: string }>; timeline: Array<{ visitors: number }>; heatmaps: unknown[] };
+    };
     expect(rep.body.tracks.total).toBeGreaterThan(0);
+    // Visitors (tracks stitched into people): some, and the timeline adds up to the total.
+    expect(rep.body.visitors.total).toBeGreaterThan(0);
+    expect(rep.body.timeline.reduce((s, row) => s + row.visitors, 0)).toBe(rep.body.visitors.total);
     expect(rep.body.zones.map((z) => z.zone)).toEqual(['left']);
     expect(rep.body.lines.map((l) => l.line)).toEqual(['middle']);
     expect(rep.body.timeline.length).toBe(11);
@@ -175,7 +181,7 @@ describe('analytics over the API', () => {
     const again = (await (await get(`/api/v1/reports/${rep.id}`)).json()) as { id: string };
     expect(again.id).toBe(rep.id);
     const csv = await (await get(`/api/v1/reports/${rep.id}.csv`)).text();
-    expect(csv.split('\n')[0]).toBe('time,tracks,entries,exits,crossings_in,crossings_out,max_occupancy,coverage_pct,low_coverage');
+    expect(csv.split('\n')[0]).toBe('time,tracks,visitors,entries,exits,crossings_in,crossings_out,max_occupancy,coverage_pct,low_coverage');
     expect(csv.trim().split('\n')).toHaveLength(12);
     const list = (await (await get('/api/v1/reports')).json()) as { reports: Array<{ id: string }> };
     expect(list.reports.map((x) => x.id)).toContain(rep.id);

@@ -1,8 +1,13 @@
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CAMPUS, MEDIA, runCli, tempDir } from './helpers.js';
+import { Appliance } from '../src/appliance.js';
+import { validateConfig } from '../src/config/loader.js';
+import { silentLogger } from '../src/logger.js';
+import { api, CAMPUS, MEDIA, runCli, tempDir, waitFor } from './helpers.js';
 
 interface Result {
+  session?: string;
   lines: Array<{ line: string; direction: 'in' | 'out'; counted: number; truth: number; error: number; accuracy: number }>;
   absError: number;
   truth: number;
@@ -72,4 +77,87 @@ describe('vantage eval-counts on TUD-Campus', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--gt file not found');
   });
+});
+
+/**
+ * `vantage eval-counts --session`: a real file session analysed by the appliance (its own lines,
+ * counted while it ran) compared with the ground truth; the counted side is what the session's
+ * report says.
+ */
+describe('vantage eval-counts --session', () => {
+  const gt = resolve(MEDIA, 'TUD-Campus/gt.txt');
+
+  it("compares a completed session's stored line counts and visitors with the ground truth", async () => {
+    const dir = tempDir();
+    const storage = { path: join(dir, 'v.db'), media_dirs: [MEDIA, dir] };
+    const config = join(dir, 'vantage.json');
+    writeFileSync(config, JSON.stringify({ storage }));
+    const app = new Appliance(validateConfig({ http: { port: 0 }, storage, analytics: { hourly_reports: false, daily_reports: false }, cameras: [] }), silentLogger());
+    await app.start();
+    let id: string;
+    let report: { body: { lines: Array<{ line: string; in: number; out: number }>; visitors: { total: number }; tracks: { total: number } } };
+    try {
+      const base = `http://127.0.0.1:${app.address!.port}`;
+      const post = (path: string, body?: unknown) => api(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      const created = await post('/api/v1/sessions', {
+        file: CAMPUS,
+        lines: [
+          { id: 'v30', points: [[0.3, 0], [0.3, 1]] },
+          { id: 'h70', points: [[0, 0.7], [1, 0.7]] },
+        ],
+      });
+      expect(created.status).toBe(201);
+      id = ((await created.json()) as { id: string }).id;
+      // Before it ran, its counts are not final: refused.
+      const early = runCli(['eval-counts', '--session', id, '--gt', gt, '--config', config]);
+      expect(early.code).toBe(2);
+      expect(early.stderr).toMatch(/not completed/);
+      expect((await post(`/api/v1/sessions/${id}/start`)).status).toBe(202);
+      const done = await waitFor('session completed', async () => {
+        const s = (await (await api(`${base}/api/v1/sessions/${id}`)).json()) as { status: string; report_id: string | null };
+        return s.status === 'completed' ? s : undefined;
+      }, 60_000, 300);
+      report = (await (await api(`${base}/api/v1/reports/${done.report_id}`)).json()) as typeof report;
+    } finally {
+      await app.stop();
+    }
+
+    const r = runCli(['eval-counts', '--session', id, '--gt', gt, '--config', config, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout) as Result;
+    expect(res.session).toBe(id);
+    const byKey = new Map(res.lines.map((l) => [`${l.line} ${l.direction}`, l]));
+    // The truth over v30 by hand (see above): in 1, out 3.
+    expect(byKey.get('v30 in')!.truth).toBe(1);
+    expect(byKey.get('v30 out')!.truth).toBe(3);
+    // The counted side is exactly what the session's report says it counted.
+    for (const l of report.body.lines) {
+      expect(byKey.get(`${l.line} in`)!.counted, l.line).toBe(l.in);
+      expect(byKey.get(`${l.line} out`)!.counted, l.line).toBe(l.out);
+    }
+    expect(res.visitors).toBe(report.body.visitors.total);
+    expect(res.tracks).toBe(report.body.tracks.total);
+    expect(res.people).toBe(8);
+    const abs = res.lines.reduce((s, l) => s + Math.abs(l.error), 0);
+    expect(res.absError).toBe(abs);
+    expect(res.countAccuracy).toBeCloseTo(Math.max(0, 100 * (1 - abs / res.truth)), 1);
+
+    const text = runCli(['eval-counts', '--session', id, '--gt', gt, '--config', config]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`session ${id}`);
+    expect(text.stdout).toMatch(/count accuracy \d+\.\d% /);
+
+    // Bad input: each named.
+    const bad = (args: string[], message: RegExp) => {
+      const b = runCli(['eval-counts', ...args, '--config', config]);
+      expect(b.code, args.join(' ')).toBe(2);
+      expect(b.stderr).toMatch(message);
+    };
+    bad(['--session', 'nope', '--gt', gt], /no session "nope"/);
+    bad(['--session', '../x', '--gt', gt], /--session must be a session id/);
+    bad(['--session', id, '--gt', gt, '--fixed-lines'], /--line and --fixed-lines are for a VIDEO/);
+    bad(['--session', id, '--gt', gt, '--step', '2'], /--step and --cache are for a VIDEO/);
+    bad([CAMPUS, '--session', id, '--gt', gt], /either VIDEO or --session/);
+    bad(['--session', id], /usage/);
+  }, 120_000);
 });

@@ -70,10 +70,10 @@ describe('coverage', () => {
     expect(body.coverage).toEqual([{ camera: 'cam', coverage: 0.5, online_share: 0.5, frames: 2250, expected_frames: 4500, flagged: true }]);
     expect(body.timeline.map((r) => [r.coverage, r.low_coverage])).toEqual([[1, false], [0.5, true], [0, true]]);
     expect(timelineCsv(body).trim().split('\n')).toEqual([
-      'time,tracks,entries,exits,crossings_in,crossings_out,max_occupancy,coverage_pct,low_coverage',
-      '2026-11-23T12:00:00.000Z,0,0,0,0,0,0,100,',
-      '2026-11-23T12:01:00.000Z,0,0,0,0,0,0,50,yes',
-      '2026-11-23T12:02:00.000Z,0,0,0,0,0,0,0,yes',
+      'time,tracks,visitors,entries,exits,crossings_in,crossings_out,max_occupancy,coverage_pct,low_coverage',
+      '2026-11-23T12:00:00.000Z,0,0,0,0,0,0,0,100,',
+      '2026-11-23T12:01:00.000Z,0,0,0,0,0,0,0,50,yes',
+      '2026-11-23T12:02:00.000Z,0,0,0,0,0,0,0,0,yes',
     ]);
     // A file session analyses every frame: no coverage entry, no flag.
     const session = await buildReport(store.db, new AnalyticsStore(store.db), { cameras: ['session-x'], from: T0 / 1000, to: T0 / 1000 + 60, resolution: 60 }, new Date(T0 + 200_000));

@@ -5,6 +5,7 @@ import { maxOf } from './heatmap.js';
 import { CoverageStore } from '../store/coverage-store.js';
 import { coverageTimeline, type Coverage } from './coverage.js';
 import { VantageError } from '../errors.js';
+import { VISITORS_KIND } from './engines/zones.js';
 
 export type Resolution = 60 | 900 | 3600;
 
@@ -21,6 +22,8 @@ export interface TimelineRow {
   /** ISO start of the bucket. */
   time: string;
   tracks: number;
+  /** Visitors (tracks stitched into people) first seen in the bucket; absent from reports stored before visitors were counted. */
+  visitors: number;
   entries: number;
   exits: number;
   crossings_in: number;
@@ -40,6 +43,11 @@ export interface ReportBody {
   generated_at: string;
   /** Distinct confirmed tracks seen in the range, per class and in all. */
   tracks: { total: number; by_class: Record<string, number> };
+  /**
+   * Distinct visitors — a person's tracks stitched into one identity (visitors.ts) — first seen in
+   * the range, per class (of their first track) and in all; absent from reports stored before.
+   */
+  visitors: { total: number; by_class: Record<string, number> };
   zones: Array<{
     camera: string;
     zone: string;
@@ -143,7 +151,7 @@ export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, r
   const row = (bucket: number): TimelineRow => {
     let r = timeline.get(bucket);
     if (!r) {
-      r = { time: new Date(bucket * 1000).toISOString(), tracks: 0, entries: 0, exits: 0, crossings_in: 0, crossings_out: 0, max_occupancy: 0, coverage: null, low_coverage: false };
+      r = { time: new Date(bucket * 1000).toISOString(), tracks: 0, visitors: 0, entries: 0, exits: 0, crossings_in: 0, crossings_out: 0, max_occupancy: 0, coverage: null, low_coverage: false };
       timeline.set(bucket, r);
     }
     return r;
@@ -151,7 +159,14 @@ export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, r
   for (let b = bucketOf(from); b < to; b += resolution) row(b);
   for (const t of trackRows) if (t.first_seen >= fromMs) row(bucketOf(Math.floor(t.first_seen / 1000))).tracks++;
 
+  const visitors: ReportBody['visitors'] = { total: 0, by_class: {} };
   for (const m of minutes) {
+    // Visitors count in the minute they were first seen (the minutes the range overlaps, like crossings).
+    if (m.kind === VISITORS_KIND) {
+      visitors.total += m.entries;
+      visitors.by_class[m.class_name] = (visitors.by_class[m.class_name] ?? 0) + m.entries;
+      row(bucketOf(m.minute * 60)).visitors += m.entries;
+    }
     // Rows of other analytic engines are theirs to report (engine-reports.ts).
     if (m.kind !== 'zone' && m.kind !== 'line') continue;
     const k = key(m.camera_id, m.target);
@@ -229,6 +244,7 @@ export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, r
     resolution_seconds: resolution,
     generated_at: now.toISOString(),
     tracks: { total: trackRows.length, by_class: byClass },
+    visitors,
     zones: [...zones.values()],
     lines: [...lines.values()],
     timeline: [...timeline.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r),
@@ -248,8 +264,8 @@ function quantile(sorted: number[], q: number): number {
 
 /** The timeline as CSV. */
 export function timelineCsv(body: ReportBody): string {
-  const head = 'time,tracks,entries,exits,crossings_in,crossings_out,max_occupancy,coverage_pct,low_coverage';
-  // Reports stored before coverage existed have neither field: empty cells, not "undefined".
+  const head = 'time,tracks,visitors,entries,exits,crossings_in,crossings_out,max_occupancy,coverage_pct,low_coverage';
+  // Reports stored before coverage (or visitors) existed lack those fields: empty cells, not "undefined".
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(Math.round(v * 1000) / 10));
-  return [head, ...body.timeline.map((r) => [r.time, r.tracks, r.entries, r.exits, r.crossings_in, r.crossings_out, r.max_occupancy, pct(r.coverage), r.low_coverage ? 'yes' : ''].join(','))].join('\n') + '\n';
+  return [head, ...body.timeline.map((r) => [r.time, r.tracks, r.visitors ?? '', r.entries, r.exits, r.crossings_in, r.crossings_out, r.max_occupancy, pct(r.coverage), r.low_coverage ? 'yes' : ''].join(','))].join('\n') + '\n';
 }

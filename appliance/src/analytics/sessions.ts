@@ -292,7 +292,8 @@ export function ownedUpload(file: string, uploadsDir: string): boolean {
   }
 }
 
-function view(r: SessionsTable): SessionView {
+/** A stored session row as served (shapes and summary parsed, times as ISO strings). */
+export function view(r: SessionsTable): SessionView {
   const iso = (v: number | null) => (v === null ? null : new Date(v).toISOString());
   return {
     id: r.id,

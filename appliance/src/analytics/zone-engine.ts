@@ -170,6 +170,8 @@ export class ZoneEngine {
   private readonly visitors: VisitorLinker;
   private readonly tracks = new Map<number, TrackState>();
   private updates = 0;
+  /** Visitors that appeared since the last drainNewVisitors: when, and the class of their first track. */
+  private newVisitors: Array<{ t: number; className: string }> = [];
 
   constructor(zones: ZoneDef[], lines: LineDef[], opts: Partial<ZoneEngineOptions> = {}) {
     this.enterFrames = frames('enterFrames', opts.enterFrames ?? DEFAULT_ZONE_ENGINE_OPTIONS.enterFrames);
@@ -250,7 +252,9 @@ export class ZoneEngine {
       st.cls = cls;
       const h = tp.h !== undefined && Number.isFinite(tp.h) && tp.h > 0 ? tp.h : 0;
       const w = tp.w !== undefined && Number.isFinite(tp.w) && tp.w > 0 ? tp.w : h;
+      const known = this.visitors.count;
       const visitor = this.visitors.see(tp.id, x, y, h, t, seq);
+      if (this.visitors.count > known) this.newVisitors.push({ t, className: cls });
 
       for (let k = 0; k < nz; k++) {
         const z = zones[k]!;
@@ -362,6 +366,13 @@ export class ZoneEngine {
   /** Distinct visitors (tracks stitched into people) seen so far. */
   get visitorCount(): number {
     return this.visitors.count;
+  }
+
+  /** The visitors that appeared since the previous call (time of their first sighting, class of their first track). */
+  drainNewVisitors(): Array<{ t: number; className: string }> {
+    const out = this.newVisitors;
+    this.newVisitors = [];
+    return out;
   }
 
   /** Number of tracks with state held (for tests and metrics). */

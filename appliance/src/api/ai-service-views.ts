@@ -59,6 +59,7 @@ const timelineSchema = z.array(
   z.strictObject({
     time: z.string(),
     tracks: z.number().int(),
+    visitors: z.number().int().optional().describe('visitors (tracks stitched into people) first seen in the bucket; absent from reports stored before visitors were counted'),
     entries: z.number().int(),
     exits: z.number().int(),
     crossings_in: z.number().int(),
@@ -69,6 +70,10 @@ const timelineSchema = z.array(
   }),
 );
 const tracksSchema = z.strictObject({ total: z.number().int(), by_class: classCounts }).describe('distinct tracked objects, in all and per class');
+const visitorsSchema = z
+  .strictObject({ total: z.number().int(), by_class: classCounts })
+  .optional()
+  .describe('distinct visitors (a person\'s tracks stitched into one identity), in all and per class; absent from reports stored before visitors were counted');
 
 export const analyticsSchema = z.strictObject({
   session_id: z.string(),
@@ -77,6 +82,7 @@ export const analyticsSchema = z.strictObject({
   to: z.string(),
   resolution_seconds: z.number().int(),
   tracks: tracksSchema,
+  visitors: visitorsSchema,
   detections,
   zones: z.array(zoneSchema),
   lines: z.array(lineSchema),
@@ -108,6 +114,7 @@ export const reportSchema = z.strictObject({
   to: z.string(),
   summary: z.strictObject({
     tracks: tracksSchema,
+    visitors: visitorsSchema,
     detections,
     zones: z.array(z.strictObject({ zone: z.string(), entries: z.number().int(), exits: z.number().int(), peak_occupancy: z.number() })),
     lines: z.array(z.strictObject({ line: z.string(), in: z.number().int(), out: z.number().int() })),
@@ -159,6 +166,7 @@ export function analyticsAnswer(s: SessionView, reportId: string, body: ReportBo
     to: body.to,
     resolution_seconds: body.resolution_seconds,
     tracks: body.tracks,
+    ...(body.visitors ? { visitors: body.visitors } : {}),
     detections: s.summary?.detections ?? {},
     zones: body.zones,
     lines: body.lines,
@@ -202,6 +210,7 @@ export function reportAnswer(
     to: b.to,
     summary: {
       tracks: b.tracks,
+      ...(b.visitors ? { visitors: b.visitors } : {}),
       detections: s.summary?.detections ?? {},
       zones: b.zones.map((z) => ({ zone: z.zone, entries: z.entries, exits: z.exits, peak_occupancy: z.peak_occupancy.value })),
       lines: b.lines.map((l) => ({ line: l.line, in: l.in, out: l.out })),

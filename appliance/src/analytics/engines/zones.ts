@@ -1,10 +1,17 @@
+import type { MinuteRow } from '../../store/analytics-store.js';
 import { ZoneEngine } from '../zone-engine.js';
 import type { AnalyticEngine } from './engine.js';
 
-/** Zones and lines: enter/exit/loitering/crowded events, line crossings and occupancy (the zone engine). */
+/** Minute rows of kind VISITORS_KIND: `entries` is the number of visitors first seen in that minute, per class of their first track. */
+export const VISITORS_KIND = 'visitors';
+
+/**
+ * Zones and lines: enter/exit/loitering/crowded events, line crossings and occupancy (the zone engine),
+ * and the distinct visitors (tracks stitched into people, visitors.ts) first seen in each minute.
+ */
 export const zonesEngine: AnalyticEngine = {
   name: 'zones',
-  create({ shapes, hysteresisFrames }) {
+  create({ cameraId, shapes, hysteresisFrames }) {
     const engine = new ZoneEngine(
       shapes.zones.map((z) => ({
         id: z.id,
@@ -17,9 +24,30 @@ export const zonesEngine: AnalyticEngine = {
       shapes.lines.map((l) => ({ id: l.id, points: l.points, ...(l.name ? { name: l.name } : {}), ...(l.classes ? { classes: l.classes } : {}) })),
       { enterFrames: hysteresisFrames, exitFrames: hysteresisFrames },
     );
+    /** minute → class → visitors first seen then. */
+    const visitors = new Map<number, Map<string, number>>();
+    const tally = () => {
+      for (const v of engine.drainNewVisitors()) {
+        const minute = Math.floor(v.t / 60);
+        const byClass = visitors.get(minute) ?? visitors.set(minute, new Map()).get(minute)!;
+        byClass.set(v.className, (byClass.get(v.className) ?? 0) + 1);
+      }
+    };
     return {
       frame: (f) => {
         f.events.push(...engine.update(f.points, f.t));
+        tally();
+      },
+      drainMinutes: (beforeMinute) => {
+        const rows: MinuteRow[] = [];
+        for (const [minute, byClass] of visitors) {
+          if (beforeMinute !== undefined && !(minute < beforeMinute)) continue;
+          for (const [className, n] of byClass) {
+            rows.push({ camera_id: cameraId, minute, kind: VISITORS_KIND, target: '', class_name: className, entries: n, exits: 0, crossings_in: 0, crossings_out: 0, max_occupancy: 0, dwell_sum: 0, visits: 0 });
+          }
+          visitors.delete(minute);
+        }
+        return rows.sort((a, b) => a.minute - b.minute || (a.class_name < b.class_name ? -1 : a.class_name > b.class_name ? 1 : 0));
       },
       trackEnd: (trackId, t, events) => {
         events.push(...engine.endTrack(trackId, t));
