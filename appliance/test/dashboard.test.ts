@@ -296,6 +296,10 @@ describe('LAN dashboard in a real browser', () => {
     const total = page.getByTestId('report-total');
     await total.waitFor();
     expect(Number(await total.textContent())).toBeGreaterThan(0);
+    // Visitors: tracks stitched into people — some, and no more than the tracks of the finished clip.
+    const visitors = Number(await page.getByTestId('report-visitors').textContent());
+    expect(visitors).toBeGreaterThan(0);
+    expect(visitors).toBeLessThanOrEqual(Number(await total.textContent()));
     expect(await textOf(page.locator('[data-testid=report-zones] td'))).toContain('zone-1');
     await visible(page.locator('[data-testid=chart-counts] canvas'));
     const csv = await admin.request.get(`${base}${await page.getByTestId('csv-link').getAttribute('href')}`);

@@ -394,6 +394,9 @@ export const en = {
   'coverage.frames': 'Frames analysed / expected',
   'coverage.low': 'below 95 %',
   'coverage.lowIntervals': 'Intervals below 95 %',
+  // Visitors (issue 21): a person's tracks stitched into one
+  'report.visitors': 'Visitors',
+  'report.newVisitors': 'New visitors',
 } as const;
 
 export type Key = keyof typeof en;

@@ -396,4 +396,7 @@ export const ru: Record<Key, string> = {
   'coverage.frames': 'Кадров обработано / ожидалось',
   'coverage.low': 'ниже 95 %',
   'coverage.lowIntervals': 'Интервалы ниже 95 %',
+  // Visitors (issue 21): a person's tracks stitched into one
+  'report.visitors': 'Посетителей',
+  'report.newVisitors': 'Новые посетители',
 };

@@ -30,6 +30,8 @@ function Timeline(props: { body: ReportBody }) {
   const counts = useMemo<ChartSeries[]>(
     () => [
       { label: t('report.newTracks'), color: '#2563eb', values: tl.map((r) => r.tracks) },
+      // Reports stored before visitors were counted have none.
+      ...(tl.some((r) => r.visitors !== undefined) ? [{ label: t('report.newVisitors'), color: '#0891b2', values: tl.map((r) => r.visitors ?? 0) }] : []),
       { label: t('report.maxOccupancy'), color: '#f59e0b', values: tl.map((r) => r.max_occupancy) },
       { label: t('report.entries'), color: '#16a34a', values: tl.map((r) => r.entries) },
       { label: t('report.exits'), color: '#dc2626', values: tl.map((r) => r.exits) },
@@ -209,6 +211,7 @@ export function ReportPage(props: { id: string }) {
       </p>
       <div class="kpis">
         <Kpi label={t('report.tracks')} value={body.tracks.total} testid="report-total" />
+        {body.visitors !== undefined && <Kpi label={t('report.visitors')} value={body.visitors.total} testid="report-visitors" />}
         {Object.entries(body.tracks.by_class).map(([c, n]) => (
           <Kpi label={c} value={n} key={c} />
         ))}
