@@ -4,8 +4,11 @@
  * tracks. A track id seen for the first time continues the visitor of a track that vanished (is
  * not in the current update — see `mark` — or ended) no more than `seconds` earlier, whose foot
  * point — where it was last seen, or where it was heading at its walking velocity — is within
- * `heights` box heights, and whose box height is similar (within a factor 1.6). The nearest such
- * visitor wins.
+ * `heights` box heights, and no further than a person could have strayed from that in the time it
+ * was gone (GATE_HEIGHTS + GATE_HEIGHTS_PER_SECOND × the gap: a box's own jitter, plus a change of
+ * pace or direction), and whose box height is similar (within a factor 1.6). The nearest such
+ * visitor wins. So a track that is missing for a single frame is not handed to a new track half a
+ * body away (someone else, born next to it), while one gone for half a second still can be.
  * Distances are in box heights, so they mean the same near and far from the camera, and the window
  * is in seconds, so it holds at any frame rate.
  *
@@ -37,6 +40,10 @@ export interface Visitor {
 /** Visitors no longer seen are forgotten after this long even if their track never ended. */
 const FORGET_SECONDS = 120;
 const MAX_SIZE_RATIO = 1.6;
+/** The stitching radius right after a track vanished, in box heights … */
+const GATE_HEIGHTS = 0.15;
+/** … growing by this many box heights per second it stays away (up to `heights`). */
+const GATE_HEIGHTS_PER_SECOND = 1;
 const MAX_FORMER_TRACKS = 8;
 
 export class VisitorLinker {
@@ -151,7 +158,8 @@ export class VisitorLinker {
       if (ratio > MAX_SIZE_RATIO || ratio < 1 / MAX_SIZE_RATIO) continue;
       const d = Math.min(Math.hypot(x - v.x, y - v.y), Math.hypot(x - v.x - v.vx * gap, y - v.y - v.vy * gap));
       const scale = Math.max(h, v.h);
-      if (d <= this.heights * scale && d < bestD) {
+      const radius = Math.min(this.heights, GATE_HEIGHTS + GATE_HEIGHTS_PER_SECOND * gap);
+      if (d <= radius * scale && d < bestD) {
         bestD = d;
         best = v;
       }
