@@ -68,4 +68,18 @@ describe('VisitorLinker', () => {
     expect(back).not.toBe(v);
     expect(back.lines[0]!.done).toBe(1);
   });
+
+  it('the radius grows with the time a track has been gone: one frame, 0.15 heights; 0.3 s, up to the full gate', () => {
+    const l = new VisitorLinker(0.7, 0.4, 0);
+    // Track 1 stands still and is missing for one frame at 10 fps; a new track starts 0.3 heights
+    // (0.06) away: beyond 0.15 + 1 × 0.1 heights, so someone else.
+    l.see(1, 0.5, 0.5, H, 0, 1);
+    expect(l.see(2, 0.56, 0.5, H, 0.1, 2).id).toBe(2);
+    // Track 3 stands still and is gone 0.3 s; a new track 0.3 heights away continues it (radius 0.4).
+    const v = l.see(3, 0.2, 0.2, H, 1, 3);
+    expect(l.see(4, 0.26, 0.2, H, 1.3, 6)).toBe(v);
+    // And 0.45 heights is beyond the 0.4 cap at any gap.
+    const w = l.see(5, 0.8, 0.8, H, 2, 7);
+    expect(l.see(6, 0.89, 0.8, H, 2.5, 12)).not.toBe(w);
+  });
 });
