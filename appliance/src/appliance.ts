@@ -146,7 +146,7 @@ export class Appliance {
       await analytics.flush();
       return { ...(await reports.generate('range', this.cameraList().map((c) => c.id), now - 3600, now + 1, 60)) };
     };
-    const sources = { cameras: () => this.cameraList(), occupancy: (id: string) => analytics.occupancy(id), snapshot: async (id: string) => p.cameras?.get(id)?.snapshotJpeg(), system: () => this.system(), reportNow, classNames: manifest.classes };
+    const sources = { cameras: () => this.cameraList(), occupancy: (id: string) => analytics.occupancy(id), analytics: (id: string) => analytics.liveSection(id).analytics ?? {}, snapshot: async (id: string) => p.cameras?.get(id)?.snapshotJpeg(), system: () => this.system(), reportNow, classNames: manifest.classes };
     const upstream = (p.upstream = new Upstream(cfg, store.raw, kv, settings, bus, sources, root, clock));
     const a = cfg.analytics;
     reports.schedule({ hourly: a.hourly_reports, daily: a.daily_reports, dailyAt: a.daily_report_at, cameras: () => this.cameraList().map((c) => c.id), onReport: (kind, report) => upstream.sync.publishReport(kind, { ...report }) });
