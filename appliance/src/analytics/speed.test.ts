@@ -62,6 +62,7 @@ describe('speed from a ground calibration', () => {
     expect(person.samples).toBeGreaterThanOrEqual(4);
     for (const p of [person.p50_mps, person.p95_mps]) expect(Math.abs(p - 1.4) / 1.4).toBeLessThan(0.05);
     const car = all('car');
+    console.log(`speed: person 1.4 m/s → p50 ${person.p50_mps}, p95 ${person.p95_mps}; cars 6 and 10 m/s → p50 ${car.p50_mps}, p95 ${car.p95_mps}`);
     expect(Math.abs(car.p50_mps - 6) / 6).toBeLessThan(0.05);
     expect(Math.abs(car.p95_mps - 10) / 10).toBeLessThan(0.05);
     // The far zone (the upper part of the picture, ≥ ~14 m away) sees the person, not the near car.
@@ -79,6 +80,7 @@ describe('speed from a ground calibration', () => {
     const { report } = run({ cameras: [{ id: 'road', source: 'x', speed: { reference: { points: [[0.1, 0.5], [0.9, 0.5]], metres: 20 } } }] }, [groundTrack(1, 1, 2, 3, 8, 3, 2, topDown)]);
     const v = Math.hypot(8, 3);
     const car = report.zones.find((z) => z.class === 'car')!;
+    console.log(`speed (known length): ${v.toFixed(3)} m/s → p50 ${car.p50_mps}`);
     expect(Math.abs(car.p50_mps - v) / v).toBeLessThan(0.05);
   });
 });
