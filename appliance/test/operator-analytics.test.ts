@@ -65,6 +65,10 @@ describe('queues, occupancy and speed in the daemon', () => {
       expect(seen.analytics!.occupancy!.zones.queue!.percent).toBeGreaterThanOrEqual(100);
       expect(seen.analytics!.occupancy!.areas.walkway).toMatchObject({ capacity: 5 });
       expect(seen.analytics!.occupancy!.areas.walkway!.occupancy).toBeGreaterThanOrEqual(0);
+      // The same over HTTP, with the day's corrections.
+      const occ = (await (await api(`${base}/api/v1/cameras/stadtmitte/occupancy`)).json()) as { zones: Record<string, unknown>; analytics: { occupancy: { areas: Record<string, Record<string, unknown>> } } };
+      expect(occ.zones.queue).toBeDefined();
+      expect(occ.analytics.occupancy.areas.walkway).toMatchObject({ capacity: 5, day: expect.stringMatching(/^\d{4}-\d\d-\d\d$/), added: expect.any(Number), removed: expect.any(Number) });
     } finally {
       ws.close();
     }
