@@ -302,6 +302,20 @@ export function ZoneEditor(props: { camera: string; width: number; height: numbe
                   <Field label={t('zones.crowd')}>
                     <input type="number" min="1" step="1" value={selZone.crowd_threshold ?? ''} onChange={(e) => updateSel({ crowd_threshold: valueOf(e) ? Number(valueOf(e)) : undefined })} />
                   </Field>
+                  {/* Queues and capacity (issue 18): a queue is served across one of this camera's lines. */}
+                  <Field label={t('zones.capacity')}>
+                    <input type="number" min="1" step="1" value={selZone.capacity ?? ''} onChange={(e) => updateSel({ capacity: valueOf(e) ? Number(valueOf(e)) : undefined })} data-testid="zone-capacity" />
+                  </Field>
+                  <Field label={t('zones.serviceLine')}>
+                    <select value={selZone.queue ? (selZone.service_line ?? '') : ''} onChange={(e) => updateSel(valueOf(e) ? { queue: true, service_line: valueOf(e) } : { queue: undefined, service_line: undefined })} data-testid="zone-service-line">
+                      <option value="">{t('zones.notAQueue')}</option>
+                      {lines.map((l) => (
+                        <option value={l.id} key={l.id}>
+                          {l.name ?? l.id}
+                        </option>
+                      ))}
+                    </select>
+                  </Field>
                 </>
               )}
               {selLine && (
