@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, call } from '../api/client';
 import { useSnapshots } from '../snapshot';
 import type { LineConfig, ZoneConfig } from '../api/types';
-import { ErrorBox, Field, valueOf } from '../components/ui';
+import { ErrorBox, Field, ShapeOptions, valueOf } from '../components/ui';
 import { errorText } from '../data';
 import { useI18n } from '../i18n/i18n';
 import { useSession } from '../session';
@@ -309,11 +309,7 @@ export function ZoneEditor(props: { camera: string; width: number; height: numbe
                   <Field label={t('zones.serviceLine')}>
                     <select value={selZone.queue ? (selZone.service_line ?? '') : ''} onChange={(e) => updateSel(valueOf(e) ? { queue: true, service_line: valueOf(e) } : { queue: undefined, service_line: undefined })} data-testid="zone-service-line">
                       <option value="">{t('zones.notAQueue')}</option>
-                      {lines.map((l) => (
-                        <option value={l.id} key={l.id}>
-                          {l.name ?? l.id}
-                        </option>
-                      ))}
+                      <ShapeOptions shapes={lines} />
                     </select>
                   </Field>
                 </>
