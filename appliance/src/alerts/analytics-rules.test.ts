@@ -75,6 +75,22 @@ describe('alert rules on queues, capacity and speed', () => {
     expect(alertMessage(speeding[0]!.f.rule, speeding[0]!.f.details, 'en', '')).toContain('m/s (limit 4 m/s)');
   });
 
+  it("an area's capacity rule fires once, on the first camera that reports the area", () => {
+    const area = (occupancy: number) => ({ occupancy: { areas: { shop: { name: 'Shop', occupancy, capacity: 10, percent: occupancy * 10 } } } });
+    const figures: Record<string, ReturnType<typeof area>> = { door: area(9), floor: area(9) };
+    const world = { now: 0 };
+    const cams = [{ id: 'door', name: 'Door', status: 'online' }, { id: 'floor', name: 'Floor', status: 'online' }];
+    const engine = new AlertEngine({ cameras: () => cams, occupancy: () => ({}), analytics: (id) => figures[id] ?? {}, now: () => world.now, timezone: () => 'UTC' });
+    engine.setRules([{ ...ruleBodySchema.parse({ name: 'shop full', type: 'capacity', area: 'shop', above_percent: 80, for_seconds: 30, cooldown_seconds: 0 }), id: 'a', created_at: '', updated_at: '' } as AlertRule]);
+    expect(engine.tick()).toEqual([]);
+    world.now += 30_000;
+    const fired = engine.tick();
+    expect(fired.map((f) => f.details)).toEqual([expect.objectContaining({ camera: 'door', area: 'shop', count: 9, percent: 90, seconds: 30 })]);
+    expect(alertMessage(fired[0]!.rule, fired[0]!.details, 'en', '')).toContain('area "shop" is at 90% of capacity (9), limit 80%');
+    world.now += 30_000;
+    expect(engine.tick()).toEqual([]); // the same episode
+  });
+
   it('validates the new rules and names the field', () => {
     const bad = (body: Record<string, unknown>) => ruleBodySchema.safeParse(body).error?.issues.map((i) => i.path.join('.'));
     expect(bad({ name: 'x', type: 'capacity', above_percent: 90 })).toEqual(['zone']);
