@@ -141,6 +141,7 @@ export class Appliance {
     p.sessions = new Sessions(store.db, { detector, trackerOptions: tracking, countThreshold: cfg.detector.count_threshold, analytics, reports, consumers: sessionConsumers, bus, log: root.child({ module: 'sessions' }), clock, uploadsDir: uploadsDir(cfg.storage.path), onRemove: (id) => audit.sessionVideo.remove(id) });
     const kv = new KeyValueStore(store.raw);
     const settings = new SettingsService(kv, clock);
+    analytics.useSiteTimezone(() => settings.get().timezone); // occupancy's closing time and days (issue 18)
     const reportNow = async () => {
       const now = Math.floor(clock.now() / 1000);
       await analytics.flush();

@@ -71,9 +71,16 @@ export class AnalyticsService {
     });
   }
 
-  /** What every camera's engines share: the analytics config and the cross-camera state. */
-  private site(): { config: AnalyticsConfig; shared: Map<string, unknown> } {
-    return { config: this.cfg, shared: this.shared };
+  /** What every camera's engines share: the analytics config, the cross-camera state and the site's time zone. */
+  private site(): { config: AnalyticsConfig; shared: Map<string, unknown>; siteTimezone: () => string } {
+    return { config: this.cfg, shared: this.shared, siteTimezone: () => this.timezone() };
+  }
+
+  private timezone: () => string = () => '';
+
+  /** The site's time zone from now on (the runtime settings'; '' = the box's); call before the cameras start. */
+  useSiteTimezone(tz: () => string): void {
+    this.timezone = tz;
   }
 
   /** An analysis session's camera id with its zones and lines. */

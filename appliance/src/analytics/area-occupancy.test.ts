@@ -41,4 +41,21 @@ describe('area occupancy ledger', () => {
     l.settle(Date.UTC(2026, 2, 29, 20, 0, 0) / 1000);
     expect(l.live().hall).toMatchObject({ occupancy: 0, previous: { day: '2026-03-29', entries: 1, removed: 1 } });
   });
+
+  it("follows the site's time zone when it changes", () => {
+    let tz = 'Asia/Tokyo';
+    const l = new AreaLedger([AREA], '22:00', () => tz);
+    const day = Date.UTC(2026, 5, 1) / 1000;
+    l.cross('c', 'door', 'in', day + 3600);
+    l.settle(day + 13 * 3600 - 1);
+    expect(l.live().hall!.occupancy).toBe(1);
+    l.settle(day + 13 * 3600); // 22:00 in Tokyo
+    expect(l.live().hall).toMatchObject({ occupancy: 0, previous: { day: '2026-06-01', removed: 1 } });
+    tz = 'UTC';
+    l.cross('c', 'door', 'in', day + 14 * 3600);
+    l.settle(day + 22 * 3600 - 1);
+    expect(l.live().hall!.occupancy).toBe(1);
+    l.settle(day + 22 * 3600); // 22:00 UTC
+    expect(l.live().hall).toMatchObject({ occupancy: 0, previous: { day: '2026-06-01', removed: 1 } });
+  });
 });

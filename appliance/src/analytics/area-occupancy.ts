@@ -81,17 +81,31 @@ export class AreaLedger {
   private readonly seen = new Map<string, Map<string, number>>();
   private readonly minutes = new Map<string, AreaMinute>();
   private readonly closing: number | undefined;
-  private readonly tz: string;
-  private readonly fmt: Intl.DateTimeFormat;
+  private readonly zoneOf: () => string;
+  private tz: string;
+  private fmt: Intl.DateTimeFormat;
   /** Unix seconds of the next closing (NaN until the first settle). */
   private nextClosing = NaN;
   private dayCache = { from: Infinity, until: -Infinity, label: '' };
 
-  constructor(areas: readonly AreaDef[], closingTime: string | undefined, timeZone: string) {
-    this.tz = timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone;
-    this.fmt = new Intl.DateTimeFormat('en-GB', { timeZone: this.tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  /**
+   * `timeZone`: the IANA zone of the closing time and the days ('' = the box's); a function is asked
+   * again at every settle, so a site whose time zone changes follows it.
+   */
+  constructor(areas: readonly AreaDef[], closingTime: string | undefined, timeZone: string | (() => string)) {
+    this.zoneOf = typeof timeZone === 'function' ? timeZone : () => timeZone;
+    this.tz = '';
+    this.fmt = this.formatter();
     this.closing = closingTime ? Number(closingTime.slice(0, 2)) * 60 + Number(closingTime.slice(3)) : undefined;
     this.areas = areas.map((def) => ({ def, owner: def.lines[0]!.camera, count: 0, day: '', entries: 0, exits: 0, added: 0, removed: 0, previous: null }));
+  }
+
+  /** The formatter of the current time zone (a change resets the next closing and the day cache). */
+  private formatter(): Intl.DateTimeFormat {
+    this.tz = this.zoneOf() || boxZone();
+    this.nextClosing = NaN;
+    this.dayCache = { from: Infinity, until: -Infinity, label: '' };
+    return new Intl.DateTimeFormat('en-GB', { timeZone: this.tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
   }
 
   /** Whether `camera` counts or watches any area. */
@@ -133,6 +147,7 @@ export class AreaLedger {
 
   /** Applies the closing reset when its time has come and the floors; records the minute's peak. */
   settle(t: number): void {
+    if ((this.zoneOf() || boxZone()) !== this.tz) this.fmt = this.formatter();
     if (Number.isNaN(this.nextClosing)) this.nextClosing = this.closingAfter(t);
     const closed = t >= this.nextClosing;
     const closedAt = this.nextClosing;
@@ -283,4 +298,10 @@ export class AreaLedger {
 
 function dateLabel(p: { y: number; mo: number; d: number }): string {
   return `${p.y}-${String(p.mo).padStart(2, '0')}-${String(p.d).padStart(2, '0')}`;
+}
+
+let box: string | undefined;
+/** The box's own time zone (read once). */
+function boxZone(): string {
+  return (box ??= Intl.DateTimeFormat().resolvedOptions().timeZone);
 }

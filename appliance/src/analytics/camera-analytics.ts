@@ -21,7 +21,7 @@ export class CameraAnalytics {
     private readonly className: (classId: number) => string,
     registry: readonly AnalyticEngine[] = analyticEngines(),
     /** The analytics config and the service's cross-camera engine state (see EngineSetup). */
-    site: { config?: AnalyticsConfig; shared?: Map<string, unknown> } = {},
+    site: { config?: AnalyticsConfig; shared?: Map<string, unknown>; siteTimezone?: () => string } = {},
   ) {
     const setup = { cameraId, shapes: camera, hysteresisFrames, heatmap, className, occupancy: () => this.occupancy(), ...site };
     for (const e of registry) {

@@ -101,7 +101,7 @@ export const areaSchema = z.strictObject({
 export const occupancySchema = z.strictObject({
   /** Local time when the site is empty: every area resets to what its cameras see inside. */
   closing_time: hhmmLocal.optional(),
-  /** IANA time zone of closing_time and of the correction's days ('' = the box's). */
+  /** IANA time zone of closing_time and of the correction's days ('' = the site's, PUT /api/v1/settings, else the box's). */
   timezone: z
     .string()
     .refine((tz) => tz === '' || isTimeZone(tz), 'must be an IANA time zone such as Europe/Berlin, or ""')

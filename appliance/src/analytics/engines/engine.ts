@@ -22,6 +22,8 @@ export interface EngineSetup {
    * of several cameras), by engine name.
    */
   shared?: Map<string, unknown> | undefined;
+  /** The site's time zone now (runtime settings; '' = the box's), for engines with local times. */
+  siteTimezone?: (() => string) | undefined;
 }
 
 /** What an engine sees of a camera's config. */

@@ -14,8 +14,8 @@ import type { AnalyticEngine, EngineSetup } from './engine.js';
  */
 export const occupancyEngine: AnalyticEngine = {
   name: 'occupancy',
-  create({ cameraId, shapes, occupancy, config, shared }) {
-    const ledger = ledgerOf(config, shared);
+  create({ cameraId, shapes, occupancy, config, shared, siteTimezone }) {
+    const ledger = ledgerOf(config, shared, siteTimezone);
     const here = ledger?.involves(cameraId) ? ledger : undefined;
     const capped = shapes.zones.filter((z) => z.capacity !== undefined).map((z) => ({ id: z.id, capacity: z.capacity! }));
     if (!here && !capped.length) return undefined;
@@ -64,12 +64,15 @@ export const occupancyEngine: AnalyticEngine = {
 
 type EngineFrameEvents = readonly AnalyticsEvent[];
 
-/** The analytics service's one ledger of areas (created by the first camera that asks). */
-function ledgerOf(config: EngineSetup['config'], shared: EngineSetup['shared']): AreaLedger | undefined {
+/**
+ * The analytics service's one ledger of areas (created by the first camera that asks). Its time zone:
+ * `analytics.occupancy.timezone`, else the site's (settings), else the box's.
+ */
+function ledgerOf(config: EngineSetup['config'], shared: EngineSetup['shared'], siteTimezone: EngineSetup['siteTimezone']): AreaLedger | undefined {
   const o = config?.occupancy;
   if (!o?.areas.length || !shared) return undefined;
   let l = shared.get('occupancy') as AreaLedger | undefined;
-  if (!l) shared.set('occupancy', (l = new AreaLedger(o.areas, o.closing_time, o.timezone)));
+  if (!l) shared.set('occupancy', (l = new AreaLedger(o.areas, o.closing_time, o.timezone || !siteTimezone ? o.timezone : siteTimezone)));
   return l;
 }
 
