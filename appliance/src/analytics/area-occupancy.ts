@@ -110,7 +110,7 @@ export class AreaLedger {
 
   /** Whether `camera` counts or watches any area. */
   involves(camera: string): boolean {
-    return this.areas.some((a) => a.def.lines.some((l) => l.camera === camera) || a.def.inside.some((z) => z.camera === camera));
+    return this.areas.some((a) => this.involvesArea(a, camera));
   }
 
   /** A line crossing on a camera: an entry or exit of every area counting that line. */
