@@ -67,7 +67,7 @@ export interface AnalyticEngine {
   create(setup: EngineSetup): CameraEngine | undefined;
   /**
    * The engine's section of a report (`analytics.<name>`), from its stored minute rows in the report's
-   * range and cameras (rows whose kind is the engine's name).
+   * range and cameras (rows whose kind is the engine's name); undefined leaves the section out.
    */
   report?(rows: MinuteRow[]): unknown;
 }

@@ -99,6 +99,7 @@ interface Correction {
  * was over capacity.
  */
 export function occupancyReport(rows: MinuteRow[]): unknown {
+  if (!rows.length) return undefined;
   const areas: Record<string, { camera: string; entries: number; exits: number; peak: number; capacity: number | null; peak_percent: number | null; corrections: Correction[] }> = {};
   const zones: Record<string, { camera: string; zone: string; peak: number; capacity: number; peak_percent: number; minutes_over: number }> = {};
   const fixes = new Map<string, Map<string, Correction>>();

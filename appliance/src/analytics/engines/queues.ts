@@ -108,7 +108,7 @@ function figures(s: Sums) {
  * joined, served, abandoned, mean/longest wait and mean/longest length.
  */
 export function queuesReport(rows: MinuteRow[]): unknown {
-  if (!rows.length) return { queues: [] };
+  if (!rows.length) return undefined;
   let lo = Infinity;
   let hi = -Infinity;
   for (const r of rows) {

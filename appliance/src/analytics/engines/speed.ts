@@ -115,6 +115,7 @@ const r2 = (v: number) => Math.round(v * 100) / 100;
 
 /** `analytics.speed`: per camera, zone (`*` = the whole view) and class: samples, mean, p50, p85, p95 and max in m/s. */
 export function speedReport(rows: MinuteRow[]): unknown {
+  if (!rows.length) return undefined;
   const groups = new Map<string, { camera: string; zone: string; cls: string; bins: Map<number, number>; sum: number; n: number }>();
   for (const r of rows) {
     const i = r.class_name.lastIndexOf('#');
