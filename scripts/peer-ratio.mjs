@@ -65,8 +65,8 @@ export async function peerRatio({ clip, pairs = Number(process.env.PEER_PAIRS ??
     runs.push({
       cpu_ratio: r3(a.cpu / a.frames / (b.cpu / b.frames)),
       wall_ratio: r3(a.wall / a.frames / (b.wall / b.frames)),
-      vantage: { cpu_s: a.cpu, wall_s: a.wall, frames: a.frames, detections: a.detections },
-      peer: { cpu_s: b.cpu, wall_s: b.wall, frames: b.frames, detections: b.detections },
+      vantage: { cpu_s: r3(a.cpu), wall_s: r3(a.wall), frames: a.frames, detections: a.detections },
+      peer: { cpu_s: r3(b.cpu), wall_s: r3(b.wall), frames: b.frames, detections: b.detections },
     });
   }
   return {
