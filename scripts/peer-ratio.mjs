@@ -7,9 +7,10 @@
 // every pair, and both detection counts.
 //
 //   node scripts/peer-ratio.mjs [CLIP]     (default: TUD-Stadtmitte of ../shared/media/mot15)
-//   PEER_PAIRS=5  PEER_PYTHON=/path/to/python (with onnxruntime, opencv, numpy)  PEER_SCRIPT=…
+//   PEER_PAIRS=5  PEER_LOOP=1 (the clip played N times over, so start-up weighs less)  PEER_PYTHON=/path/to/python (with onnxruntime, opencv, numpy)  PEER_SCRIPT=…
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -40,9 +41,14 @@ function timed(cmd, args, env = {}) {
   return { stdout: lines.join('\n'), cpu: user + sys, wall };
 }
 
-export async function peerRatio({ clip, pairs = Number(process.env.PEER_PAIRS ?? 5) } = {}) {
+export async function peerRatio({ clip, pairs = Number(process.env.PEER_PAIRS ?? 5), loop = Number(process.env.PEER_LOOP ?? 1) } = {}) {
   const media = [resolve(root, '../shared/media/mot15'), join(root, 'appliance/media/mot15')].find((d) => existsSync(d));
   clip ??= join(media, 'TUD-Stadtmitte/TUD-Stadtmitte.mp4');
+  if (loop > 1) {
+    const looped = join(mkdtempSync(join(tmpdir(), 'vantage-peer-')), `x${loop}.mp4`);
+    execFileSync('ffmpeg', ['-v', 'error', '-stream_loop', String(loop - 1), '-i', clip, '-c', 'copy', looped]);
+    clip = looped;
+  }
   const script = process.env.PEER_SCRIPT ?? resolve(root, '../shared/bench/python-peer.py');
   const python = peerPython();
   if (!existsSync(script) || !python) return { skipped: !python ? 'no Python with onnxruntime, opencv and numpy (set PEER_PYTHON)' : `no peer script at ${script} (set PEER_SCRIPT)` };
@@ -71,6 +77,7 @@ export async function peerRatio({ clip, pairs = Number(process.env.PEER_PAIRS ??
   }
   return {
     clip,
+    loop,
     pairs,
     cpu_ratio: median(runs.map((r) => r.cpu_ratio)),
     wall_ratio: median(runs.map((r) => r.wall_ratio)),
