@@ -65,6 +65,7 @@ export class Upstream {
           return { id: v.id, name: v.name, status: v.status };
         }),
       cameraConfig: (id) => src.cameras().find((c) => c.id === id)?.config,
+      cameraConfigs: () => src.cameras().map((c) => c.config),
       occupancy: src.occupancy,
       snapshot: src.snapshot,
       settings: () => settings.get(),

@@ -64,3 +64,8 @@ export interface CountsData {
 export type { AlertRule, RuleBody } from '../../../appliance/src/alerts/rules.js';
 export type { NotificationView } from '../../../appliance/src/store/alert-store.js';
 export type { TelegramStatus } from '../../../appliance/src/sync/telegram-service.js';
+
+// Issue 19 (h19b): a rule as listed, with its target's name and whether that target was removed.
+import type { AlertRule as Rule } from '../../../appliance/src/alerts/rules.js';
+import type { RuleTargetView } from '../../../appliance/src/alerts/rule-targets.js';
+export type RuleView = Rule & RuleTargetView;

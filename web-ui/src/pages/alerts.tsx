@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, call } from '../api/client';
-import type { AlertRule, NotificationView } from '../api/types';
+import type { NotificationView, RuleView } from '../api/types';
 import { Card, Empty, ErrorBox, Loading, DataTable } from '../components/ui';
-import { errorText, useAction, useAsync } from '../data';
+import { errorText, useAction, useAsync, useCameras } from '../data';
 import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
 import { useSession } from '../session';
@@ -13,7 +13,8 @@ import { Telegram } from './telegram-card';
 function Rules() {
   const { t } = useI18n();
   const { canOperate } = useSession();
-  const list = useAsync(() => call<{ rules: AlertRule[] }>(api.GET('/api/v1/alert-rules')), []);
+  const list = useAsync(() => call<{ rules: RuleView[] }>(api.GET('/api/v1/alert-rules')), []);
+  const cams = useCameras();
   const [editing, setEditing] = useState<{ id?: string; draft: Draft }>();
   const { error, act } = useAction(list.reload);
   const rules = list.data?.rules;
@@ -49,14 +50,21 @@ function Rules() {
       ) : (
         <DataTable testid="rule-list" head={[t('alerts.name'), t('alerts.type'), t('alerts.condition'), t('events.camera'), t('alerts.channels'), '']}>
           {rules.map((r) => (
-            <tr key={r.id} data-rule={r.id} class={r.enabled ? '' : 'disabled'}>
-              <td>{r.name}</td>
+            <tr key={r.id} data-rule={r.id} data-missing={r.target_missing ? 'true' : undefined} class={r.enabled ? '' : 'disabled'}>
+              <td>
+                {r.name}
+                {r.target_missing && (
+                  <span class="badge status-failed" title={t('alerts.targetMissing')} data-testid="rule-missing">
+                    {t('alerts.targetMissingShort')}
+                  </span>
+                )}
+              </td>
               <td>{t(`alerts.type_${r.type}`)}</td>
               <td class="small">
-                {summary(r, t)}
+                {summary(r, t, r.target_name)}
                 {r.quiet_hours && <span class="muted"> · {t('alerts.quietShort', { from: r.quiet_hours.from, to: r.quiet_hours.to })}</span>}
               </td>
-              <td>{r.camera ?? t('alerts.anyCamera')}</td>
+              <td>{r.camera ? (cams.data?.find((c) => c.id === r.camera)?.name ?? r.camera) : t('alerts.anyCamera')}</td>
               <td>{r.channels.join(', ')}</td>
               <td class="actions">
                 {canOperate && (
@@ -98,6 +106,7 @@ function deliveryText(d: NotificationView['deliveries']): string {
 
 function Notifications() {
   const { t, fmtTime } = useI18n();
+  const cams = useCameras();
   const [items, setItems] = useState<NotificationView[]>();
   const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState<string>();
@@ -127,7 +136,7 @@ function Notifications() {
                 <strong>{n.rule_name}</strong>
                 <span class="muted small">
                   {fmtTime(n.time)}
-                  {n.camera && ` · ${n.camera}`}
+                  {n.camera && ` · ${cams.data?.find((c) => c.id === n.camera)?.name ?? n.camera}`}
                 </span>
               </div>
               <div>{n.message}</div>
