@@ -401,6 +401,11 @@ export const en = {
   'alerts.removedTarget': '{id} (removed)',
   'alerts.targetMissing': 'Its zone, line or camera was removed: this rule cannot fire',
   'alerts.targetMissingShort': 'target removed',
+  'status.not_configured': 'not configured',
+  'live.idle': 'idle',
+  'live.connecting': 'connecting',
+  'live.open': 'connected',
+  'live.closed': 'reconnecting',
   // Class names of the COCO models as people read them (class.<model's name>); unknown classes show as named.
   'class.person': 'person',
   'class.bicycle': 'bicycle',

@@ -403,6 +403,11 @@ export const ru: Record<Key, string> = {
   'alerts.removedTarget': '{id} (удалена)',
   'alerts.targetMissing': 'Её зона, линия или камера удалена: правило не может сработать',
   'alerts.targetMissingShort': 'цель удалена',
+  'status.not_configured': 'не настроен',
+  'live.idle': 'не подключены',
+  'live.connecting': 'подключение',
+  'live.open': 'подключены',
+  'live.closed': 'переподключение',
   // Class names of the COCO models as people read them (class.<model's name>); unknown classes show as named.
   'class.person': 'человек',
   'class.bicycle': 'велосипед',
