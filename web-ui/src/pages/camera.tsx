@@ -13,7 +13,7 @@ import { ZoneEditor } from './zone-editor';
 type Tab = 'live' | 'zones' | 'heatmap';
 
 function Occupancy(props: { camera: CameraView; counts: CountsData | undefined; zones: ZoneConfig[]; crossings: Record<string, { in: number; out: number }>; lines: LineConfig[] }) {
-  const { t } = useI18n();
+  const { t, tc } = useI18n();
   const zones = props.counts?.zones ?? {};
   return (
     <Card title={t('cam.now')} testid="occupancy">
@@ -33,7 +33,7 @@ function Occupancy(props: { camera: CameraView; counts: CountsData | undefined; 
               <tr key={z.id} data-zone={z.id}>
                 <td>{z.name ?? z.id}</td>
                 <td data-testid="zone-count">{props.counts ? total : '–'}</td>
-                <td class="muted">{Object.entries(byClass).map(([c, n]) => `${c} ${n}`).join(', ')}</td>
+                <td class="muted">{Object.entries(byClass).map(([c, n]) => `${tc(c)} ${n}`).join(', ')}</td>
               </tr>
             );
           })}

@@ -6,6 +6,7 @@ import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
 import { LivePlayer } from '../player/live-player';
 import { link } from '../router';
+import { shapeName, useShapes, type Shapes } from '../shapes';
 
 /** Per-zone totals over classes, from the live `counts` topic. */
 export function zoneTotals(c: CountsData | undefined): Array<[string, number]> {
@@ -13,7 +14,7 @@ export function zoneTotals(c: CountsData | undefined): Array<[string, number]> {
   return Object.entries(c.zones).map(([zone, byClass]) => [zone, Object.values(byClass).reduce((a, b) => a + b, 0)]);
 }
 
-function Tile(props: { camera: CameraView; counts: CountsData | undefined; classes: string[] | undefined }) {
+function Tile(props: { camera: CameraView; counts: CountsData | undefined; classes: string[] | undefined; shapes: Shapes | undefined }) {
   const { t, fmtNum } = useI18n();
   const c = props.camera;
   const zones = zoneTotals(props.counts);
@@ -47,7 +48,7 @@ function Tile(props: { camera: CameraView; counts: CountsData | undefined; class
           <ul class="zone-counts">
             {zones.map(([z, n]) => (
               <li key={z} data-zone={z}>
-                {z}: <strong data-testid="zone-count">{n}</strong>
+                {shapeName(props.shapes, c.id, 'zone', z)}: <strong data-testid="zone-count">{n}</strong>
               </li>
             ))}
           </ul>
@@ -63,6 +64,7 @@ export function CamerasPage() {
   const { t } = useI18n();
   const cams = useCameras();
   const model = useModel();
+  const shapes = useShapes();
   const [counts, setCounts] = useState<Record<string, CountsData>>({});
   useLive<CountsData>(['counts'], undefined, (m) => setCounts((c) => ({ ...c, [m.data.camera]: m.data })));
   if (!cams.data) return cams.error ? <ErrorBox error={cams.error} /> : <Loading />;
@@ -77,7 +79,7 @@ export function CamerasPage() {
       ) : (
         <div class="tiles">
           {cams.data.map((c) => (
-            <Tile camera={c} counts={counts[c.id]} classes={model?.classes} key={c.id} />
+            <Tile camera={c} counts={counts[c.id]} classes={model?.classes} shapes={shapes} key={c.id} />
           ))}
         </div>
       )}
