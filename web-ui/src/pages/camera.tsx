@@ -105,7 +105,7 @@ function Details(props: { camera: CameraView }) {
 
 /** One camera: live view with its zones and counts, the zone/line editor and the heatmap. */
 export function CameraPage(props: { id: string }) {
-  const { t } = useI18n();
+  const { t, tc } = useI18n();
   const route = useRoute();
   const tab = (route.query.get('tab') as Tab | null) ?? 'live';
   const cams = useCameras();
@@ -155,7 +155,7 @@ export function CameraPage(props: { id: string }) {
       {tab === 'live' && (
         <div class="camera-live">
           <div class="camera-main" style={{ maxWidth: `calc((100vh - 150px) * ${(camera.width ?? 640) / (camera.height ?? 480)})` }}>
-            <LivePlayer camera={camera} classes={model?.classes} zones={current?.zones} lines={current?.lines} />
+            <LivePlayer camera={camera} classes={model?.classes.map(tc)} zones={current?.zones} lines={current?.lines} />
           </div>
           <div class="camera-side">
             <Occupancy camera={camera} counts={counts} zones={current?.zones ?? []} lines={current?.lines ?? []} crossings={crossings} />

@@ -61,7 +61,7 @@ function Tile(props: { camera: CameraView; counts: CountsData | undefined; class
 
 /** Every camera as a live tile with its status, fps and current counts. */
 export function CamerasPage() {
-  const { t } = useI18n();
+  const { t, tc } = useI18n();
   const cams = useCameras();
   const model = useModel();
   const shapes = useShapes();
@@ -79,7 +79,7 @@ export function CamerasPage() {
       ) : (
         <div class="tiles">
           {cams.data.map((c) => (
-            <Tile camera={c} counts={counts[c.id]} classes={model?.classes} shapes={shapes} key={c.id} />
+            <Tile camera={c} counts={counts[c.id]} classes={model?.classes.map(tc)} shapes={shapes} key={c.id} />
           ))}
         </div>
       )}
