@@ -406,6 +406,10 @@ export const en = {
   'live.connecting': 'connecting',
   'live.open': 'connected',
   'live.closed': 'reconnecting',
+  'chart.time': 'Time',
+  'chart.timeIn': 'Time ({tz})',
+  'report.peopleAxis': 'Objects per bucket',
+  'report.crossingsAxis': 'Crossings per bucket',
   // Class names of the COCO models as people read them (class.<model's name>); unknown classes show as named.
   'class.person': 'person',
   'class.bicycle': 'bicycle',

@@ -408,6 +408,10 @@ export const ru: Record<Key, string> = {
   'live.connecting': 'подключение',
   'live.open': 'подключены',
   'live.closed': 'переподключение',
+  'chart.time': 'Время',
+  'chart.timeIn': 'Время ({tz})',
+  'report.peopleAxis': 'Объектов за интервал',
+  'report.crossingsAxis': 'Пересечений за интервал',
   // Class names of the COCO models as people read them (class.<model's name>); unknown classes show as named.
   'class.person': 'человек',
   'class.bicycle': 'велосипед',

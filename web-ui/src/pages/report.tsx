@@ -36,7 +36,7 @@ function Timeline(props: { body: ReportBody }) {
   const counts = useMemo<ChartSeries[]>(
     () => [
       { label: t('report.newTracks'), color: '#2563eb', values: tl.map((r) => r.tracks) },
-      { label: t('report.maxOccupancy'), color: '#f59e0b', values: tl.map((r) => r.max_occupancy) },
+      { label: t('report.maxOccupancy'), color: '#f59e0b', values: tl.map((r) => r.max_occupancy), total: false },
       { label: t('report.entries'), color: '#16a34a', values: tl.map((r) => r.entries) },
       { label: t('report.exits'), color: '#dc2626', values: tl.map((r) => r.exits) },
     ],
@@ -53,11 +53,11 @@ function Timeline(props: { body: ReportBody }) {
   return (
     <div class="grid-2">
       <Card title={t('report.countsOverTime')}>
-        <Chart x={x} series={counts} range={range} testid="chart-counts" />
+        <Chart x={x} series={counts} range={range} testid="chart-counts" yLabel={t('report.peopleAxis')} />
       </Card>
       {props.body.lines.length > 0 && (
         <Card title={t('report.crossingsOverTime')}>
-          <Chart x={x} series={crossings} range={range} testid="chart-crossings" />
+          <Chart x={x} series={crossings} range={range} testid="chart-crossings" yLabel={t('report.crossingsAxis')} />
         </Card>
       )}
     </div>
