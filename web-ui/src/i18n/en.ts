@@ -410,6 +410,13 @@ export const en = {
   'chart.timeIn': 'Time ({tz})',
   'report.peopleAxis': 'Objects per bucket',
   'report.crossingsAxis': 'Crossings per bucket',
+  'heat.scale': 'Colour scale',
+  'heat.scale_percentile': 'Most cells (95th percentile)',
+  'heat.scale_log': 'Logarithmic',
+  'heat.scale_linear': 'Linear to the maximum',
+  'heat.orMore': '{n} or more',
+  'heat.unitPresence': 'object-seconds per cell',
+  'heat.unitTraffic': 'tracks per cell',
   // Class names of the COCO models as people read them (class.<model's name>); unknown classes show as named.
   'class.person': 'person',
   'class.bicycle': 'bicycle',

@@ -412,6 +412,13 @@ export const ru: Record<Key, string> = {
   'chart.timeIn': 'Время ({tz})',
   'report.peopleAxis': 'Объектов за интервал',
   'report.crossingsAxis': 'Пересечений за интервал',
+  'heat.scale': 'Шкала цвета',
+  'heat.scale_percentile': 'Большинство ячеек (95-й перцентиль)',
+  'heat.scale_log': 'Логарифмическая',
+  'heat.scale_linear': 'Линейная до максимума',
+  'heat.orMore': '{n} и больше',
+  'heat.unitPresence': 'объекто-секунд на ячейку',
+  'heat.unitTraffic': 'треков на ячейку',
   // Class names of the COCO models as people read them (class.<model's name>); unknown classes show as named.
   'class.person': 'человек',
   'class.bicycle': 'велосипед',

@@ -3,7 +3,7 @@ import { api, call, href } from '../api/client';
 import type { AuditSummary, Report, ReportBody } from '../api/types';
 import { pct } from './audit-result';
 import { Chart, type ChartSeries } from '../components/chart';
-import { HeatmapGrid } from '../components/heatmap-grid';
+import { HeatmapGrid, HeatmapLegend, scaleOf } from '../components/heatmap-grid';
 import { Card, Empty, ErrorBox, Loading, DataTable } from '../components/ui';
 import { useAsync, useCameras } from '../data';
 import { useSnapshots } from '../snapshot';
@@ -237,6 +237,7 @@ export function ReportPage(props: { id: string }) {
                   {snaps[h.camera] && <img src={snaps[h.camera]} alt="" />}
                   <HeatmapGrid width={h.width} height={h.height} values={h.values} max={h.max} />
                 </div>
+                <HeatmapLegend top={scaleOf(h.values, 'percentile').top} max={h.max} unit={t('heat.unitPresence')} scale="percentile" />
                 <figcaption>{camName(h.camera)}</figcaption>
               </figure>
             ))}
