@@ -18,6 +18,8 @@ const ARTIFACTS = resolve(ROOT, '.artifacts/dashboard');
 const PROBES = resolve(ROOT, 'appliance/test/dashboard-probes.js');
 const VIEWER = { username: 'watcher', password: 'watching the walkway 42' };
 const DESKTOP = { width: 1366, height: 768 };
+/** TUD-Campus.mp4: 71 frames at 25 fps. */
+const CAMPUS_SECONDS = 71 / 25;
 
 let app: Appliance;
 let base: string;
@@ -307,6 +309,17 @@ describe('LAN dashboard in a real browser', () => {
     expect(csv.status()).toBe(200);
     expect(csv.headers()['content-type']).toContain('text/csv');
     expect((await csv.text()).split('\n')[0]).toContain('time');
+    // In video time: the file's name, its events at offsets inside the clip, each a jump in the player.
+    expect(await textOf(page.getByTestId('session-file'))).toBe('TUD-Campus.mp4');
+    const marks = page.locator('[data-testid=session-events] li[data-offset]');
+    await visible(marks);
+    const offsets = (await marks.evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-offset'))))) as number[];
+    expect(offsets.length).toBeGreaterThan(0);
+    for (const o of offsets) expect(o).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...offsets)).toBeLessThanOrEqual(CAMPUS_SECONDS + 0.5); // analysed faster or slower, never past the clip
+    await marks.last().locator('button').click();
+    const player = page.getByTestId('session-player');
+    await waitFor('the player at the event', async () => (Math.abs((await player.evaluate((v) => (v as HTMLVideoElement).currentTime)) - offsets[offsets.length - 1]!) < 0.25 ? true : undefined));
     await shot(page, 'report');
 
     // The same clip uploaded from this computer, created without starting, then started from the list.

@@ -417,6 +417,7 @@ export const en = {
   'heat.orMore': '{n} or more',
   'heat.unitPresence': 'object-seconds per cell',
   'heat.unitTraffic': 'tracks per cell',
+  'sess.video': 'Video and its events (video time)',
   // Class names of the COCO models as people read them (class.<model's name>); unknown classes show as named.
   'class.person': 'person',
   'class.bicycle': 'bicycle',

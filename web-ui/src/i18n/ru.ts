@@ -419,6 +419,7 @@ export const ru: Record<Key, string> = {
   'heat.orMore': '{n} и больше',
   'heat.unitPresence': 'объекто-секунд на ячейку',
   'heat.unitTraffic': 'треков на ячейку',
+  'sess.video': 'Видео и его события (время видео)',
   // Class names of the COCO models as people read them (class.<model's name>); unknown classes show as named.
   'class.person': 'человек',
   'class.bicycle': 'велосипед',

@@ -9,6 +9,7 @@ import { useAsync, useCameras } from '../data';
 import { useSnapshots } from '../snapshot';
 import { useI18n } from '../i18n/i18n';
 import { link } from '../router';
+import { SessionVideo } from './session-video';
 
 /** A camera's display name from the camera list (sessions and removed cameras keep their id). */
 function useCameraName(): (id: string) => string {
@@ -225,6 +226,7 @@ export function ReportPage(props: { id: string }) {
         {body.lines.length > 0 && <Kpi label={`${t('report.in')} / ${t('report.out')}`} value={`${crossIn} / ${crossOut}`} />}
       </div>
       <CoverageCard body={body} />
+      {r.data.kind === 'session' && body.cameras[0]?.startsWith('session-') && <SessionVideo camera={body.cameras[0]} />}
       <Timeline body={body} />
       <Zones body={body} />
       <Lines body={body} />
