@@ -319,7 +319,7 @@ describe('LAN dashboard in a real browser', () => {
     expect(Math.max(...offsets)).toBeLessThanOrEqual(CAMPUS_SECONDS + 0.5); // analysed faster or slower, never past the clip
     await marks.last().locator('button').click();
     const player = page.getByTestId('session-player');
-    await waitFor('the player at the event', async () => (Math.abs((await player.evaluate((v) => (v as HTMLVideoElement).currentTime)) - offsets[offsets.length - 1]!) < 0.25 ? true : undefined));
+    await waitFor('the player at the event', async () => (Math.abs((await player.evaluate((v) => (v as unknown as { currentTime: number }).currentTime)) - offsets[offsets.length - 1]!) < 0.25 ? true : undefined));
     await shot(page, 'report');
 
     // The same clip uploaded from this computer, created without starting, then started from the list.
