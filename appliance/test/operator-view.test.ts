@@ -124,6 +124,20 @@ describe('what operators see: rules that can fire, names, order', () => {
     expect(seen.filter((e) => e.line === 'middle' && e.line_name === 'Middle line').length).toBeGreaterThanOrEqual(4);
   }, 45_000);
 
+  it('the overview answers "how is the site doing": per camera today\'s in/out, occupancy now, events in the last hour, health', async () => {
+    type O = { cameras: Array<{ id: string; name: string; status: string; today: { in: number; out: number }; occupancy_now: number; events_last_hour: number }> };
+    const o = (await (await api(`${base}/api/v1/overview`)).json()) as O;
+    expect(o.cameras).toHaveLength(1);
+    const cam = o.cameras[0]!;
+    expect(cam).toMatchObject({ id: 'campus', name: 'Campus', status: 'online' });
+    // The same figures from the events themselves (the 4 late rows of the test before are within the hour).
+    const ev = ((await (await api(`${base}/api/v1/events?camera=campus&from=${Math.floor(Date.now() / 1000) - 3600}&limit=1000`)).json()) as { events: Array<{ type: string; direction: string | null }> }).events;
+    expect(cam.events_last_hour).toBeGreaterThanOrEqual(ev.length);
+    expect(cam.today.in + cam.today.out).toBeGreaterThanOrEqual(ev.filter((e) => e.type === 'line.cross').length);
+    expect(cam.today.in + cam.today.out).toBeGreaterThan(0);
+    expect(cam.occupancy_now).toBeGreaterThanOrEqual(0);
+  }, 30_000);
+
   it('reports name zones and lines; the system says MQTT is not configured rather than disconnected', async () => {
     const now = Math.floor(Date.now() / 1000);
     const rep = (await (await api(`${base}/api/v1/reports`, json('POST', { from: now - 600, to: now + 60 }))).json()) as { body: { zones: Array<{ zone: string; name: string }>; lines: Array<{ line: string; name: string }> } };
