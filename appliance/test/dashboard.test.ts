@@ -441,6 +441,11 @@ describe('LAN dashboard in a real browser', () => {
     await page.locator('tr[data-user]').first().waitFor();
     await new Promise((r) => setTimeout(r, 5000));
     expect(await page.locator('[data-live]').getAttribute('data-live')).toBe('open');
+
+    // The first screen answers "how is the site doing": today's in/out, who is in the zones, the last hour's events.
+    await page.goto(`${base}/#/cameras`);
+    expect(await textOf(page.locator('.tile[data-camera=campus] [data-testid=today-in-out]'))).toMatch(/^\d+ \/ \d+$/);
+    expect(Number(await textOf(page.locator('.tile[data-camera=campus] [data-testid=events-hour]')))).toBeGreaterThan(0);
   }, 60_000);
 
   it('lets an admin add a viewer and an API key that is shown once', async () => {

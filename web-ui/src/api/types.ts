@@ -69,3 +69,4 @@ export type { TelegramStatus } from '../../../appliance/src/sync/telegram-servic
 import type { AlertRule as Rule } from '../../../appliance/src/alerts/rules.js';
 import type { RuleTargetView } from '../../../appliance/src/alerts/rule-targets.js';
 export type RuleView = Rule & RuleTargetView;
+export type { OverviewCamera } from '../../../appliance/src/api/overview.js';

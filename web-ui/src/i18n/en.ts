@@ -418,6 +418,9 @@ export const en = {
   'heat.unitPresence': 'object-seconds per cell',
   'heat.unitTraffic': 'tracks per cell',
   'sess.video': 'Video and its events (video time)',
+  'overview.todayInOut': 'Today in / out',
+  'overview.occupancyNow': 'In zones now',
+  'overview.eventsHour': 'Events, last hour',
   // Class names of the COCO models as people read them (class.<model's name>); unknown classes show as named.
   'class.person': 'person',
   'class.bicycle': 'bicycle',

@@ -420,6 +420,9 @@ export const ru: Record<Key, string> = {
   'heat.unitPresence': 'объекто-секунд на ячейку',
   'heat.unitTraffic': 'треков на ячейку',
   'sess.video': 'Видео и его события (время видео)',
+  'overview.todayInOut': 'Сегодня вход / выход',
+  'overview.occupancyNow': 'В зонах сейчас',
+  'overview.eventsHour': 'Событий за час',
   // Class names of the COCO models as people read them (class.<model's name>); unknown classes show as named.
   'class.person': 'человек',
   'class.bicycle': 'велосипед',
