@@ -527,6 +527,31 @@ describe('LAN dashboard in a real browser', () => {
     }
   }, 60_000);
 
+  it('every page at 1366×768 and 820×1180, in English and Russian: screenshots kept, no overlapping or clipped text', async () => {
+    const report = ((await (await admin.request.get(`${base}/api/v1/reports?limit=1`)).json()) as { reports: Array<{ id: string }> }).reports[0]!.id;
+    const pages = ['cameras', 'cameras/campus', 'cameras/campus?tab=zones', 'cameras/campus?tab=heatmap', 'analytics', `reports/${report}`, 'sessions', 'audits', 'events', 'alerts', 'system', 'users', 'account'];
+    const problems: string[] = [];
+    for (const size of [DESKTOP, { width: 820, height: 1180 }]) {
+      for (const lang of ['en', 'ru'] as const) {
+        const ctx = await newContext(size, { signedInAs: admin, initScript: `localStorage.setItem('vantage.lang', '${lang}')` });
+        try {
+          const p = watch(await ctx.newPage());
+          for (const path of pages) {
+            await p.goto(`${base}/#/${path}`);
+            await p.waitForLoadState('networkidle').catch(() => undefined);
+            await p.locator('.page').first().waitFor();
+            await p.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('.loading'), undefined, { timeout: 10_000 }).catch(() => undefined);
+            await shot(p, `page-${path.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}-${size.width}x${size.height}-${lang}`.replace(new RegExp(report, 'g'), 'report'));
+            for (const x of (await p.evaluate('__probe.textProblems()')) as string[]) problems.push(`${path} ${size.width}×${size.height} ${lang}: ${x}`);
+          }
+        } finally {
+          await ctx.close();
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  }, 300_000);
+
   it('switches to Russian and back; fits a tablet; logs out', async () => {
     await page.goto(`${base}/#/cameras`);
     await page.getByTestId('language').selectOption('ru');
