@@ -421,6 +421,11 @@ export const en = {
   'overview.todayInOut': 'Today in / out',
   'overview.occupancyNow': 'In zones now',
   'overview.eventsHour': 'Events, last hour',
+  'delivery.queued': 'queued',
+  'delivery.delivered': 'delivered',
+  'delivery.quiet_hours': 'quiet hours',
+  'delivery.not_connected': 'not connected',
+  'delivery.failed': 'failed: {why}',
   // Class names of the COCO models as people read them (class.<model's name>); unknown classes show as named.
   'class.person': 'person',
   'class.bicycle': 'bicycle',

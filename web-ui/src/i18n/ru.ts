@@ -423,6 +423,11 @@ export const ru: Record<Key, string> = {
   'overview.todayInOut': 'Сегодня вход / выход',
   'overview.occupancyNow': 'В зонах сейчас',
   'overview.eventsHour': 'Событий за час',
+  'delivery.queued': 'в очереди',
+  'delivery.delivered': 'доставлено',
+  'delivery.quiet_hours': 'тихие часы',
+  'delivery.not_connected': 'не подключено',
+  'delivery.failed': 'ошибка: {why}',
   // Class names of the COCO models as people read them (class.<model's name>); unknown classes show as named.
   'class.person': 'человек',
   'class.bicycle': 'велосипед',

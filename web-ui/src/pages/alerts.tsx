@@ -3,7 +3,7 @@ import { api, call } from '../api/client';
 import type { NotificationView, RuleView } from '../api/types';
 import { Card, Empty, ErrorBox, Loading, DataTable } from '../components/ui';
 import { errorText, useAction, useAsync, useCameras } from '../data';
-import { useI18n } from '../i18n/i18n';
+import { useI18n, type T } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
 import { useSession } from '../session';
 import { bodyOf, draftOf, EMPTY, RuleForm, summary, type Draft } from './alert-rule-form';
@@ -65,7 +65,7 @@ function Rules() {
                 {r.quiet_hours && <span class="muted"> · {t('alerts.quietShort', { from: r.quiet_hours.from, to: r.quiet_hours.to })}</span>}
               </td>
               <td>{r.camera ? (cams.data?.find((c) => c.id === r.camera)?.name ?? r.camera) : t('alerts.anyCamera')}</td>
-              <td>{r.channels.join(', ')}</td>
+              <td>{r.channels.map((c) => (c === 'mqtt' ? 'MQTT' : 'Telegram')).join(', ')}</td>
               <td class="actions">
                 {canOperate && (
                   <>
@@ -95,12 +95,14 @@ function Rules() {
   );
 }
 
-/** Each alert channel's delivery state (or one per recipient, e.g. Telegram chats), whatever the channels are. */
-function deliveryText(d: NotificationView['deliveries']): string {
+/** Each alert channel's delivery state (or one per recipient, e.g. Telegram chats), whatever the channels are, in the page's language. */
+function deliveryText(d: NotificationView['deliveries'], t: T): string {
   const label = (channel: string) => (channel === 'mqtt' ? 'MQTT' : channel.charAt(0).toUpperCase() + channel.slice(1));
+  const KNOWN = ['queued', 'delivered', 'quiet hours', 'not connected'];
+  const state = (s: string) => (KNOWN.includes(s) ? t(`delivery.${s.replace(' ', '_') as 'queued'}`) : s.startsWith('failed') ? t('delivery.failed', { why: s.replace(/^failed:?\s*/, '') }) : s);
   return Object.entries(d)
-    .filter(([, state]) => state)
-    .map(([channel, state]) => `${label(channel)}: ${typeof state === 'string' ? state : Object.entries(state).map(([to, s]) => `${to} ${s}`).join(', ')}`)
+    .filter(([, s]) => s)
+    .map(([channel, s]) => `${label(channel)}: ${typeof s === 'string' ? state(s) : Object.entries(s).map(([to, x]) => `${to} ${state(x)}`).join(', ')}`)
     .join(' · ');
 }
 
@@ -140,7 +142,7 @@ function Notifications() {
                 </span>
               </div>
               <div>{n.message}</div>
-              <div class="muted small">{deliveryText(n.deliveries)}</div>
+              <div class="muted small">{deliveryText(n.deliveries, t)}</div>
             </li>
           ))}
         </ul>
