@@ -250,7 +250,7 @@ describe('LAN dashboard in a real browser', () => {
     };
     type Grid = { width: number; height: number; max: number; values: number[] };
     const gridOf = async (src: URL) =>
-      (await (await admin.request.get(`${base}/api/v1/cameras/campus/heatmap?${src.searchParams.toString().replace(/&?opacity=[^&]*/, '')}`)).json()) as Grid;
+      (await (await admin.request.get(`${base}/api/v1/cameras/campus/heatmap?${src.searchParams.toString().replace(/&?(opacity|scale)=[^&]*/g, '')}`)).json()) as Grid;
     // The grid behind the picture, read just before and just after it was drawn: the same hottest
     // cell both times means the picture was drawn from that grid (analytics flush every 5 s).
     let src = new URL((await img.getAttribute('src'))!, base);
