@@ -5,7 +5,7 @@ type Cameras = ReadonlyArray<Pick<CameraConfig, 'id' | 'name' | 'zones' | 'lines
 
 /** The zone or line a rule watches, as `{ kind, id }` (none for camera_offline). */
 function shapeOf(r: RuleBody): { kind: 'zone' | 'line'; id: string } | undefined {
-  if ('zone' in r) return { kind: 'zone', id: r.zone };
+  if ('zone' in r && r.zone) return { kind: 'zone', id: r.zone };
   if ('line' in r) return { kind: 'line', id: r.line };
   return undefined;
 }

@@ -7,7 +7,7 @@ import { className, useI18n, type T } from '../i18n/i18n';
 import { shapeChoices, useShapes, type ShapeRef } from '../shapes';
 
 export type RuleType = RuleBody['type'];
-const TYPES: RuleType[] = ['occupancy', 'loitering', 'line_count', 'presence', 'camera_offline'];
+const TYPES: RuleType[] = ['occupancy', 'loitering', 'line_count', 'presence', 'camera_offline', 'queue_length', 'queue_wait', 'capacity', 'speeding'];
 
 /** Every field any rule type has, as the form edits them (strings for inputs). */
 export interface Draft {
@@ -32,6 +32,11 @@ export interface Draft {
   window_seconds: string;
   during_from: string;
   during_to: string;
+  // Queues, capacity and speed (issue 18):
+  area: string;
+  above_seconds: string;
+  above_percent: string;
+  above_mps: string;
 }
 
 export const EMPTY: Draft = {
@@ -56,6 +61,10 @@ export const EMPTY: Draft = {
   window_seconds: '600',
   during_from: '22:00',
   during_to: '06:00',
+  area: '',
+  above_seconds: '300',
+  above_percent: '90',
+  above_mps: '5',
 };
 
 export function draftOf(r: AlertRule): Draft {
@@ -85,6 +94,10 @@ export function draftOf(r: AlertRule): Draft {
     window_seconds: s(x.window_seconds, EMPTY.window_seconds),
     during_from: during?.from ?? EMPTY.during_from,
     during_to: during?.to ?? EMPTY.during_to,
+    area: s(x.area, ''),
+    above_seconds: s(x.above_seconds, EMPTY.above_seconds),
+    above_percent: s(x.above_percent, EMPTY.above_percent),
+    above_mps: s(x.above_mps, EMPTY.above_mps),
   };
 }
 
@@ -111,6 +124,14 @@ export function bodyOf(d: Draft): RuleBody {
       return { ...common, type: 'presence', zone: d.zone.trim(), class: d.class || 'person', during: { from: d.during_from, to: d.during_to } };
     case 'camera_offline':
       return { ...common, type: 'camera_offline', over_seconds: Number(d.over_seconds) };
+    case 'queue_length':
+      return { ...common, type: 'queue_length', zone: d.zone.trim(), above: Number(d.above), for_seconds: Number(d.for_seconds) };
+    case 'queue_wait':
+      return { ...common, type: 'queue_wait', zone: d.zone.trim(), above_seconds: Number(d.above_seconds), for_seconds: Number(d.for_seconds) };
+    case 'capacity':
+      return { ...common, type: 'capacity', ...(d.area.trim() ? { area: d.area.trim() } : { zone: d.zone.trim() }), above_percent: Number(d.above_percent), for_seconds: Number(d.for_seconds) };
+    case 'speeding':
+      return { ...common, type: 'speeding', ...(d.zone.trim() ? { zone: d.zone.trim() } : {}), ...cls, above_mps: Number(d.above_mps) };
   }
 }
 
@@ -131,6 +152,14 @@ export function summary(r: AlertRule, t: T, targetName?: string | null): string 
     }
     case 'camera_offline':
       return t('alerts.sumOffline', { s: String(x.over_seconds) });
+    case 'queue_length':
+      return t('alerts.sumQueueLength', { zone: String(x.zone), n: String(x.above), s: String(x.for_seconds ?? 0) });
+    case 'queue_wait':
+      return t('alerts.sumQueueWait', { zone: String(x.zone), n: String(x.above_seconds), s: String(x.for_seconds ?? 0) });
+    case 'capacity':
+      return t('alerts.sumCapacity', { where: x.area ? `${t('occ.area')} ${String(x.area)}` : `${t('zones.zone')} ${String(x.zone)}`, n: String(x.above_percent), s: String(x.for_seconds ?? 0) });
+    case 'speeding':
+      return t('alerts.sumSpeeding', { where: x.zone ? `${t('zones.zone')} ${String(x.zone)}` : t('common.all'), cls, n: String(x.above_mps) });
   }
 }
 
@@ -155,22 +184,22 @@ export function RuleForm(props: { initial: Draft; id?: string; onDone(): void; o
       setError(errorText(err));
     }
   };
-  const num = (k: keyof Draft, label: string, min = 0) => (
+  const num = (k: keyof Draft, label: string, min = 0, step?: string) => (
     <Field label={label}>
-      <input type="number" min={min} required value={d[k] as string} onInput={(e) => set(k, valueOf(e) as never)} />
+      <input type="number" min={min} step={step} required value={d[k] as string} onInput={(e) => set(k, valueOf(e) as never)} />
     </Field>
   );
-  const usesZone = d.type === 'occupancy' || d.type === 'loitering' || d.type === 'presence';
+  const usesZone = d.type === 'occupancy' || d.type === 'loitering' || d.type === 'presence' || d.type === 'queue_length' || d.type === 'queue_wait' || (d.type === 'capacity' && !d.area);
   /** A zone or line chosen from the ones that exist (by name; the rule keeps the id); a stored one that was removed stays listed, marked. */
-  const pick = (kind: 'zone' | 'line') => {
+  const pick = (kind: 'zone' | 'line', required = true, label?: string) => {
     const choices: ShapeRef[] = shapeChoices(shapes, d.camera, kind);
     const cur = d[kind];
     const gone = cur !== '' && shapes !== undefined && !choices.some((c) => c.id === cur);
     return (
-      <Field label={t(kind === 'zone' ? 'zones.zone' : 'zones.line')}>
-        <select required value={cur} onChange={(e) => set(kind, valueOf(e))} data-testid={`rule-${kind}`}>
-          <option value="" disabled>
-            {choices.length ? t('alerts.choose') : t(kind === 'zone' ? 'alerts.noZones' : 'alerts.noLines')}
+      <Field label={label ?? t(kind === 'zone' ? 'zones.zone' : 'zones.line')}>
+        <select required={required} value={cur} onChange={(e) => set(kind, valueOf(e))} data-testid={`rule-${kind}`}>
+          <option value="" disabled={required}>
+            {!required ? t('common.any') : choices.length ? t('alerts.choose') : t(kind === 'zone' ? 'alerts.noZones' : 'alerts.noLines')}
           </option>
           {gone && <option value={cur}>{t('alerts.removedTarget', { id: cur })}</option>}
           {choices.map((c) => (
@@ -201,8 +230,14 @@ export function RuleForm(props: { initial: Draft; id?: string; onDone(): void; o
           <CameraSelect value={d.camera} cameras={cams.data} emptyLabel={t('alerts.anyCamera')} onChange={(id) => set('camera', id)} />
         </Field>
         {usesZone && pick('zone')}
+        {d.type === 'capacity' && (
+          <Field label={t('alerts.area')}>
+            <input value={d.area} onInput={(e) => set('area', valueOf(e))} />
+          </Field>
+        )}
+        {d.type === 'speeding' && pick('zone', false, t('alerts.zoneOrAll'))}
         {d.type === 'line_count' && pick('line')}
-        {d.type !== 'camera_offline' && (
+        {d.type !== 'camera_offline' && d.type !== 'queue_length' && d.type !== 'queue_wait' && d.type !== 'capacity' && (
           <Field label={t('heat.class')}>
             <select value={d.type === 'presence' ? d.class || 'person' : d.class} onChange={(e) => set('class', valueOf(e))}>
               {d.type !== 'presence' && <option value="">{t('common.allClasses')}</option>}
@@ -221,6 +256,11 @@ export function RuleForm(props: { initial: Draft; id?: string; onDone(): void; o
           </>
         )}
         {(d.type === 'loitering' || d.type === 'camera_offline') && num('over_seconds', t('alerts.overSeconds'), 1)}
+        {d.type === 'queue_length' && num('above', t('alerts.above'))}
+        {d.type === 'queue_wait' && num('above_seconds', t('alerts.aboveSeconds'), 1)}
+        {d.type === 'capacity' && num('above_percent', t('alerts.abovePercent'))}
+        {(d.type === 'queue_length' || d.type === 'queue_wait' || d.type === 'capacity') && num('for_seconds', t('alerts.forSeconds'))}
+        {d.type === 'speeding' && num('above_mps', t('alerts.aboveMps'), 0.1, 'any')}
         {d.type === 'line_count' && (
           <>
             <Field label={t('alerts.direction')}>
