@@ -5,6 +5,7 @@ import type { Principal } from '../auth/roles.js';
 import type { SettingsService } from '../settings.js';
 import type { Clock } from '../clock.js';
 import type { AlertRule, RuleBody } from '../alerts/rules.js';
+import type { RuleTargetView } from '../alerts/rule-targets.js';
 import type { NotificationView } from '../store/alert-store.js';
 import type { TelegramService } from '../sync/telegram-service.js';
 import type { HeatmapGrid, HeatmapKind } from '../analytics/heatmap.js';
@@ -91,7 +92,8 @@ export interface ApiDeps {
   analysisLimits: { maxStreamSeconds: number };
   auth: AuthService;
   alerts: {
-    rules(): AlertRule[];
+    /** With each rule's target name and whether that target was removed (alerts/rule-targets). */
+    rules(): Array<AlertRule & RuleTargetView>;
     createRule(body: RuleBody): AlertRule;
     replaceRule(id: string, body: RuleBody): AlertRule;
     deleteRule(id: string): void;
