@@ -60,6 +60,8 @@ export class CameraLive {
   private readonly sockets = new Map<StreamSocket, Principal>();
   /** WebRTC viewers whose offer is being answered: they hold a place. */
   private negotiating = 0;
+  /** The answers being made (close() waits for them: each makes a peer that must be closed). */
+  private readonly answering = new Set<Promise<RtcPeer>>();
   /** MPEG-1 viewers whose WebSocket handshake is under way: they hold a place. */
   private holding = 0;
   private splitter: FrameSplitter | undefined;
@@ -135,16 +137,22 @@ export class CameraLive {
   async answer(offerSdp: string, viewer: Principal): Promise<string> {
     this.negotiating++;
     let rtc: RtcPeer;
-    try {
+    const answering = (async () => {
       this.feedLoading ??= createVideoFeed().catch((e: unknown) => {
         this.feedLoading = undefined;
         throw e;
       });
       this.feed = await this.feedLoading;
-      rtc = await answerOffer(this.feed, offerSdp, this.opts.gatherTimeoutMs);
+      return answerOffer(this.feed, offerSdp, this.opts.gatherTimeoutMs);
+    })();
+    this.answering.add(answering);
+    try {
+      rtc = await answering;
     } catch (e) {
       this.negotiating--;
       throw e;
+    } finally {
+      this.answering.delete(answering);
     }
     this.negotiating--;
     if (this.closed) {
@@ -222,14 +230,18 @@ export class CameraLive {
     void this.mpeg1.restart();
   }
 
-  /** Closes every viewer and waits for both ffmpeg processes to exit. */
+  /** Closes every viewer, drops the WebRTC feed and waits for both ffmpeg processes to exit. */
   async close(reason: string): Promise<void> {
     this.closed = true;
     for (const p of this.peers) p.rtc.close();
     this.peers.clear();
     for (const s of this.sockets.keys()) closeSocket(s, 1001, reason);
     this.sockets.clear();
-    await Promise.all([this.i420.close(), this.mpeg1.close()]);
+    // An answer under way ends by closing its peer (answer() sees `closed`).
+    await Promise.all([this.i420.close(), this.mpeg1.close(), ...[...this.answering].map((a) => a.catch(() => undefined))]);
+    // Peers first, then the feed they sent: nothing here holds a native object any more.
+    this.feed = undefined;
+    this.feedLoading = undefined;
   }
 
   private demand(): void {

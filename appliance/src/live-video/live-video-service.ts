@@ -7,6 +7,7 @@ import type { SourceSpec } from '../sources/ffmpeg.js';
 import { allows, type Principal } from '../auth/roles.js';
 import { VantageError, isVantageError, type ErrorCode } from '../errors.js';
 import { CameraLive, type StreamSocket } from './camera-live.js';
+import { releaseWrtc } from './wrtc.js';
 
 export type LiveVideoConfig = Config['live_video'];
 
@@ -132,13 +133,18 @@ export class LiveVideo {
     return { viewers: cameras.reduce((n, c) => n + c.webrtc + c.mpeg1, 0), encoders: this.processes, cameras };
   }
 
-  /** Closes every viewer and waits until no live-view ffmpeg is left. */
+  /**
+   * Closes every viewer, waits until no live-view ffmpeg is left, then releases WebRTC's native
+   * objects in order (closed peers, stopped tracks, the feeds) so the process can end cleanly.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.sweeper) clearInterval(this.sweeper);
     const cams = [...this.cams.values()];
     this.cams.clear();
     await Promise.all(cams.map((c) => c.close('server shutting down')));
+    const left = await releaseWrtc();
+    if (left > 0) this.deps.log.warn({ objects: left }, 'WebRTC objects still referenced at stop; the process may not exit cleanly');
   }
 
   private admit(id: string): CameraLive {
