@@ -119,6 +119,8 @@ describe('live view: boxes in step with the picture (WebRTC, file camera)', () =
     const summary = { samples: samples.length, samplesWithPeople, samplesAllMatched, boxes: ious.length, matched, share: matched / Math.max(1, ious.length), iou: { p10: q(0.1), p25: q(0.25), median: q(0.5), p75: q(0.75), min: q(0) } };
     console.log(`live sync: ${JSON.stringify(summary)}`);
     expect(samplesWithPeople).toBeGreaterThanOrEqual(SAMPLES / 2);
+    // Each drawn set names its frame: the sequence number and the source's presentation time.
+    expect(samples.every((s) => s.drawn === null || (Number.isInteger(s.drawn.seq) && typeof s.drawn.pts === 'number'))).toBe(true);
     expect(summary.share, JSON.stringify(summary)).toBeGreaterThanOrEqual(0.9);
   }, 180_000);
 });
