@@ -82,12 +82,16 @@ describe('live view: boxes in step with the picture (WebRTC, file camera)', () =
     await page.goto(`${base}/#/cameras`);
     await waitFor('WebRTC picture', async () => ((await page.locator('.player').first().getAttribute('data-mode')) === 'webrtc' ? true : undefined), 30_000);
     await waitFor('boxes drawn', async () => ((await page.evaluate(SAMPLE)) as Sample | null)?.drawn?.tracks.length || undefined, 30_000);
+    const shown = async () => Number(await page.locator('.player').first().getAttribute('data-frames'));
+    const [framesBefore, startedAt] = [await shown(), Date.now()];
     const samples: Sample[] = [];
     for (let i = 0; i < SAMPLES; i++) {
       await new Promise((r) => setTimeout(r, EVERY_MS));
       const s = (await page.evaluate(SAMPLE)) as Sample | null;
       if (s) samples.push(s);
     }
+    // The picture's rate (frames shown per second, counted by the player once a second): for the report, not asserted.
+    const fps = Math.round(((await shown()) - framesBefore) / ((Date.now() - startedAt) / 1000) * 10) / 10;
     const dir = tempDir('vantage-sync-');
     const camera = (await (await fetch(`${base}/api/v1/cameras/campus`, { headers: { authorization: `Bearer ${await signIn(base)}` } })).json()) as { width: number; height: number };
     const ious: number[] = [];
@@ -116,7 +120,7 @@ describe('live view: boxes in step with the picture (WebRTC, file camera)', () =
     const matched = ious.filter((v) => v >= 0.5).length;
     const sorted = [...ious].sort((a, b) => a - b);
     const q = (p: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) * 100) / 100;
-    const summary = { samples: samples.length, samplesWithPeople, samplesAllMatched, boxes: ious.length, matched, share: matched / Math.max(1, ious.length), iou: { p10: q(0.1), p25: q(0.25), median: q(0.5), p75: q(0.75), min: q(0) } };
+    const summary = { fps, samples: samples.length, samplesWithPeople, samplesAllMatched, boxes: ious.length, matched, share: matched / Math.max(1, ious.length), iou: { p10: q(0.1), p25: q(0.25), median: q(0.5), p75: q(0.75), min: q(0) } };
     console.log(`live sync: ${JSON.stringify(summary)}`);
     expect(samplesWithPeople).toBeGreaterThanOrEqual(SAMPLES / 2);
     // Each drawn set names its frame: the sequence number and the source's presentation time.
