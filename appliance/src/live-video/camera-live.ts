@@ -75,8 +75,6 @@ export class CameraLive {
   private picture: I420 | undefined;
   /** When the last analysed frame went to the peers (monotonic ms). */
   private lastPushAt = -Infinity;
-  /** Analysed frames sent to the WebRTC peers. */
-  framesSent = 0;
   private pushFailed = false;
   private closed = false;
   /** MPEG-1 sockets dropped because they could not keep up. */
@@ -234,7 +232,6 @@ export class CameraLive {
     const pic = (this.picture = letterboxedToI420(frame, lb, this.picture));
     try {
       this.feed.push(pic.width, pic.height, pic.data); // synchronous: wrtc copies the frame
-      this.framesSent++;
       this.lastPushAt = this.opts.clock.monotonic();
     } catch (e) {
       if (!this.pushFailed) this.opts.log.error({ err: errorMessage(e) }, 'WebRTC refused a frame');
