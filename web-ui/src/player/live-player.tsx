@@ -43,7 +43,7 @@ export function LivePlayer(props: { camera: CameraView; classes: string[] | unde
   const classes = useRef(props.classes);
   classes.current = props.classes;
   // WebRTC: tracks wait for their frame (see TrackBuffer); other ways draw the latest at once.
-  const buffer = useRef(new TrackBuffer());
+  const [buffer] = useState(() => new TrackBuffer());
   const synced = useRef(false);
 
   useEffect(() => {
@@ -65,11 +65,11 @@ export function LivePlayer(props: { camera: CameraView; classes: string[] | unde
     if (!visible || !hasFrame) return;
     const onMode = (m: VideoMode): void => {
       synced.current = m === 'webrtc';
-      if (!synced.current) buffer.current.clear();
+      if (!synced.current) buffer.clear();
       setMode(m);
     };
     const onShown = (receivedAt: number): void => {
-      const d = buffer.current.take(receivedAt);
+      const d = buffer.take(receivedAt);
       if (d) overlay.current?.showFrame(d);
     };
     const v = new LiveVideo(camera.id, media.current!, onMode, onShown);
@@ -80,7 +80,7 @@ export function LivePlayer(props: { camera: CameraView; classes: string[] | unde
       clearInterval(tm);
       v.close();
       synced.current = false;
-      buffer.current.clear();
+      buffer.clear();
     };
   }, [camera.id, visible, hasFrame]);
 
@@ -88,7 +88,7 @@ export function LivePlayer(props: { camera: CameraView; classes: string[] | unde
     ['tracks'],
     [camera.id],
     (m) => {
-      if (synced.current) buffer.current.push(m.data);
+      if (synced.current) buffer.push(m.data);
       else overlay.current?.setTracks(m.data);
       setBoxes(m.data.tracks.length);
     },
