@@ -13,7 +13,8 @@ const SLACK_MS = 10;
  * daemon sends each analysed frame to WebRTC in the tick it publishes that frame's tracks (both carry
  * the frame's `seq`/`pts`), so the frame received at time T belongs to the latest message that
  * arrived by T; the player asks for it when the frame is shown (requestVideoFrameCallback), however
- * long the jitter buffer held the frame.
+ * long the jitter buffer held the frame. A page whose main thread is too busy to handle a message
+ * before its frame arrives shows the previous frame's boxes for that frame (see docs/ARCHITECTURE.md).
  */
 export class TrackBuffer {
   private waiting: Array<{ at: number; data: TracksData }> = [];
