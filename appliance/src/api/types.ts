@@ -63,6 +63,9 @@ export interface ApiDeps {
   /** The detection model in use. */
   /** The loaded models, detector.model first; `input` is each model's nominal size (cameras plan their own). */
   models(): Array<{ name: string; classes: string[]; input: { width: number; height: number }; provider: string; workers: number; inference_ms: number | null }>;
+  // h16: a session's model
+  /** The models loaded now (name and manifest path): what a session's `model` may name. */
+  loadedModels(): Array<{ name: string; manifest: string }>;
   sessions: Sessions;
   /** Count audits (an operator's true crossings against the counts). */
   audits: Audits;
