@@ -149,7 +149,7 @@ export class Appliance {
     const sources = { cameras: () => this.cameraList(), occupancy: (id: string) => analytics.occupancy(id), snapshot: async (id: string) => p.cameras?.get(id)?.snapshotJpeg(), system: () => this.system(), reportNow, classNames: manifest.classes };
     const upstream = (p.upstream = new Upstream(cfg, store.raw, kv, settings, bus, sources, root, clock));
     const a = cfg.analytics;
-    reports.schedule({ hourly: a.hourly_reports, daily: a.daily_reports, dailyAt: a.daily_report_at, cameras: () => this.cameraList().map((c) => c.id), onReport: (kind, report) => upstream.sync.publishReport(kind, { ...report }) });
+    reports.schedule({ hourly: a.hourly_reports, daily: a.daily_reports, dailyAt: a.daily_report_at, timezone: () => settings.get().timezone, cameras: () => this.cameraList().map((c) => c.id), onReport: (kind, report) => upstream.sync.publishReport(kind, { ...report }) });
     const cameras = (p.cameras = new CameraManager({
       detector,
       detectorFor: (cam) => detectors.get(cam.model, 'cameras[].model'),
