@@ -8,8 +8,7 @@
  * Local hours follow the wall clock: on the spring DST day the skipped hour has no slot, on the
  * autumn day the repeated hour is one slot holding both.
  */
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { AnalyticsStore } from '../store/analytics-store.js';
 import { addDays, localDate, localParts, localStamp, startOfDay } from '../util/time-zone.js';
 
 /** What a report compares and tabulates (absent: none of it). */
@@ -78,25 +77,15 @@ function zero(): Counts {
 }
 
 /** Sums per quarter hour (unix quarter → counts) of the zone and line rows of [from, to) (unix seconds). */
-async function quarters(db: Kysely<Database>, cameras: string[], from: number, to: number): Promise<Map<number, Counts>> {
-  const rows = await db
-    .selectFrom('counts_minute')
-    .select([
-      sql<number>`minute / 15`.as('q'),
-      sql<number>`SUM(entries)`.as('entries'),
-      sql<number>`SUM(exits)`.as('exits'),
-      sql<number>`SUM(crossings_in)`.as('crossings_in'),
-      sql<number>`SUM(crossings_out)`.as('crossings_out'),
-    ])
-    .where('camera_id', 'in', cameras.length ? cameras : ['\u0000'])
-    .where('kind', 'in', ['zone', 'line'])
-    .where('minute', '>=', Math.floor(from / 60))
-    .where('minute', '<', Math.ceil(to / 60))
-    .groupBy(sql`minute / 15`)
-    .execute();
+async function quarters(store: AnalyticsStore, cameras: readonly string[], from: number, to: number): Promise<Map<number, Counts>> {
   const out = new Map<number, Counts>();
-  for (const r of rows) out.set(r.q, { entries: r.entries, exits: r.exits, crossings_in: r.crossings_in, crossings_out: r.crossings_out, arrivals: r.entries + r.crossings_in });
+  for (const r of await store.quarterCounts(cameras, from, to)) out.set(r.q, { entries: r.entries, exits: r.exits, crossings_in: r.crossings_in, crossings_out: r.crossings_out, arrivals: r.entries + r.crossings_in });
   return out;
+}
+
+/** Zone and line totals of `cameras` over [from, to) (unix seconds). */
+export async function countsBetween(store: AnalyticsStore, cameras: readonly string[], from: number, to: number): Promise<Counts> {
+  return sum(await quarters(store, cameras, from, to));
 }
 
 function sum(q: Map<number, Counts>): Counts {
@@ -130,7 +119,7 @@ function change(now: Counts, then: Counts): Comparison['change'] {
 
 /** Comparisons, peaks and the day × hour table of a report over [from, to) (unix seconds). */
 export async function analysisSections(
-  db: Kysely<Database>,
+  store: AnalyticsStore,
   cameras: string[],
   from: number,
   to: number,
@@ -138,11 +127,11 @@ export async function analysisSections(
   zones: ReadonlyArray<{ camera: string; zone: string; entries: number }>,
 ): Promise<AnalysisSections> {
   const tz = opts.timezone;
-  const q = await quarters(db, cameras, from, to);
+  const q = await quarters(store, cameras, from, to);
   const totals = sum(q);
   const comparisons: Comparison[] = [];
   const compare = async (kind: Comparison['kind'], weeks: number | null, [f, t]: [number, number]) => {
-    const then = sum(await quarters(db, cameras, f, t));
+    const then = await countsBetween(store, cameras, f, t);
     comparisons.push({ kind, weeks_back: weeks, from: new Date(f * 1000).toISOString(), to: new Date(t * 1000).toISOString(), totals: then, change: change(totals, then) });
   };
   if (opts.previous) await compare('previous', null, previousPeriod(from, to, tz));

@@ -229,7 +229,7 @@ export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, r
   }
 
   const zoneList = [...zones.values()];
-  const analysis = req.analysis ? await analysisSections(db, cameras, from, to, req.analysis, zoneList) : {};
+  const analysis = req.analysis ? await analysisSections(store, cameras, from, to, req.analysis, zoneList) : {};
   return {
     cameras,
     from: new Date(fromMs).toISOString(),

@@ -23,6 +23,7 @@ import { rateLimit } from './rate-limit.js';
 import { access, authenticate, type ApiEnv } from './access.js';
 import { authRoutes } from './auth.js';
 import { alertRuleRoutes, notificationRoutes, syncRoutes } from './alerts.js';
+import { overviewRoutes } from './overview.js';
 import { apiKeyRoutes, userRoutes } from './users.js';
 import { liveTicketRoutes, settingsRoutes } from './settings.js';
 import { LoginLimiter } from '../auth/login-limiter.js';
@@ -55,6 +56,7 @@ export function createApp(deps: ApiDeps, log: Logger) {
     .route('/alert-rules', alertRuleRoutes(deps))
     .route('/notifications', notificationRoutes(deps))
     .route('/sync', syncRoutes(deps))
+    .route('/overview', overviewRoutes(deps))
     .route('/', systemRoutes(deps))
     .get('/openapi.json', access('any'), (c) => c.json(document()));
   // Built on first request, from the finished app (it lists every mounted route).

@@ -1,5 +1,6 @@
 import type { AnalyticsService } from '../analytics/analytics-service.js';
 import type { Reports } from '../analytics/reports.js';
+import { countsBetween } from '../analytics/comparisons.js';
 import type { Sessions } from '../analytics/sessions.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { SetupCode } from '../auth/setup-code.js';
@@ -130,5 +131,8 @@ export function apiDeps(p: ApiParts): Omit<ApiDeps, keyof AuditApiDeps> {
     deleteCamera: (id) => p.deleteCamera(id),
     tracks: (cameraId, from, to, limit) => p.trackStore.list(cameraId, from, to, limit),
     detections: (cameraId, from, to) => p.counts.list(cameraId, from, to),
+    // Overview (issue 18).
+    cameraCounts: (camera, from, to) => countsBetween(analytics.store, [camera], from, to),
+    eventCount: (camera, fromMs, toMs) => analytics.store.eventCount(camera, fromMs, toMs),
   };
 }

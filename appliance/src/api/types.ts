@@ -9,6 +9,7 @@ import type { NotificationView } from '../store/alert-store.js';
 import type { TelegramService } from '../sync/telegram-service.js';
 import type { HeatmapGrid, HeatmapKind } from '../analytics/heatmap.js';
 import type { Reports } from '../analytics/reports.js';
+import type { Counts } from '../analytics/comparisons.js';
 import type { Sessions } from '../analytics/sessions.js';
 import type { Audits } from '../analytics/audits.js';
 import type { Coverage } from '../analytics/coverage.js';
@@ -112,6 +113,11 @@ export interface ApiDeps {
     /** A WebRTC answer for an offer: ERR_NOT_FOUND, ERR_CONFLICT (disabled), ERR_BAD_REQUEST (sdp), ERR_UNAVAILABLE (over a viewer limit). */
     answer(cameraId: string, offerSdp: string, viewer: Principal): Promise<string>;
   };
+  // ── Overview (issue 18): GET /overview ──
+  /** A camera's zone and line totals over [from, to) unix seconds. */
+  cameraCounts(camera: string, from: number, to: number): Promise<Counts>;
+  /** Events a camera stored in [fromMs, toMs). */
+  eventCount(camera: string, fromMs: number, toMs: number): Promise<number>;
 }
 
 /** The parts of ApiDeps the audit and coverage routes use (built by audit-services.ts). */
