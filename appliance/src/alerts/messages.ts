@@ -111,7 +111,7 @@ const REPORT_STRINGS: Record<Language, ReportStrings> = {
     peakHour: 'Peak hour',
     busiestZone: 'Busiest zone',
     none: '—',
-    countsOverTime: 'Arrivals and exits over time',
+    countsOverTime: 'Arrivals and departures over time',
     inOutBars: 'In / out',
     heatmap: 'Presence heatmap',
     dayHour: 'Average arrivals per weekday and hour',

@@ -120,7 +120,8 @@ export class ScheduledReports {
     const cameras = s.cameras ?? this.d.cameras();
     const lang = s.language ?? site.language;
     const strings = reportStrings(lang);
-    const analysis: AnalysisOptions = { timezone: tz, previous: true, weeks: s.every === 'month' ? 0 : 1, dayHour: s.every !== 'day' };
+    // A day also against the same weekday a week before (for a week that is the previous period already).
+    const analysis: AnalysisOptions = { timezone: tz, previous: true, weeks: s.every === 'day' ? 1 : 0, dayHour: s.every !== 'day' };
     const report = await this.d.generate(cameras, period.from / 1000, period.to / 1000, s.every === 'day' ? 900 : 3600, analysis);
     const label = s.every === 'month' ? localDate(period.from, tz).slice(0, 7) : localDate(period.from, tz);
     const title = `${strings.title[s.every]}${site.site_name ? ` · ${site.site_name}` : ''}`;
