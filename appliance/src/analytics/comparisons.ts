@@ -9,7 +9,7 @@
  * autumn day the repeated hour is one slot holding both.
  */
 import type { AnalyticsStore } from '../store/analytics-store.js';
-import { addDays, localDate, localParts, localStamp, startOfDay } from '../util/time-zone.js';
+import { addDays, eachLocalQuarter, localStamp, startOfDay } from '../util/time-zone.js';
 
 /** What a report compares and tabulates (absent: none of it). */
 export interface AnalysisOptions {
@@ -138,16 +138,15 @@ export async function analysisSections(
   for (let w = 1; w <= opts.weeks; w++) await compare('week', w, weeksBack(from, to, w, tz));
 
   // Walk the range's quarter hours: each belongs to one local (date, hour) slot.
-  const slotArrivals = new Map<string, { start: number; weekday: number; hour: number; arrivals: number }>();
-  const firstQ = Math.floor(from / QUARTER_S);
-  for (let quarter = firstQ; quarter * QUARTER_S < to; quarter++) {
-    const ms = quarter * QUARTER_S * 1000;
-    const p = localParts(ms, tz);
-    const key = `${localDate(ms, tz)} ${p.hour}`;
+  // Keyed by the local wall hour (hours since the local epoch): the repeated autumn hour is one key.
+  const slotArrivals = new Map<number, { start: number; day: number; weekday: number; hour: number; arrivals: number }>();
+  eachLocalQuarter(from * 1000, to * 1000, tz, (ms, local) => {
+    const wall = local.getTime();
+    const key = Math.floor(wall / 3_600_000);
     let s = slotArrivals.get(key);
-    if (!s) slotArrivals.set(key, (s = { start: Math.max(ms, from * 1000), weekday: p.weekday, hour: p.hour, arrivals: 0 }));
-    s.arrivals += q.get(quarter)?.arrivals ?? 0;
-  }
+    if (!s) slotArrivals.set(key, (s = { start: Math.max(ms, from * 1000), day: Math.floor(wall / 86_400_000), weekday: (local.getUTCDay() + 6) % 7, hour: local.getUTCHours(), arrivals: 0 }));
+    s.arrivals += q.get(ms / (QUARTER_S * 1000))?.arrivals ?? 0;
+  });
   let peak: AnalysisSections['peak_hour'] = null;
   for (const s of slotArrivals.values()) {
     if (s.arrivals > 0 && (!peak || s.arrivals > peak.arrivals)) peak = { from: new Date(s.start).toISOString(), local: `${localStamp(s.start, tz).slice(0, 13)}:00`, arrivals: s.arrivals };
@@ -159,11 +158,11 @@ export async function analysisSections(
   if (opts.dayHour) {
     const sums = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
     const slots = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
-    const dates = Array.from({ length: 7 }, () => new Set<string>());
-    for (const [key, s] of slotArrivals) {
+    const dates = Array.from({ length: 7 }, () => new Set<number>());
+    for (const s of slotArrivals.values()) {
       sums[s.weekday]![s.hour]! += s.arrivals;
       slots[s.weekday]![s.hour]!++;
-      dates[s.weekday]!.add(key.split(' ')[0]!);
+      dates[s.weekday]!.add(s.day);
     }
     out.day_hour = {
       metric: 'arrivals',

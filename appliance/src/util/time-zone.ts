@@ -94,3 +94,20 @@ export function localStamp(ms: number, tz: string): string {
   const p = localParts(ms, tz);
   return `${localDate(ms, tz)} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
 }
+
+/**
+ * Calls `fn` for each quarter hour starting in [fromMs, toMs) (quarter-aligned, UTC) with its local
+ * wall time as a Date to read with getUTC* methods. The offset is looked up twice per UTC day and per
+ * quarter only on a day it changes (every zone's changes fall on quarter hours), so a year is fast.
+ */
+export function eachLocalQuarter(fromMs: number, toMs: number, tz: string, fn: (ms: number, local: Date) => void): void {
+  const Q = 900_000;
+  const D = 86_400_000;
+  let ms = Math.floor(fromMs / Q) * Q;
+  while (ms < toMs) {
+    const end = Math.min(toMs, Math.floor(ms / D) * D + D);
+    const first = offsetMs(ms, tz);
+    const steady = first === offsetMs(Math.ceil(end / Q) * Q - Q, tz);
+    for (; ms < end; ms += Q) fn(ms, new Date(ms + (steady ? first : offsetMs(ms, tz))));
+  }
+}
