@@ -64,6 +64,14 @@ describe('bounded work per request', () => {
     expect(cmpBody.time_zone).toBe('Europe/Berlin');
     expect(cmpBody.comparisons.map((c) => c.kind)).toEqual(['previous', 'week', 'week']);
     expect(cmpBody.day_hour.average.map((r) => r.length)).toEqual([24, 24, 24, 24, 24, 24, 24]);
+    // Without `timezone`, the site's (run-time settings, validated there too).
+    const badZone = await send('PUT', '/api/v1/settings', { timezone: 'Mars/Olympus' });
+    expect(badZone.status).toBe(400);
+    expect(await fields(badZone)).toContain('timezone');
+    expect((await send('PUT', '/api/v1/settings', { timezone: 'Asia/Kolkata' })).status).toBe(200);
+    const site = await send('POST', '/api/v1/reports', { from: now - 3600, to: now });
+    expect(((await site.json()) as { body: { time_zone: string } }).body.time_zone).toBe('Asia/Kolkata');
+    expect((await send('PUT', '/api/v1/settings', { timezone: '' })).status).toBe(200);
     const det = await api(`${base}/api/v1/cameras/cam/detections?from=${now - 2 * DAY}&to=${now}`);
     expect(det.status).toBe(400);
     expect(await fields(det)).toContain('from');
