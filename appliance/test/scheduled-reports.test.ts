@@ -153,6 +153,8 @@ describe('scheduled reports: a PDF and a CSV to Telegram, the summary on MQTT, o
       expect(Number(r[18])).toBe(Math.round(((arrivalsOn[0]! - arrivalsOn[back]!) / arrivalsOn[back]!) * 1000) / 10);
     }
     expect(arrivalsOn[0]).not.toBe(arrivalsOn[1]);
+    const change = arrivalsOn[0]! - arrivalsOn[1]!;
+    expect(pdf.caption).toContain(`${change >= 0 ? '+' : ''}${change}, ${change >= 0 ? '+' : ''}${Math.round((change / arrivalsOn[1]!) * 1000) / 10}% к предыдущему дню`);
   });
 
   it('publishes the report on MQTT (through the outbox) with its totals', async () => {

@@ -25,7 +25,8 @@ export interface PdfContext {
   strings: ReportStrings;
 }
 
-const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
+/** A change with its sign (+3, −2 as -2, 0). */
+export const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 
 /** 1, 2, 5 × 10ⁿ at or above `v` (at least 1). */
 function niceMax(v: number): number {

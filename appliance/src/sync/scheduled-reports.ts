@@ -15,7 +15,7 @@ import { timelineCsv } from '../analytics/report-builder.js';
 import type { AnalysisOptions } from '../analytics/comparisons.js';
 import { reportStrings, type Language, type ReportEvery } from '../alerts/messages.js';
 import { localDate, localParts, resolvedTimeZone, startOfDay, zonedTime, addDays } from '../util/time-zone.js';
-import { renderReportPdf } from './report-pdf.js';
+import { renderReportPdf, signed } from './report-pdf.js';
 
 /** Unix ms [from, to) of the latest period of `every` whose send time (`at`, local) is at or before `now`. */
 export function duePeriod(every: ReportEvery, at: string, now: number, tz: string): { from: number; to: number } {
@@ -126,7 +126,9 @@ export class ScheduledReports {
     const label = s.every === 'month' ? localDate(period.from, tz).slice(0, 7) : localDate(period.from, tz);
     const title = `${strings.title[s.every]}${site.site_name ? ` · ${site.site_name}` : ''}`;
     const t = report.body.totals;
-    const caption = `${title}\n${label} (${tz})${t ? `\n${strings.arrivals}: ${t.arrivals} · ${strings.exits}: ${t.exits}` : ''}`;
+    const prev = report.body.comparisons?.find((c) => c.kind === 'previous')?.change.arrivals;
+    const vs = prev ? ` (${signed(prev.abs)}${prev.pct === null ? '' : `, ${signed(prev.pct)}%`} ${strings.vsPrevious[s.every]})` : '';
+    const caption = `${title}\n${label} (${tz})${t ? `\n${strings.arrivals}: ${t.arrivals}${vs}` : ''}`;
     const files: Array<{ name: string; type: string; bytes: Buffer }> = [];
     if (s.format.includes('pdf')) files.push({ name: `report-${s.every}-${label}.pdf`, type: 'application/pdf', bytes: await renderReportPdf(report.body, { every: s.every, site: site.site_name, timeZone: tz, strings }) });
     if (s.format.includes('csv')) files.push({ name: `report-${s.every}-${label}.csv`, type: 'text/csv', bytes: Buffer.from(timelineCsv(report.body)) });
