@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { validateLine, validateZone } from '../math/geometry.js';
 import { BUNDLED_MEDIA_DIR } from './paths.js';
 import { addressListProblem } from '../util/address-list.js';
+import { isTimeZone } from '../util/time-zone.js';
 
 /**
  * The single source of truth for configuration. Every object is strict: an unknown key is an error
@@ -114,15 +115,6 @@ export const queuesSchema = z.strictObject({
   /** The service rate of the wait estimate is measured over this many seconds. */
   rate_window_seconds: z.number().min(30).max(3600).default(300),
 });
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Shapes an area or a queue names must exist (issue 18's references across the config). */
 function checkShapeRefs(cfg: { cameras: ReadonlyArray<{ id: string; zones: ReadonlyArray<{ id: string; queue?: boolean | undefined; service_line?: string | undefined }>; lines: ReadonlyArray<{ id: string }> }>; analytics: { occupancy: z.output<typeof occupancySchema> } }, ctx: z.RefinementCtx): void {
