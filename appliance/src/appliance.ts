@@ -29,6 +29,7 @@ import { TrackIds } from './store/track-ids.js';
 import { TrackStore } from './store/track-store.js';
 import { trackerOptions } from './track/options.js';
 import { busConsumer, detectionCounter, metricsConsumer, trackRecorder } from './pipeline/frame-consumers.js';
+import type { ProcessedFrame } from './pipeline/frame-processor.js';
 import { LiveHub } from './live/live-hub.js';
 import { LiveVideo } from './live-video/live-video-service.js';
 import { uploadsDir } from './store/uploads.js';
@@ -140,7 +141,7 @@ export class Appliance {
     const reports = (p.reports = new Reports(store.db, analytics.store, clock, reportLog, (req, now) => runner.build(req, now)));
     // A session's frames: stored like a camera's, but no per-frame bus traffic, inference metrics or detection counts.
     const sessionConsumers = [busConsumer(bus, { trackUpdates: false }), metricsConsumer(metrics, className, { frames: false }), analytics.consumer(), trackRecorder(trackStore, className)];
-    p.sessions = new Sessions(store.db, { detector, trackerOptions: tracking, countThreshold: cfg.detector.count_threshold, analytics, reports, consumers: sessionConsumers, bus, log: root.child({ module: 'sessions' }), clock, uploadsDir: uploadsDir(cfg.storage.path), onRemove: (id) => audit.sessionVideo.remove(id) });
+    p.sessions = new Sessions(store.db, { detector, detectorFor: (m) => detectors.get(m, 'model'), trackerOptions: tracking, countThreshold: cfg.detector.count_threshold, analytics, reports, consumers: sessionConsumers, bus, log: root.child({ module: 'sessions' }), clock, uploadsDir: uploadsDir(cfg.storage.path), onRemove: (id) => audit.sessionVideo.remove(id) });
     const kv = new KeyValueStore(store.raw);
     const settings = new SettingsService(kv, clock);
     analytics.useSiteTimezone(() => settings.get().timezone); // occupancy's closing time and days (issue 18)
@@ -165,13 +166,15 @@ export class Appliance {
       telegram: (file, caption, chats) => upstream.telegram.enqueueDocument(file, caption, chats),
       mqtt: cfg.mqtt ? (body) => upstream.sync.publishReport('scheduled', body) : undefined,
     });
+    // Issue 19: the live view's WebRTC picture is each analysed frame, sent as its tracks are published.
+    const liveFrames = { frame: (f: ProcessedFrame) => p.liveVideo?.frame(f) };
     const cameras = (p.cameras = new CameraManager({
       detector,
       detectorFor: (cam) => detectors.get(cam.model, 'cameras[].model'),
       trackerOptions: tracking,
       allocatorFor: (id) => new TrackIds(store.raw, id).allocate,
       // Live cameras: every consumer, in this order (see FrameProcessor).
-      consumers: [busConsumer(bus, { trackUpdates: true }), metricsConsumer(metrics, className, { frames: true }), analytics.consumer(), trackRecorder(trackStore, className), detectionCounter(counts), audit.coverage.consumer()],
+      consumers: [busConsumer(bus, { trackUpdates: true }), metricsConsumer(metrics, className, { frames: true }), analytics.consumer(), trackRecorder(trackStore, className), detectionCounter(counts), audit.coverage.consumer(), liveFrames],
       countThreshold: cfg.detector.count_threshold,
       onDecoded: (camera, n) => metrics.framesDecoded.inc({ camera }, n),
       onDropped: (camera) => metrics.framesDropped.inc({ camera }),
@@ -206,7 +209,7 @@ export class Appliance {
       clock,
       log: root.child({ module: 'live-video' }),
     }));
-    const parts = { config: cfg, clock, detector, detectors: () => detectors.detectors(), cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, setupCode, hostAllowed, settings, liveVideo, metrics };
+    const parts = { config: cfg, clock, detector, detectors: () => detectors.detectors(), loadedModels: () => detectors.models(), cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, setupCode, hostAllowed, settings, liveVideo, metrics };
     const deps = audit.withApi(apiDeps({ ...parts, databaseOpen: () => store.raw.open, stopped: () => this.stopped, disk: () => p.disk?.state(), system: () => this.system(), putCamera: async (c, m) => cameraSet.put(c.model ? { ...c, model: await detectors.apiModel(c.model, cameraSet.fileModels()) } : c, m), deleteCamera: (id) => cameraSet.remove(id) }));
     const server = (this.server = await listen(createApp(deps, root.child({ module: 'api' })).fetch, cfg.http.host, cfg.http.port));
     const liveCounts = () => this.cameraList().map((c) => ({ camera: c.id, activeTracks: c.view().activeTracks, zones: analytics.occupancy(c.id), ...analytics.liveSection(c.id) }));

@@ -122,7 +122,6 @@ const TABLE: Record<string, { level: Level; req: (caller: Caller) => Promise<Req
   'GET /api/v1/cameras/{id}/heatmap': { level: 'cameras:read', req: () => ({ path: '/api/v1/cameras/campus/heatmap' }) },
   'GET /api/v1/cameras/{id}/heatmap.png': { level: 'cameras:read', req: () => ({ path: '/api/v1/cameras/campus/heatmap.png' }) },
   'GET /api/v1/events': { level: 'events:read', req: () => ({ path: '/api/v1/events' }) },
-  'GET /api/v1/overview': { level: 'reports:read', req: () => ({ path: '/api/v1/overview' }) },
   'POST /api/v1/reports': { level: 'operate', req: () => ({ path: '/api/v1/reports', init: body('POST', { from: now() - 600, to: now() }) }) },
   'GET /api/v1/reports': { level: 'reports:read', req: () => ({ path: '/api/v1/reports' }) },
   'GET /api/v1/reports/{file}': { level: 'reports:read', req: async () => ({ path: `/api/v1/reports/${reportId}.csv` }) },
@@ -158,6 +157,7 @@ const TABLE: Record<string, { level: Level; req: (caller: Caller) => Promise<Req
   'DELETE /api/v1/notifications/telegram': { level: 'operate', req: async () => (await connectTelegram(), { path: '/api/v1/notifications/telegram', init: { method: 'DELETE' } }) },
   'GET /api/v1/sync/events': { level: 'events:read', req: () => ({ path: '/api/v1/sync/events' }) },
   'GET /api/v1/sync/reports': { level: 'reports:read', req: () => ({ path: '/api/v1/sync/reports' }) },
+  'GET /api/v1/overview': { level: 'events:read', req: () => ({ path: '/api/v1/overview' }) },
   'GET /api/v1/system': { level: 'cameras:read', req: () => ({ path: '/api/v1/system' }) },
   'GET /api/v1/models': { level: 'cameras:read', req: () => ({ path: '/api/v1/models' }) },
 };

@@ -23,11 +23,11 @@ import { rateLimit } from './rate-limit.js';
 import { access, authenticate, type ApiEnv } from './access.js';
 import { authRoutes } from './auth.js';
 import { alertRuleRoutes, notificationRoutes, syncRoutes } from './alerts.js';
-import { overviewRoutes } from './overview.js';
 import { apiKeyRoutes, userRoutes } from './users.js';
 import { liveTicketRoutes, settingsRoutes } from './settings.js';
 import { LoginLimiter } from '../auth/login-limiter.js';
 import { HOST_REFUSAL } from '../auth/allowed-hosts.js';
+import { overviewRoutes } from './overview.js';
 import { clientAddressResolver } from './client-address.js';
 
 /** The whole HTTP surface: probes, /api/v1 resources (one sub-app each) and the dashboard's files. */
@@ -56,7 +56,7 @@ export function createApp(deps: ApiDeps, log: Logger) {
     .route('/alert-rules', alertRuleRoutes(deps))
     .route('/notifications', notificationRoutes(deps))
     .route('/sync', syncRoutes(deps))
-    .route('/overview', overviewRoutes(deps))
+    .route('/overview', overviewRoutes(deps)) // issue 19 (h19b): the first screen's figures
     .route('/', systemRoutes(deps))
     .get('/openapi.json', access('any'), (c) => c.json(document()));
   // Built on first request, from the finished app (it lists every mounted route).

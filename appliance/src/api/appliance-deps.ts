@@ -1,6 +1,5 @@
 import type { AnalyticsService } from '../analytics/analytics-service.js';
 import type { Reports } from '../analytics/reports.js';
-import { countsBetween } from '../analytics/comparisons.js';
 import type { Sessions } from '../analytics/sessions.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { SetupCode } from '../auth/setup-code.js';
@@ -28,6 +27,9 @@ export interface ApiParts {
   detector: FrameDetector;
   /** Every loaded model (detector.model first, then the cameras' own), for GET /models. */
   detectors?: () => FrameDetector[];
+  // h16: a session's model
+  /** The loaded models by manifest path (DetectorSet.models). */
+  loadedModels?: () => Array<{ name: string; manifest: string }>;
   cameras: CameraManager;
   analytics: AnalyticsService;
   reports: Reports;
@@ -116,6 +118,8 @@ export function apiDeps(p: ApiParts): Omit<ApiDeps, keyof AuditApiDeps> {
           inference_ms: ms.length ? Math.round((ms.reduce((a, b) => a + b, 0) / ms.length) * 10) / 10 : null,
         };
       }),
+    // h16: a session's model
+    loadedModels: () => p.loadedModels?.() ?? [],
     sessions: p.sessions,
     saveUpload: async (name, body, expectedBytes) => {
       const s = config.storage;
@@ -132,8 +136,5 @@ export function apiDeps(p: ApiParts): Omit<ApiDeps, keyof AuditApiDeps> {
     deleteCamera: (id) => p.deleteCamera(id),
     tracks: (cameraId, from, to, limit) => p.trackStore.list(cameraId, from, to, limit),
     detections: (cameraId, from, to) => p.counts.list(cameraId, from, to),
-    // Overview (issue 18).
-    cameraCounts: (camera, from, to) => countsBetween(analytics.store, [camera], from, to),
-    eventCount: (camera, fromMs, toMs) => analytics.store.eventCount(camera, fromMs, toMs),
   };
 }

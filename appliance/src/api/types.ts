@@ -5,11 +5,11 @@ import type { Principal } from '../auth/roles.js';
 import type { SettingsService } from '../settings.js';
 import type { Clock } from '../clock.js';
 import type { AlertRule, RuleBody } from '../alerts/rules.js';
+import type { RuleTargetView } from '../alerts/rule-targets.js';
 import type { NotificationView } from '../store/alert-store.js';
 import type { TelegramService } from '../sync/telegram-service.js';
 import type { HeatmapGrid, HeatmapKind } from '../analytics/heatmap.js';
 import type { Reports } from '../analytics/reports.js';
-import type { Counts } from '../analytics/comparisons.js';
 import type { Sessions } from '../analytics/sessions.js';
 import type { Audits } from '../analytics/audits.js';
 import type { Coverage } from '../analytics/coverage.js';
@@ -64,6 +64,9 @@ export interface ApiDeps {
   /** The detection model in use. */
   /** The loaded models, detector.model first; `input` is each model's nominal size (cameras plan their own). */
   models(): Array<{ name: string; classes: string[]; input: { width: number; height: number }; provider: string; workers: number; inference_ms: number | null }>;
+  // h16: a session's model
+  /** The models loaded now (name and manifest path): what a session's `model` may name. */
+  loadedModels(): Array<{ name: string; manifest: string }>;
   sessions: Sessions;
   /** Count audits (an operator's true crossings against the counts). */
   audits: Audits;
@@ -89,7 +92,8 @@ export interface ApiDeps {
   analysisLimits: { maxStreamSeconds: number };
   auth: AuthService;
   alerts: {
-    rules(): AlertRule[];
+    /** With each rule's target name and whether that target was removed (alerts/rule-targets). */
+    rules(): Array<AlertRule & RuleTargetView>;
     createRule(body: RuleBody): AlertRule;
     replaceRule(id: string, body: RuleBody): AlertRule;
     deleteRule(id: string): void;
@@ -115,11 +119,6 @@ export interface ApiDeps {
     /** A WebRTC answer for an offer: ERR_NOT_FOUND, ERR_CONFLICT (disabled), ERR_BAD_REQUEST (sdp), ERR_UNAVAILABLE (over a viewer limit). */
     answer(cameraId: string, offerSdp: string, viewer: Principal): Promise<string>;
   };
-  // ── Overview (issue 18): GET /overview ──
-  /** A camera's zone and line totals over [from, to) unix seconds. */
-  cameraCounts(camera: string, from: number, to: number): Promise<Counts>;
-  /** Events a camera stored in [fromMs, toMs). */
-  eventCount(camera: string, fromMs: number, toMs: number): Promise<number>;
 }
 
 /** The parts of ApiDeps the audit and coverage routes use (built by audit-services.ts). */

@@ -154,7 +154,7 @@ export const cameraSchema = z.strictObject({
   /** Pace a file source at its native frame rate; false runs as fast as frames are consumed. */
   realtime: z.boolean().default(true),
   rtsp_transport: z.enum(['tcp', 'udp']).default('tcp'),
-  /** A separate (higher-resolution) stream for the live view; detection uses `source`. */
+  /** A separate (higher-resolution) stream for the MPEG-1 live view; detection (and the WebRTC picture, its frames) uses `source`. */
   live_source: z.string().min(1).optional(),
   /** Hardware decoding in ffmpeg. */
   hwaccel: z.enum(['none', 'cuda', 'vaapi', 'jetson']).default('none'),
@@ -291,6 +291,12 @@ export const analyticsSchema = z.strictObject({
    * a longer `duration` is refused, and one without a duration stops here unless cancelled first.
    */
   max_stream_seconds: z.number().int().min(1).max(7 * 86_400).default(3600),
+  /**
+   * Classes a zone or line counts when it names none of its own (`classes`): people and vehicles, so
+   * a bird taken for a skateboard stays out of the headline figures. [] counts every class the model
+   * knows; a model that knows none of these counts every class too.
+   */
+  count_classes: z.array(z.string().min(1)).max(1000).default(['person', 'bicycle', 'car', 'motorcycle', 'motorbike', 'bus', 'truck']),
   /** How long rows are kept, in days, enforced by a daily job. */
   retention: z
     .strictObject({
@@ -415,9 +421,9 @@ export const configSchema = z
         max_viewers_per_camera: z.number().int().min(1).max(100).default(4),
         /** Viewers of all cameras together. */
         max_viewers: z.number().int().min(1).max(1000).default(16),
-        /** Widest picture sent, in pixels; larger streams are scaled down (aspect kept, even sizes). */
+        /** Widest MPEG-1 picture sent, in pixels; larger streams are scaled down (aspect kept, even sizes). WebRTC sends the analysed frames. */
         max_width: z.number().int().min(64).max(7680).default(1280),
-        /** Seconds a camera's live ffmpeg keeps running after its last viewer left. */
+        /** Seconds a camera's MPEG-1 ffmpeg keeps running after its last viewer left. */
         linger_seconds: z.number().min(0).max(600).default(5),
         /** Video bitrate of the MPEG-1 stream for JSMpeg. */
         mpeg1_bitrate_kbps: z.number().int().min(100).max(50_000).default(1000),

@@ -10,6 +10,8 @@ import { alerts } from './008-alerts.js';
 import { sessionUploadFlag } from './009-session-upload-flag.js';
 import { sessionAnalysis } from './010-session-analysis.js';
 import { audits } from './011-audits.js';
+// h16: a session's model
+import { sessionModel } from './017-session-model.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -24,4 +26,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '009-session-upload-flag': sessionUploadFlag,
   '010-session-analysis': sessionAnalysis,
   '011-audits': audits,
+  // h16: a session's model
+  '017-session-model': sessionModel,
 };
