@@ -19,6 +19,7 @@ import { DetectionCounts } from './store/detection-counts.js';
 import { EventBus } from './events.js';
 import { AnalyticsService } from './analytics/analytics-service.js';
 import { Reports } from './analytics/reports.js';
+import { ScheduledReports } from './sync/scheduled-reports.js';
 import { ReportRunner } from './analytics/report-runner.js';
 import { buildReport } from './analytics/report-builder.js';
 import { cameraSourceIssues, policyFor } from './sources/source-policy.js';
@@ -67,6 +68,7 @@ interface Parts {
   liveVideo: LiveVideo;
   live: LiveHub;
   audit: ReturnType<typeof auditServices>;
+  scheduledReports: ScheduledReports;
 }
 
 /**
@@ -151,7 +153,19 @@ export class Appliance {
     const sources = { cameras: () => this.cameraList(), occupancy: (id: string) => analytics.occupancy(id), analytics: (id: string) => analytics.liveSection(id).analytics ?? {}, snapshot: async (id: string) => p.cameras?.get(id)?.snapshotJpeg(), system: () => this.system(), reportNow, classNames: manifest.classes };
     const upstream = (p.upstream = new Upstream(cfg, store.raw, kv, settings, bus, sources, root, clock));
     const a = cfg.analytics;
-    reports.schedule({ hourly: a.hourly_reports, daily: a.daily_reports, dailyAt: a.daily_report_at, cameras: () => this.cameraList().map((c) => c.id), onReport: (kind, report) => upstream.sync.publishReport(kind, { ...report }) });
+    reports.schedule({ hourly: a.hourly_reports, daily: a.daily_reports, dailyAt: a.daily_report_at, timezone: () => settings.get().timezone, cameras: () => this.cameraList().map((c) => c.id), onReport: (kind, report) => upstream.sync.publishReport(kind, { ...report }) });
+    // Scheduled report delivery (issue 18): PDF/CSV to Telegram and MQTT through the outbox.
+    p.scheduledReports = new ScheduledReports({
+      schedules: cfg.reports.schedules,
+      kv,
+      clock,
+      log: root.child({ module: 'scheduled-reports' }),
+      settings: () => settings.get(),
+      cameras: () => this.cameraList().map((c) => c.id),
+      generate: async (ids, from, to, resolution, analysis) => (await analytics.flush(), reports.generate('range', ids, from, to, resolution, analysis)),
+      telegram: (file, caption, chats) => upstream.telegram.enqueueDocument(file, caption, chats),
+      mqtt: cfg.mqtt ? (body) => upstream.sync.publishReport('scheduled', body) : undefined,
+    });
     // Issue 19: the live view's WebRTC picture is each analysed frame, sent as its tracks are published.
     const liveFrames = { frame: (f: ProcessedFrame) => p.liveVideo?.frame(f) };
     const cameras = (p.cameras = new CameraManager({
@@ -173,6 +187,7 @@ export class Appliance {
     const cameraSet = (p.cameraSet = new CameraSet(cfg.cameras, new CameraOverrides(store.db), store.db, followers, (id) => cameras.get(id) !== undefined, clock, (s) => sourcePolicy.problem(s), onRefused));
     await cameraSet.apply();
     upstream.start();
+    p.scheduledReports.start();
     const tracksSink = { name: 'tracks', everyMs: 1000, flush: () => trackStore.flush() };
     const countsSink = { name: 'detection counts', everyMs: 1000, flush: (final: boolean) => counts.flush(final ? undefined : clock.now()) };
     p.flusher = new Flusher([tracksSink, countsSink, { name: 'analytics', everyMs: 5000, flush: () => analytics.flush() }], root.child({ module: 'store' }));
@@ -215,6 +230,7 @@ export class Appliance {
     p.disk?.stop();
     p.retention?.stop();
     p.reports?.stop();
+    await p.scheduledReports?.stop();
     p.live?.close();
     await p.liveVideo?.stop();
     const server = this.server;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from './clock.js';
 import type { KeyValue } from './store/key-value.js';
+import { isTimeZone } from './util/time-zone.js';
 
 /** Settings an admin changes at run time (the config file holds what needs a restart). */
 export const settingsSchema = z.strictObject({
@@ -17,15 +18,6 @@ export const settingsSchema = z.strictObject({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export const settingsPatchSchema = settingsSchema.partial();
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const KEY = 'app.settings';
 

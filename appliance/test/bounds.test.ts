@@ -48,12 +48,30 @@ describe('bounded work per request', () => {
       ['POST', '/api/v1/reports', { from: now - 30 * DAY, to: now, resolution: '1m' }, 'resolution'],
       ['POST', '/api/v1/reports', { from: 0, to: 6e10, resolution: '1h' }, 'from'],
       ['POST', '/api/v1/reports', { cameras: Array.from({ length: 5000 }, () => 'cam'), from: now - 60, to: now }, 'cameras'],
+      // Comparisons (issue 18): weeks back bounded, the time zone an IANA name.
+      ['POST', '/api/v1/reports', { from: now - 60, to: now, compare_weeks: 9 }, 'compare_weeks'],
+      ['POST', '/api/v1/reports', { from: now - 60, to: now, timezone: 'Mars/Olympus' }, 'timezone'],
+      ['POST', '/api/v1/reports', { from: now - 60, to: now, day_hour: 'yes' }, 'day_hour'],
     ];
     for (const [method, path, body, field] of cases) {
       const r = await send(method, path, body);
       expect(r.status, JSON.stringify(body).slice(0, 120)).toBe(400);
       expect(await fields(r), JSON.stringify(body).slice(0, 120)).toContain(field);
     }
+    const cmp = await send('POST', '/api/v1/reports', { from: now - DAY, to: now, timezone: 'Europe/Berlin', compare_previous: true, compare_weeks: 2, day_hour: true });
+    expect(cmp.status).toBe(201);
+    const cmpBody = ((await cmp.json()) as { body: { time_zone: string; comparisons: Array<{ kind: string }>; day_hour: { average: unknown[][] } } }).body;
+    expect(cmpBody.time_zone).toBe('Europe/Berlin');
+    expect(cmpBody.comparisons.map((c) => c.kind)).toEqual(['previous', 'week', 'week']);
+    expect(cmpBody.day_hour.average.map((r) => r.length)).toEqual([24, 24, 24, 24, 24, 24, 24]);
+    // Without `timezone`, the site's (run-time settings, validated there too).
+    const badZone = await send('PUT', '/api/v1/settings', { timezone: 'Mars/Olympus' });
+    expect(badZone.status).toBe(400);
+    expect(await fields(badZone)).toContain('timezone');
+    expect((await send('PUT', '/api/v1/settings', { timezone: 'Asia/Kolkata' })).status).toBe(200);
+    const site = await send('POST', '/api/v1/reports', { from: now - 3600, to: now });
+    expect(((await site.json()) as { body: { time_zone: string } }).body.time_zone).toBe('Asia/Kolkata');
+    expect((await send('PUT', '/api/v1/settings', { timezone: '' })).status).toBe(200);
     const det = await api(`${base}/api/v1/cameras/cam/detections?from=${now - 2 * DAY}&to=${now}`);
     expect(det.status).toBe(400);
     expect(await fields(det)).toContain('from');

@@ -6,11 +6,13 @@ export interface Received {
   text?: string;
   caption?: string;
   photo?: { type: string; bytes: Buffer };
+  /** sendDocument's file. */
+  document?: { type: string; name: string; bytes: Buffer };
   at: number;
 }
 
 /**
- * A real HTTP server on 127.0.0.1 speaking the three Bot API methods the appliance uses, parsing
+ * A real HTTP server on 127.0.0.1 speaking the Bot API methods the appliance uses (getMe, sendMessage, sendPhoto, sendDocument), parsing
  * JSON and multipart bodies like Telegram does. `script` decides each answer: by default 200 OK;
  * push a status (500, 429 with retry_after, 400 …) to answer the next calls with it.
  */
@@ -45,7 +47,7 @@ export class TelegramTestServer {
     if (!m || m[1] !== this.token) return { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } };
     const method = m[2]!;
     if (method === 'getMe') return { status: 200, body: { ok: true, result: { id: 123456, is_bot: true, first_name: 'Vantage test', username: 'vantage_test_bot' } } };
-    if (method !== 'sendMessage' && method !== 'sendPhoto') return { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } };
+    if (method !== 'sendMessage' && method !== 'sendPhoto' && method !== 'sendDocument') return { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } };
     this.attempts++;
     const next = this.script.shift();
     if (next && next.status !== 200) {
@@ -63,6 +65,8 @@ export class TelegramTestServer {
       got.caption = String(form.get('caption') ?? '');
       const photo = form.get('photo');
       if (photo instanceof Blob) got.photo = { type: photo.type, bytes: Buffer.from(await photo.arrayBuffer()) };
+      const doc = form.get('document');
+      if (doc instanceof File) got.document = { type: doc.type, name: doc.name, bytes: Buffer.from(await doc.arrayBuffer()) };
     }
     if (!this.chats.has(got.chat_id)) return { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } };
     this.received.push(got);

@@ -178,3 +178,87 @@ function issue18Message(rule: AlertRule, d: FiringDetails, ru: boolean): string 
 export function testMessage(lang: Language, site: string): string {
   return lang === 'ru' ? `Vantage${site ? ` · ${site}` : ''}: оповещения подключены к этому чату.` : `Vantage${site ? ` · ${site}` : ''}: alerts are connected to this chat.`;
 }
+
+// ── Scheduled reports (issue 18): the PDF's and the Telegram caption's words, per language ──
+
+export type ReportEvery = 'day' | 'week' | 'month';
+
+export interface ReportStrings {
+  title: Record<ReportEvery, string>;
+  period: string;
+  timeZone: string;
+  generated: string;
+  totals: string;
+  entries: string;
+  exits: string;
+  in: string;
+  out: string;
+  arrivals: string;
+  /** exits + out. */
+  departures: string;
+  vsPrevious: Record<ReportEvery, string>;
+  /** "same … N week(s) before". */
+  vsWeeks(n: number): string;
+  peakHour: string;
+  busiestZone: string;
+  none: string;
+  countsOverTime: string;
+  inOutBars: string;
+  heatmap: string;
+  dayHour: string;
+  /** Monday first. */
+  weekdays: string[];
+}
+
+const REPORT_STRINGS: Record<Language, ReportStrings> = {
+  en: {
+    title: { day: 'Daily report', week: 'Weekly report', month: 'Monthly report' },
+    period: 'Period',
+    timeZone: 'time zone',
+    generated: 'Generated',
+    totals: 'Totals',
+    entries: 'Zone entries',
+    exits: 'Zone exits',
+    in: 'In (line)',
+    out: 'Out (line)',
+    arrivals: 'Arrivals (entries + in)',
+    departures: 'Departures (exits + out)',
+    vsPrevious: { day: 'vs. the day before', week: 'vs. the week before', month: 'vs. the month before' },
+    vsWeeks: (n) => (n === 1 ? 'vs. the same time a week before' : `vs. the same time ${n} weeks before`),
+    peakHour: 'Peak hour',
+    busiestZone: 'Busiest zone',
+    none: '—',
+    countsOverTime: 'Arrivals and departures over time',
+    inOutBars: 'In / out',
+    heatmap: 'Presence heatmap',
+    dayHour: 'Average arrivals per weekday and hour',
+    weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
+  },
+  ru: {
+    title: { day: 'Отчёт за день', week: 'Отчёт за неделю', month: 'Отчёт за месяц' },
+    period: 'Период',
+    timeZone: 'часовой пояс',
+    generated: 'Сформирован',
+    totals: 'Итоги',
+    entries: 'Входы в зоны',
+    exits: 'Выходы из зон',
+    in: 'Вход (линия)',
+    out: 'Выход (линия)',
+    arrivals: 'Приходы (входы + вход)',
+    departures: 'Уходы (выходы + выход)',
+    vsPrevious: { day: 'к предыдущему дню', week: 'к предыдущей неделе', month: 'к предыдущему месяцу' },
+    vsWeeks: (n) => (n === 1 ? 'к тому же времени неделю назад' : `к тому же времени ${n} нед. назад`),
+    peakHour: 'Час пик',
+    busiestZone: 'Самая загруженная зона',
+    none: '—',
+    countsOverTime: 'Приходы и уходы по времени',
+    inOutBars: 'Вход / выход',
+    heatmap: 'Тепловая карта присутствия',
+    dayHour: 'Средние приходы по дням недели и часам',
+    weekdays: ['Пн', 'Вт', 'Ср', 'Чт', 'Пт', 'Сб', 'Вс'],
+  },
+};
+
+export function reportStrings(lang: Language): ReportStrings {
+  return REPORT_STRINGS[lang];
+}

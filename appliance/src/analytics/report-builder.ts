@@ -6,6 +6,7 @@ import { CoverageStore } from '../store/coverage-store.js';
 import { coverageTimeline, type Coverage } from './coverage.js';
 import { VantageError } from '../errors.js';
 import { VISITORS_KIND } from './engines/zones.js';
+import { analysisCsv, analysisSections, type AnalysisOptions, type AnalysisSections } from './comparisons.js';
 
 export type Resolution = 60 | 900 | 3600;
 
@@ -16,6 +17,8 @@ export interface ReportRequest {
   to: number;
   /** Timeline bucket in seconds. */
   resolution: Resolution;
+  /** Comparisons, peaks and the day × hour table (analytics/comparisons.ts), in a time zone; absent: none. */
+  analysis?: AnalysisOptions;
 }
 
 export interface TimelineRow {
@@ -35,7 +38,7 @@ export interface TimelineRow {
   low_coverage: boolean;
 }
 
-export interface ReportBody {
+export interface ReportCore {
   cameras: string[];
   from: string;
   to: string;
@@ -72,6 +75,9 @@ export interface ReportBody {
   /** Sections of the analytic engines that report (analytics/engine-reports.ts), by engine name; absent when none does. */
   analytics?: Record<string, unknown>;
 }
+
+/** A report body with the comparison sections (when its request asked for them). */
+export type ReportBody = ReportCore & Partial<AnalysisSections>;
 
 /** Timeline rows a report of [from, to) has at `resolution` seconds: at most MAX_TIMELINE_BUCKETS. */
 export const MAX_TIMELINE_BUCKETS = 10_000;
@@ -241,6 +247,8 @@ export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, r
     }
   }
 
+  const zoneList = [...zones.values()];
+  const analysis = req.analysis ? await analysisSections(store, cameras, from, to, req.analysis, zoneList) : {};
   return {
     cameras,
     from: new Date(fromMs).toISOString(),
@@ -249,11 +257,12 @@ export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, r
     generated_at: now.toISOString(),
     tracks: { total: trackRows.length, by_class: byClass },
     visitors,
-    zones: [...zones.values()],
+    zones: zoneList,
     lines: [...lines.values()],
     timeline: [...timeline.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r),
     heatmaps,
     coverage,
+    ...analysis,
   };
 }
 
@@ -271,5 +280,5 @@ export function timelineCsv(body: ReportBody): string {
   const head = 'time,tracks,visitors,entries,exits,crossings_in,crossings_out,max_occupancy,coverage_pct,low_coverage';
   // Reports stored before coverage (or visitors) existed lack those fields: empty cells, not "undefined".
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(Math.round(v * 1000) / 10));
-  return [head, ...body.timeline.map((r) => [r.time, r.tracks, r.visitors ?? '', r.entries, r.exits, r.crossings_in, r.crossings_out, r.max_occupancy, pct(r.coverage), r.low_coverage ? 'yes' : ''].join(','))].join('\n') + '\n';
+  return [head, ...body.timeline.map((r) => [r.time, r.tracks, r.visitors ?? '', r.entries, r.exits, r.crossings_in, r.crossings_out, r.max_occupancy, pct(r.coverage), r.low_coverage ? 'yes' : ''].join(','))].join('\n') + '\n' + (body.totals && body.time_zone ? '\n' + analysisCsv(body as AnalysisSections) : '');
 }

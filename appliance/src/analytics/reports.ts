@@ -6,6 +6,8 @@ import type { AnalyticsStore } from '../store/analytics-store.js';
 import type { Database, ReportsTable } from '../store/schema.js';
 import { buildReport, type ReportBody, type ReportRequest, type Resolution } from './report-builder.js';
 import { engineSections } from './engine-reports.js';
+import type { AnalysisOptions } from './comparisons.js';
+import { localParts, resolvedTimeZone, startOfDay, zonedTime } from '../util/time-zone.js';
 
 /** Delay after a period ends before its report is built. */
 const SETTLE_MS = 15_000;
@@ -32,8 +34,8 @@ export class Reports {
     private readonly build: (req: ReportRequest, now: Date) => Promise<ReportBody> = (req, now) => buildReport(db, store, req, now),
   ) {}
 
-  async generate(kind: ReportsTable['kind'], cameras: string[], from: number, to: number, resolution: Resolution): Promise<StoredReport & { body: ReportBody }> {
-    const req = { cameras, from, to, resolution };
+  async generate(kind: ReportsTable['kind'], cameras: string[], from: number, to: number, resolution: Resolution, analysis?: AnalysisOptions): Promise<StoredReport & { body: ReportBody }> {
+    const req = { cameras, from, to, resolution, ...(analysis ? { analysis } : {}) };
     const body: ReportBody = { ...(await this.build(req, new Date(this.clock.now()))), ...(await engineSections(this.db, req)) };
     const row: ReportsTable = { id: randomUUID(), kind, cameras: JSON.stringify(cameras), range_from: from, range_to: to, created_at: this.clock.now(), body: JSON.stringify(body) };
     await this.db.insertInto('reports').values(row).execute();
@@ -82,6 +84,8 @@ export class Reports {
     daily: boolean;
     dailyAt: string;
     cameras: () => string[];
+    /** The site's IANA time zone ('' = the box's own): the daily report's day, and its comparisons. */
+    timezone?: () => string;
     /** Told about every scheduled report (to publish it upstream). */
     onReport?: (kind: 'hourly' | 'daily', report: StoredReport & { body: ReportBody }) => void;
   }): void {
@@ -98,18 +102,21 @@ export class Reports {
       };
       tick();
     };
+    const tz = () => opts.timezone?.() ?? '';
+    // Scheduled reports compare with the period before and the same time a week before.
+    const analysis = (): AnalysisOptions => ({ timezone: resolvedTimeZone(tz()), previous: true, weeks: 1, dayHour: false });
     if (opts.hourly) {
       arm(
         () => nextHour(this.clock.now()),
-        (at) => this.generate('hourly', opts.cameras(), at / 1000 - 3600, at / 1000, 60).then((r) => opts.onReport?.('hourly', r)),
+        (at) => this.generate('hourly', opts.cameras(), at / 1000 - 3600, at / 1000, 60, analysis()).then((r) => opts.onReport?.('hourly', r)),
       );
     }
     if (opts.daily) {
       arm(
-        () => nextDaily(this.clock.now(), opts.dailyAt),
+        () => nextDaily(this.clock.now(), opts.dailyAt, tz()),
         (at) => {
-          const end = startOfLocalDay(at);
-          return this.generate('daily', opts.cameras(), startOfLocalDay(end - 1) / 1000, end / 1000, 900).then((r) => opts.onReport?.('daily', r));
+          const end = startOfLocalDay(at, tz());
+          return this.generate('daily', opts.cameras(), startOfLocalDay(end - 1, tz()) / 1000, end / 1000, 900, analysis()).then((r) => opts.onReport?.('daily', r));
         },
       );
     }
@@ -130,18 +137,15 @@ export function nextHour(now: number): number {
   return Math.floor(now / 3_600_000) * 3_600_000 + 3_600_000;
 }
 
-/** Unix ms of the next local `HH:MM` after `now`. */
-export function nextDaily(now: number, hhmm: string): number {
+/** Unix ms of the next local `HH:MM` after `now`, in time zone `tz` ('' = the box's own). */
+export function nextDaily(now: number, hhmm: string, tz = ''): number {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
-  const d = new Date(now);
-  d.setHours(h, m, 0, 0);
-  if (d.getTime() <= now) d.setDate(d.getDate() + 1);
-  return d.getTime();
+  const p = localParts(now, tz);
+  const today = zonedTime(tz, p.year, p.month, p.day, h, m);
+  return today > now ? today : zonedTime(tz, p.year, p.month, p.day + 1, h, m);
 }
 
-/** Unix ms of local midnight starting the day that contains `t`. */
-export function startOfLocalDay(t: number): number {
-  const d = new Date(t);
-  d.setHours(0, 0, 0, 0);
-  return d.getTime();
+/** Unix ms of local midnight starting the day that contains `t`, in time zone `tz` ('' = the box's own). */
+export function startOfLocalDay(t: number, tz = ''): number {
+  return startOfDay(t, tz);
 }

@@ -7,6 +7,8 @@ import { spanProblem, timeParam } from './time-range.js';
 import type { ApiDeps } from './types.js';
 import { validate } from './validate.js';
 import { access, type ApiEnv } from './access.js';
+import { MAX_COMPARE_WEEKS } from '../analytics/comparisons.js';
+import { isTimeZone, resolvedTimeZone } from '../util/time-zone.js';
 
 const RESOLUTIONS = { '1m': 60, '15m': 900, '1h': 3600 } as const;
 
@@ -18,6 +20,11 @@ export function reportRoutes(deps: ApiDeps) {
       from: timeParam,
       to: timeParam,
       resolution: z.enum(['1m', '15m', '1h']).default('15m'),
+      // Comparisons and peaks (analytics/comparisons.ts), in the site's time zone unless `timezone` says another.
+      compare_previous: z.boolean().default(false),
+      compare_weeks: z.number().int().min(0).max(MAX_COMPARE_WEEKS).default(0),
+      day_hour: z.boolean().default(false),
+      timezone: z.string().min(1).max(64).refine(isTimeZone, 'unknown IANA time zone').optional(),
     })
     .superRefine((b, ctx) => {
       const span = spanProblem(b.from, b.to, deps.retentionDays().minutes);
@@ -51,7 +58,9 @@ export function reportRoutes(deps: ApiDeps) {
     .post('/', access('operate'), validate('json', body), async (c) => {
       const b = c.req.valid('json');
       const cameras = b.cameras ?? deps.cameras().map((v) => v.id);
-      const report = await deps.reports.generate('range', cameras, b.from, b.to, RESOLUTIONS[b.resolution]);
+      // Peaks and the busiest zone come with every range report; comparisons and the table when asked.
+      const analysis = { timezone: resolvedTimeZone(b.timezone ?? deps.settings.get().timezone), previous: b.compare_previous, weeks: b.compare_weeks, dayHour: b.day_hour };
+      const report = await deps.reports.generate('range', cameras, b.from, b.to, RESOLUTIONS[b.resolution], analysis);
       return c.json(report, 201);
     })
     .get('/', access('reports:read'), validate('query', list), async (c) => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { validateLine, validateZone } from '../math/geometry.js';
 import { BUNDLED_MEDIA_DIR } from './paths.js';
 import { addressListProblem } from '../util/address-list.js';
+import { isTimeZone } from '../util/time-zone.js';
 
 /**
  * The single source of truth for configuration. Every object is strict: an unknown key is an error
@@ -114,15 +115,6 @@ export const queuesSchema = z.strictObject({
   /** The service rate of the wait estimate is measured over this many seconds. */
   rate_window_seconds: z.number().min(30).max(3600).default(300),
 });
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Shapes an area or a queue names must exist (issue 18's references across the config). */
 function checkShapeRefs(cfg: { cameras: ReadonlyArray<{ id: string; zones: ReadonlyArray<{ id: string; queue?: boolean | undefined; service_line?: string | undefined }>; lines: ReadonlyArray<{ id: string }> }>; analytics: { occupancy: z.output<typeof occupancySchema> } }, ctx: z.RefinementCtx): void {
@@ -353,6 +345,24 @@ export const telegramSchema = z.strictObject({
   base_url: z.url().default('https://api.telegram.org'),
 });
 
+// ── Scheduled reports (issue 18) ──
+/** One scheduled report: a period's PDF and/or CSV, sent to Telegram chats and/or published on MQTT. */
+export const reportScheduleSchema = z.strictObject({
+  /** day: the local day before; week: the ISO week (Monday–Sunday) before; month: the calendar month before. */
+  every: z.enum(['day', 'week', 'month']),
+  /** Local time (site time zone) it is sent, on the day after the period (week: Monday; month: the 1st). */
+  at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)').default('07:00'),
+  format: z.array(z.enum(['pdf', 'csv'])).min(1).max(2).default(['pdf', 'csv']),
+  channels: z.array(z.enum(['telegram', 'mqtt'])).min(1).max(2).default(['telegram', 'mqtt']),
+  /** Telegram chats (default: every connected chat). */
+  chats: z.array(z.union([z.number().int(), z.string().regex(/^(-?\d+|@\w{4,})$/)]).transform(String)).min(1).max(32).optional(),
+  /** Language of the PDF and the caption (default: the site's, from the run-time settings). */
+  language: z.enum(['en', 'ru']).optional(),
+  /** Cameras covered (default: all). */
+  cameras: z.array(z.string().min(1).max(64)).min(1).max(64).optional(),
+});
+export type ReportScheduleConfig = z.output<typeof reportScheduleSchema>;
+
 export const configSchema = z
   .strictObject({
     site: z
@@ -458,6 +468,8 @@ export const configSchema = z
         max_age_hours: z.number().positive().default(168),
       })
       .prefault({}),
+    /** Scheduled report delivery (issue 18). */
+    reports: z.strictObject({ schedules: z.array(reportScheduleSchema).max(16).default([]) }).prefault({}),
     cameras: z.array(cameraSchema).default([]),
   })
   .superRefine((cfg, ctx) => {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { addGrids, decodeGrid, encodeGrid, type HeatmapGrid, type HeatmapKind } from './heatmap-grid.js';
 import type { Database, EventsTable, CountsMinuteTable } from './schema.js';
 import { eventType, typesWithTarget } from './event-types.js';
@@ -147,6 +147,30 @@ export class AnalyticsStore {
       query = query.where((eb) => eb.or([eb('events.ts', '<', ts), eb.and([eb('events.ts', '=', ts), eb('events.id', '<', cursor)])]));
     }
     return (await query.execute()).map(eventView);
+  }
+
+  // ── Comparisons (issue 18) ──
+
+  /**
+   * Zone and line counts of `cameras` over [from, to) (unix seconds, whole minutes), summed per
+   * unix quarter hour (minute / 15: every time zone's hours start on one).
+   */
+  async quarterCounts(cameras: readonly string[], from: number, to: number): Promise<Array<{ q: number; entries: number; exits: number; crossings_in: number; crossings_out: number }>> {
+    return this.db
+      .selectFrom('counts_minute')
+      .select([
+        sql<number>`minute / 15`.as('q'),
+        sql<number>`SUM(entries)`.as('entries'),
+        sql<number>`SUM(exits)`.as('exits'),
+        sql<number>`SUM(crossings_in)`.as('crossings_in'),
+        sql<number>`SUM(crossings_out)`.as('crossings_out'),
+      ])
+      .where('camera_id', 'in', cameras.length ? [...cameras] : ['\u0000'])
+      .where('kind', 'in', ['zone', 'line'])
+      .where('minute', '>=', Math.floor(from / 60))
+      .where('minute', '<', Math.ceil(to / 60))
+      .groupBy(sql`minute / 15`)
+      .execute();
   }
 
   /** Everything recorded under one camera id (a session's data). */

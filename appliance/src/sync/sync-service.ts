@@ -9,7 +9,7 @@ import { MQTT_CHANNEL, MqttPublisher } from './mqtt-publisher.js';
 /**
  * What leaves the box over MQTT, under `vantage/<site>/<device>/`: zone and line events (`events`,
  * QoS 1), camera status (`cameras/<id>/status`, retained) and occupancy (`cameras/<id>/counts`,
- * retained, every 10 s), reports (`reports/hourly|daily`, QoS 1), system stats (`stats`, every 60 s). Everything goes through the
+ * retained, every 10 s), reports (`reports/hourly|daily|scheduled`, QoS 1), system stats (`stats`, every 60 s). Everything goes through the
  * outbox first, so a broker outage or a restart loses nothing.
  */
 export class SyncService {
@@ -170,7 +170,7 @@ export class SyncService {
   }
 
   /** A report the daemon generated on its schedule. */
-  publishReport(kind: 'hourly' | 'daily', report: Record<string, unknown>): void {
+  publishReport(kind: 'hourly' | 'daily' | 'scheduled', report: Record<string, unknown>): void {
     if (this.cfg.mqtt) this.enqueue(`reports/${kind}`, report);
   }
 

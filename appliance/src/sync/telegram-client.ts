@@ -48,6 +48,15 @@ export class TelegramClient {
     return this.call('sendPhoto', form);
   }
 
+  /** A file (a report's PDF or CSV) with a caption. */
+  sendDocument(chatId: string | number, bytes: Buffer, filename: string, type: string, caption: string): Promise<{ message_id: number }> {
+    const form = new FormData();
+    form.set('chat_id', String(chatId));
+    form.set('caption', caption.slice(0, 1024));
+    form.set('document', new Blob([new Uint8Array(bytes)], { type }), filename);
+    return this.call('sendDocument', form);
+  }
+
   private async call<T>(method: string, body: string | FormData | undefined): Promise<T> {
     let res: Response;
     try {

@@ -39,6 +39,8 @@ interface Payload {
   text: string;
   /** Base64 JPEG, sent with sendPhoto and the text as its caption. */
   photo?: string;
+  /** A file sent with sendDocument and the text as its caption (scheduled reports). */
+  document?: { name: string; type: string; base64: string };
 }
 
 /**
@@ -157,6 +159,21 @@ export class TelegramService {
     return e.chats;
   }
 
+  /**
+   * Queues a file (with a caption) for `chats`, or for every connected chat when none are named;
+   * returns the chats it was queued for (none without a bot token).
+   */
+  enqueueDocument(file: { name: string; type: string; bytes: Buffer }, caption: string, chats?: readonly string[]): string[] {
+    const e = this.effective();
+    if (!e) return [];
+    const now = this.clock.now();
+    const to = chats?.length ? [...chats] : e.chats;
+    const document = { name: file.name, type: file.type, base64: file.bytes.toString('base64') };
+    for (const chat of to) this.outbox.enqueue(TELEGRAM_CHANNEL, `chat:${chat}`, { notification_id: null, chat_id: chat, text: caption, document }, { now });
+    this.kick();
+    return to;
+  }
+
   start(): void {
     this.timer = setInterval(() => this.kick(), 1000);
     this.timer.unref();
@@ -189,7 +206,8 @@ export class TelegramService {
   private async deliver(client: TelegramClient, m: OutboxMessage): Promise<boolean> {
     const p = JSON.parse(m.payload) as Payload;
     try {
-      if (p.photo) await client.sendPhoto(p.chat_id, Buffer.from(p.photo, 'base64'), p.text);
+      if (p.document) await client.sendDocument(p.chat_id, Buffer.from(p.document.base64, 'base64'), p.document.name, p.document.type, p.text);
+      else if (p.photo) await client.sendPhoto(p.chat_id, Buffer.from(p.photo, 'base64'), p.text);
       else await client.sendMessage(p.chat_id, p.text);
       this.outbox.markDelivered(m.id, this.clock.now());
       if (p.notification_id !== null) this.onDelivery(p.notification_id, p.chat_id, 'delivered');
