@@ -43,6 +43,7 @@ import { principalOfUpgrade } from './auth/upgrade-auth.js';
 import type { Access, Principal } from './auth/roles.js';
 import { systemReport } from './system-report.js';
 import { auditServices } from './audit-services.js';
+import { METADATA_ONLY_MESSAGE, privacyOf } from './config/privacy.js';
 
 /** The services of a running appliance; start() fills them in order, stop() stops whichever exist. */
 interface Parts {
@@ -146,7 +147,7 @@ export class Appliance {
       await analytics.flush();
       return { ...(await reports.generate('range', this.cameraList().map((c) => c.id), now - 3600, now + 1, 60)) };
     };
-    const sources = { cameras: () => this.cameraList(), occupancy: (id: string) => analytics.occupancy(id), snapshot: async (id: string) => p.cameras?.get(id)?.snapshotJpeg(), system: () => this.system(), reportNow, classNames: manifest.classes };
+    const sources = { cameras: () => this.cameraList(), occupancy: (id: string) => analytics.occupancy(id), snapshot: async (id: string) => p.cameras?.get(id)?.snapshotJpeg(cfg.privacy), system: () => this.system(), reportNow, classNames: manifest.classes };
     const upstream = (p.upstream = new Upstream(cfg, store.raw, kv, settings, bus, sources, root, clock));
     const a = cfg.analytics;
     reports.schedule({ hourly: a.hourly_reports, daily: a.daily_reports, dailyAt: a.daily_report_at, cameras: () => this.cameraList().map((c) => c.id), onReport: (kind, report) => upstream.sync.publishReport(kind, { ...report }) });
@@ -189,6 +190,7 @@ export class Appliance {
       upgrade: (req, socket, head) => p.live!.upgrade(req, socket, head),
       clock,
       log: root.child({ module: 'live-video' }),
+      withheld: (id) => (privacyOf(cfg.privacy, p.cameras?.get(id)?.config).metadata_only ? METADATA_ONLY_MESSAGE : undefined),
     }));
     const parts = { config: cfg, clock, detector, detectors: () => detectors.detectors(), cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, setupCode, hostAllowed, settings, liveVideo, metrics };
     const deps = audit.withApi(apiDeps({ ...parts, databaseOpen: () => store.raw.open, stopped: () => this.stopped, disk: () => p.disk?.state(), system: () => this.system(), putCamera: async (c, m) => cameraSet.put(c.model ? { ...c, model: await detectors.apiModel(c.model, cameraSet.fileModels()) } : c, m), deleteCamera: (id) => cameraSet.remove(id) }));

@@ -14,6 +14,7 @@ import type { Audits } from '../analytics/audits.js';
 import type { Coverage } from '../analytics/coverage.js';
 import type { SessionVideo } from '../recordings/session-video.js';
 import type { DetectionSecondsTable, TracksTable } from '../store/schema.js';
+import type { Privacy } from '../config/privacy.js';
 
 export type { CameraView } from '../camera-runtime.js';
 export type { EventQuery, EventView } from '../store/analytics-store.js';
@@ -112,6 +113,8 @@ export interface ApiDeps {
     /** A WebRTC answer for an offer: ERR_NOT_FOUND, ERR_CONFLICT (disabled), ERR_BAD_REQUEST (sdp), ERR_UNAVAILABLE (over a viewer limit). */
     answer(cameraId: string, offerSdp: string, viewer: Principal): Promise<string>;
   };
+  // Privacy (issue 17): the privacy in force for a camera (global `privacy` with the camera's own keys over it).
+  privacy(camera: string): Privacy;
 }
 
 /** The parts of ApiDeps the audit and coverage routes use (built by audit-services.ts). */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { validateLine, validateZone } from '../math/geometry.js';
 import { BUNDLED_MEDIA_DIR } from './paths.js';
 import { addressListProblem } from '../util/address-list.js';
+import { cameraPrivacySchema, privacySchema } from './privacy.js';
 
 /**
  * The single source of truth for configuration. Every object is strict: an unknown key is an error
@@ -92,6 +93,8 @@ export const cameraSchema = z.strictObject({
   model: z.string().min(1).optional(),
   zones: zonesSchema.default([]),
   lines: linesSchema.default([]),
+  /** Privacy for this camera (config/privacy.ts); keys given replace the global `privacy`. */
+  privacy: cameraPrivacySchema.optional(),
 });
 
 export const detectorSchema = z.strictObject({
@@ -354,6 +357,8 @@ export const configSchema = z
       })
       .prefault({}),
     cameras: z.array(cameraSchema).default([]),
+    /** Blur of people in every image served or sent, or no image at all (config/privacy.ts). */
+    privacy: privacySchema.prefault({}),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Map<string, number>();

@@ -2,6 +2,7 @@
 import sharp from 'sharp';
 import { letterbox, type Letterbox } from './types.js';
 import { PLANE, packedRgbToPlanar } from './preprocess.js';
+import type { Region } from '../config/privacy.js';
 
 /**
  * Decodes an image file and letterboxes it to inputWidth×inputHeight (top-left, padded with padValue),
@@ -28,8 +29,11 @@ export async function letterboxImage(
   return { pixels, letterbox: lb };
 }
 
-/** The picture area of a letterboxed planar (gbrp) frame as a JPEG of the source's size. */
-export async function frameToJpeg(frame: Uint8Array, lb: Letterbox, quality = 80): Promise<Buffer> {
+/**
+ * The picture area of a letterboxed planar (gbrp) frame as a JPEG of the source's size, with `blur`
+ * regions (source pixels, config/privacy.ts) blurred before the one encoding.
+ */
+export async function frameToJpeg(frame: Uint8Array, lb: Letterbox, quality = 80, blur: readonly Region[] = []): Promise<Buffer> {
   const plane = lb.inputWidth * lb.inputHeight;
   const rgb = Buffer.allocUnsafe(lb.width * lb.height * 3);
   for (let y = 0, o = 0; y < lb.height; y++) {
@@ -39,10 +43,35 @@ export async function frameToJpeg(frame: Uint8Array, lb: Letterbox, quality = 80
       rgb[o + 2] = frame[PLANE.B * plane + p]!;
     }
   }
-  return sharp(rgb, { raw: { width: lb.width, height: lb.height, channels: 3 } })
-    .resize(lb.srcWidth, lb.srcHeight, { fit: 'fill' })
-    .jpeg({ quality })
-    .toBuffer();
+  const img = sharp(rgb, { raw: { width: lb.width, height: lb.height, channels: 3 } }).resize(lb.srcWidth, lb.srcHeight, { fit: 'fill' });
+  return blurredJpeg(img, blur, quality);
+}
+
+/** A JPEG with the regions (its pixels) blurred; pixels outside them are those of a plain re-encoding. */
+export function blurJpeg(jpeg: Buffer, regions: readonly Region[], quality = 80): Promise<Buffer> {
+  return blurredJpeg(sharp(jpeg).removeAlpha(), regions, quality);
+}
+
+/**
+ * Gaussian blur over each region, strong enough that a face in it cannot be recognised: sigma is a
+ * sixth of the region's shorter side (at least 4 px), so the blur scales with the person's size.
+ */
+async function blurredJpeg(img: sharp.Sharp, regions: readonly Region[], quality: number): Promise<Buffer> {
+  if (!regions.length) return img.jpeg({ quality }).toBuffer();
+  const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+  const raw = { width: info.width, height: info.height, channels: info.channels };
+  const patches: sharp.OverlayOptions[] = [];
+  for (const r of regions) {
+    const left = Math.max(0, Math.min(info.width - 1, r.left));
+    const top = Math.max(0, Math.min(info.height - 1, r.top));
+    const width = Math.min(info.width - left, r.width);
+    const height = Math.min(info.height - top, r.height);
+    if (width < 1 || height < 1) continue;
+    const sigma = Math.max(4, Math.min(width, height) / 6);
+    const patch = await sharp(data, { raw }).extract({ left, top, width, height }).blur(sigma).raw().toBuffer();
+    patches.push({ input: patch, raw: { width, height, channels: info.channels }, left, top });
+  }
+  return sharp(data, { raw }).composite(patches).jpeg({ quality }).toBuffer();
 }
 
 export interface Overlay {
