@@ -44,6 +44,7 @@ import type { Access, Principal } from './auth/roles.js';
 import { systemReport } from './system-report.js';
 import { auditServices } from './audit-services.js';
 import { METADATA_ONLY_MESSAGE, privacyOf } from './config/privacy.js';
+import { Recordings, recordingsDir } from './recordings/recordings-service.js';
 
 /** The services of a running appliance; start() fills them in order, stop() stops whichever exist. */
 interface Parts {
@@ -67,6 +68,7 @@ interface Parts {
   liveVideo: LiveVideo;
   live: LiveHub;
   audit: ReturnType<typeof auditServices>;
+  recordings: Recordings;
 }
 
 /**
@@ -124,13 +126,16 @@ export class Appliance {
     const tracking = trackerOptions(cfg.tracker);
 
     const analytics = (p.analytics = new AnalyticsService(store.db, cfg.analytics, className, bus, root.child({ module: 'analytics' }), clock));
-    const retention = (p.retention = new Retention(store, retentionDays(cfg.analytics.retention), clock, root.child({ module: 'retention' })));
+    // Recordings (issue 17): segments indexed in SQLite, repaired at start, kept by retention and the disk guard.
+    const recordings = (p.recordings = new Recordings(recordingsDir(cfg.storage.path), store.raw, bus, clock, root.child({ module: 'recordings' })));
+    await recordings.start();
+    const retention = (p.retention = new Retention(store, retentionDays(cfg.analytics.retention), clock, root.child({ module: 'retention' }), recordings));
     retention.start();
     const expectedFps = () => this.cameraList().map((c) => ({ id: c.id, online: c.view().status === 'online', fps: c.pipeline?.source.info?.fps ?? 0 }));
     const audit = (p.audit = auditServices({ db: store.db, dbPath: cfg.storage.path, cameras: expectedFps, clock, log: root.child({ module: 'coverage' }) }));
     audit.coverage.start();
     if (cfg.storage.path !== ':memory:') {
-      p.disk = new DiskGuard({ dir: dirname(cfg.storage.path), minFreeMb: cfg.storage.min_free_mb, intervalMs: cfg.storage.disk_check_seconds * 1000, reclaim: () => retention.reclaim(), clock, log: root.child({ module: 'disk' }) });
+      p.disk = new DiskGuard({ dir: dirname(cfg.storage.path), minFreeMb: cfg.storage.min_free_mb, intervalMs: cfg.storage.disk_check_seconds * 1000, reclaim: () => retention.reclaim(), clock, log: root.child({ module: 'disk' }), recordingsBytes: () => recordings.bytes() });
       p.disk.start();
     }
     // Reports are built in a worker thread (analytics/report-runner), off the event loop.
@@ -157,7 +162,7 @@ export class Appliance {
       trackerOptions: tracking,
       allocatorFor: (id) => new TrackIds(store.raw, id).allocate,
       // Live cameras: every consumer, in this order (see FrameProcessor).
-      consumers: [busConsumer(bus, { trackUpdates: true }), metricsConsumer(metrics, className, { frames: true }), analytics.consumer(), trackRecorder(trackStore, className), detectionCounter(counts), audit.coverage.consumer()],
+      consumers: [busConsumer(bus, { trackUpdates: true }), metricsConsumer(metrics, className, { frames: true }), analytics.consumer(), trackRecorder(trackStore, className), detectionCounter(counts), audit.coverage.consumer(), recordings.consumer()],
       countThreshold: cfg.detector.count_threshold,
       onDecoded: (camera, n) => metrics.framesDecoded.inc({ camera }, n),
       onDropped: (camera) => metrics.framesDropped.inc({ camera }),
@@ -165,7 +170,7 @@ export class Appliance {
       log: root,
       clock,
     }));
-    const followers = [{ apply: (c: readonly CameraConfig[]) => analytics.setCameras(c) }, cameras, { apply: async (c: readonly CameraConfig[]) => p.liveVideo?.apply(c) }];
+    const followers = [{ apply: (c: readonly CameraConfig[]) => analytics.setCameras(c) }, cameras, { apply: async (c: readonly CameraConfig[]) => p.liveVideo?.apply(c) }, recordings];
     const onRefused = (camera: string, reason: string) => root.error({ module: 'cameras', camera, reason }, 'camera source refused by the source policy; the camera stays disabled until its source is replaced');
     const cameraSet = (p.cameraSet = new CameraSet(cfg.cameras, new CameraOverrides(store.db), store.db, followers, (id) => cameras.get(id) !== undefined, clock, (s) => sourcePolicy.problem(s), onRefused));
     await cameraSet.apply();
@@ -194,6 +199,7 @@ export class Appliance {
     }));
     const parts = { config: cfg, clock, detector, detectors: () => detectors.detectors(), cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, setupCode, hostAllowed, settings, liveVideo, metrics };
     const deps = audit.withApi(apiDeps({ ...parts, databaseOpen: () => store.raw.open, stopped: () => this.stopped, disk: () => p.disk?.state(), system: () => this.system(), putCamera: async (c, m) => cameraSet.put(c.model ? { ...c, model: await detectors.apiModel(c.model, cameraSet.fileModels()) } : c, m), deleteCamera: (id) => cameraSet.remove(id) }));
+    deps.recordings = recordings;
     const server = (this.server = await listen(createApp(deps, root.child({ module: 'api' })).fetch, cfg.http.host, cfg.http.port));
     const liveCounts = () => this.cameraList().map((c) => ({ camera: c.id, activeTracks: c.view().activeTracks, zones: analytics.occupancy(c.id), ...analytics.liveSection(c.id) }));
     const poll = { cameraStatus: () => this.cameraList().map((c) => c.view()), counts: liveCounts, system: () => this.system() };
@@ -221,6 +227,7 @@ export class Appliance {
     // Tracks still open end with their stream, so their summaries are stored too.
     await p.sessions?.stop();
     await p.cameras?.stopAll();
+    await p.recordings?.stop();
     await p.audit?.coverage.stop();
     await p.analytics?.stop();
     await p.upstream?.stop();

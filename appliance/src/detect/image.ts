@@ -105,3 +105,11 @@ export async function annotateJpeg(jpeg: Buffer, o: Overlay, quality = 80): Prom
   const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${parts.join('')}</svg>`);
   return sharp(jpeg).composite([{ input: svg, top: 0, left: 0 }]).jpeg({ quality }).toBuffer();
 }
+
+// --- recordings (issue 17) ---
+/** Width and height of an encoded image (PNG, JPEG …). */
+export async function imageSize(image: Buffer): Promise<{ width: number; height: number }> {
+  const meta = await sharp(image).metadata();
+  return { width: meta.width!, height: meta.height! };
+}
+// --- end recordings ---

@@ -10,6 +10,7 @@ import { alerts } from './008-alerts.js';
 import { sessionUploadFlag } from './009-session-upload-flag.js';
 import { sessionAnalysis } from './010-session-analysis.js';
 import { audits } from './011-audits.js';
+import { recordings } from './012-recordings.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '009-session-upload-flag': sessionUploadFlag,
   '010-session-analysis': sessionAnalysis,
   '011-audits': audits,
+  '012-recordings': recordings,
 };
