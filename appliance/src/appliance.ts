@@ -45,6 +45,8 @@ import { systemReport } from './system-report.js';
 import { auditServices } from './audit-services.js';
 import { METADATA_ONLY_MESSAGE, privacyOf } from './config/privacy.js';
 import { Recordings, recordingsDir } from './recordings/recordings-service.js';
+import { PrivateMedia } from './recordings/private-media.js';
+import { PrivacyBoxes } from './store/privacy-boxes.js';
 
 /** The services of a running appliance; start() fills them in order, stop() stops whichever exist. */
 interface Parts {
@@ -69,6 +71,7 @@ interface Parts {
   live: LiveHub;
   audit: ReturnType<typeof auditServices>;
   recordings: Recordings;
+  media: PrivateMedia;
 }
 
 /**
@@ -127,8 +130,12 @@ export class Appliance {
 
     const analytics = (p.analytics = new AnalyticsService(store.db, cfg.analytics, className, bus, root.child({ module: 'analytics' }), clock));
     // Recordings (issue 17): segments indexed in SQLite, repaired at start, kept by retention and the disk guard.
-    const recordings = (p.recordings = new Recordings(recordingsDir(cfg.storage.path), store.raw, bus, clock, root.child({ module: 'recordings' })));
+    // Privacy (issue 17): the privacy in force per camera; metadata_only cameras record nothing.
+    const privacyFor = (id: string) => privacyOf(cfg.privacy, p.cameras?.get(id)?.config);
+    const recordings = (p.recordings = new Recordings(recordingsDir(cfg.storage.path), store.raw, bus, clock, root.child({ module: 'recordings' }), (id) => !privacyFor(id).metadata_only));
     await recordings.start();
+    const media = (p.media = new PrivateMedia({ recordings, boxes: new PrivacyBoxes(store.raw), privacy: privacyFor, className, log: root.child({ module: 'privacy' }) }));
+    media.start(() => clock.now());
     const retention = (p.retention = new Retention(store, retentionDays(cfg.analytics.retention), clock, root.child({ module: 'retention' }), recordings));
     retention.start();
     const expectedFps = () => this.cameraList().map((c) => ({ id: c.id, online: c.view().status === 'online', fps: c.pipeline?.source.info?.fps ?? 0 }));
@@ -162,7 +169,7 @@ export class Appliance {
       trackerOptions: tracking,
       allocatorFor: (id) => new TrackIds(store.raw, id).allocate,
       // Live cameras: every consumer, in this order (see FrameProcessor).
-      consumers: [busConsumer(bus, { trackUpdates: true }), metricsConsumer(metrics, className, { frames: true }), analytics.consumer(), trackRecorder(trackStore, className), detectionCounter(counts), audit.coverage.consumer(), recordings.consumer()],
+      consumers: [busConsumer(bus, { trackUpdates: true }), metricsConsumer(metrics, className, { frames: true }), analytics.consumer(), trackRecorder(trackStore, className), detectionCounter(counts), audit.coverage.consumer(), recordings.consumer(), media.consumer()],
       countThreshold: cfg.detector.count_threshold,
       onDecoded: (camera, n) => metrics.framesDecoded.inc({ camera }, n),
       onDropped: (camera) => metrics.framesDropped.inc({ camera }),
@@ -195,11 +202,11 @@ export class Appliance {
       upgrade: (req, socket, head) => p.live!.upgrade(req, socket, head),
       clock,
       log: root.child({ module: 'live-video' }),
-      withheld: (id) => (privacyOf(cfg.privacy, p.cameras?.get(id)?.config).metadata_only ? METADATA_ONLY_MESSAGE : undefined),
+      withheld: (id) => (privacyFor(id).metadata_only ? METADATA_ONLY_MESSAGE : undefined),
     }));
     const parts = { config: cfg, clock, detector, detectors: () => detectors.detectors(), cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, setupCode, hostAllowed, settings, liveVideo, metrics };
     const deps = audit.withApi(apiDeps({ ...parts, databaseOpen: () => store.raw.open, stopped: () => this.stopped, disk: () => p.disk?.state(), system: () => this.system(), putCamera: async (c, m) => cameraSet.put(c.model ? { ...c, model: await detectors.apiModel(c.model, cameraSet.fileModels()) } : c, m), deleteCamera: (id) => cameraSet.remove(id) }));
-    deps.recordings = recordings;
+    deps.recordings = media; // recordings as each camera's privacy allows them (recordings/private-media.ts)
     const server = (this.server = await listen(createApp(deps, root.child({ module: 'api' })).fetch, cfg.http.host, cfg.http.port));
     const liveCounts = () => this.cameraList().map((c) => ({ camera: c.id, activeTracks: c.view().activeTracks, zones: analytics.occupancy(c.id), ...analytics.liveSection(c.id) }));
     const poll = { cameraStatus: () => this.cameraList().map((c) => c.view()), counts: liveCounts, system: () => this.system() };
@@ -228,6 +235,7 @@ export class Appliance {
     await p.sessions?.stop();
     await p.cameras?.stopAll();
     await p.recordings?.stop();
+    p.media?.stop();
     await p.audit?.coverage.stop();
     await p.analytics?.stop();
     await p.upstream?.stop();

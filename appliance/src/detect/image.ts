@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { letterbox, type Letterbox } from './types.js';
 import { PLANE, packedRgbToPlanar } from './preprocess.js';
 import type { Region } from '../config/privacy.js';
+import { blurRects } from '../math/box-blur.js';
 
 /**
  * Decodes an image file and letterboxes it to inputWidth×inputHeight (top-left, padded with padValue),
@@ -52,26 +53,12 @@ export function blurJpeg(jpeg: Buffer, regions: readonly Region[], quality = 80)
   return blurredJpeg(sharp(jpeg).removeAlpha(), regions, quality);
 }
 
-/**
- * Gaussian blur over each region, strong enough that a face in it cannot be recognised: sigma is a
- * sixth of the region's shorter side (at least 4 px), so the blur scales with the person's size.
- */
+/** Blurs the regions (math/box-blur.ts) of the decoded image and encodes it once. */
 async function blurredJpeg(img: sharp.Sharp, regions: readonly Region[], quality: number): Promise<Buffer> {
   if (!regions.length) return img.jpeg({ quality }).toBuffer();
   const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
-  const raw = { width: info.width, height: info.height, channels: info.channels };
-  const patches: sharp.OverlayOptions[] = [];
-  for (const r of regions) {
-    const left = Math.max(0, Math.min(info.width - 1, r.left));
-    const top = Math.max(0, Math.min(info.height - 1, r.top));
-    const width = Math.min(info.width - left, r.width);
-    const height = Math.min(info.height - top, r.height);
-    if (width < 1 || height < 1) continue;
-    const sigma = Math.max(4, Math.min(width, height) / 6);
-    const patch = await sharp(data, { raw }).extract({ left, top, width, height }).blur(sigma).raw().toBuffer();
-    patches.push({ input: patch, raw: { width, height, channels: info.channels }, left, top });
-  }
-  return sharp(data, { raw }).composite(patches).jpeg({ quality }).toBuffer();
+  blurRects(data, info.width, info.height, info.channels, regions);
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).jpeg({ quality }).toBuffer();
 }
 
 export interface Overlay {

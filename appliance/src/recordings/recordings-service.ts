@@ -52,8 +52,8 @@ export class Recordings {
     private readonly bus: EventBus,
     private readonly clock: Clock,
     private readonly log: Logger,
-    /** False where nothing may be recorded (privacy.metadata_only). */
-    private readonly allowed: () => boolean = () => true,
+    /** False for a camera that may record nothing (privacy.metadata_only). */
+    private readonly allowed: (camera: string) => boolean = () => true,
   ) {
     this.index = new RecordingIndex(raw);
     this.storage = new RecordingStorage(root, this.index, (id) => this.settings(id), log);
@@ -213,7 +213,7 @@ export class Recordings {
 
   private recording(camera: string): boolean {
     const cam = this.configs.get(camera);
-    return cam !== undefined && cam.enabled && cam.record.mode !== 'off' && this.allowed();
+    return cam !== undefined && cam.enabled && cam.record.mode !== 'off' && this.allowed(camera);
   }
 
   private onSegment(camera: string, s: { path: string; startMs: number; endMs: number; bytes: number; run: number }): void {

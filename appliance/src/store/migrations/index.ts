@@ -11,6 +11,7 @@ import { sessionUploadFlag } from './009-session-upload-flag.js';
 import { sessionAnalysis } from './010-session-analysis.js';
 import { audits } from './011-audits.js';
 import { recordings } from './012-recordings.js';
+import { privacyBoxes } from './018-privacy-boxes.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '010-session-analysis': sessionAnalysis,
   '011-audits': audits,
   '012-recordings': recordings,
+  '018-privacy-boxes': privacyBoxes,
 };
