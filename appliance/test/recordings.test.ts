@@ -4,7 +4,8 @@
  * and thumbnails of real line crossings, ffprobe checking timestamps and frames, a disk share enforced
  * on a small tmpfs, and the daemon SIGKILLed while writing a segment then restarted.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -46,9 +47,11 @@ function burstyClip(dir: string): string {
   return long;
 }
 
-/** Packet pts (seconds) and durations of a file's video, in file order. */
-function packets(file: string): Array<{ pts: number; dur: number }> {
-  const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+const run = promisify(execFile);
+
+/** Packet pts (seconds) and durations of a file's video, in file order (async: the appliance runs in this process). */
+async function packets(file: string): Promise<Array<{ pts: number; dur: number }>> {
+  const { stdout: out } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', file], { encoding: 'utf8' });
   return out
     .trim()
     .split('\n')
@@ -57,11 +60,11 @@ function packets(file: string): Array<{ pts: number; dur: number }> {
 }
 
 /** Decoded frame timestamps (seconds) of a video, as a player shows them. */
-function frameTimes(file: string, headers?: string): number[] {
+async function frameTimes(file: string, headers?: string): Promise<number[]> {
   const args = ['-v', 'error', ...(headers ? ['-headers', headers] : []), '-select_streams', 'v:0', '-show_entries', 'frame=best_effort_timestamp_time', '-of', 'csv=p=0', file];
-  const r = spawnSync('ffprobe', args, { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`ffprobe ${file}: ${r.stderr}`);
-  return r.stdout.trim().split('\n').filter(Boolean).map(Number);
+  const { stdout } = await run('ffprobe', args, { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
+  // A frame with side data gets more columns (and a line of its own): the time is each line's first field.
+  return stdout.split('\n').map((l) => l.split(',')[0]!.trim()).filter((x) => x !== '').map(Number);
 }
 
 async function appWith(cameras: unknown[], storageDir: string, extra: Record<string, unknown> = {}): Promise<{ app: Appliance; base: string }> {
@@ -105,10 +108,14 @@ describe('an RTSP camera recorded continuously and by events for over a minute',
       ],
       dir,
     ));
+    // Timed from when both cameras record (starting the RTSP sessions can take a while on a loaded machine).
+    for (const id of ['cont', 'evt']) {
+      await waitFor(`${id} records`, () => (existsSync(join(dir, 'recordings', id)) && readdirSync(join(dir, 'recordings', id)).length > 1 ? true : undefined), 60_000);
+    }
     t0 = Date.now();
     await sleep(RECORD_MS);
     t1 = Date.now();
-  }, RECORD_MS + 120_000);
+  }, RECORD_MS + 180_000);
   afterAll(async () => {
     await app?.stop();
     await server?.stop();
@@ -116,10 +123,10 @@ describe('an RTSP camera recorded continuously and by events for over a minute',
 
   it('continuous: ~4 s segments cover the time without gaps, timestamps continuous across every boundary', async () => {
     const l = await listing(base, 'cont', t0 - 60_000, t1);
-    expect(l.segments.length, 'segments in 65 s').toBeGreaterThanOrEqual(12);
+    expect(l.segments.length, `segments in ${RECORD_MS} ms`).toBeGreaterThanOrEqual(Math.floor(RECORD_MS / 4500));
     const first = l.segments[0]!;
     const last = l.segments[l.segments.length - 1]!;
-    expect(first.start - t0, 'recording starts within 10 s of the camera').toBeLessThan(10_000);
+    expect(first.start - t0, 'recording started before the timed span').toBeLessThan(0);
     expect(t1 - last.end, 'the newest segment ended within 10 s').toBeLessThan(10_000);
     // Between the first segment's start and the last one's end nothing is missing.
     expect(l.gaps.filter((g) => g.from >= first.start && g.to <= last.end)).toEqual([]);
@@ -131,14 +138,14 @@ describe('an RTSP camera recorded continuously and by events for over a minute',
     let checked = 0;
     for (let i = 1; i < rows.length; i++) {
       if (rows[i]!.run !== rows[i - 1]!.run) continue;
-      const a = packets(join(dir, 'recordings', rows[i - 1]!.path));
-      const b = packets(join(dir, 'recordings', rows[i]!.path));
+      const a = await packets(join(dir, 'recordings', rows[i - 1]!.path));
+      const b = await packets(join(dir, 'recordings', rows[i]!.path));
       const end = a[a.length - 1]!;
       expect(Math.abs(b[0]!.pts - (end.pts + end.dur)), `pts step between ${rows[i - 1]!.path} and ${rows[i]!.path}`).toBeLessThan(0.002);
       checked++;
     }
-    expect(checked).toBeGreaterThanOrEqual(10);
-  });
+    expect(checked).toBeGreaterThanOrEqual(Math.floor(RECORD_MS / 4500) - 2);
+  }, 240_000);
 
   it('continuous: the HLS VOD playlist plays in ffmpeg through the segment URIs, every frame of the span', async () => {
     const l = await listing(base, 'cont', t0 - 60_000, t1);
@@ -151,12 +158,12 @@ describe('an RTSP camera recorded continuously and by events for over a minute',
     const uris = text.split('\n').filter((x) => x.startsWith('/api/v1/recordings/segments/'));
     expect(uris).toEqual(l.segments.map((s) => `/api/v1/recordings/segments/${s.id}.ts`));
     const token = await signIn(base);
-    const times = frameTimes(`${base}/api/v1/cameras/cont/vod.m3u8?from=${l.segments[0]!.start}&to=${t1}`, `Authorization: Bearer ${token}\r\n`);
+    const times = await frameTimes(`${base}/api/v1/cameras/cont/vod.m3u8?from=${l.segments[0]!.start}&to=${t1}`, `Authorization: Bearer ${token}\r\n`);
     const seconds = (l.segments[l.segments.length - 1]!.end - l.segments[0]!.start) / 1000;
     // 25 fps: every frame of the recorded span decodes (a frame per boundary of slack).
     expect(times.length).toBeGreaterThanOrEqual(Math.floor(seconds * 25) - l.segments.length);
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!, `frame ${i} step`).toBeLessThan(0.05);
-  });
+  }, 120_000);
 
   it('events mode keeps only the segments around line crossings, and deletes the rest', async () => {
     const events = (await (await api(`${base}/api/v1/events?camera=evt&type=line.cross&from=${Math.floor(t0 / 1000) - 5}&to=${Math.ceil(Date.now() / 1000)}&limit=500`)).json()) as { events: Array<{ id: number; time: string }> };
@@ -195,14 +202,14 @@ describe('an RTSP camera recorded continuously and by events for over a minute',
     expect(start).toBeGreaterThan(ts - PRE * 1000 - 1100);
     const file = join(dir, 'clip.mp4');
     writeFileSync(file, bytes);
-    const times = frameTimes(file);
+    const times = await frameTimes(file);
     const at = (ts - start) / 1000;
     expect(times[0]!).toBeLessThan(0.05);
     expect(times[times.length - 1]!).toBeGreaterThanOrEqual(at + POST - 0.2);
     expect(times.some((t) => Math.abs(t - at) < 0.05), 'a decoded frame at the crossing').toBe(true);
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeLessThan(0.05);
     // Stream copy: the same codec and size as the camera sends.
-    const probe = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', file], { encoding: 'utf8' }).trim();
+    const probe = (await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', file], { encoding: 'utf8' })).stdout.trim();
     expect(probe).toBe('h264,640,480');
     // Range: the middle of the clip, and past its end.
     const part = await api(`${base}/api/v1/events/${ev!.id}/clip.mp4`, { headers: { range: 'bytes=1000-1999' } });
@@ -212,7 +219,7 @@ describe('an RTSP camera recorded continuously and by events for over a minute',
     expect((await api(`${base}/api/v1/events/${ev!.id}/clip.mp4`, { headers: { range: `bytes=${bytes.length}-` } })).status).toBe(416);
     // The thumbnail: the frame with the object's box drawn (yellow pixels), 640×480.
     const th = await api(`${base}/api/v1/events/${ev!.id}/thumb.jpg`);
-    expect(th.status).toBe(200);
+    expect(th.status, th.status === 200 ? '' : await th.clone().text()).toBe(200);
     const { data, info } = await sharp(Buffer.from(await th.arrayBuffer())).raw().toBuffer({ resolveWithObject: true });
     expect([info.width, info.height]).toEqual([640, 480]);
     let yellow = 0;
@@ -363,11 +370,11 @@ describe('SIGKILL while writing a segment, then restart', () => {
       expect(seg.status).toBe(200);
       const file = join(dir, 'repaired.ts');
       writeFileSync(file, Buffer.from(await seg.arrayBuffer()));
-      expect(frameTimes(file).length, 'frames in the repaired segment').toBeGreaterThan(10);
+      expect((await frameTimes(file)).length, 'frames in the repaired segment').toBeGreaterThan(10);
       const token = await signIn(base);
       const from = rows[0]!.start_ms;
       const to = repaired.end_ms;
-      const times = frameTimes(`${base}/api/v1/cameras/cam/vod.m3u8?from=${from}&to=${to}`, `Authorization: Bearer ${token}\r\n`);
+      const times = await frameTimes(`${base}/api/v1/cameras/cam/vod.m3u8?from=${from}&to=${to}`, `Authorization: Bearer ${token}\r\n`);
       expect(times.length, 'frames of the playlist up to the crash').toBeGreaterThan(((to - from) / 1000) * 25 * 0.9);
     } finally {
       child.kill('SIGKILL');
