@@ -22,10 +22,10 @@ export const SEGMENT_PATH = '/api/v1/recordings/segments';
  * Recordings (issue 17), mounted at /api/v1: every route needs `recordings:read` (viewers have it; an
  * API key needs the scope).
  * - GET /cameras/:id/recordings?from&to (unix ms): segments and gaps;
- * - GET /cameras/:id/vod.m3u8?from&to: an HLS VOD playlist whose URIs are /api/v1/recordings/segments/:id
+ * - GET /cameras/:id/vod.m3u8?from&to: an HLS VOD playlist whose URIs are /api/v1/recordings/segments/:id.ts
  *   (same origin, so a browser sends its sign-in cookie with them, as with a session's video; ffmpeg and
  *   VLC send the same header they sent for the playlist, e.g. `-headers 'X-API-Key: …'`);
- * - GET /recordings/segments/:id: a segment's MPEG-TS bytes (Range);
+ * - GET /recordings/segments/:id (or :id.ts, as the playlist names it): a segment's MPEG-TS bytes (Range);
  * - GET /events/:id/clip.mp4, GET /notifications/:id/clip.mp4: the event's or alert's clip (Range);
  * - GET /events/:id/thumb.jpg: the event's frame with the object's box.
  */
@@ -43,6 +43,8 @@ export function recordingRoutes(deps: ApiDeps) {
         return { from: q.from ?? Math.max(0, to - DEFAULT_SPAN_MS), to };
       });
   const idParam = z.strictObject({ id: intText().pipe(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)) });
+  // A segment's id may carry `.ts`: ffmpeg's HLS reader (and VLC's) refuse segment URIs without a media extension.
+  const segmentParam = z.strictObject({ id: z.string().regex(/^\d{1,15}(\.ts)?$/, 'must be a segment id (digits, optionally with .ts)').transform((v) => Number(v.replace(/\.ts$/, ''))).pipe(z.number().int().min(1)) });
   const cameraParam = z.strictObject({ id: z.string().min(1).max(64) });
   const recordings = (): RecordingsApi => {
     if (!deps.recordings) throw new ApiError(404, 'ERR_NOT_FOUND', 'recordings are not available on this appliance');
@@ -69,11 +71,11 @@ export function recordingRoutes(deps: ApiDeps) {
       const id = c.req.valid('param').id;
       requireCamera(id);
       const { from, to } = c.req.valid('query');
-      const text = recordings().playlist(id, from, to, (seg) => `${SEGMENT_PATH}/${seg}`);
+      const text = recordings().playlist(id, from, to, (seg) => `${SEGMENT_PATH}/${seg}.ts`);
       if (text === undefined) throw new ApiError(404, 'ERR_NOT_FOUND', `camera "${id}" has no recording between ${new Date(from).toISOString()} and ${new Date(to).toISOString()}`);
       return c.body(text, 200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'private, no-cache' });
     })
-    .get('/recordings/segments/:id', access('recordings:read'), validate('param', idParam), (c) => {
+    .get('/recordings/segments/:id', access('recordings:read'), validate('param', segmentParam), (c) => {
       const id = c.req.valid('param').id;
       const f = recordings().segmentFile(id);
       if (!f) throw new ApiError(404, 'ERR_NOT_FOUND', `no recording segment ${id}`);

@@ -17,8 +17,8 @@ export interface FinishedSegment {
   run: number;
 }
 
-/** The stream time of a run drifting this far from the wall clock re-anchors it (a stall, a burst). */
-const REANCHOR_MS = 2000;
+/** The stream time of a run drifting this far from the wall clock re-anchors it (a long stall); a busy event loop reading the line late stays below it. */
+const REANCHOR_MS = 30_000;
 
 /**
  * One camera's recorder: an ffmpeg that copies the camera's stream (`record_source ?? source`) into

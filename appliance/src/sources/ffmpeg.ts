@@ -1,5 +1,6 @@
 /** The one place ffmpeg and ffprobe are spawned: argument building (pure, tested) and process start. */
 import { spawn, execFile, type ChildProcessByStdio } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Socket } from 'node:net';
 import { VantageError } from '../errors.js';
@@ -223,8 +224,16 @@ export function transcodeForBrowser(input: string, output: string, signal?: Abor
 
 export type RecorderProcess = ChildProcessByStdio<null, Readable, Readable>;
 
-/** Starts a recorder (sources/record-args.ts): stdout carries its segment and progress lines. */
+/** util-linux's setpriv (essential on Debian): sets the parent-death signal before it execs ffmpeg. */
+const SETPRIV = '/usr/bin/setpriv';
+
+/**
+ * Starts a recorder (sources/record-args.ts): stdout carries its segment and progress lines. ffmpeg
+ * ignores SIGPIPE and carries on writing files when the daemon is killed, so where setpriv exists it
+ * gets SIGTERM when the daemon dies (it finishes its segment and exits; start-up repair indexes it).
+ */
 export function spawnRecorder(args: string[]): RecorderProcess {
+  if (existsSync(SETPRIV)) return spawn(SETPRIV, ['--pdeathsig', 'TERM', 'ffmpeg', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   return spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
