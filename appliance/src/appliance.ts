@@ -159,7 +159,9 @@ export class Appliance {
       await analytics.flush();
       return { ...(await reports.generate('range', this.cameraList().map((c) => c.id), now - 3600, now + 1, 60)) };
     };
-    const sources = { cameras: () => this.cameraList(), occupancy: (id: string) => analytics.occupancy(id), snapshot: async (id: string) => p.cameras?.get(id)?.snapshotJpeg(cfg.privacy), system: () => this.system(), reportNow, classNames: manifest.classes };
+    const sources = { cameras: () => this.cameraList(), occupancy: (id: string) => analytics.occupancy(id), snapshot: async (id: string) => p.cameras?.get(id)?.snapshotJpeg(cfg.privacy), system: () => this.system(), reportNow, classNames: manifest.classes,
+      // Clips (issue 17): Telegram sends an alert's clip after its photo, MQTT announces it.
+      clips: { recorded: (id: string) => recordings.settings(id).mode !== 'off' && !privacyFor(id).metadata_only, file: (kind: 'notification', id: number) => media.clipFile(kind, id) } };
     const upstream = (p.upstream = new Upstream(cfg, store.raw, kv, settings, bus, sources, root, clock));
     const a = cfg.analytics;
     reports.schedule({ hourly: a.hourly_reports, daily: a.daily_reports, dailyAt: a.daily_report_at, cameras: () => this.cameraList().map((c) => c.id), onReport: (kind, report) => upstream.sync.publishReport(kind, { ...report }) });

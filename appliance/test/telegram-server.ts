@@ -6,11 +6,13 @@ export interface Received {
   text?: string;
   caption?: string;
   photo?: { type: string; bytes: Buffer };
+  /** sendVideo's file (issue 17: an alert's clip). */
+  video?: { type: string; bytes: Buffer };
   at: number;
 }
 
 /**
- * A real HTTP server on 127.0.0.1 speaking the three Bot API methods the appliance uses, parsing
+ * A real HTTP server on 127.0.0.1 speaking the Bot API methods the appliance uses, parsing
  * JSON and multipart bodies like Telegram does. `script` decides each answer: by default 200 OK;
  * push a status (500, 429 with retry_after, 400 …) to answer the next calls with it.
  */
@@ -24,17 +26,20 @@ export class TelegramTestServer {
   private server: Server | undefined;
   url = '';
 
+  /** Starts listening (again, on the port it had, after `stop()`: an outage that ends). */
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req).then(({ status, body }) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     }));
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    const port = this.url ? Number(new URL(this.url).port) : 0;
+    await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
     return this;
   }
 
   stop(): Promise<void> {
+    this.server?.closeAllConnections();
     return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 
@@ -45,7 +50,7 @@ export class TelegramTestServer {
     if (!m || m[1] !== this.token) return { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } };
     const method = m[2]!;
     if (method === 'getMe') return { status: 200, body: { ok: true, result: { id: 123456, is_bot: true, first_name: 'Vantage test', username: 'vantage_test_bot' } } };
-    if (method !== 'sendMessage' && method !== 'sendPhoto') return { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } };
+    if (method !== 'sendMessage' && method !== 'sendPhoto' && method !== 'sendVideo') return { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } };
     this.attempts++;
     const next = this.script.shift();
     if (next && next.status !== 200) {
@@ -63,6 +68,8 @@ export class TelegramTestServer {
       got.caption = String(form.get('caption') ?? '');
       const photo = form.get('photo');
       if (photo instanceof Blob) got.photo = { type: photo.type, bytes: Buffer.from(await photo.arrayBuffer()) };
+      const video = form.get('video');
+      if (video instanceof Blob) got.video = { type: video.type, bytes: Buffer.from(await video.arrayBuffer()) };
     }
     if (!this.chats.has(got.chat_id)) return { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } };
     this.received.push(got);
