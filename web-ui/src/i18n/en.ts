@@ -394,6 +394,28 @@ export const en = {
   'coverage.frames': 'Frames analysed / expected',
   'coverage.low': 'below 95 %',
   'coverage.lowIntervals': 'Intervals below 95 %',
+  // review of recordings (issue 17)
+  'review.title': 'Review',
+  'review.camera': 'Camera',
+  'review.span': 'Span',
+  'review.minutes': '{n} min',
+  'review.hours': '{n} h',
+  'review.by.cls': 'Class',
+  'review.by.zone': 'Zone',
+  'review.by.line': 'Line',
+  'review.by.rule': 'Alert rule',
+  'review.now': 'Up to now',
+  'review.gap': 'Not recorded',
+  'review.noMarks': 'No events or alerts in this span.',
+  'review.player': 'Clip',
+  'review.pick': 'Click a mark on the timeline to play its clip.',
+  'review.pending': 'The clip is still being recorded; trying again in {n} s…',
+  'review.notRecorded': 'This moment was not recorded.',
+  'review.frame': 'Frame',
+  'review.prevFrame': 'One frame back',
+  'review.nextFrame': 'One frame forward',
+  'review.download': 'Download clip',
+  'review.play': 'Play the recording',
 } as const;
 
 export type Key = keyof typeof en;
