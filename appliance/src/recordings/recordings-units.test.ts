@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildClipArgs, buildRecordArgs, parseSegmentLine } from '../sources/record-args.js';
 import { gapsOf, vodPlaylist } from './playlist.js';
+import { validateConfig } from '../config/loader.js';
+import { cameraSourceIssues, SourcePolicy } from '../sources/source-policy.js';
 
 const seg = (id: number, start: number, end: number, run = 1) => ({ id, camera_id: 'c', start_ms: start, end_ms: end, bytes: 10, path: `c/${run}-${id}.ts`, run });
 
@@ -60,5 +62,30 @@ describe('gaps and the VOD playlist', () => {
     expect(before('/api/v1/recordings/segments/3')).toBe('#EXT-X-DISCONTINUITY');
     expect(before('/api/v1/recordings/segments/4')).toBe('#EXT-X-DISCONTINUITY');
     expect(lines).toContain('#EXTINF:4.040,');
+  });
+});
+
+describe('record config', () => {
+  it('defaults to off with 5 s of pre and post roll, 7 days, half the disk', () => {
+    const cam = validateConfig({ cameras: [{ id: 'a', source: 'rtsp://cam/x' }] }).cameras[0]!;
+    expect(cam.record).toEqual({ mode: 'off', pre_seconds: 5, post_seconds: 5, retain_days: 7, max_share_of_disk: 0.5 });
+    expect(cam.record_source).toBeUndefined();
+  });
+
+  it('refuses out-of-range values, naming the key', () => {
+    const bad = (record: unknown, key: string) => expect(() => validateConfig({ cameras: [{ id: 'a', source: 'rtsp://cam/x', record }] })).toThrow(key);
+    bad({ max_share_of_disk: 0.95 }, 'cameras[0].record.max_share_of_disk');
+    bad({ max_share_of_disk: 0 }, 'cameras[0].record.max_share_of_disk');
+    bad({ mode: 'always' }, 'cameras[0].record.mode');
+    bad({ pre_seconds: -1 }, 'cameras[0].record.pre_seconds');
+    bad({ retain_days: 0 }, 'cameras[0].record.retain_days');
+    bad({ keep: true }, 'cameras[0].record.keep');
+  });
+
+  it('checks record_source with the source policy, like source', () => {
+    const policy = new SourcePolicy({ mediaDirs: ['/srv/media'] });
+    expect(cameraSourceIssues([{ source: 'rtsp://cam/sub', record_source: 'rtsp://cam/main' }], policy)).toEqual([]);
+    const issues = cameraSourceIssues([{ source: 'rtsp://cam/sub', record_source: 'concat:/etc/passwd' }], policy);
+    expect(issues.map((i) => i.path)).toEqual(['cameras[0].record_source']);
   });
 });

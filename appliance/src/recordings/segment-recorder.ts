@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { Backoff } from '../sources/backoff.js';
-import { onLogLines, spawnRecorder, type RecorderProcess, type SourceSpec } from '../sources/ffmpeg.js';
+import { isNetworkUrl, onLogLines, spawnRecorder, type RecorderProcess, type SourceSpec } from '../sources/ffmpeg.js';
 import { buildRecordArgs, parseSegmentLine } from '../sources/record-args.js';
 import { redactText } from '../util/redact.js';
 
@@ -102,6 +102,8 @@ export class SegmentRecorder {
     child.on('close', (code, signal) => {
       if (this.child === child) this.child = undefined;
       if (this.stopped) return;
+      // A file camera that does not loop has ended, as its analysis has: recording it again would repeat it.
+      if (code === 0 && !this.spec.loop && !isNetworkUrl(this.spec.url)) return void this.log.info({ camera: this.camera, segments }, 'recorded to the end of the file');
       const delay = this.backoff.next();
       this.log.warn({ camera: this.camera, code, signal, segments, ran_ms: this.clock.now() - startedAt, error: this.lastError, retry_ms: delay }, 'recorder ended; restarting');
       this.timer = setTimeout(() => this.spawn(), delay);

@@ -49,8 +49,9 @@ export function parseSegmentLine(line: string): { file: string; start: number; e
 export function buildClipArgs(files: readonly string[], offsetSeconds: number, durationSeconds: number, output: string): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
-    '-ss', offsetSeconds.toFixed(3),
     '-i', `concat:${files.join('|')}`,
+    // Output-side: packets before the offset are read and dropped (a seek inside MPEG-TS can overshoot).
+    '-ss', offsetSeconds.toFixed(3),
     '-t', durationSeconds.toFixed(3),
     '-map', '0:v:0', '-c', 'copy',
     '-movflags', '+faststart',
@@ -58,9 +59,9 @@ export function buildClipArgs(files: readonly string[], offsetSeconds: number, d
   ];
 }
 
-/** The frame `offsetSeconds` into a segment, as one PNG on stdout. */
+/** The frame `offsetSeconds` into a segment, as one PNG on stdout (decoded from the segment's start: a seek inside MPEG-TS can overshoot). */
 export function buildFrameArgs(file: string, offsetSeconds: number): string[] {
-  return ['-hide_banner', '-nostdin', '-loglevel', 'error', '-ss', Math.max(0, offsetSeconds).toFixed(3), '-i', file, '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'png', 'pipe:1'];
+  return ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', file, '-ss', Math.max(0, offsetSeconds).toFixed(3), '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'png', 'pipe:1'];
 }
 
 /** A segment cut short (crash, power cut) rewritten by stream copy: what can be read is kept, timestamps as they were. */
