@@ -36,7 +36,7 @@ export function EventsPage() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [fresh, setFresh] = useState(0);
-  const recorded = useRecorded(events);
+  const recorded = useRecorded(events, (cams.data ?? []).map((c) => c.id));
 
   const load = async (q: Filters, cursor?: number) => {
     setBusy(true);
@@ -223,12 +223,13 @@ export function EventsPage() {
 }
 
 /** Whether an event's moment is in its camera's recording (the recorded spans around the listed events, per camera). */
-function useRecorded(events: EventView[] | undefined): (e: EventView) => boolean {
-  const key = events ? `${events.length}:${events[0]?.id ?? ''}:${events[events.length - 1]?.id ?? ''}` : '';
+function useRecorded(events: EventView[] | undefined, cameras: readonly string[]): (e: EventView) => boolean {
+  const key = events ? `${events.length}:${events[0]?.id ?? ''}:${events[events.length - 1]?.id ?? ''}:${cameras.join(',')}` : '';
   const spans = useAsync(async () => {
     const out = new Map<string, Array<[number, number]>>();
     const byCamera = new Map<string, number[]>();
-    for (const e of events ?? []) byCamera.set(e.camera, [...(byCamera.get(e.camera) ?? []), Date.parse(e.time)]);
+    // Only cameras (an analysis session's events are not recorded).
+    for (const e of events ?? []) if (cameras.includes(e.camera)) byCamera.set(e.camera, [...(byCamera.get(e.camera) ?? []), Date.parse(e.time)]);
     await Promise.all(
       [...byCamera].map(async ([camera, times]) => {
         const to = Math.max(...times) + 1;
