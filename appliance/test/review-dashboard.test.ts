@@ -99,6 +99,9 @@ describe('review of recordings in the dashboard (Chromium)', () => {
 
     await page.goto(`${base}/#/review/street`);
     await page.getByTestId('review-span').first().waitFor({ timeout: 20_000 });
+    // The last 5 minutes: the recording here is a minute or two old, its marks spread over a fifth of the timeline.
+    await page.getByTestId('review-span-select').selectOption('5');
+    await page.getByTestId('review-span').first().waitFor({ timeout: 20_000 });
     const mark = page.locator(`[data-testid=review-mark][data-kind=event][data-id="${crossing.id}"]`);
     await mark.waitFor({ timeout: 20_000 });
     expect(await mark.getAttribute('data-type')).toBe('line.cross');

@@ -7,7 +7,7 @@ import { useI18n } from '../i18n/i18n';
 import { link } from '../router';
 
 /** Spans the timeline can show, in minutes. */
-const SPANS = [15, 30, 60, 360, 1440];
+const SPANS = [5, 15, 30, 60, 360, 1440];
 
 interface Recorded {
   segments: Array<{ id: number; start: number; end: number; bytes: number }>;
@@ -117,7 +117,7 @@ export function ReviewPage(props: { camera: string; at?: number; select?: { kind
       <Card>
         <div class="filters">
           <Field label={t('review.span')}>
-            <select value={minutes} onChange={(e) => setMinutes(Number(valueOf(e)))} data-testid="review-span">
+            <select value={minutes} onChange={(e) => setMinutes(Number(valueOf(e)))} data-testid="review-span-select">
               {SPANS.map((m) => (
                 <option value={m} key={m}>
                   {m < 60 ? t('review.minutes', { n: m }) : t('review.hours', { n: m / 60 })}
