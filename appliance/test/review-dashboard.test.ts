@@ -79,7 +79,7 @@ describe('review of recordings in the dashboard (Chromium)', () => {
     await rtsp?.stop();
   });
 
-  it('clicking a line crossing on the timeline plays its clip from about pre_seconds before it; frame steps and download work', { timeout: 180_000 }, async () => {
+  it('clicking a line crossing on the timeline plays its clip from about pre_seconds before it; frame steps and download work', { timeout: 240_000 }, async () => {
     // A crossing whose clip is recorded (its post roll done; its pre roll too, i.e. not in the recorder's
     // first seconds): asked through the API first, so the page never meets a 409.
     const crossing = await waitFor('a recorded line crossing', async () => {
@@ -91,7 +91,7 @@ describe('review of recordings in the dashboard (Chromium)', () => {
         if (r.status === 206 && c.at - c.clipStart >= (PRE_SECONDS - 0.05) * 1000) return c;
       }
       return undefined;
-    }, 120_000, 1000);
+    }, 150_000, 1000);
     // The clip starts at the key frame at or before pre_seconds ahead of the crossing (a key frame every second here).
     const lead = (crossing.at - crossing.clipStart) / 1000;
     expect(lead).toBeGreaterThanOrEqual(PRE_SECONDS - 0.05);
