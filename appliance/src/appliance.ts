@@ -146,12 +146,13 @@ export class Appliance {
     p.sessions = new Sessions(store.db, { detector, trackerOptions: tracking, countThreshold: cfg.detector.count_threshold, analytics, reports, consumers: sessionConsumers, bus, log: root.child({ module: 'sessions' }), clock, uploadsDir: uploadsDir(cfg.storage.path), onRemove: (id) => audit.sessionVideo.remove(id) });
     const kv = new KeyValueStore(store.raw);
     const settings = new SettingsService(kv, clock);
+    analytics.useSiteTimezone(() => settings.get().timezone); // occupancy's closing time and days (issue 18)
     const reportNow = async () => {
       const now = Math.floor(clock.now() / 1000);
       await analytics.flush();
       return { ...(await reports.generate('range', this.cameraList().map((c) => c.id), now - 3600, now + 1, 60)) };
     };
-    const sources = { cameras: () => this.cameraList(), occupancy: (id: string) => analytics.occupancy(id), snapshot: async (id: string) => p.cameras?.get(id)?.snapshotJpeg(), system: () => this.system(), reportNow, classNames: manifest.classes };
+    const sources = { cameras: () => this.cameraList(), occupancy: (id: string) => analytics.occupancy(id), analytics: (id: string) => analytics.liveSection(id).analytics ?? {}, snapshot: async (id: string) => p.cameras?.get(id)?.snapshotJpeg(), system: () => this.system(), reportNow, classNames: manifest.classes };
     const upstream = (p.upstream = new Upstream(cfg, store.raw, kv, settings, bus, sources, root, clock));
     const a = cfg.analytics;
     reports.schedule({ hourly: a.hourly_reports, daily: a.daily_reports, dailyAt: a.daily_report_at, cameras: () => this.cameraList().map((c) => c.id), onReport: (kind, report) => upstream.sync.publishReport(kind, { ...report }) });

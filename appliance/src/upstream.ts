@@ -18,6 +18,8 @@ import type { CameraView } from './camera-runtime.js';
 export interface UpstreamSources {
   cameras(): Array<{ id: string; config: CameraConfig; view(): CameraView }>;
   occupancy(camera: string): Record<string, Record<string, number>>;
+  /** The camera's engines' live figures by engine name (for the queue, capacity and speeding rules). */
+  analytics?(camera: string): Record<string, unknown>;
   snapshot(camera: string): Promise<{ jpeg: Buffer; timeMs: number } | undefined>;
   system(): Promise<Record<string, unknown>>;
   /** A report of the last hour, generated now (MQTT cmd/report). */
@@ -66,6 +68,7 @@ export class Upstream {
         }),
       cameraConfig: (id) => src.cameras().find((c) => c.id === id)?.config,
       occupancy: src.occupancy,
+      ...(src.analytics ? { analytics: src.analytics } : {}),
       snapshot: src.snapshot,
       settings: () => settings.get(),
       classNames: src.classNames,

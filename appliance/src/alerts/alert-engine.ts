@@ -1,6 +1,8 @@
 import type { ApplianceEvent } from '../events.js';
 import type { FiringDetails } from './messages.js';
 import { withinHours, type AlertRule } from './rules.js';
+import type { AreaLive } from '../analytics/area-occupancy.js';
+import type { QueueLive } from '../analytics/queue-monitor.js';
 
 export interface EngineCamera {
   id: string;
@@ -16,6 +18,8 @@ export interface EngineInputs {
   now(): number;
   /** IANA zone for rule hours ('' = the box's). */
   timezone(): string;
+  /** The camera's engines' live figures by engine name (queues, occupancy, speed …); none when absent. */
+  analytics?(camera: string): Record<string, unknown>;
 }
 
 export interface Firing {
@@ -120,27 +124,13 @@ export class AlertEngine {
           const byClass = this.inputs.occupancy(cam.id)[rule.zone];
           if (!byClass) continue;
           const n = rule.class ? (byClass[rule.class] ?? 0) : Object.values(byClass).reduce((a, b) => a + b, 0);
-          if (n <= rule.above) {
-            st.since = undefined;
-            st.latched = false;
-            continue;
-          }
-          st.since ??= now;
-          if (!st.latched && now - st.since >= rule.for_seconds * 1000) {
-            st.latched = true;
-            f = this.fire(rule, cam, { zone: rule.zone, count: n, seconds: (now - st.since) / 1000, ...(rule.class ? { className: rule.class } : {}) });
-          }
+          const held = heldFor(st, n > rule.above, now, rule.for_seconds);
+          if (held !== undefined) f = this.fire(rule, cam, { zone: rule.zone, count: n, seconds: held, ...(rule.class ? { className: rule.class } : {}) });
+        } else if (rule.type === 'queue_length' || rule.type === 'queue_wait' || rule.type === 'capacity' || rule.type === 'speeding') {
+          f = this.liveRule(rule, cam, st, now, cams);
         } else if (rule.type === 'camera_offline') {
-          if (!DOWN.has(cam.status)) {
-            st.since = undefined;
-            st.latched = false;
-            continue;
-          }
-          st.since ??= now;
-          if (!st.latched && now - st.since >= rule.over_seconds * 1000) {
-            st.latched = true;
-            f = this.fire(rule, cam, { seconds: (now - st.since) / 1000 });
-          }
+          const held = heldFor(st, DOWN.has(cam.status), now, rule.over_seconds);
+          if (held !== undefined) f = this.fire(rule, cam, { seconds: held });
         } else if (rule.type === 'loitering' && st.visits?.size) {
           const t = this.frameTime.get(cam.id);
           if (t === undefined) continue;
@@ -156,6 +146,39 @@ export class AlertEngine {
       }
     }
     return out;
+  }
+
+  /** Rules on the engines' live figures (issue 18: queues, capacity, speed). */
+  private liveRule(rule: AlertRule & { type: 'queue_length' | 'queue_wait' | 'capacity' | 'speeding' }, cam: EngineCamera, st: RuleState, now: number, cams: readonly EngineCamera[]): Firing | undefined {
+    const live = this.inputs.analytics?.(cam.id) ?? {};
+    if (rule.type === 'queue_length' || rule.type === 'queue_wait') {
+      const q = (live.queues as Record<string, QueueLive> | undefined)?.[rule.zone];
+      if (!q) return undefined;
+      const over = rule.type === 'queue_length' ? q.length > rule.above : q.estimated_wait_seconds > rule.above_seconds;
+      const held = heldFor(st, over, now, rule.for_seconds);
+      if (held === undefined) return undefined;
+      return this.fire(rule, cam, { zone: rule.zone, count: rule.type === 'queue_length' ? q.length : q.estimated_wait_seconds, seconds: held });
+    }
+    if (rule.type === 'capacity') {
+      const occ = live.occupancy as { areas?: Record<string, AreaLive>; zones?: Record<string, { occupancy: number; percent: number }> } | undefined;
+      const g = rule.area !== undefined ? occ?.areas?.[rule.area] : occ?.zones?.[rule.zone!];
+      if (!g || g.percent === null) return undefined;
+      // An area spans cameras: only the first camera that reports it evaluates the rule.
+      if (rule.area !== undefined && cams.find((c) => (this.inputs.analytics?.(c.id).occupancy as { areas?: Record<string, unknown> } | undefined)?.areas?.[rule.area!]) !== cam) return undefined;
+      const held = heldFor(st, g.percent > rule.above_percent, now, rule.for_seconds);
+      if (held === undefined) return undefined;
+      return this.fire(rule, cam, { ...(rule.area !== undefined ? { area: rule.area } : { zone: rule.zone! }), count: g.occupancy, percent: g.percent, seconds: held });
+    }
+    const byClass = (live.speed as Record<string, Record<string, { mps: number; track: number }>> | undefined)?.[rule.zone ?? '*'];
+    let fastest: { cls: string; mps: number; track: number } | undefined;
+    for (const [cls, s] of Object.entries(byClass ?? {})) if ((!rule.class || rule.class === cls) && (!fastest || s.mps > fastest.mps)) fastest = { cls, ...s };
+    if (!fastest || fastest.mps <= rule.above_mps) return undefined;
+    // One firing per object: the same track is not reported again while it stays fast.
+    st.reported ??= new Set();
+    if (st.reported.has(fastest.track)) return undefined;
+    st.reported.add(fastest.track);
+    if (st.reported.size > 1000) st.reported = new Set([fastest.track]);
+    return this.fire(rule, cam, { zone: rule.zone ?? '*', className: fastest.cls, trackId: fastest.track, speed: fastest.mps });
   }
 
   private stateOf(rule: AlertRule, camera: string): RuleState {
@@ -176,4 +199,20 @@ export class AlertEngine {
     this.lastFired.set(k, now);
     return { rule, at: now, details: { camera: cam.id, cameraName: cam.name, ...d } };
   }
+}
+
+/**
+ * A condition that must hold for `forSeconds` (occupancy, queues, capacity): the seconds it has held
+ * when it should fire now (once per episode), else undefined; re-armed when the condition ends.
+ */
+function heldFor(st: RuleState, over: boolean, now: number, forSeconds: number): number | undefined {
+  if (!over) {
+    st.since = undefined;
+    st.latched = false;
+    return undefined;
+  }
+  st.since ??= now;
+  if (st.latched || now - st.since < forSeconds * 1000) return undefined;
+  st.latched = true;
+  return (now - st.since) / 1000;
 }

@@ -21,6 +21,8 @@ export interface AlertServiceDeps {
   cameras(): EngineCamera[];
   cameraConfig(id: string): CameraConfig | undefined;
   occupancy(camera: string): Record<string, Record<string, number>>;
+  /** The camera's engines' live figures (queue, capacity and speeding rules); absent = those rules never fire. */
+  analytics?(camera: string): Record<string, unknown>;
   snapshot(camera: string): Promise<{ jpeg: Buffer } | undefined>;
   settings(): Settings;
   classNames: readonly string[];
@@ -48,6 +50,7 @@ export class AlertService {
     this.engine = new AlertEngine({
       cameras: () => this.cameras,
       occupancy: d.occupancy,
+      ...(d.analytics ? { analytics: d.analytics } : {}),
       now: () => d.clock.now(),
       timezone: () => d.settings().timezone,
     });

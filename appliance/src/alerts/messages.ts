@@ -12,6 +12,12 @@ export interface FiringDetails {
   count?: number;
   seconds?: number;
   trackId?: number;
+  // Queues, capacity and speed (issue 18):
+  area?: string;
+  /** % of capacity. */
+  percent?: number;
+  /** m/s. */
+  speed?: number;
 }
 
 const RU_CLASSES: Record<string, string> = {
@@ -54,8 +60,40 @@ export function alertMessage(rule: AlertRule, d: FiringDetails, lang: Language, 
     case 'camera_offline':
       what = ru ? `Камера ${d.cameraName} не в сети уже ${secs(d.seconds)} с` : `Camera ${d.cameraName} has been offline for ${secs(d.seconds)} s`;
       break;
+    default:
+      what = issue18Message(rule, d, ru);
   }
   return `⚠ ${rule.name}${site ? ` · ${site}` : ''}\n${what}`;
+}
+
+/** Queues, capacity and speed (issue 18). */
+function issue18Message(rule: AlertRule, d: FiringDetails, ru: boolean): string {
+  switch (rule.type) {
+    case 'queue_length':
+      return ru
+        ? `${d.cameraName}: в очереди «${d.zone}» ${d.count} дольше ${secs(d.seconds)} с, порог ${rule.above}`
+        : `${d.cameraName}: ${d.count} waiting in queue "${d.zone}" for over ${secs(d.seconds)} s (limit ${rule.above})`;
+    case 'queue_wait':
+      return ru
+        ? `${d.cameraName}: ожидание в очереди «${d.zone}» около ${secs(d.count)} с (порог ${rule.above_seconds} с)`
+        : `${d.cameraName}: the wait in queue "${d.zone}" is about ${secs(d.count)} s (limit ${rule.above_seconds} s)`;
+    case 'capacity': {
+      const where = d.area ? (ru ? `зона учёта «${d.area}»` : `area "${d.area}"`) : ru ? `зона «${d.zone}»` : `zone "${d.zone}"`;
+      return ru
+        ? `${d.cameraName}: ${where} заполнена на ${d.percent}% (${d.count}), порог ${rule.above_percent}%`
+        : `${d.cameraName}: ${where} is at ${d.percent}% of capacity (${d.count}), limit ${rule.above_percent}%`;
+    }
+    case 'speeding': {
+      const c = d.className ?? 'objects';
+      const cls = ru ? (RU_CLASSES[c] ?? c) : c;
+      const where = d.zone && d.zone !== '*' ? (ru ? ` в зоне «${d.zone}»` : ` in zone "${d.zone}"`) : '';
+      return ru
+        ? `${d.cameraName}: ${cls} #${d.trackId}${where} движется со скоростью ${d.speed} м/с (порог ${rule.above_mps} м/с)`
+        : `${d.cameraName}: ${cls} #${d.trackId}${where} at ${d.speed} m/s (limit ${rule.above_mps} m/s)`;
+    }
+    default:
+      return '';
+  }
 }
 
 export function testMessage(lang: Language, site: string): string {

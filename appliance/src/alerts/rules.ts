@@ -33,6 +33,17 @@ export const ruleBodySchema = z.discriminatedUnion('type', [
   z.strictObject({ ...common, type: z.literal('presence'), zone: z.string().min(1), class: z.string().min(1).max(64), during: hoursSchema }),
   /** A camera offline (or stalled) for more than `over_seconds`. */
   z.strictObject({ ...common, type: z.literal('camera_offline'), over_seconds: z.number().positive().max(86_400) }),
+  // Queues, capacity and speed (issue 18); they read the engines' live figures (analytics/engines/).
+  /** More than `above` waiting in a queue zone for `for_seconds`. */
+  z.strictObject({ ...common, type: z.literal('queue_length'), zone: z.string().min(1), above: z.number().int().min(0).max(100_000), for_seconds: z.number().min(0).max(86_400).default(0) }),
+  /** A queue's estimated wait above `above_seconds` for `for_seconds`. */
+  z.strictObject({ ...common, type: z.literal('queue_wait'), zone: z.string().min(1), above_seconds: z.number().positive().max(86_400), for_seconds: z.number().min(0).max(86_400).default(0) }),
+  /** A zone's or an area's occupancy above `above_percent` of its capacity for `for_seconds`. */
+  z
+    .strictObject({ ...common, type: z.literal('capacity'), zone: z.string().min(1).optional(), area: z.string().min(1).optional(), above_percent: z.number().min(0).max(1000), for_seconds: z.number().min(0).max(86_400).default(0) })
+    .refine((r) => (r.zone === undefined) !== (r.area === undefined), { message: 'give either zone or area', path: ['zone'] }),
+  /** An object faster than `above_mps` metres a second (in the zone, or anywhere in the view); the camera needs a speed calibration. */
+  z.strictObject({ ...common, type: z.literal('speeding'), zone: z.string().min(1).optional(), class: cls, above_mps: z.number().positive().max(200) }),
 ]);
 export type RuleBody = z.infer<typeof ruleBodySchema>;
 export type AlertRule = RuleBody & { id: string; created_at: string; updated_at: string };

@@ -27,6 +27,8 @@ export class AnalyticsService {
   /** Minute rows of cameras already closed, waiting for the next flush. */
   private pendingMinutes: ReturnType<CameraAnalytics['drainMinutes']> = [];
   private flushing: Promise<void> = Promise.resolve();
+  /** Engines' state across cameras (EngineSetup.shared). */
+  private readonly shared = new Map<string, unknown>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -52,10 +54,10 @@ export class AnalyticsService {
     }
     for (const cam of cameras) {
       const prev = this.cameras.get(cam.id);
-      const shapes = JSON.stringify([cam.zones, cam.lines]);
+      const shapes = JSON.stringify([cam.zones, cam.lines, cam.speed]);
       if (prev && this.shapes.get(cam.id) === shapes) continue;
       if (prev) this.closeCamera(prev, now);
-      this.cameras.set(cam.id, new CameraAnalytics(cam.id, cam, this.cfg.hysteresis_frames, this.heatmap, this.className));
+      this.cameras.set(cam.id, new CameraAnalytics(cam.id, cam, this.cfg.hysteresis_frames, this.heatmap, this.className, undefined, this.site()));
       this.shapes.set(cam.id, shapes);
     }
     await this.db.transaction().execute(async (trx) => {
@@ -69,10 +71,22 @@ export class AnalyticsService {
     });
   }
 
+  /** What every camera's engines share: the analytics config, the cross-camera state and the site's time zone. */
+  private site(): { config: AnalyticsConfig; shared: Map<string, unknown>; siteTimezone: () => string } {
+    return { config: this.cfg, shared: this.shared, siteTimezone: () => this.timezone() };
+  }
+
+  private timezone: () => string = () => '';
+
+  /** The site's time zone from now on (the runtime settings'; '' = the box's); call before the cameras start. */
+  useSiteTimezone(tz: () => string): void {
+    this.timezone = tz;
+  }
+
   /** An analysis session's camera id with its zones and lines. */
   async attachSession(id: string, shapes: Pick<CameraConfig, 'zones' | 'lines'>): Promise<void> {
     const now = this.clock.now();
-    this.cameras.set(id, new CameraAnalytics(id, shapes, this.cfg.hysteresis_frames, this.heatmap, this.className));
+    this.cameras.set(id, new CameraAnalytics(id, shapes, this.cfg.hysteresis_frames, this.heatmap, this.className, undefined, this.site()));
     for (const [table, list] of [['zones', shapes.zones], ['lines', shapes.lines]] as const) {
       const rows = list.map((s) => ({ camera_id: id, id: s.id, name: s.name ?? s.id, points: JSON.stringify(s.points), updated_at: now }));
       if (rows.length) await this.db.insertInto(table).values(rows).execute();

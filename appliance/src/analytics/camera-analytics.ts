@@ -1,8 +1,8 @@
-import type { CameraConfig } from '../config/schema.js';
+import type { AnalyticsConfig } from '../config/schema.js';
 import type { TrackSnapshot } from '../track/types.js';
 import type { MinuteRow } from '../store/analytics-store.js';
 import type { HeatmapAccumulator } from './heatmap.js';
-import { analyticEngines, type AnalyticEngine, type CameraEngine } from './engines/index.js';
+import { analyticEngines, type AnalyticEngine, type CameraEngine, type EngineShapes } from './engines/index.js';
 import { footPoint, type AnalyticsEvent, type TrackPoint } from './zone-engine.js';
 
 /**
@@ -15,13 +15,15 @@ export class CameraAnalytics {
 
   constructor(
     readonly cameraId: string,
-    camera: Pick<CameraConfig, 'zones' | 'lines'>,
+    camera: EngineShapes,
     hysteresisFrames: number,
     heatmap: HeatmapAccumulator,
     private readonly className: (classId: number) => string,
     registry: readonly AnalyticEngine[] = analyticEngines(),
+    /** The analytics config and the service's cross-camera engine state (see EngineSetup). */
+    site: { config?: AnalyticsConfig; shared?: Map<string, unknown>; siteTimezone?: () => string } = {},
   ) {
-    const setup = { cameraId, shapes: camera, hysteresisFrames, heatmap, className, occupancy: () => this.occupancy() };
+    const setup = { cameraId, shapes: camera, hysteresisFrames, heatmap, className, occupancy: () => this.occupancy(), ...site };
     for (const e of registry) {
       const engine = e.create(setup);
       if (engine) this.engines.push({ name: e.name, engine });

@@ -76,7 +76,8 @@ export function cameraAnalyticsRoutes(deps: ApiDeps) {
     })
     .get('/:id/occupancy', access('cameras:read'), (c) => {
       const id = camera(c.req.param('id')).id;
-      return c.json({ camera: id, zones: deps.occupancy(id) });
+      // With the engines' figures: areas (occupancy, capacity, the day's corrections), capacity gauges, queues.
+      return c.json({ camera: id, zones: deps.occupancy(id), ...(deps.analyticsLive ? { analytics: deps.analyticsLive(id) } : {}) });
     })
     .get('/:id/snapshot.jpg', access('cameras:read'), async (c) => {
       const snap = await deps.snapshot(camera(c.req.param('id')).id);

@@ -93,6 +93,7 @@ export function apiDeps(p: ApiParts): Omit<ApiDeps, keyof AuditApiDeps> {
     cameras: views,
     cameraConfig: (id) => p.cameras.get(id)?.config,
     occupancy: (camera) => analytics.occupancy(camera),
+    analyticsLive: (camera) => analytics.liveSection(camera).analytics ?? {},
     snapshot: async (camera) => p.cameras.get(camera)?.snapshotJpeg(),
     heatmap: (camera, kind, from, to, className) => analytics.store.heatmap(camera, kind, from, to, className),
     emptyHeatmap: () => ({ width: config.analytics.heatmap_width, height: config.analytics.heatmap_height, values: new Float32Array(config.analytics.heatmap_width * config.analytics.heatmap_height) }),

@@ -49,6 +49,8 @@ export interface ApiDeps {
   cameraConfig(id: string): CameraConfig | undefined;
   /** Current zone occupancy: zone → class → count. */
   occupancy(camera: string): Record<string, Record<string, number>>;
+  /** The camera's engines' live figures by engine name (area occupancy with its corrections, capacity gauges, queues, speeds); issue 18. */
+  analyticsLive?(camera: string): Record<string, unknown>;
   /** A recent frame as JPEG. */
   snapshot(camera: string): Promise<{ jpeg: Buffer; timeMs: number } | undefined>;
   /** Summed heatmap of [from, to) unix seconds. */

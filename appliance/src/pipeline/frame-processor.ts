@@ -33,8 +33,8 @@ export interface FrameConsumer {
 
 export interface FrameProcessorOptions {
   camera: string;
-  /** The camera's tracker; without one, frames carry no tracks (vantage analyze without --mot-out). */
-  tracker?: CameraTracker | undefined;
+  /** The camera's tracker (or anything that tracks the same way, e.g. a replay of ground-truth tracks); without one, frames carry no tracks (vantage analyze without --mot-out). */
+  tracker?: Pick<CameraTracker, 'update' | 'flush'> | undefined;
   /** Detections at or above this score are counted per class. */
   countThreshold: number;
   className(classId: number): string;

@@ -161,3 +161,16 @@ export function ClassSelect(props: { value: string; classes: readonly string[] |
     </select>
   );
 }
+
+/** `<option>`s for zones or lines, by id, showing the name when there is one. */
+export function ShapeOptions(props: { shapes: ReadonlyArray<{ id: string; name?: string | undefined }> }) {
+  return (
+    <>
+      {props.shapes.map((l) => (
+        <option value={l.id} key={l.id}>
+          {l.name ?? l.id}
+        </option>
+      ))}
+    </>
+  );
+}

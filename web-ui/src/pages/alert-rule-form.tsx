@@ -6,7 +6,7 @@ import { errorText, useCameras, useModel } from '../data';
 import { useI18n, type T } from '../i18n/i18n';
 
 export type RuleType = RuleBody['type'];
-const TYPES: RuleType[] = ['occupancy', 'loitering', 'line_count', 'presence', 'camera_offline'];
+const TYPES: RuleType[] = ['occupancy', 'loitering', 'line_count', 'presence', 'camera_offline', 'queue_length', 'queue_wait', 'capacity', 'speeding'];
 
 /** Every field any rule type has, as the form edits them (strings for inputs). */
 export interface Draft {
@@ -31,6 +31,11 @@ export interface Draft {
   window_seconds: string;
   during_from: string;
   during_to: string;
+  // Queues, capacity and speed (issue 18):
+  area: string;
+  above_seconds: string;
+  above_percent: string;
+  above_mps: string;
 }
 
 export const EMPTY: Draft = {
@@ -55,6 +60,10 @@ export const EMPTY: Draft = {
   window_seconds: '600',
   during_from: '22:00',
   during_to: '06:00',
+  area: '',
+  above_seconds: '300',
+  above_percent: '90',
+  above_mps: '5',
 };
 
 export function draftOf(r: AlertRule): Draft {
@@ -84,6 +93,10 @@ export function draftOf(r: AlertRule): Draft {
     window_seconds: s(x.window_seconds, EMPTY.window_seconds),
     during_from: during?.from ?? EMPTY.during_from,
     during_to: during?.to ?? EMPTY.during_to,
+    area: s(x.area, ''),
+    above_seconds: s(x.above_seconds, EMPTY.above_seconds),
+    above_percent: s(x.above_percent, EMPTY.above_percent),
+    above_mps: s(x.above_mps, EMPTY.above_mps),
   };
 }
 
@@ -110,6 +123,14 @@ export function bodyOf(d: Draft): RuleBody {
       return { ...common, type: 'presence', zone: d.zone.trim(), class: d.class || 'person', during: { from: d.during_from, to: d.during_to } };
     case 'camera_offline':
       return { ...common, type: 'camera_offline', over_seconds: Number(d.over_seconds) };
+    case 'queue_length':
+      return { ...common, type: 'queue_length', zone: d.zone.trim(), above: Number(d.above), for_seconds: Number(d.for_seconds) };
+    case 'queue_wait':
+      return { ...common, type: 'queue_wait', zone: d.zone.trim(), above_seconds: Number(d.above_seconds), for_seconds: Number(d.for_seconds) };
+    case 'capacity':
+      return { ...common, type: 'capacity', ...(d.area.trim() ? { area: d.area.trim() } : { zone: d.zone.trim() }), above_percent: Number(d.above_percent), for_seconds: Number(d.for_seconds) };
+    case 'speeding':
+      return { ...common, type: 'speeding', ...(d.zone.trim() ? { zone: d.zone.trim() } : {}), ...cls, above_mps: Number(d.above_mps) };
   }
 }
 
@@ -130,6 +151,14 @@ export function summary(r: AlertRule, t: T): string {
     }
     case 'camera_offline':
       return t('alerts.sumOffline', { s: String(x.over_seconds) });
+    case 'queue_length':
+      return t('alerts.sumQueueLength', { zone: String(x.zone), n: String(x.above), s: String(x.for_seconds ?? 0) });
+    case 'queue_wait':
+      return t('alerts.sumQueueWait', { zone: String(x.zone), n: String(x.above_seconds), s: String(x.for_seconds ?? 0) });
+    case 'capacity':
+      return t('alerts.sumCapacity', { where: x.area ? `${t('occ.area')} ${String(x.area)}` : `${t('zones.zone')} ${String(x.zone)}`, n: String(x.above_percent), s: String(x.for_seconds ?? 0) });
+    case 'speeding':
+      return t('alerts.sumSpeeding', { where: x.zone ? `${t('zones.zone')} ${String(x.zone)}` : t('common.all'), cls, n: String(x.above_mps) });
   }
 }
 
@@ -153,12 +182,12 @@ export function RuleForm(props: { initial: Draft; id?: string; onDone(): void; o
       setError(errorText(err));
     }
   };
-  const num = (k: keyof Draft, label: string, min = 0) => (
+  const num = (k: keyof Draft, label: string, min = 0, step?: string) => (
     <Field label={label}>
-      <input type="number" min={min} required value={d[k] as string} onInput={(e) => set(k, valueOf(e) as never)} />
+      <input type="number" min={min} step={step} required value={d[k] as string} onInput={(e) => set(k, valueOf(e) as never)} />
     </Field>
   );
-  const usesZone = d.type === 'occupancy' || d.type === 'loitering' || d.type === 'presence';
+  const usesZone = d.type === 'occupancy' || d.type === 'loitering' || d.type === 'presence' || d.type === 'queue_length' || d.type === 'queue_wait' || (d.type === 'capacity' && !d.area);
   return (
     <form class="form-grid rule-form" onSubmit={save} data-testid="rule-form">
       <div class="grid-3">
@@ -182,12 +211,22 @@ export function RuleForm(props: { initial: Draft; id?: string; onDone(): void; o
             <input required value={d.zone} onInput={(e) => set('zone', valueOf(e))} data-testid="rule-zone" />
           </Field>
         )}
+        {d.type === 'capacity' && (
+          <Field label={t('alerts.area')}>
+            <input value={d.area} onInput={(e) => set('area', valueOf(e))} />
+          </Field>
+        )}
+        {d.type === 'speeding' && (
+          <Field label={t('alerts.zoneOrAll')}>
+            <input value={d.zone} onInput={(e) => set('zone', valueOf(e))} />
+          </Field>
+        )}
         {d.type === 'line_count' && (
           <Field label={t('zones.line')}>
             <input required value={d.line} onInput={(e) => set('line', valueOf(e))} />
           </Field>
         )}
-        {d.type !== 'camera_offline' && (
+        {d.type !== 'camera_offline' && d.type !== 'queue_length' && d.type !== 'queue_wait' && d.type !== 'capacity' && (
           <Field label={t('heat.class')}>
             <select value={d.type === 'presence' ? d.class || 'person' : d.class} onChange={(e) => set('class', valueOf(e))}>
               {d.type !== 'presence' && <option value="">{t('common.allClasses')}</option>}
@@ -206,6 +245,11 @@ export function RuleForm(props: { initial: Draft; id?: string; onDone(): void; o
           </>
         )}
         {(d.type === 'loitering' || d.type === 'camera_offline') && num('over_seconds', t('alerts.overSeconds'), 1)}
+        {d.type === 'queue_length' && num('above', t('alerts.above'))}
+        {d.type === 'queue_wait' && num('above_seconds', t('alerts.aboveSeconds'), 1)}
+        {d.type === 'capacity' && num('above_percent', t('alerts.abovePercent'))}
+        {(d.type === 'queue_length' || d.type === 'queue_wait' || d.type === 'capacity') && num('for_seconds', t('alerts.forSeconds'))}
+        {d.type === 'speeding' && num('above_mps', t('alerts.aboveMps'), 0.1, 'any')}
         {d.type === 'line_count' && (
           <>
             <Field label={t('alerts.direction')}>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, call, href } from '../api/client';
 import type { AuditSummary, AuditView, SessionView } from '../api/types';
-import { Card, DataTable, Empty, ErrorBox, Field, Loading, valueOf } from '../components/ui';
+import { Card, DataTable, Empty, ErrorBox, Field, Loading, ShapeOptions, valueOf } from '../components/ui';
 import { useAction, useAsync } from '../data';
 import { useI18n } from '../i18n/i18n';
 import { link, navigate } from '../router';
@@ -50,11 +50,7 @@ function NewAudit(props: { sessions: SessionView[] | undefined }) {
             </Field>
             <Field label={t('zones.line')}>
               <select value={lineId} onChange={(e) => setLine(valueOf(e))} data-testid="audit-line-select">
-                {lines.map((l) => (
-                  <option value={l.id} key={l.id}>
-                    {l.name ?? l.id}
-                  </option>
-                ))}
+                <ShapeOptions shapes={lines} />
               </select>
             </Field>
             <div>

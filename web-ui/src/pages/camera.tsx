@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
 import { LivePlayer } from '../player/live-player';
 import { link, navigate, useRoute } from '../router';
+import { CapacityGauge } from './capacity-gauge';
 import { HeatmapPanel } from './heatmap-panel';
 import { ZoneEditor } from './zone-editor';
 
@@ -159,6 +160,7 @@ export function CameraPage(props: { id: string }) {
           </div>
           <div class="camera-side">
             <Occupancy camera={camera} counts={counts} zones={current?.zones ?? []} lines={current?.lines ?? []} crossings={crossings} />
+            <CapacityGauge counts={counts} />
             <Details camera={camera} />
           </div>
         </div>

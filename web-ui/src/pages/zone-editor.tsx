@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, call } from '../api/client';
 import { useSnapshots } from '../snapshot';
 import type { LineConfig, ZoneConfig } from '../api/types';
-import { ErrorBox, Field, valueOf } from '../components/ui';
+import { ErrorBox, Field, ShapeOptions, valueOf } from '../components/ui';
 import { errorText } from '../data';
 import { useI18n } from '../i18n/i18n';
 import { useSession } from '../session';
@@ -301,6 +301,16 @@ export function ZoneEditor(props: { camera: string; width: number; height: numbe
                   </Field>
                   <Field label={t('zones.crowd')}>
                     <input type="number" min="1" step="1" value={selZone.crowd_threshold ?? ''} onChange={(e) => updateSel({ crowd_threshold: valueOf(e) ? Number(valueOf(e)) : undefined })} />
+                  </Field>
+                  {/* Queues and capacity (issue 18): a queue is served across one of this camera's lines. */}
+                  <Field label={t('zones.capacity')}>
+                    <input type="number" min="1" step="1" value={selZone.capacity ?? ''} onChange={(e) => updateSel({ capacity: valueOf(e) ? Number(valueOf(e)) : undefined })} data-testid="zone-capacity" />
+                  </Field>
+                  <Field label={t('zones.serviceLine')}>
+                    <select value={selZone.queue ? (selZone.service_line ?? '') : ''} onChange={(e) => updateSel(valueOf(e) ? { queue: true, service_line: valueOf(e) } : { queue: undefined, service_line: undefined })} data-testid="zone-service-line">
+                      <option value="">{t('zones.notAQueue')}</option>
+                      <ShapeOptions shapes={lines} />
+                    </select>
                   </Field>
                 </>
               )}

@@ -1,4 +1,4 @@
-import type { CameraConfig } from '../../config/schema.js';
+import type { AnalyticsConfig, CameraConfig } from '../../config/schema.js';
 import type { MinuteRow } from '../../store/analytics-store.js';
 import type { TrackSnapshot } from '../../track/types.js';
 import type { HeatmapAccumulator } from '../heatmap.js';
@@ -7,14 +7,27 @@ import type { AnalyticsEvent, TrackPoint } from '../zone-engine.js';
 /** What an analytic engine gets to set itself up for one camera (or analysis session). */
 export interface EngineSetup {
   cameraId: string;
-  shapes: Pick<CameraConfig, 'zones' | 'lines'>;
+  /** The camera's zones and lines (and its ground calibration, when it has one). */
+  shapes: EngineShapes;
   hysteresisFrames: number;
   /** The heatmap accumulator shared by every camera (drained by the analytics service). */
   heatmap: HeatmapAccumulator;
   className(classId: number): string;
   /** zone → class → count now, over the camera's engines (after this frame's updates of earlier engines). */
   occupancy(): Record<string, Record<string, number>>;
+  /** The analytics config (queues, occupancy areas …); undefined in bare setups such as some tests. */
+  config?: AnalyticsConfig | undefined;
+  /**
+   * State an engine keeps across the cameras of one analytics service (e.g. an area counted by lines
+   * of several cameras), by engine name.
+   */
+  shared?: Map<string, unknown> | undefined;
+  /** The site's time zone now (runtime settings; '' = the box's), for engines with local times. */
+  siteTimezone?: (() => string) | undefined;
 }
+
+/** What an engine sees of a camera's config. */
+export type EngineShapes = Pick<CameraConfig, 'zones' | 'lines'> & Partial<Pick<CameraConfig, 'speed'>>;
 
 /** One frame as the engines see it. Times are unix seconds. */
 export interface EngineFrame {
@@ -54,7 +67,7 @@ export interface AnalyticEngine {
   create(setup: EngineSetup): CameraEngine | undefined;
   /**
    * The engine's section of a report (`analytics.<name>`), from its stored minute rows in the report's
-   * range and cameras (rows whose kind is the engine's name).
+   * range and cameras (rows whose kind is the engine's name); undefined leaves the section out.
    */
   report?(rows: MinuteRow[]): unknown;
 }

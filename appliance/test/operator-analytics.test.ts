@@ -1,0 +1,143 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { Appliance } from '../src/appliance.js';
+import { validateConfig } from '../src/config/loader.js';
+import { silentLogger } from '../src/logger.js';
+import { api, signIn, STADTMITTE, tempDir, TEST_ADMIN, waitFor } from './helpers.js';
+
+const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+type Live = { analytics?: { queues?: Record<string, { length: number }>; occupancy?: { areas: Record<string, { occupancy: number; capacity: number }>; zones: Record<string, { capacity: number; percent: number }> }; speed?: Record<string, unknown> } };
+
+/**
+ * Queues, occupancy and speed in the running daemon on real video (TUD-Stadtmitte through ffmpeg,
+ * the detector and the tracker): the engines' figures on the live counts topic, their sections in a
+ * report, and a capacity rule created over the API firing through the alert engine.
+ */
+describe('queues, occupancy and speed in the daemon', () => {
+  let app: Appliance;
+  let base: string;
+  beforeAll(async () => {
+    app = new Appliance(
+      validateConfig({
+        http: { port: 0 },
+        storage: { path: join(tempDir(), 'v.db') },
+        analytics: {
+          hourly_reports: false,
+          daily_reports: false,
+          occupancy: { closing_time: '03:00', timezone: 'Europe/Moscow', areas: [{ id: 'walkway', capacity: 5, lines: [{ camera: 'stadtmitte', line: 'counter' }], inside: [{ camera: 'stadtmitte', zone: 'queue' }] }] },
+        },
+        detector: { classes: ['person'] },
+        cameras: [
+          {
+            id: 'stadtmitte',
+            source: STADTMITTE,
+            loop: true,
+            zones: [{ id: 'queue', points: [[0.3, 0.45], [0.875, 0.45], [0.875, 0.75], [0.3, 0.75]], queue: true, service_line: 'counter', capacity: 1 }],
+            lines: [{ id: 'counter', points: [[0.875, 0.4], [0.875, 0.8]] }],
+            // About 12 m from the left to the right edge of the square.
+            speed: { reference: { points: [[0, 0.6], [1, 0.6]], metres: 12 } },
+          },
+        ],
+      }),
+      silentLogger(),
+    );
+    await app.start();
+    base = `http://127.0.0.1:${app.address!.port}`;
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('shows queue length, the capacity gauge and area occupancy on the live counts topic', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${app.address!.port}/api/v1/live`, { headers: { authorization: `Bearer ${await signIn(base)}` } });
+    const counts: Live[] = [];
+    ws.on('message', (d) => {
+      const m = JSON.parse(d.toString()) as { topic: string; data: Live };
+      if (m.topic === 'counts') counts.push(m.data);
+    });
+    await new Promise((r) => ws.once('open', r));
+    try {
+      ws.send(JSON.stringify({ subscribe: ['counts'], cameras: ['stadtmitte'] }));
+      const seen = await waitFor('a queue on the live topic', () => counts.find((c) => (c.analytics?.queues?.queue?.length ?? 0) > 0), 60_000);
+      expect(seen.analytics!.occupancy!.zones.queue).toMatchObject({ capacity: 1 });
+      expect(seen.analytics!.occupancy!.zones.queue!.percent).toBeGreaterThanOrEqual(100);
+      expect(seen.analytics!.occupancy!.areas.walkway).toMatchObject({ capacity: 5 });
+      expect(seen.analytics!.occupancy!.areas.walkway!.occupancy).toBeGreaterThanOrEqual(0);
+      // The same over HTTP, with the day's corrections.
+      const occ = (await (await api(`${base}/api/v1/cameras/stadtmitte/occupancy`)).json()) as { zones: Record<string, unknown>; analytics: { occupancy: { areas: Record<string, Record<string, unknown>> } } };
+      expect(occ.zones.queue).toBeDefined();
+      expect(occ.analytics.occupancy.areas.walkway).toMatchObject({ capacity: 5, day: expect.stringMatching(/^\d{4}-\d\d-\d\d$/), added: expect.any(Number), removed: expect.any(Number) });
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('fires a capacity rule made over the API, and refuses one on a missing zone naming the field', async () => {
+    const bad = await api(`${base}/api/v1/alert-rules`, json('POST', { name: 'x', type: 'capacity', camera: 'stadtmitte', zone: 'nope', above_percent: 50 }));
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { fields: Array<{ field: string }> } }).error.fields[0]!.field).toBe('zone');
+    const r = await api(`${base}/api/v1/alert-rules`, json('POST', { name: 'Queue full', type: 'capacity', camera: 'stadtmitte', zone: 'queue', above_percent: 50, channels: ['mqtt'] }));
+    expect(r.status).toBe(201);
+    const rule = (await r.json()) as { id: string };
+    const n = await waitFor('the capacity rule fired', async () => {
+      const list = ((await (await api(`${base}/api/v1/notifications`)).json()) as { notifications: Array<{ rule_id: string; message: string; type: string }> }).notifications;
+      return list.find((x) => x.rule_id === rule.id);
+    }, 30_000, 500);
+    expect(n.type).toBe('capacity');
+    expect(n.message).toMatch(/zone "queue" is at \d+(\.\d)?% of capacity/);
+  });
+
+  it('reports queues, occupancy and speed percentiles for the range', async () => {
+    const from = Math.floor(Date.now() / 1000) - 600;
+    type Body = { analytics?: { queues?: { queues: Array<{ zone: string; joined: number; max_length: number }> }; occupancy?: { areas: Record<string, { capacity: number }>; zones: Array<{ zone: string; peak: number }> }; speed?: { zones: Array<{ zone: string; class: string; samples: number; p50_mps: number; p85_mps: number }> } } };
+    const body = await waitFor('engine sections in the report', async () => {
+      const res = await api(`${base}/api/v1/reports`, json('POST', { cameras: ['stadtmitte'], from, to: Math.floor(Date.now() / 1000) + 60, resolution: '1m' }));
+      const b = ((await res.json()) as { body: Body }).body;
+      return (b.analytics?.queues?.queues[0]?.joined ?? 0) > 0 && (b.analytics?.speed?.zones.length ?? 0) > 0 ? b : undefined;
+    }, 40_000, 1000);
+    expect(body.analytics!.queues!.queues[0]).toMatchObject({ zone: 'queue' });
+    expect(body.analytics!.queues!.queues[0]!.max_length).toBeGreaterThanOrEqual(1);
+    expect(body.analytics!.occupancy!.zones.find((z) => z.zone === 'queue')!.peak).toBeGreaterThanOrEqual(1);
+    expect(body.analytics!.occupancy!.areas.walkway).toMatchObject({ capacity: 5 });
+    const walkers = body.analytics!.speed!.zones.find((z) => z.zone === '*' && z.class === 'person')!;
+    expect(walkers.samples).toBeGreaterThan(0);
+    // People walk: well under 4 m/s at the median on this calibration.
+    expect(walkers.p50_mps).toBeGreaterThan(0.2);
+    expect(walkers.p50_mps).toBeLessThan(4);
+    expect(walkers.p85_mps).toBeGreaterThanOrEqual(walkers.p50_mps);
+  });
+
+  it('shows the gauge on the camera page (Chromium)', async () => {
+    const CHROMIUM = '/usr/bin/chromium';
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: \`make test\` installs it (apt-get install chromium)`);
+    await signIn(base);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-GB' })).newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(base);
+      const form = page.getByTestId('login-form');
+      await form.locator('input[name=username]').fill(TEST_ADMIN.username);
+      await form.locator('input[name=password]').fill(TEST_ADMIN.password);
+      await form.locator('button[type=submit]').click();
+      await page.getByTestId('whoami').waitFor();
+      await page.goto(`${base}/#/cameras/stadtmitte`);
+      const gauge = page.getByTestId('capacity-gauge');
+      await gauge.waitFor({ timeout: 30_000 });
+      // The walkway area (capacity 5), the queue zone's gauge (capacity 1) and the queue's line.
+      await waitFor('the gauge text', async () => ((await gauge.innerText()).match(/queue: \d+ \/ 1/) ? true : undefined), 30_000, 300);
+      const text = await gauge.innerText();
+      expect(text).toMatch(/walkway \(area\): \d+ \/ 5/);
+      expect(text).toMatch(/queue \d+ · wait ≈ \d+ s/);
+      expect(await gauge.getByRole('progressbar').count()).toBeGreaterThanOrEqual(2);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+});
