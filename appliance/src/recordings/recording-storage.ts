@@ -120,21 +120,36 @@ export class RecordingStorage {
 
   /** One camera's recordings brought under `budget` bytes: unclaimed oldest first, then claimed oldest. */
   async trim(camera: string, used: number, budget: number): Promise<number> {
-    let deleted = 0;
+    if (used <= budget) return 0;
     const s = this.settings(camera);
+    const claimed: SegmentRow[] = [];
+    let deleted = 0;
+    let after = -1;
     while (used > budget) {
-      const batch = this.index.deletionOrder(camera, s.pre_seconds * 1000, s.post_seconds * 1000, 32);
-      if (!batch.length) break;
+      const page = this.index.oldestPage(camera, after, 512, s.pre_seconds * 1000, s.post_seconds * 1000);
+      if (!page.length) break;
+      after = page[page.length - 1]!.start_ms;
       const pick: SegmentRow[] = [];
-      for (const r of batch) {
+      for (const r of page) {
         if (used <= budget) break;
-        pick.push(r);
-        used -= r.bytes;
+        if (r.claimed) claimed.push(r);
+        else {
+          pick.push(r);
+          used -= r.bytes;
+        }
       }
       await this.delete(pick);
       deleted += pick.length;
     }
-    return deleted;
+    // Only claimed segments are left to go: the oldest of them.
+    const pick: SegmentRow[] = [];
+    for (const r of claimed) {
+      if (used <= budget) break;
+      pick.push(r);
+      used -= r.bytes;
+    }
+    await this.delete(pick);
+    return deleted + pick.length;
   }
 
   /** The disk runs low: every camera loses its oldest recordings (a share of them per call). */

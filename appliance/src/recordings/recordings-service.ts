@@ -168,7 +168,7 @@ export class Recordings {
     const recordedTo = segs.length ? segs[segs.length - 1]!.end_ms : -Infinity;
     const wait = to + SEGMENT_SECONDS * 2000 + EVENT_LAG_MS - this.clock.now();
     if (recordedTo < to && wait > 0 && this.recorders.has(row.camera_id)) {
-      return { pending: `the ${kind}'s post roll is still being recorded`, retryAfterSeconds: Math.ceil(Math.min(wait, to - this.clock.now() + SEGMENT_SECONDS * 2000) / 1000) };
+      return { pending: `the ${kind}'s post roll is still being recorded`, retryAfterSeconds: Math.max(1, Math.ceil(Math.min(wait, to - this.clock.now() + SEGMENT_SECONDS * 2000) / 1000)) };
     }
     if (!segs.length) return { missing: `${kind} ${id} was not recorded (camera "${row.camera_id}" record.mode is ${s.mode}, or its recording was deleted)` };
     const clip = await this.clips.clip(`${kind}-${id}`, row.camera_id, from, to);

@@ -78,13 +78,14 @@ export class RecordingIndex {
   }
 
   /**
-   * A camera's oldest segments first, those no event, alert or audit claims before those one does
-   * (retention by disk share deletes in this order); `limit` rows.
+   * A page of a camera's oldest segments starting after `afterMs`, each marked whether an event, alert
+   * or audit claims it (retention by disk share deletes the unclaimed first); only the page is judged,
+   * so a camera with a week of segments costs one page per call.
    */
-  deletionOrder(camera: string, preMs: number, postMs: number, limit: number): SegmentRow[] {
+  oldestPage(camera: string, afterMs: number, limit: number, preMs: number, postMs: number): Array<SegmentRow & { claimed: number }> {
     return this.raw
-      .prepare(`SELECT s.*, (${this.claimSql()}) AS claimed FROM recording_segments s WHERE s.camera_id = ? ORDER BY claimed, s.start_ms LIMIT ?`)
-      .all(...this.claimArgs(preMs, postMs), camera, limit) as SegmentRow[];
+      .prepare(`SELECT s.*, (${this.claimSql()}) AS claimed FROM (SELECT * FROM recording_segments WHERE camera_id = ? AND start_ms > ? ORDER BY start_ms LIMIT ?) s ORDER BY s.start_ms`)
+      .all(...this.claimArgs(preMs, postMs), camera, afterMs, limit) as Array<SegmentRow & { claimed: number }>;
   }
 
   /** A camera's segments that ended before `beforeMs` (retention by days). */
@@ -118,10 +119,10 @@ export class RecordingIndex {
     return this.raw.prepare('DELETE FROM recording_boxes WHERE ts < ?').run(beforeMs).changes;
   }
 
-  // An event or alert in [start - post, end + pre] of the segment, or a camera audit over it (audits: unix seconds).
+  // An event or alert in (start - post, end + pre) of the segment (its window overlaps the segment by more than a touch), or a camera audit over it (audits: unix seconds).
   private claimSql(): string {
-    return `EXISTS (SELECT 1 FROM events e WHERE e.camera_id = s.camera_id AND e.type IN (${EVENT_TYPES_SQL}) AND e.ts >= s.start_ms - ? AND e.ts <= s.end_ms + ?)
-      OR EXISTS (SELECT 1 FROM notifications n WHERE n.camera_id = s.camera_id AND n.ts >= s.start_ms - ? AND n.ts <= s.end_ms + ?)
+    return `EXISTS (SELECT 1 FROM events e WHERE e.camera_id = s.camera_id AND e.type IN (${EVENT_TYPES_SQL}) AND e.ts > s.start_ms - ? AND e.ts < s.end_ms + ?)
+      OR EXISTS (SELECT 1 FROM notifications n WHERE n.camera_id = s.camera_id AND n.ts > s.start_ms - ? AND n.ts < s.end_ms + ?)
       OR EXISTS (SELECT 1 FROM audits a WHERE a.kind = 'camera' AND a.camera_id = s.camera_id AND a.range_from * 1000 < s.end_ms AND a.range_to * 1000 > s.start_ms)`;
   }
 
