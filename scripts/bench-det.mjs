@@ -5,6 +5,7 @@
 //
 //   node scripts/bench-det.mjs [MOT15_DIR]   (default: ../shared/media/mot15, else appliance/media/mot15)
 //   BENCH_DET_EVERY="1 2 3"   BENCH_DET_REPEAT=1   (runs of each cell; ms is their median)
+//   PEER_PAIRS=5   (vantage analyze against ../shared/bench/python-peer.py, scripts/peer-ratio.mjs; 0 = skip)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -69,10 +70,14 @@ async function pairedInference(runs = Number(process.env.BENCH_DET_PAIRS ?? 200)
   return { runs, cells: cells.map((c) => ({ config: c.name, ms: Math.round(median(c.ms) * 100) / 100, ratio: Math.round((median(c.ms) / base) * 1000) / 1000 })) };
 }
 const paired = await pairedInference();
+// CPU per frame against the Python peer, whole processes alternated (scripts/peer-ratio.mjs).
+const { peerRatio } = await import('./peer-ratio.mjs');
+const peer = Number(process.env.PEER_PAIRS ?? 5) > 0 ? await peerRatio() : { skipped: 'PEER_PAIRS=0' };
 
 const cols = ['clip', 'fps_fraction', 'config', 'input', 'frames', 'AP50', 'recall', 'precision', 'fp_per_frame', 'ms_per_frame', 'ms_ratio'];
 const width = { clip: 16, config: 20, fps_fraction: 6 };
 console.log(cols.map((c) => c.padStart(width[c] ?? 10)).join(' '));
 for (const r of results) console.log(cols.map((c) => String(r[c]).padStart(width[c] ?? 10)).join(' '));
 console.log(`inference alone (a 4:3 camera), ${paired.runs} alternated runs each: ${paired.cells.map((c) => `${c.config} ${c.ms} ms (${c.ratio})`).join(', ')}`);
-console.log(JSON.stringify({ bench: 'det', media, inference_4x3: paired, ms: 'median per cell, one inline single-thread session; ms_ratio against the first config, runs alternated', results }));
+console.log(peer.skipped ? `against python-peer.py: skipped (${peer.skipped})` : `against python-peer.py (${peer.clip}), ${peer.pairs} alternated pairs: CPU per frame ${peer.cpu_ratio}× the peer's (pairs ${peer.runs.map((r) => r.cpu_ratio).join(', ')}), wall ${peer.wall_ratio}×; person detections ≥ 0.1: vantage ${peer.detections.vantage}, peer ${peer.detections.peer}`);
+console.log(JSON.stringify({ bench: 'det', media, inference_4x3: paired, peer: peer.skipped ? peer : { clip: peer.clip, loop: peer.loop, pairs: peer.pairs, cpu_ratio: peer.cpu_ratio, wall_ratio: peer.wall_ratio, cpu_ratio_pairs: peer.runs.map((r) => r.cpu_ratio), detections: peer.detections }, ms: 'median per cell, one inline single-thread session; ms_ratio against the first config, runs alternated', results }));

@@ -151,7 +151,7 @@ export class Appliance {
     const reports = (p.reports = new Reports(store.db, analytics.store, clock, reportLog, (req, now) => runner.build(req, now)));
     // A session's frames: stored like a camera's, but no per-frame bus traffic, inference metrics or detection counts.
     const sessionConsumers = [busConsumer(bus, { trackUpdates: false }), metricsConsumer(metrics, className, { frames: false }), analytics.consumer(), trackRecorder(trackStore, className)];
-    p.sessions = new Sessions(store.db, { detector, trackerOptions: tracking, countThreshold: cfg.detector.count_threshold, analytics, reports, consumers: sessionConsumers, bus, log: root.child({ module: 'sessions' }), clock, uploadsDir: uploadsDir(cfg.storage.path), onRemove: (id) => audit.sessionVideo.remove(id) });
+    p.sessions = new Sessions(store.db, { detector, detectorFor: (m) => detectors.get(m, 'model'), trackerOptions: tracking, countThreshold: cfg.detector.count_threshold, analytics, reports, consumers: sessionConsumers, bus, log: root.child({ module: 'sessions' }), clock, uploadsDir: uploadsDir(cfg.storage.path), onRemove: (id) => audit.sessionVideo.remove(id) });
     const kv = new KeyValueStore(store.raw);
     const settings = new SettingsService(kv, clock);
     analytics.useSiteTimezone(() => settings.get().timezone); // occupancy's closing time and days (issue 18)
@@ -207,7 +207,7 @@ export class Appliance {
       log: root.child({ module: 'live-video' }),
       withheld: (id) => (privacyFor(id).metadata_only ? METADATA_ONLY_MESSAGE : undefined),
     }));
-    const parts = { config: cfg, clock, detector, detectors: () => detectors.detectors(), cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, setupCode, hostAllowed, settings, liveVideo, metrics };
+    const parts = { config: cfg, clock, detector, detectors: () => detectors.detectors(), loadedModels: () => detectors.models(), cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, setupCode, hostAllowed, settings, liveVideo, metrics };
     const deps = audit.withApi(apiDeps({ ...parts, databaseOpen: () => store.raw.open, stopped: () => this.stopped, disk: () => p.disk?.state(), system: () => this.system(), putCamera: async (c, m) => cameraSet.put(c.model ? { ...c, model: await detectors.apiModel(c.model, cameraSet.fileModels()) } : c, m), deleteCamera: (id) => cameraSet.remove(id) }));
     deps.recordings = media; // recordings as each camera's privacy allows them (recordings/private-media.ts)
     const server = (this.server = await listen(createApp(deps, root.child({ module: 'api' })).fetch, cfg.http.host, cfg.http.port));

@@ -45,11 +45,13 @@ export class Upstream {
   readonly telegram: TelegramService;
   readonly alertStore: AlertStore;
   readonly alerts: AlertService;
+  private readonly mqttConfigured: boolean;
 
   private readonly log: Logger;
 
   constructor(cfg: Readonly<Config>, raw: SQLite.Database, kv: KeyValue, settings: SettingsService, bus: EventBus, private readonly src: UpstreamSources, root: Logger, clock: Clock) {
     this.log = root.child({ module: 'upstream' });
+    this.mqttConfigured = cfg.mqtt !== undefined;
     const outbox = new Outbox(raw);
     const alertStore = (this.alertStore = new AlertStore(raw));
     this.sync = new SyncService(
@@ -82,6 +84,7 @@ export class Upstream {
           return { id: v.id, name: v.name, status: v.status };
         }),
       cameraConfig: (id) => src.cameras().find((c) => c.id === id)?.config,
+      cameraConfigs: () => src.cameras().map((c) => c.config),
       occupancy: src.occupancy,
       ...(src.analytics ? { analytics: src.analytics } : {}),
       snapshot: src.snapshot,
@@ -133,7 +136,8 @@ export class Upstream {
   summary(): Record<string, unknown> {
     const { state, reason, queued, failed_messages, bot_username } = this.telegram.status();
     return {
-      outbox: { ...this.sync.depth(), mqtt_connected: this.sync.connected },
+      // mqtt_configured: whether an MQTT broker is set at all ("not configured" is not "disconnected").
+      outbox: { ...this.sync.depth(), mqtt_connected: this.sync.connected, mqtt_configured: this.mqttConfigured },
       telegram: { state, reason, queued, failed_messages, bot_username },
       alerts: { rules: this.alertStore.rules().length, fired: this.alerts.fired, suppressed_by_cooldown: this.alerts.suppressed },
     };

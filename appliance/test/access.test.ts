@@ -158,6 +158,7 @@ const TABLE: Record<string, { level: Level; req: (caller: Caller) => Promise<Req
   'DELETE /api/v1/notifications/telegram': { level: 'operate', req: async () => (await connectTelegram(), { path: '/api/v1/notifications/telegram', init: { method: 'DELETE' } }) },
   'GET /api/v1/sync/events': { level: 'events:read', req: () => ({ path: '/api/v1/sync/events' }) },
   'GET /api/v1/sync/reports': { level: 'reports:read', req: () => ({ path: '/api/v1/sync/reports' }) },
+  'GET /api/v1/overview': { level: 'events:read', req: () => ({ path: '/api/v1/overview' }) },
   'GET /api/v1/system': { level: 'cameras:read', req: () => ({ path: '/api/v1/system' }) },
   'GET /api/v1/models': { level: 'cameras:read', req: () => ({ path: '/api/v1/models' }) },
   // recordings (issue 17): the camera records nothing here, so what may be read is a 404 after the access check.

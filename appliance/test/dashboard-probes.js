@@ -76,4 +76,41 @@ window.__probe = {
   overflowX() {
     return document.documentElement.scrollWidth - window.innerWidth;
   },
+  /**
+   * Text that cannot be read: visible text elements whose boxes overlap another's (neither inside the
+   * other) by more than 3 px both ways, and labels cut off (scrollWidth > clientWidth, no ellipsis on
+   * purpose). Each as a short description.
+   */
+  textProblems() {
+    const out = [];
+    const visibleBox = (el) => {
+      const st = getComputedStyle(el);
+      if (st.visibility === 'hidden' || st.display === 'none' || Number(st.opacity) === 0) return null;
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 ? r : null;
+    };
+    const name = (el) => `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''} "${(el.textContent || '').trim().slice(0, 30)}"`;
+    // Elements that hold text themselves (a direct, non-blank text node), outside charts and media.
+    const texts = [];
+    for (const el of document.querySelectorAll('body *')) {
+      if (el.closest('svg, canvas, video, .uplot, option, select, script, style, datalist')) continue;
+      if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+      const r = visibleBox(el);
+      if (r) texts.push({ el, r });
+    }
+    for (let i = 0; i < texts.length; i++) {
+      for (let j = i + 1; j < texts.length; j++) {
+        const a = texts[i], b = texts[j];
+        if (a.el.contains(b.el) || b.el.contains(a.el)) continue;
+        const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+        const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+        if (w > 3 && h > 3) out.push(`overlap: ${name(a.el)} / ${name(b.el)}`);
+      }
+    }
+    for (const el of document.querySelectorAll('label, th, dt, dd, button, .badge, .kpi-label, .kpi-value, .nav a, h1, h2, h3, .tile-name, legend')) {
+      if (!visibleBox(el) || getComputedStyle(el).textOverflow === 'ellipsis') continue;
+      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible') out.push(`clipped: ${name(el)} (${el.scrollWidth} > ${el.clientWidth})`);
+    }
+    return out;
+  },
 };

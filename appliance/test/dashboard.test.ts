@@ -18,6 +18,8 @@ const ARTIFACTS = resolve(ROOT, '.artifacts/dashboard');
 const PROBES = resolve(ROOT, 'appliance/test/dashboard-probes.js');
 const VIEWER = { username: 'watcher', password: 'watching the walkway 42' };
 const DESKTOP = { width: 1366, height: 768 };
+/** TUD-Campus.mp4: 71 frames at 25 fps. */
+const CAMPUS_SECONDS = 71 / 25;
 
 let app: Appliance;
 let base: string;
@@ -231,6 +233,10 @@ describe('LAN dashboard in a real browser', () => {
     await attrOf(page.locator('.camera-main .player'), 'data-mode', (m) => ['webrtc', 'mpeg1', 'snapshot'].includes(m), 20_000);
     await waitFor('zone count on the live tab', async () => (Number(await page.locator('tr[data-zone=zone-1] [data-testid=zone-count]').textContent()) >= 0 ? true : undefined));
     await shot(page, 'camera');
+    // Named (through the API here; the editor renames too): the tiles show the name, the API keeps the id.
+    expect(await write(admin, 'PUT', '/api/v1/cameras/campus/zones', { zones: zones.map((z) => ({ ...z, name: 'Entrance' })) })).toBe(200);
+    await page.goto(`${base}/#/cameras`);
+    await textOf(page.locator('.tile[data-camera=campus] li[data-zone=zone-1]'), (t) => t.startsWith('Entrance:'), 30_000);
   }, 90_000);
 
   it('shows the camera heatmap: the image loads, is not blank, and its hottest cell is drawn in the hot colour', async () => {
@@ -244,7 +250,7 @@ describe('LAN dashboard in a real browser', () => {
     };
     type Grid = { width: number; height: number; max: number; values: number[] };
     const gridOf = async (src: URL) =>
-      (await (await admin.request.get(`${base}/api/v1/cameras/campus/heatmap?${src.searchParams.toString().replace(/&?opacity=[^&]*/, '')}`)).json()) as Grid;
+      (await (await admin.request.get(`${base}/api/v1/cameras/campus/heatmap?${src.searchParams.toString().replace(/&?(opacity|scale)=[^&]*/g, '')}`)).json()) as Grid;
     // The grid behind the picture, read just before and just after it was drawn: the same hottest
     // cell both times means the picture was drawn from that grid (analytics flush every 5 s).
     let src = new URL((await img.getAttribute('src'))!, base);
@@ -296,12 +302,24 @@ describe('LAN dashboard in a real browser', () => {
     const total = page.getByTestId('report-total');
     await total.waitFor();
     expect(Number(await total.textContent())).toBeGreaterThan(0);
-    expect(await textOf(page.locator('[data-testid=report-zones] td'))).toContain('zone-1');
+    expect(await textOf(page.locator('[data-testid=report-zones] td'))).toContain('Entrance'); // the zone's name
+    expect(await page.locator('[data-testid=report-zones] [data-zone=zone-1]').count()).toBe(1);
     await visible(page.locator('[data-testid=chart-counts] canvas'));
     const csv = await admin.request.get(`${base}${await page.getByTestId('csv-link').getAttribute('href')}`);
     expect(csv.status()).toBe(200);
     expect(csv.headers()['content-type']).toContain('text/csv');
     expect((await csv.text()).split('\n')[0]).toContain('time');
+    // In video time: the file's name, its events at offsets inside the clip, each a jump in the player.
+    expect(await textOf(page.getByTestId('session-file'))).toBe('TUD-Campus.mp4');
+    const marks = page.locator('[data-testid=session-events] li[data-offset]');
+    await visible(marks);
+    const offsets = (await marks.evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-offset'))))) as number[];
+    expect(offsets.length).toBeGreaterThan(0);
+    for (const o of offsets) expect(o).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...offsets)).toBeLessThanOrEqual(CAMPUS_SECONDS + 0.5); // analysed faster or slower, never past the clip
+    await marks.last().locator('button').click();
+    const player = page.getByTestId('session-player');
+    await waitFor('the player at the event', async () => (Math.abs((await player.evaluate((v) => (v as unknown as { currentTime: number }).currentTime)) - offsets[offsets.length - 1]!) < 0.25 ? true : undefined));
     await shot(page, 'report');
 
     // The same clip uploaded from this computer, created without starting, then started from the list.
@@ -324,7 +342,7 @@ describe('LAN dashboard in a real browser', () => {
     await page.getByTestId('generate-report').getByRole('button', { name: 'Generate report' }).click();
     await page.getByTestId('report-total').waitFor();
     expect(Number(await page.getByTestId('report-total').textContent())).toBeGreaterThan(0);
-    expect(await textOf(page.locator('[data-testid=report-zones]'))).toContain('zone-1');
+    expect(await textOf(page.locator('[data-testid=report-zones]'))).toContain('Entrance');
     const id = await page.getByTestId('report').getAttribute('data-report');
     await page.goto(`${base}/#/analytics`);
     // Listed with the sessions' reports, newest first.
@@ -337,7 +355,7 @@ describe('LAN dashboard in a real browser', () => {
     await shot(page, 'analytics');
   }, 60_000);
 
-  it('lists events filtered by camera and type, with no thumbnail where nothing is recorded', async () => {
+  it('lists events filtered by camera and type, by camera and zone name, never with the camera\'s current picture as their thumbnail', async () => {
     await page.goto(`${base}/#/events`);
     await page.getByTestId('filter-camera').selectOption('campus');
     await page.getByTestId('filter-type').selectOption('zone.enter');
@@ -349,9 +367,13 @@ describe('LAN dashboard in a real browser', () => {
       return t.length > 0 && t.every((x) => x === 'zone.enter') ? t : undefined;
     }, 20_000);
     expect(types.length).toBeGreaterThan(0);
-    expect(new Set(await rows.locator('td:nth-child(3)').allTextContents())).toEqual(new Set(['campus']));
-    // Issue 17: a thumbnail is the event's own recorded frame, never the camera's current picture;
-    // campus is not recorded here, so its rows show the empty placeholder (review.test covers recorded ones).
+    expect(new Set(await rows.locator('td[data-camera]').evaluateAll((tds) => tds.map((td) => td.getAttribute('data-camera'))))).toEqual(new Set(['campus']));
+    expect(new Set(await rows.locator('td[data-camera]').allTextContents())).toEqual(new Set(['Campus walkway'])); // the name, not the id
+    // The zone drawn earlier is named "Entrance" on the zones tab: events say so, not zone-1.
+    expect(new Set(await rows.locator('td[data-target]').allTextContents())).toEqual(new Set(['Entrance']));
+    expect(await page.locator('[data-testid=event-list] img[src*="snapshot"]').count()).toBe(0);
+    // Issue 17: a thumbnail is the event's own recorded frame; campus is not recorded here, so its rows
+    // show the empty placeholder (review-dashboard.test covers recorded ones).
     await visible(rows.first().locator('.thumb.none'));
     expect(await rows.locator('img.thumb').count()).toBe(0);
     await shot(page, 'events');
@@ -370,7 +392,10 @@ describe('LAN dashboard in a real browser', () => {
     await waitFor('the second page', async () => ((await rows.count()) > 50 ? true : undefined));
     const ids = (await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-event'))))) as number[];
     expect(new Set(ids).size).toBe(ids.length); // no event twice
-    expect(ids).toEqual([...ids].sort((a, b) => b - a)); // newest first, across the pages
+    // Newest first in strict time order across the pages (the id breaks ties), as the API gives them.
+    const api = (await (await admin.request.get(`${base}/api/v1/events?limit=1000`)).json()) as { events: Array<{ id: number }> };
+    const order = api.events.map((e) => e.id).filter((id) => ids.includes(id));
+    expect(ids.filter((id) => order.includes(id))).toEqual(order);
   }, 60_000);
 
   it('shows the system: version, uptime, per-camera fps and the outbox', async () => {
@@ -388,13 +413,43 @@ describe('LAN dashboard in a real browser', () => {
     await page.goto(`${base}/#/alerts`);
     await page.getByTestId('new-rule').click();
     await page.getByTestId('rule-name').fill('Crowd on the walkway');
-    await page.getByTestId('rule-zone').fill('zone-1');
+    // Zones are chosen from a list of the ones that exist, by name.
+    expect(await page.getByTestId('rule-zone').locator('option').allTextContents()).toContain('Entrance (zone-1)');
+    await page.getByTestId('rule-zone').selectOption('zone-1');
     await page.getByTestId('save-rule').click();
     await textOf(page.getByTestId('rule-list'), (t) => t.includes('Crowd on the walkway'));
     const rules = ((await (await admin.request.get(`${base}/api/v1/alert-rules`)).json()) as { rules: Array<{ name: string; type: string; zone?: string }> }).rules;
     expect(rules).toEqual([expect.objectContaining({ name: 'Crowd on the walkway', type: 'occupancy', zone: 'zone-1' })]);
     await visible(page.getByTestId('telegram'));
     await shot(page, 'alerts');
+  }, 60_000);
+
+  it('marks a rule whose zone was removed; MQTT reads "not configured"; the live dot stays green on a page without live data', async () => {
+    const zones = ((await (await admin.request.get(`${base}/api/v1/cameras/campus/zones`)).json()) as { zones: unknown[] }).zones;
+    expect(await write(admin, 'PUT', '/api/v1/cameras/campus/zones', { zones: [] })).toBe(200);
+    await page.goto(`${base}/#/alerts`);
+    await page.reload(); // the previous test ended on this page
+    await visible(page.locator('[data-testid=rule-list] tr[data-missing=true] [data-testid=rule-missing]'));
+    await shot(page, 'alerts-missing-target');
+    expect(await write(admin, 'PUT', '/api/v1/cameras/campus/zones', { zones })).toBe(200);
+    await page.reload();
+    await page.getByTestId('rule-list').waitFor();
+    expect(await page.locator('[data-testid=rule-missing]').count()).toBe(0);
+    // The rule list reads the zone's name.
+    expect(await page.getByTestId('rule-list').textContent()).toContain('Entrance');
+
+    await page.goto(`${base}/#/system`);
+    expect(await textOf(page.locator('[data-testid=outbox] .badge').first())).toBe('not configured');
+    // The Users page needs no live data; the top bar keeps the connection (and its dot) up all the same.
+    await page.goto(`${base}/#/users`);
+    await page.locator('tr[data-user]').first().waitFor();
+    await new Promise((r) => setTimeout(r, 5000));
+    expect(await page.locator('[data-live]').getAttribute('data-live')).toBe('open');
+
+    // The first screen answers "how is the site doing": today's in/out, who is in the zones, the last hour's events.
+    await page.goto(`${base}/#/cameras`);
+    expect(await textOf(page.locator('.tile[data-camera=campus] [data-testid=today-in-out]'))).toMatch(/^\d+ \/ \d+$/);
+    expect(Number(await textOf(page.locator('.tile[data-camera=campus] [data-testid=events-hour]')))).toBeGreaterThan(0);
   }, 60_000);
 
   it('lets an admin add a viewer and an API key that is shown once', async () => {
@@ -475,6 +530,31 @@ describe('LAN dashboard in a real browser', () => {
       await ctx.close();
     }
   }, 60_000);
+
+  it('every page at 1366×768 and 820×1180, in English and Russian: screenshots kept, no overlapping or clipped text', async () => {
+    const report = ((await (await admin.request.get(`${base}/api/v1/reports?limit=1`)).json()) as { reports: Array<{ id: string }> }).reports[0]!.id;
+    const pages = ['cameras', 'cameras/campus', 'cameras/campus?tab=zones', 'cameras/campus?tab=heatmap', 'analytics', `reports/${report}`, 'sessions', 'audits', 'events', 'alerts', 'system', 'users', 'account'];
+    const problems: string[] = [];
+    for (const size of [DESKTOP, { width: 820, height: 1180 }]) {
+      for (const lang of ['en', 'ru'] as const) {
+        const ctx = await newContext(size, { signedInAs: admin, initScript: `localStorage.setItem('vantage.lang', '${lang}')` });
+        try {
+          const p = watch(await ctx.newPage());
+          for (const path of pages) {
+            await p.goto(`${base}/#/${path}`);
+            await p.waitForLoadState('networkidle').catch(() => undefined);
+            await p.locator('.page').first().waitFor();
+            await p.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('.loading'), undefined, { timeout: 10_000 }).catch(() => undefined);
+            await shot(p, `page-${path.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}-${size.width}x${size.height}-${lang}`.replace(new RegExp(report, 'g'), 'report'));
+            for (const x of (await p.evaluate('__probe.textProblems()')) as string[]) problems.push(`${path} ${size.width}×${size.height} ${lang}: ${x}`);
+          }
+        } finally {
+          await ctx.close();
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  }, 300_000);
 
   it('switches to Russian and back; fits a tablet; logs out', async () => {
     await page.goto(`${base}/#/cameras`);

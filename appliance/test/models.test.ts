@@ -81,4 +81,38 @@ describe('a model per camera (cameras[].model)', () => {
     }
     expect((await system()).detection.models_loaded).toHaveLength(2);
   });
+
+  // h16: a session's model
+  it('an analysis session runs on a loaded model it names (model), and a model not loaded is refused naming the field', async () => {
+    for (const model of ['nope', 'models/yolox-nano/manifest.json', '/etc/passwd', '']) {
+      const bad = await api(`${base}/api/v1/sessions`, json('POST', { file: CAMPUS, model }));
+      expect(bad.status).toBe(400);
+      const body = (await bad.json()) as { error: { fields: Array<{ field: string }> } };
+      expect([...new Set(body.error.fields.map((f) => f.field))]).toEqual(['model']);
+    }
+    interface Session { id: string; model: string | null; status: string; summary: { frames: number; detections: Record<string, { detections: number }> } | null }
+    const create = async (model?: string) => {
+      const created = await api(`${base}/api/v1/sessions`, json('POST', { file: CAMPUS, ...(model ? { model } : {}) }));
+      expect(created.status).toBe(201);
+      return (await created.json()) as Session;
+    };
+    // A manifest's path names the same model as its name.
+    expect((await create('models/picodet-s/manifest.json')).model).toBe(PICODET);
+    const run = async (model?: string) => {
+      const s = await create(model);
+      expect((await api(`${base}/api/v1/sessions/${s.id}/start`, { method: 'POST' })).status).toBe(202);
+      return waitFor(`session on ${model ?? 'the default model'}`, async () => {
+        const v = (await (await api(`${base}/api/v1/sessions/${s.id}`)).json()) as Session;
+        return v.status === 'completed' || v.status === 'failed' ? v : undefined;
+      }, 110_000, 500);
+    };
+    const [picodet, byDefault] = [await run('picodet-s'), await run()];
+    expect([picodet.status, byDefault.status]).toEqual(['completed', 'completed']);
+    expect([picodet.model, byDefault.model]).toEqual([PICODET, null]);
+    expect([picodet.summary!.frames, byDefault.summary!.frames]).toEqual([71, 71]);
+    // Both find the people; the two models see the same frames differently.
+    const people = (s: Session) => s.summary!.detections.person!.detections;
+    expect(Math.min(people(picodet), people(byDefault))).toBeGreaterThan(100);
+    expect(people(byDefault)).not.toBe(people(picodet));
+  }, 240_000);
 });

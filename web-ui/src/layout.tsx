@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Settings } from './api/types';
 import { LANGS, useI18n, type Lang } from './i18n/i18n';
 import type { Key } from './i18n/en';
-import { live, type LiveState } from './live/live-socket';
+import { live, useLive, type LiveState } from './live/live-socket';
 import { link, navigate, useRoute } from './router';
 import { useSession } from './session';
 import { valueOf } from './components/ui';
@@ -31,12 +31,18 @@ const NAV: Array<{ id: string; key: Key; admin?: boolean }> = [
   { id: 'users', key: 'nav.users', admin: true },
 ];
 
+/**
+ * The live-events connection as the top bar shows it. The bar keeps the connection open on every page
+ * (camera status is cheap), so a grey dot no longer means "this page needs no live data" but is
+ * never seen while signed in; amber is a real loss of the connection.
+ */
 function LiveIndicator() {
   const { t } = useI18n();
   const [state, setState] = useState<LiveState>(live.state);
   useEffect(() => live.onState(setState), []);
+  useLive(['camera.status'], undefined, () => undefined);
   return (
-    <span class={`live-dot live-${state}`} title={t('live.state', { state })} data-live={state}>
+    <span class={`live-dot live-${state}`} title={t('live.state', { state: t(`live.${state}`) })} data-live={state}>
       <span aria-hidden="true">●</span> {t('live.label')}
     </span>
   );

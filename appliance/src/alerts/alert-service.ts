@@ -10,6 +10,7 @@ import type { TrackSnapshot } from '../track/types.js';
 import { AlertEngine, type EngineCamera, type Firing } from './alert-engine.js';
 import type { AlertChannel, OutgoingAlert } from './channels/index.js';
 import { alertMessage } from './messages.js';
+import { ruleTargetProblem, ruleTargetView, shapeName, type RuleTargetView } from './rule-targets.js';
 import { ruleBodySchema, withinHours, type AlertRule, type RuleBody } from './rules.js';
 
 export interface AlertServiceDeps {
@@ -20,6 +21,8 @@ export interface AlertServiceDeps {
   /** The running cameras, read once at start (camera.status events keep the list after). */
   cameras(): EngineCamera[];
   cameraConfig(id: string): CameraConfig | undefined;
+  /** Every camera's config: rules are checked against their zones and lines. */
+  cameraConfigs(): CameraConfig[];
   occupancy(camera: string): Record<string, Record<string, number>>;
   /** The camera's engines' live figures (queue, capacity and speeding rules); absent = those rules never fire. */
   analytics?(camera: string): Record<string, unknown>;
@@ -85,8 +88,10 @@ export class AlertService {
     return this.engine.suppressed;
   }
 
-  rules(): AlertRule[] {
-    return this.d.store.rules();
+  /** The rules, each with its target's name and whether that target still exists. */
+  rules(): Array<AlertRule & RuleTargetView> {
+    const cams = this.d.cameraConfigs();
+    return this.d.store.rules().map((r) => ({ ...r, ...ruleTargetView(r, cams) }));
   }
 
   createRule(body: RuleBody): AlertRule {
@@ -113,13 +118,10 @@ export class AlertService {
     this.engine.setRules(this.d.store.rules());
   }
 
-  /** A rule's camera must exist, and its zone or line must exist on that camera. */
+  /** A rule must be able to fire: its camera, zone or line (by id) and class must exist. */
   private checkTargets(b: RuleBody): void {
-    if (!b.camera) return;
-    const cam = this.d.cameraConfig(b.camera);
-    if (!cam) throw new VantageError('ERR_BAD_REQUEST', `no camera "${b.camera}"`, { field: 'camera' });
-    if ('zone' in b && !cam.zones.some((z) => z.id === b.zone)) throw new VantageError('ERR_BAD_REQUEST', `camera "${b.camera}" has no zone "${b.zone}"`, { field: 'zone' });
-    if ('line' in b && !cam.lines.some((l) => l.id === b.line)) throw new VantageError('ERR_BAD_REQUEST', `camera "${b.camera}" has no line "${b.line}"`, { field: 'line' });
+    const problem = ruleTargetProblem(b, this.d.cameraConfigs(), this.d.classNames);
+    if (problem) throw new VantageError('ERR_BAD_REQUEST', problem.message, { field: problem.field });
   }
 
   private onEvent(e: ApplianceEvent): void {
@@ -143,7 +145,13 @@ export class AlertService {
   private async deliver(f: Firing): Promise<void> {
     const s = this.d.settings();
     const { rule, details } = f;
-    const message = alertMessage(rule, details, s.language, s.site_name);
+    // Messages name zones and lines by their display names; the MQTT body keeps the ids.
+    const cams = this.d.cameraConfigs();
+    const names = {
+      ...(details.zone !== undefined ? { zone: shapeName(cams, details.camera, 'zone', details.zone) } : {}),
+      ...(details.line !== undefined ? { line: shapeName(cams, details.camera, 'line', details.line) } : {}),
+    };
+    const message = alertMessage(rule, { ...details, ...names }, s.language, s.site_name);
     const quiet = rule.quiet_hours !== undefined && withinHours(f.at, rule.quiet_hours, s.timezone);
     const channels = this.d.channels.filter((c) => rule.channels.includes(c.name));
     const alert: OutgoingAlert = {

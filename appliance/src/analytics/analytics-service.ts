@@ -57,7 +57,7 @@ export class AnalyticsService {
       const shapes = JSON.stringify([cam.zones, cam.lines, cam.speed]);
       if (prev && this.shapes.get(cam.id) === shapes) continue;
       if (prev) this.closeCamera(prev, now);
-      this.cameras.set(cam.id, new CameraAnalytics(cam.id, cam, this.cfg.hysteresis_frames, this.heatmap, this.className, undefined, this.site()));
+      this.cameras.set(cam.id, new CameraAnalytics(cam.id, this.counted(cam), this.cfg.hysteresis_frames, this.heatmap, this.className, undefined, this.site()));
       this.shapes.set(cam.id, shapes);
     }
     await this.db.transaction().execute(async (trx) => {
@@ -69,6 +69,22 @@ export class AnalyticsService {
         if (rows.length) await trx.insertInto(table).values(rows).execute();
       }
     });
+  }
+
+  /**
+   * Zones and lines as counted: one that names no classes counts analytics.count_classes (people and
+   * vehicles by default) — unless that list is empty or the model knows none of its classes.
+   */
+  private counted<S extends Pick<CameraConfig, 'zones' | 'lines'>>(shapes: S): S {
+    const known = new Set<string>();
+    for (let i = 0; i < 4096; i++) {
+      const n = this.className(i);
+      if (!n || n === `class${i}`) break;
+      known.add(n);
+    }
+    const list = this.cfg.count_classes.filter((c) => known.has(c));
+    if (!list.length) return shapes;
+    return { ...shapes, zones: shapes.zones.map((z) => (z.classes ? z : { ...z, classes: list })), lines: shapes.lines.map((l) => (l.classes ? l : { ...l, classes: list })) };
   }
 
   /** What every camera's engines share: the analytics config, the cross-camera state and the site's time zone. */
@@ -86,7 +102,7 @@ export class AnalyticsService {
   /** An analysis session's camera id with its zones and lines. */
   async attachSession(id: string, shapes: Pick<CameraConfig, 'zones' | 'lines'>): Promise<void> {
     const now = this.clock.now();
-    this.cameras.set(id, new CameraAnalytics(id, shapes, this.cfg.hysteresis_frames, this.heatmap, this.className, undefined, this.site()));
+    this.cameras.set(id, new CameraAnalytics(id, this.counted(shapes), this.cfg.hysteresis_frames, this.heatmap, this.className, undefined, this.site()));
     for (const [table, list] of [['zones', shapes.zones], ['lines', shapes.lines]] as const) {
       const rows = list.map((s) => ({ camera_id: id, id: s.id, name: s.name ?? s.id, points: JSON.stringify(s.points), updated_at: now }));
       if (rows.length) await this.db.insertInto(table).values(rows).execute();

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { HeatmapGrid } from './heatmap.js';
-import { COLORMAP_LUT, DEFAULT_BACKGROUND, renderHeatmapPng } from './heatmap-render.js';
+import { COLORMAP_LUT, DEFAULT_BACKGROUND, heatmapScale, renderHeatmapPng } from './heatmap-render.js';
 
 interface Pixels {
   width: number;
@@ -75,8 +75,8 @@ describe('renderHeatmapPng', () => {
     expect(await sharp(withBg).metadata()).toMatchObject({ format: 'png', width: 33, height: 17 });
   });
 
-  it('colours the hottest cell with the top colour of the map', async () => {
-    const p = await pixels(await renderHeatmapPng(hotGrid(), { width: W, height: Hpx }));
+  it('colours the hottest cell with the top colour of the map (linear scale)', async () => {
+    const p = await pixels(await renderHeatmapPng(hotGrid(), { width: W, height: Hpx, scale: 'linear' }));
     const hot = at(p, ...HOT);
     expect(TOP_HUE).toBeLessThan(5); // turbo ends in dark red
     expect(Math.abs(hue(hot) - TOP_HUE)).toBeLessThan(5);
@@ -117,13 +117,13 @@ describe('renderHeatmapPng', () => {
     expect(Math.abs(hue(hot) - TOP_HUE)).toBeLessThan(5);
   });
 
-  it('with a fixed scale, a grid of half the values renders cooler', async () => {
+  it('with a fixed scale, a grid of half the values renders cooler (than the linear auto scale)', async () => {
     const full = hotGrid();
     const half = scaled(full, 0.5);
     const fixedFull = await pixels(await renderHeatmapPng(full, { width: W, height: Hpx, scaleMax: 10 }));
-    const autoFull = await pixels(await renderHeatmapPng(full, { width: W, height: Hpx }));
+    const autoFull = await pixels(await renderHeatmapPng(full, { width: W, height: Hpx, scale: 'linear' }));
     const fixedHalf = await pixels(await renderHeatmapPng(half, { width: W, height: Hpx, scaleMax: 10 }));
-    const autoHalf = await pixels(await renderHeatmapPng(half, { width: W, height: Hpx }));
+    const autoHalf = await pixels(await renderHeatmapPng(half, { width: W, height: Hpx, scale: 'linear' }));
 
     // Auto scale normalises each grid by its own maximum: the two look the same.
     expect(autoHalf.data.equals(autoFull.data)).toBe(true);
@@ -148,6 +148,42 @@ describe('renderHeatmapPng', () => {
     // Values above scaleMax saturate at the top colour.
     const over = await pixels(await renderHeatmapPng(scaled(full, 3), { width: W, height: Hpx, scaleMax: 10 }));
     expect(Math.abs(hue(at(over, ...HOT)) - TOP_HUE)).toBeLessThan(5);
+  });
+
+  it('by default one hot cell does not hide the rest: low cells spread over the picture stay visible', async () => {
+    // One person standing for an hour (3600 object-seconds) among 40 cells that people passed (2 s each).
+    const g: HeatmapGrid = { width: 8, height: 6, values: new Float32Array(48) };
+    for (let i = 0; i < 48; i += 1) if (i % 6 !== 0) g.values[i] = 2;
+    g.values[2 * 8 + 5] = 3600;
+    const lowCell = (p: Pixels) => at(p, 2 * 21 + 10, 4 * 21 + 10); // cell (2, 4), value 2
+    const distance = (c: readonly number[]) => Math.max(...c.map((v) => Math.abs(v - DEFAULT_BACKGROUND)));
+    const byDefault = await pixels(await renderHeatmapPng(g, { width: W, height: Hpx }));
+    const log = await pixels(await renderHeatmapPng(g, { width: W, height: Hpx, scale: 'log' }));
+    const linear = await pixels(await renderHeatmapPng(g, { width: W, height: Hpx, scale: 'linear' }));
+    expect(distance(lowCell(byDefault))).toBeGreaterThan(40); // clearly coloured
+    expect(distance(lowCell(log))).toBeGreaterThan(30);
+    expect(distance(lowCell(linear))).toBeLessThan(20); // what the linear scale did: next to invisible
+    // The hot cell is still the top colour.
+    expect(Math.abs(hue(at(byDefault, ...HOT)) - TOP_HUE)).toBeLessThan(5);
+    // Every low cell's centre is off the background by default.
+    let visible = 0;
+    let low = 0;
+    for (let cy = 0; cy < 6; cy++) for (let cx = 0; cx < 8; cx++) {
+      if (g.values[cy * 8 + cx] !== 2) continue;
+      low++;
+      if (distance(at(byDefault, cx * 21 + 10, cy * 21 + 10)) > 30) visible++;
+    }
+    expect(visible).toBe(low);
+  });
+
+  it('heatmapScale: the 95th percentile of non-empty cells tops the default scale; log and linear reach the maximum', () => {
+    const values = [0, 0, ...Array.from({ length: 99 }, () => 1), 500];
+    expect(heatmapScale(values).top).toBe(1);
+    expect(heatmapScale(values, 'linear').top).toBe(500);
+    expect(heatmapScale(values, 'log').top).toBe(500);
+    expect(heatmapScale(values, 'log').norm(1)).toBeCloseTo(Math.log(2) / Math.log(501), 6);
+    expect(heatmapScale(values, 'percentile', 4).top).toBe(4);
+    expect(heatmapScale([0, 0]).top).toBe(0);
   });
 
   it('opacity 0 leaves the background, and bad sizes are refused', async () => {

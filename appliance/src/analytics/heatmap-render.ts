@@ -1,13 +1,15 @@
 /**
  * Heatmap → PNG, over the camera's latest snapshot. The one place sharp is imported for heatmaps.
  *
- * The grid is normalised by scaleMax (default: its own maximum), upscaled smoothly (bilinear between
+ * The grid is normalised by its scale (heatmapScale: by default the 95th percentile of the cells with
+ * anything in them, so one standing person does not wash out the rest; or log, or linear to the
+ * maximum; scaleMax fixes the top), upscaled smoothly (bilinear between
  * cell centres) to the output size, mapped through the 'turbo' colour map (Google, Apache-2.0:
  * a 33-stop excerpt of its 256-entry sRGB table, linearly interpolated, within 2.3/255 of the full
  * table) with alpha = opacity · √v (0 fully transparent), and blended over the background.
  */
 import sharp from 'sharp';
-import { maxOf, type HeatmapGrid } from './heatmap.js';
+import type { HeatmapGrid } from './heatmap.js';
 
 export interface RenderHeatmapOptions {
   /** Output size in pixels. */
@@ -17,8 +19,38 @@ export interface RenderHeatmapOptions {
   background?: Buffer;
   /** Opacity of the hottest colour, 0–1 (default 0.6). */
   opacity?: number;
-  /** Fixed scale: values at or above map to the top colour (default: the grid's maximum). */
+  /** Fixed scale: values at or above map to the top colour (default: from `scale`). */
   scaleMax?: number;
+  /** How values map to colours (default 'percentile'). */
+  scale?: HeatmapScale;
+}
+
+/**
+ * 'percentile': linear up to the 95th percentile of the non-empty cells (hotter cells saturate);
+ * 'log': log(1 + v) up to the maximum; 'linear': linear up to the maximum.
+ */
+export const HEATMAP_SCALES = ['percentile', 'log', 'linear'] as const;
+export type HeatmapScale = (typeof HEATMAP_SCALES)[number];
+/** The percentile of non-empty cells that tops the 'percentile' scale. */
+export const SCALE_PERCENTILE = 0.95;
+
+/** The value at the top of the colour scale, and the map from a value to 0..1. */
+export function heatmapScale(values: ArrayLike<number>, mode: HeatmapScale = 'percentile', fixedMax?: number): { top: number; norm(v: number): number } {
+  const nonEmpty: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v > 0 && Number.isFinite(v)) nonEmpty.push(v);
+  }
+  nonEmpty.sort((a, b) => a - b);
+  const max = nonEmpty.length ? nonEmpty[nonEmpty.length - 1]! : 0;
+  const top = fixedMax ?? (mode === 'percentile' && nonEmpty.length ? nonEmpty[Math.min(nonEmpty.length - 1, Math.ceil(SCALE_PERCENTILE * nonEmpty.length) - 1)]! : max);
+  const clamp = (x: number) => (x > 1 ? 1 : x > 0 ? x : 0);
+  if (!(top > 0) || !Number.isFinite(top)) return { top: 0, norm: () => 0 };
+  if (mode === 'log') {
+    const l = Math.log1p(top);
+    return { top, norm: (v) => clamp(Math.log1p(v > 0 ? v : 0) / l) };
+  }
+  return { top, norm: (v) => clamp(v / top) };
 }
 
 /** Largest output side accepted. */
@@ -103,15 +135,13 @@ export async function renderHeatmapPng(grid: HeatmapGrid, opts: RenderHeatmapOpt
     throw new RangeError(`renderHeatmapPng: bad grid ${gw}×${gh} with ${grid.values.length} values`);
   }
   const opacity = Math.min(1, Math.max(0, opts.opacity ?? 0.6));
-  const scale = opts.scaleMax ?? maxOf(grid);
+  const scale = heatmapScale(grid.values, opts.scale, opts.scaleMax);
 
   // Normalised values 0..1 (NaN, negatives and a non-positive scale give 0).
   const norm = new Float32Array(gw * gh);
-  if (scale > 0 && Number.isFinite(scale)) {
-    for (let i = 0; i < norm.length; i++) {
-      const v = grid.values[i]! / scale;
-      norm[i] = v > 1 ? 1 : v > 0 ? v : 0;
-    }
+  for (let i = 0; i < norm.length; i++) {
+    const v = scale.norm(grid.values[i]!);
+    norm[i] = Number.isFinite(v) ? v : 0;
   }
 
   // Colour and alpha per LUT index: index 0 is fully transparent.

@@ -43,6 +43,8 @@ export interface ReportBody {
   zones: Array<{
     camera: string;
     zone: string;
+    /** The zone's display name (its id when unnamed); reports stored before names have none. */
+    name?: string;
     entries: number;
     exits: number;
     by_class: Record<string, { entries: number; exits: number }>;
@@ -50,7 +52,8 @@ export interface ReportBody {
     peak_occupancy: { value: number; at: string | null };
     dwell_seconds: { visits: number; average: number | null; median: number | null; p95: number | null };
   }>;
-  lines: Array<{ camera: string; line: string; in: number; out: number; by_class: Record<string, { in: number; out: number }> }>;
+  /** `name`: the line's display name (its id when unnamed); reports stored before names have none. */
+  lines: Array<{ camera: string; line: string; name?: string; in: number; out: number; by_class: Record<string, { in: number; out: number }> }>;
   timeline: TimelineRow[];
   heatmaps: Array<{ camera: string; kind: 'presence'; width: number; height: number; max: number; values: number[] }>;
   /**
@@ -117,13 +120,14 @@ export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, r
     .where('ts', '>=', fromMs)
     .where('ts', '<', toMs)
     .execute();
-  const zoneDefs = await db.selectFrom('zones').select(['camera_id', 'id']).where('camera_id', 'in', cams).execute();
-  const lineDefs = await db.selectFrom('lines').select(['camera_id', 'id']).where('camera_id', 'in', cams).execute();
+  const zoneDefs = await db.selectFrom('zones').select(['camera_id', 'id', 'name']).where('camera_id', 'in', cams).execute();
+  const lineDefs = await db.selectFrom('lines').select(['camera_id', 'id', 'name']).where('camera_id', 'in', cams).execute();
 
   const key = (camera: string, id: string) => `${camera}\u0000${id}`;
-  const emptyZone = (camera: string, zone: string): ReportBody['zones'][number] => ({
+  const emptyZone = (camera: string, zone: string, name = zone): ReportBody['zones'][number] => ({
     camera,
     zone,
+    name,
     entries: 0,
     exits: 0,
     by_class: {},
@@ -133,10 +137,10 @@ export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, r
   const zones = new Map<string, ReportBody['zones'][number]>();
   const occupancyByMinute = new Map<string, Map<number, number>>();
   for (const z of zoneDefs) {
-    zones.set(key(z.camera_id, z.id), emptyZone(z.camera_id, z.id));
+    zones.set(key(z.camera_id, z.id), emptyZone(z.camera_id, z.id, z.name));
   }
   const lines = new Map<string, ReportBody['lines'][number]>();
-  for (const l of lineDefs) lines.set(key(l.camera_id, l.id), { camera: l.camera_id, line: l.id, in: 0, out: 0, by_class: {} });
+  for (const l of lineDefs) lines.set(key(l.camera_id, l.id), { camera: l.camera_id, line: l.id, name: l.name, in: 0, out: 0, by_class: {} });
 
   const timeline = new Map<number, TimelineRow>();
   const bucketOf = (sec: number) => Math.floor(sec / resolution) * resolution;
@@ -170,7 +174,7 @@ export async function buildReport(db: Kysely<Database>, store: AnalyticsStore, r
       tl.entries += m.entries;
       tl.exits += m.exits;
     } else {
-      const l = lines.get(k) ?? { camera: m.camera_id, line: m.target, in: 0, out: 0, by_class: {} };
+      const l = lines.get(k) ?? { camera: m.camera_id, line: m.target, name: m.target, in: 0, out: 0, by_class: {} };
       lines.set(k, l);
       l.in += m.crossings_in;
       l.out += m.crossings_out;

@@ -20,7 +20,9 @@ import type { AnalyticsService } from './analytics-service.js';
 import type { Reports } from './reports.js';
 import { finestResolution, MAX_TIMELINE_BUCKETS } from './report-builder.js';
 
-export type SessionView = Omit<SessionsTable, 'created_at' | 'started_at' | 'finished_at' | 'range_from' | 'range_to' | 'shapes' | 'uploaded' | 'duration_s' | 'summary' | 'video_base_ms'> & {
+export type SessionView = Omit<SessionsTable, 'created_at' | 'started_at' | 'finished_at' | 'range_from' | 'range_to' | 'shapes' | 'uploaded' | 'duration_s' | 'summary' | 'video_base_ms' | 'model'> & {
+  /** The manifest of the model a file session runs on (null: detector.model). */
+  model: string | null;
   /** The upload route wrote the file: it is deleted with the session. */
   uploaded: boolean;
   /** A file session's stream-time base (unix ms): an event at `ts` is `ts − video_base_ms` ms into the video. */
@@ -52,7 +54,7 @@ export interface SessionSummary {
 
 /** What a session analyses: a file or a stream URL (with zones and lines), or a camera's recorded window. */
 export type SessionRequest =
-  | { file: string; shapes: Pick<CameraConfig, 'zones' | 'lines'>; countThreshold?: number; durationSeconds?: number; uploaded?: boolean }
+  | { file: string; shapes: Pick<CameraConfig, 'zones' | 'lines'>; countThreshold?: number; durationSeconds?: number; uploaded?: boolean; model?: string }
   | { stream: string; shapes: Pick<CameraConfig, 'zones' | 'lines'>; countThreshold?: number; durationSeconds: number }
   | { camera: string; from: number; to: number };
 
@@ -77,6 +79,8 @@ export class Sessions {
     private readonly db: Kysely<Database>,
     private readonly deps: {
       detector: FrameDetector;
+      /** The detector of another loaded model's manifest (a session's `model`); without it every session runs on `detector`. */
+      detectorFor?: (manifest: string) => Promise<FrameDetector>;
       trackerOptions: TrackerOptions;
       countThreshold: number;
       analytics: AnalyticsService;
@@ -100,7 +104,7 @@ export class Sessions {
     const base = { id, camera_id: null, range_from: null, range_to: null, status: 'created', progress: 0, error: null, created_at: now, started_at: null, finished_at: null, report_id: null, uploaded: 0, duration_s: null, count_threshold: null, summary: null } as const;
     const row: SessionsTable =
       'file' in req
-        ? { ...base, kind: 'file', source: req.file, shapes: JSON.stringify(req.shapes), uploaded: req.uploaded ? 1 : 0, duration_s: req.durationSeconds ?? null, count_threshold: req.countThreshold ?? null }
+        ? { ...base, kind: 'file', source: req.file, shapes: JSON.stringify(req.shapes), uploaded: req.uploaded ? 1 : 0, duration_s: req.durationSeconds ?? null, count_threshold: req.countThreshold ?? null, ...(req.model ? { model: req.model } : {}) }
         : 'stream' in req
           ? { ...base, kind: 'stream', source: req.stream, shapes: JSON.stringify(req.shapes), duration_s: req.durationSeconds, count_threshold: req.countThreshold ?? null }
           : { ...base, kind: 'camera', source: req.camera, camera_id: req.camera, range_from: req.from, range_to: req.to, shapes: null };
@@ -192,7 +196,7 @@ export class Sessions {
       const limit = s.duration === null ? undefined : { maxMs: s.duration * 1000, finish };
       const reportId =
         s.kind === 'file'
-          ? await this.runFile(id, s.source, Date.parse(s.created_at), s.shapes, threshold, signal, limit)
+          ? await this.runFile(id, s.source, Date.parse(s.created_at), s.shapes, threshold, signal, limit, s.model ?? undefined)
           : s.kind === 'stream'
             ? await this.runFile(id, row.source, this.deps.clock.now(), s.shapes, threshold, signal, limit)
             : await this.runCamera(s);
@@ -217,10 +221,12 @@ export class Sessions {
     countThreshold: number,
     signal: AbortSignal,
     limit?: AnalysisLimit,
+    model?: string,
   ): Promise<string> {
     if (!isNetworkUrl(file) && (!existsSync(file) || !statSync(file).isFile())) throw new Error(`no such file: ${file}`);
     const camera = `session-${id}`;
-    const { analytics, detector, bus } = this.deps;
+    const { analytics, bus } = this.deps;
+    const detector = model && this.deps.detectorFor ? await this.deps.detectorFor(model) : this.deps.detector;
     await this.update(id, { video_base_ms: baseMs });
     await analytics.attachSession(camera, shapes);
     let next = 1;
@@ -305,6 +311,7 @@ function view(r: SessionsTable): SessionView {
     report_id: r.report_id,
     uploaded: r.uploaded === 1,
     video_base_ms: r.video_base_ms ?? null,
+    model: r.model ?? null,
     created_at: new Date(r.created_at).toISOString(),
     started_at: iso(r.started_at),
     finished_at: iso(r.finished_at),

@@ -42,6 +42,7 @@ export type StatusAnswer = z.infer<typeof statusSchema>;
 const zoneSchema = z.strictObject({
   camera: z.string(),
   zone: z.string(),
+  name: z.string().optional().describe('the zone\'s display name'),
   entries: z.number().int(),
   exits: z.number().int(),
   by_class: z.record(z.string(), z.strictObject({ entries: z.number().int(), exits: z.number().int() })),
@@ -51,6 +52,7 @@ const zoneSchema = z.strictObject({
 const lineSchema = z.strictObject({
   camera: z.string(),
   line: z.string(),
+  name: z.string().optional().describe('the line\'s display name'),
   in: z.number().int(),
   out: z.number().int(),
   by_class: z.record(z.string(), z.strictObject({ in: z.number().int(), out: z.number().int() })),

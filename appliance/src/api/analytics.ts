@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { intText, numberText } from './params.js';
 import { resample, maxOf } from '../analytics/heatmap.js';
-import { renderHeatmapPng } from '../analytics/heatmap-render.js';
+import { HEATMAP_SCALES, heatmapScale, renderHeatmapPng } from '../analytics/heatmap-render.js';
 import { linesSchema, zonesSchema } from '../config/schema.js';
 import { METADATA_ONLY_MESSAGE } from '../config/privacy.js';
 import { ApiError } from './errors.js';
@@ -52,6 +52,8 @@ export function cameraAnalyticsRoutes(deps: ApiDeps) {
       opacity: numberText().pipe(z.number().min(0).max(1)).default(0.6),
       /** Fixed colour scale: this value and above are the hottest colour, so two periods compare honestly. */
       scale_max: numberText().pipe(z.number().positive()).optional(),
+      /** How values map to colours: up to the 95th percentile of non-empty cells (default), log, or linear to the maximum. */
+      scale: z.enum(HEATMAP_SCALES).default('percentile'),
     })
     .superRefine(heatmapRange.refine)
     .superRefine(gridsBounded);
@@ -93,7 +95,8 @@ export function cameraAnalyticsRoutes(deps: ApiDeps) {
       const { from, to } = heatmapRange.resolve(q);
       let grid = (await deps.heatmap(id, q.kind, from, to, q.class)) ?? deps.emptyHeatmap();
       if (q.width || q.height) grid = resample(grid, q.width ?? grid.width, q.height ?? grid.height);
-      return c.json({ camera: id, kind: q.kind, class: q.class ?? null, from, to, width: grid.width, height: grid.height, max: maxOf(grid), values: Array.from(grid.values) });
+      // percentile_95: the top of the PNG's default colour scale (the legend's number).
+      return c.json({ camera: id, kind: q.kind, class: q.class ?? null, from, to, width: grid.width, height: grid.height, max: maxOf(grid), percentile_95: heatmapScale(grid.values).top, values: Array.from(grid.values) });
     })
     .get('/:id/heatmap.png', access('cameras:read'), validate('query', pngQuery), async (c) => {
       const id = camera(c.req.param('id')).id;
@@ -108,6 +111,7 @@ export function cameraAnalyticsRoutes(deps: ApiDeps) {
         opacity: q.opacity,
         ...(snap ? { background: snap.jpeg } : {}),
         ...(q.scale_max !== undefined ? { scaleMax: q.scale_max } : {}),
+        scale: q.scale,
       });
       return c.body(new Uint8Array(png), 200, { 'Content-Type': 'image/png', 'Cache-Control': 'no-store' });
     });

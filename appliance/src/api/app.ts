@@ -28,6 +28,7 @@ import { apiKeyRoutes, userRoutes } from './users.js';
 import { liveTicketRoutes, settingsRoutes } from './settings.js';
 import { LoginLimiter } from '../auth/login-limiter.js';
 import { HOST_REFUSAL } from '../auth/allowed-hosts.js';
+import { overviewRoutes } from './overview.js';
 import { clientAddressResolver } from './client-address.js';
 
 /** The whole HTTP surface: probes, /api/v1 resources (one sub-app each) and the dashboard's files. */
@@ -58,6 +59,7 @@ export function createApp(deps: ApiDeps, log: Logger) {
     .route('/sync', syncRoutes(deps))
     // recordings (issue 17): /cameras/:id/recordings, /cameras/:id/vod.m3u8, /recordings/segments/:id, /events/:id/clip.mp4|thumb.jpg, /notifications/:id/clip.mp4
     .route('/', recordingRoutes(deps))
+    .route('/overview', overviewRoutes(deps)) // issue 19 (h19b): the first screen's figures
     .route('/', systemRoutes(deps))
     .get('/openapi.json', access('any'), (c) => c.json(document()));
   // Built on first request, from the finished app (it lists every mounted route).

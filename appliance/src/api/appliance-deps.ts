@@ -28,6 +28,9 @@ export interface ApiParts {
   detector: FrameDetector;
   /** Every loaded model (detector.model first, then the cameras' own), for GET /models. */
   detectors?: () => FrameDetector[];
+  // h16: a session's model
+  /** The loaded models by manifest path (DetectorSet.models). */
+  loadedModels?: () => Array<{ name: string; manifest: string }>;
   cameras: CameraManager;
   analytics: AnalyticsService;
   reports: Reports;
@@ -116,6 +119,8 @@ export function apiDeps(p: ApiParts): Omit<ApiDeps, keyof AuditApiDeps> {
           inference_ms: ms.length ? Math.round((ms.reduce((a, b) => a + b, 0) / ms.length) * 10) / 10 : null,
         };
       }),
+    // h16: a session's model
+    loadedModels: () => p.loadedModels?.() ?? [],
     sessions: p.sessions,
     saveUpload: async (name, body, expectedBytes) => {
       const s = config.storage;

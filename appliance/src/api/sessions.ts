@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
+import { PACKAGE_ROOT } from '../config/paths.js';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { lineSchema, zoneSchema } from '../config/schema.js';
@@ -24,6 +25,15 @@ export function videoFileProblem(file: string, sourceProblem: (source: string) =
   return undefined;
 }
 
+/**
+ * The manifest of the loaded model a session's `model` names: a model's name (as GET /models lists
+ * it) or its manifest's path (absolute, or from the appliance's folder); undefined for any other.
+ */
+export function loadedModel(model: string, loaded: ReadonlyArray<{ name: string; manifest: string }>): string | undefined {
+  const path = resolve(PACKAGE_ROOT, model);
+  return (loaded.find((m) => m.name === model) ?? loaded.find((m) => m.manifest === path))?.manifest;
+}
+
 /** Analysis sessions: a video file on the appliance (or uploaded), or a camera and a time window. */
 export function sessionRoutes(deps: ApiDeps) {
   const uploadQuery = z.strictObject({
@@ -39,8 +49,14 @@ export function sessionRoutes(deps: ApiDeps) {
       lines: z.array(lineSchema).max(64).optional(),
       /** Use this camera's zones and lines. */
       zones_from: z.string().min(1).optional(),
+      /** Run on this loaded model (its name, or its manifest's path) instead of detector.model. */
+      model: z.string().min(1).max(1024).optional(),
     })
     .superRefine((b, ctx) => {
+      if (b.model !== undefined && !loadedModel(b.model, deps.loadedModels())) {
+        const names = deps.loadedModels().map((m) => m.name);
+        ctx.addIssue({ code: 'custom', path: ['model'], message: `"${b.model}" is not a loaded model (loaded: ${names.join(', ') || 'none'})` });
+      }
       const problem = videoFileProblem(b.file, deps.sourceProblem);
       if (problem) ctx.addIssue({ code: 'custom', path: ['file'], message: problem });
       if (b.zones_from && !deps.cameraConfig(b.zones_from)) ctx.addIssue({ code: 'custom', path: ['zones_from'], message: `no camera "${b.zones_from}"` });
@@ -66,7 +82,8 @@ export function sessionRoutes(deps: ApiDeps) {
       if ('file' in b) {
         const src = b.zones_from ? deps.cameraConfig(b.zones_from)! : undefined;
         const shapes = { zones: b.zones ?? src?.zones ?? [], lines: b.lines ?? src?.lines ?? [] };
-        return c.json(await deps.sessions.create({ file: b.file, shapes }), 201);
+        const model = b.model === undefined ? undefined : loadedModel(b.model, deps.loadedModels());
+        return c.json(await deps.sessions.create({ file: b.file, shapes, ...(model ? { model } : {}) }), 201);
       }
       return c.json(await deps.sessions.create(b), 201);
     })

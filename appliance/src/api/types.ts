@@ -5,6 +5,7 @@ import type { Principal } from '../auth/roles.js';
 import type { SettingsService } from '../settings.js';
 import type { Clock } from '../clock.js';
 import type { AlertRule, RuleBody } from '../alerts/rules.js';
+import type { RuleTargetView } from '../alerts/rule-targets.js';
 import type { NotificationView } from '../store/alert-store.js';
 import type { TelegramService } from '../sync/telegram-service.js';
 import type { HeatmapGrid, HeatmapKind } from '../analytics/heatmap.js';
@@ -65,6 +66,9 @@ export interface ApiDeps {
   /** The detection model in use. */
   /** The loaded models, detector.model first; `input` is each model's nominal size (cameras plan their own). */
   models(): Array<{ name: string; classes: string[]; input: { width: number; height: number }; provider: string; workers: number; inference_ms: number | null }>;
+  // h16: a session's model
+  /** The models loaded now (name and manifest path): what a session's `model` may name. */
+  loadedModels(): Array<{ name: string; manifest: string }>;
   sessions: Sessions;
   /** Count audits (an operator's true crossings against the counts). */
   audits: Audits;
@@ -90,7 +94,8 @@ export interface ApiDeps {
   analysisLimits: { maxStreamSeconds: number };
   auth: AuthService;
   alerts: {
-    rules(): AlertRule[];
+    /** With each rule's target name and whether that target was removed (alerts/rule-targets). */
+    rules(): Array<AlertRule & RuleTargetView>;
     createRule(body: RuleBody): AlertRule;
     replaceRule(id: string, body: RuleBody): AlertRule;
     deleteRule(id: string): void;

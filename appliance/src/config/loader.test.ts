@@ -126,6 +126,10 @@ describe('config loader', () => {
     expect(config.log.level).toBe('debug');
     expect(issuesOf(() => loadConfig({ file, env: { VANTAGE_HTTP__PROT: '1' } }))).toEqual([{ path: 'http.prot', message: 'unknown key' }]);
     expect(issuesOf(() => loadConfig({ file, env: { VANTAGE_HTTP__PORT: '70000' } }))[0]!.path).toBe('http.port');
+    // Numbers and booleans read without the YAML parser give what YAML gives.
+    const d = loadConfig({ env: { VANTAGE_DETECTOR__COUNT_THRESHOLD: '0.25', VANTAGE_DETECTOR__WORKERS: '0', VANTAGE_DETECTOR__MAX_BATCH: '1e0', VANTAGE_CAMERAS__0__ID: 'a', VANTAGE_CAMERAS__0__SOURCE: 'a.mp4', VANTAGE_CAMERAS__0__LOOP: 'false' } }).config;
+    expect([d.detector.count_threshold, d.detector.workers, d.detector.max_batch, d.cameras[0]!.loop]).toEqual([0.25, 0, 1, false]);
+    expect(issuesOf(() => loadConfig({ env: { VANTAGE_CAMERAS__0__ID: 'a', VANTAGE_CAMERAS__0__SOURCE: '0123' } }))[0]!.path).toBe('cameras[0].source');
   });
 
   it('redacts secrets and URL credentials for printing', () => {

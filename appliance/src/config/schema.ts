@@ -323,6 +323,12 @@ export const analyticsSchema = z.strictObject({
    * a longer `duration` is refused, and one without a duration stops here unless cancelled first.
    */
   max_stream_seconds: z.number().int().min(1).max(7 * 86_400).default(3600),
+  /**
+   * Classes a zone or line counts when it names none of its own (`classes`): people and vehicles, so
+   * a bird taken for a skateboard stays out of the headline figures. [] counts every class the model
+   * knows; a model that knows none of these counts every class too.
+   */
+  count_classes: z.array(z.string().min(1)).max(1000).default(['person', 'bicycle', 'car', 'motorcycle', 'motorbike', 'bus', 'truck']),
   /** How long rows are kept, in days, enforced by a daily job. */
   retention: z
     .strictObject({

@@ -6,8 +6,8 @@ import { PACKAGE_ROOT } from '../config/paths.js';
 import { VantageError, type ErrorCode } from '../errors.js';
 import { Detector, type DetectorOptions } from './detector.js';
 import type { FrameMessage, WorkerReply, WorkerRequest } from './detector-worker.js';
-import { ManifestDetector, type DetectJob, type DetectResult, type FrameDetector } from './frame-detector.js';
-import { effectiveMaxBatch, loadManifest, type ModelManifest } from './manifest.js';
+import { effectiveMaxBatch, ManifestDetector, type DetectJob, type DetectResult, type FrameDetector } from './frame-detector.js';
+import { loadManifest, type ModelManifest } from './manifest.js';
 import type { ExecutionProvider } from './onnx-session.js';
 
 /** The compiled worker script (workers run JavaScript, also when the caller runs from TypeScript). */
@@ -78,7 +78,8 @@ export class DetectorPool extends ManifestDetector implements FrameDetector {
   static async create(opts: DetectorOptions & { workers: number }): Promise<FrameDetector> {
     if (opts.workers <= 0) return Detector.create(opts);
     const manifest = loadManifest(opts.manifestPath);
-    const { workers, ...detectorOptions } = opts;
+    const { workers, ...rest } = opts;
+    const detectorOptions: DetectorOptions = { ...rest, manifest };
     const maxBatch = effectiveMaxBatch(manifest.input.batch, opts.maxBatch ?? 1);
     const script = workerScript();
     const slots: Slot[] = [];

@@ -1,16 +1,21 @@
 import { systemClock, type Clock } from '../clock.js';
 import { VantageError } from '../errors.js';
-import { effectiveMaxBatch, loadManifest, type ModelManifest } from './manifest.js';
+import type { ModelManifest } from './manifest.js';
 import { nmsPerClass } from './nms.js';
 import { createSession, type ExecutionProvider, type InferenceRunner } from './onnx-session.js';
 import { planarToTensor } from './preprocess.js';
-import { ManifestDetector, type DetectJob, type DetectResult, type FrameDetector } from './frame-detector.js';
+import { effectiveMaxBatch, ManifestDetector, type DetectJob, type DetectResult, type FrameDetector } from './frame-detector.js';
 import { decoderFamily } from './decoder-registry.js';
 import type { OutputDecoder } from './output-decoder.js';
 import type { InputRequest } from './input-plan.js';
 
 export interface DetectorOptions {
   manifestPath: string;
+  /**
+   * The manifest at manifestPath, already loaded and checked (a pool hands it to its workers, which
+   * then need neither the file nor the schema library).
+   */
+  manifest?: ModelManifest;
   provider: ExecutionProvider;
   threads: number;
   /** The GPU for cuda and tensorrt (default 0). */
@@ -81,7 +86,7 @@ export class Detector extends ManifestDetector implements FrameDetector {
   }
 
   static async create(opts: DetectorOptions, clock: Clock = systemClock): Promise<Detector> {
-    const manifest = loadManifest(opts.manifestPath);
+    const manifest = opts.manifest ?? (await import('./manifest.js')).loadManifest(opts.manifestPath);
     const { width, height, batch, name } = manifest.input;
     const runner = await createSession(manifest.modelPath, name, [imagesPerTensor(manifest, opts), 3, height, width], manifest.outputNames, {
       provider: opts.provider,

@@ -69,3 +69,12 @@ export abstract class ManifestDetector {
     return this.manifest.classes[classId] ?? `class${classId}`;
   }
 }
+
+/**
+ * Frames one session run may carry: what the config asks for (`detector.max_batch`), capped by what
+ * the model accepts. A fixed batch of 1 never batches whatever the config says.
+ */
+export function effectiveMaxBatch(modelBatch: number | 'dynamic', requested: number): number {
+  const want = Math.max(1, Math.floor(requested));
+  return modelBatch === 'dynamic' ? want : Math.min(want, modelBatch);
+}

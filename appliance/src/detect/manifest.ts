@@ -83,7 +83,7 @@ export function loadManifest(manifestPath: string): ModelManifest {
   const fail = (field: string, message: string) => new VantageError('ERR_MODEL_INVALID', `model manifest ${manifestPath}: output.${field}: ${message}`);
   if (!decoderNames().includes(decoder)) throw fail('decoder', `unknown decoder "${decoder}" (known: ${decoderNames().join(', ')})`);
   const family = decoderFamily(decoder);
-  const params = family.params.safeParse(own);
+  const params = family.params(z).safeParse(own);
   if (!params.success) {
     const first = params.error.issues[0]!;
     throw fail(formatPath(first.path) || '(keys)', first.message);
@@ -99,13 +99,4 @@ export function loadManifest(manifestPath: string): ModelManifest {
     throw new VantageError('ERR_MODEL_INVALID', `cannot read labels of ${manifestPath}: ${(e as Error).message}`);
   }
   return { ...parsed.data, modelPath: resolve(dir, parsed.data.file), classes, outputNames, decoderParams: params.data };
-}
-
-/**
- * Frames one session run may carry: what the config asks for (`detector.max_batch`), capped by what
- * the model accepts. A fixed batch of 1 never batches whatever the config says.
- */
-export function effectiveMaxBatch(modelBatch: number | 'dynamic', requested: number): number {
-  const want = Math.max(1, Math.floor(requested));
-  return modelBatch === 'dynamic' ? want : Math.min(want, modelBatch);
 }

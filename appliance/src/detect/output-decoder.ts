@@ -17,8 +17,12 @@ export interface OutputDecoder {
  */
 export interface DecoderFamily<P = unknown> {
   readonly name: string;
-  /** The family's own keys of the manifest's `output` object (a strict zod object). */
-  readonly params: z.ZodType<P>;
+  /**
+   * The family's own keys of the manifest's `output` object (a strict zod object), built with the zod
+   * it is given: a family file imports zod for its types only, so a detector worker, which gets the
+   * manifest already checked, never loads zod (a tenth of a second of CPU per worker at start).
+   */
+  params(zod: typeof z): z.ZodType<P>;
   /** How many output tensors the family reads (checked against the manifest's `output.names`). */
   outputs(params: P): number;
   create(params: P, input: { width: number; height: number }, numClasses: number): OutputDecoder;

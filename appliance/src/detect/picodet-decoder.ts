@@ -1,13 +1,14 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { DecoderFamily, OutputDecoder } from './output-decoder.js';
 import { toSource } from './output-decoder.js';
 import type { Detection, Letterbox } from './types.js';
 
-const params = z.strictObject({
-  strides: z.array(z.number().int().positive()).min(1),
-  /** Bins per box side of the distribution (GFL) head; PicoDet's reg_max + 1. */
-  bins: z.number().int().min(1).max(64),
-});
+const params = (zod: typeof z) =>
+  zod.strictObject({
+    strides: zod.array(zod.number().int().positive()).min(1),
+    /** Bins per box side of the distribution (GFL) head; PicoDet's reg_max + 1. */
+    bins: zod.number().int().min(1).max(64),
+  });
 
 /**
  * PP-PicoDet (GFL head): per stride one score tensor [cells, classes] (sigmoid applied), then per
@@ -16,7 +17,7 @@ const params = z.strictObject({
  * centre ((col + 0.5)·stride, (row + 0.5)·stride), cells in row-major order. Outputs come in the
  * order: all score tensors, then all box tensors.
  */
-export const picodetFamily: DecoderFamily<z.output<typeof params>> = {
+export const picodetFamily: DecoderFamily<z.output<ReturnType<typeof params>>> = {
   name: 'picodet',
   params,
   outputs: (p) => 2 * p.strides.length,

@@ -1,16 +1,17 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { DecoderFamily, OutputDecoder } from './output-decoder.js';
 import { toSource } from './output-decoder.js';
 import type { Detection, Letterbox } from './types.js';
 
-const params = z.strictObject({
-  strides: z.array(z.number().int().positive()).min(1),
-  /** Objectness and class scores already passed through a sigmoid. */
-  scoresActivated: z.boolean(),
-});
+const params = (zod: typeof z) =>
+  zod.strictObject({
+    strides: zod.array(zod.number().int().positive()).min(1),
+    /** Objectness and class scores already passed through a sigmoid. */
+    scoresActivated: zod.boolean(),
+  });
 
 /** YOLOX: one output [cells, 5 + classes] (tx, ty, tw, th, objectness, class scores), anchor-free grid. */
-export const yoloxFamily: DecoderFamily<z.output<typeof params>> = {
+export const yoloxFamily: DecoderFamily<z.output<ReturnType<typeof params>>> = {
   name: 'yolox',
   params,
   outputs: () => 1,

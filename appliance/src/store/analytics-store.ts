@@ -109,26 +109,43 @@ export class AnalyticsStore {
 
   /** Events with ids above `cursor`, oldest first (the pull API). */
   async eventsAfter(cursor: number, limit: number, camera?: string): Promise<EventView[]> {
-    let query = this.db.selectFrom('events').selectAll().where('id', '>', cursor).orderBy('id', 'asc').limit(limit);
-    if (camera) query = query.where('camera_id', '=', camera);
+    let query = this.named().where('events.id', '>', cursor).orderBy('events.id', 'asc').limit(limit);
+    if (camera) query = query.where('events.camera_id', '=', camera);
     return (await query.execute()).map(eventView);
   }
 
-  /** Events matching a filter, newest first (`cursor`: ids below it). */
-  async events(q: EventQuery): Promise<EventView[]> {
-    let query = this.db
+  /** Events with the display names of their zone and line (both joined; eventView keeps the one of the event's kind). */
+  private named() {
+    return this.db
       .selectFrom('events')
-      .selectAll()
-      .where('ts', '>=', q.from * 1000)
-      .where('ts', '<', q.to * 1000)
-      .orderBy('id', 'desc')
+      .leftJoin('zones', (j) => j.onRef('zones.camera_id', '=', 'events.camera_id').onRef('zones.id', '=', 'events.target'))
+      .leftJoin('lines', (j) => j.onRef('lines.camera_id', '=', 'events.camera_id').onRef('lines.id', '=', 'events.target'))
+      .selectAll('events')
+      .select(['zones.name as zone_name', 'lines.name as line_name']);
+  }
+
+  /**
+   * Events matching a filter, newest first in strict time order (the id breaks ties); `cursor` is the
+   * id of the last event of the previous page: the page continues after it in that order.
+   */
+  async events(q: EventQuery): Promise<EventView[]> {
+    let query = this.named()
+      .where('events.ts', '>=', q.from * 1000)
+      .where('events.ts', '<', q.to * 1000)
+      .orderBy('events.ts', 'desc')
+      .orderBy('events.id', 'desc')
       .limit(q.limit);
-    if (q.camera) query = query.where('camera_id', '=', q.camera);
-    if (q.type) query = query.where('type', '=', q.type);
-    if (q.class) query = query.where('class_name', '=', q.class);
-    if (q.zone) query = query.where('type', 'in', typesWithTarget('zone')).where('target', '=', q.zone);
-    if (q.line) query = query.where('type', 'in', typesWithTarget('line')).where('target', '=', q.line);
-    if (q.cursor) query = query.where('id', '<', q.cursor);
+    if (q.camera) query = query.where('events.camera_id', '=', q.camera);
+    if (q.type) query = query.where('events.type', '=', q.type);
+    if (q.class) query = query.where('events.class_name', '=', q.class);
+    if (q.zone) query = query.where('events.type', 'in', typesWithTarget('zone')).where('events.target', '=', q.zone);
+    if (q.line) query = query.where('events.type', 'in', typesWithTarget('line')).where('events.target', '=', q.line);
+    if (q.cursor) {
+      const at = await this.db.selectFrom('events').select('ts').where('id', '=', q.cursor).executeTakeFirst();
+      const ts = at?.ts ?? Number.MAX_SAFE_INTEGER;
+      const cursor = q.cursor;
+      query = query.where((eb) => eb.or([eb('events.ts', '<', ts), eb.and([eb('events.ts', '=', ts), eb('events.id', '<', cursor)])]));
+    }
     return (await query.execute()).map(eventView);
   }
 
@@ -142,15 +159,19 @@ export class AnalyticsStore {
   }
 }
 
-function eventView(r: Selectable<EventsTable>): EventView {
+function eventView(r: Selectable<EventsTable> & { zone_name: string | null; line_name: string | null }): EventView {
   const spec = eventType(r.type);
+  const zone = spec?.target === 'zone' ? r.target : null;
+  const line = spec?.target === 'line' ? r.target : null;
   return {
     id: r.id,
     time: new Date(r.ts).toISOString(),
     camera: r.camera_id,
     type: r.type,
-    zone: spec?.target === 'zone' ? r.target : null,
-    line: spec?.target === 'line' ? r.target : null,
+    zone,
+    line,
+    zone_name: zone === null ? null : (r.zone_name ?? zone),
+    line_name: line === null ? null : (r.line_name ?? line),
     track_id: r.track_id,
     class: r.class_name,
     direction: r.direction,
@@ -181,6 +202,9 @@ export interface EventView {
   type: string;
   zone: string | null;
   line: string | null;
+  /** The zone's or line's display name (its id when unnamed or since removed). */
+  zone_name: string | null;
+  line_name: string | null;
   track_id: number | null;
   class: string | null;
   direction: string | null;

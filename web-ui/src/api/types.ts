@@ -38,7 +38,7 @@ export interface SystemInfo {
   cpu: { cores: number; load: number[] };
   memory: { rss_mb: number; heap_mb: number; system_free_mb: number; system_total_mb: number };
   disk: { total_mb: number; free_mb: number } | null;
-  outbox: { messages: number; oldestAgeSeconds: number; dropped: number; mqtt_connected: boolean };
+  outbox: { messages: number; oldestAgeSeconds: number; dropped: number; mqtt_connected: boolean; mqtt_configured?: boolean };
   cameras: Array<{ id: string; status: string; fps: number; frames_dropped: number; inference_ms: number | null; active_tracks: number }>;
   telegram?: { state: 'unconfigured' | 'ok' | 'failed'; reason: string | null; queued: number; failed_messages: number; bot_username: string | null } | null;
   alerts?: { rules: number; fired: number; suppressed_by_cooldown: number };
@@ -64,3 +64,9 @@ export interface CountsData {
 export type { AlertRule, RuleBody } from '../../../appliance/src/alerts/rules.js';
 export type { NotificationView } from '../../../appliance/src/store/alert-store.js';
 export type { TelegramStatus } from '../../../appliance/src/sync/telegram-service.js';
+
+// Issue 19 (h19b): a rule as listed, with its target's name and whether that target was removed.
+import type { AlertRule as Rule } from '../../../appliance/src/alerts/rules.js';
+import type { RuleTargetView } from '../../../appliance/src/alerts/rule-targets.js';
+export type RuleView = Rule & RuleTargetView;
+export type { OverviewCamera } from '../../../appliance/src/api/overview.js';

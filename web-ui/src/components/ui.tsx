@@ -150,12 +150,13 @@ export function CameraSelect(props: { value: string; cameras: Array<{ id: string
 
 /** A class picker (the model's labels) whose first option ("") is every class. */
 export function ClassSelect(props: { value: string; classes: readonly string[] | undefined; allLabel: string; onChange(cls: string): void; testid?: string }) {
+  const { tc } = useI18n();
   return (
     <select value={props.value} onChange={(e) => props.onChange(valueOf(e))} data-testid={props.testid}>
       <option value="">{props.allLabel}</option>
       {props.classes?.map((c) => (
         <option value={c} key={c}>
-          {c}
+          {tc(c)}
         </option>
       ))}
     </select>

@@ -41,6 +41,8 @@ interface I18n {
   /** Dates and numbers in the chosen language. */
   fmtTime(d: Date | string | number): string;
   fmtNum(n: number, digits?: number): string;
+  /** A detector class name in the chosen language (as the model names it when the locale has none). */
+  tc(cls: string): string;
 }
 
 const Ctx = createContext<I18n>({
@@ -49,7 +51,14 @@ const Ctx = createContext<I18n>({
   setLang: () => undefined,
   fmtTime: (d) => new Date(d).toLocaleString('en'),
   fmtNum: (n) => String(n),
+  tc: (c) => c,
 });
+
+/** A class name through the locale files: `class.<name>`, else the name itself. */
+export function className(t: T, cls: string): string {
+  const key = `class.${cls}` as Key;
+  return key in en ? t(key) : cls;
+}
 
 export function I18nProvider(props: { lang: Lang; setLang(lang: Lang): void; children: ComponentChildren }) {
   const { lang, setLang } = props;
@@ -62,6 +71,7 @@ export function I18nProvider(props: { lang: Lang; setLang(lang: Lang): void; chi
       // Unix seconds or ms, or an ISO string.
       fmtTime: (d) => new Date(typeof d === 'number' && d < 1e11 ? d * 1000 : d).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'medium' }),
       fmtNum: (n, digits = 0) => n.toLocaleString(locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 }),
+      tc: (cls) => className(translator(lang), cls),
     };
   }, [lang, setLang]);
   document.documentElement.lang = lang;

@@ -3,7 +3,8 @@ import { api, call } from '../api/client';
 import type { AlertRule, RuleBody } from '../api/types';
 import { ErrorBox, Field, valueOf, CameraSelect } from '../components/ui';
 import { errorText, useCameras, useModel } from '../data';
-import { useI18n, type T } from '../i18n/i18n';
+import { className, useI18n, type T } from '../i18n/i18n';
+import { shapeChoices, useShapes, type ShapeRef } from '../shapes';
 
 export type RuleType = RuleBody['type'];
 const TYPES: RuleType[] = ['occupancy', 'loitering', 'line_count', 'presence', 'camera_offline', 'queue_length', 'queue_wait', 'capacity', 'speeding'];
@@ -134,10 +135,10 @@ export function bodyOf(d: Draft): RuleBody {
   }
 }
 
-/** "zone entrance: more than 5 person for 30 s" — a rule in words. */
-export function summary(r: AlertRule, t: T): string {
-  const x = r as AlertRule & Record<string, unknown>;
-  const cls = typeof x.class === 'string' ? x.class : t('alerts.objects');
+/** "zone entrance: more than 5 person for 30 s" — a rule in words (the zone or line by its name when given). */
+export function summary(r: AlertRule, t: T, targetName?: string | null): string {
+  const x = { ...r, ...(targetName ? ('zone' in r ? { zone: targetName } : { line: targetName }) : {}) } as AlertRule & Record<string, unknown>;
+  const cls = typeof x.class === 'string' ? className(t, x.class) : t('alerts.objects');
   switch (r.type) {
     case 'occupancy':
       return t('alerts.sumOccupancy', { zone: String(x.zone), n: String(x.above), cls, s: String(x.for_seconds ?? 0) });
@@ -164,9 +165,10 @@ export function summary(r: AlertRule, t: T): string {
 
 /** Creates (POST) or replaces (PUT) an alert rule; the fields follow the rule's type. */
 export function RuleForm(props: { initial: Draft; id?: string; onDone(): void; onCancel(): void }) {
-  const { t } = useI18n();
+  const { t, tc } = useI18n();
   const cams = useCameras();
   const model = useModel();
+  const shapes = useShapes();
   const [d, setD] = useState(props.initial);
   const [error, setError] = useState<string>();
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
@@ -188,6 +190,27 @@ export function RuleForm(props: { initial: Draft; id?: string; onDone(): void; o
     </Field>
   );
   const usesZone = d.type === 'occupancy' || d.type === 'loitering' || d.type === 'presence' || d.type === 'queue_length' || d.type === 'queue_wait' || (d.type === 'capacity' && !d.area);
+  /** A zone or line chosen from the ones that exist (by name; the rule keeps the id); a stored one that was removed stays listed, marked. */
+  const pick = (kind: 'zone' | 'line', required = true, label?: string) => {
+    const choices: ShapeRef[] = shapeChoices(shapes, d.camera, kind);
+    const cur = d[kind];
+    const gone = cur !== '' && shapes !== undefined && !choices.some((c) => c.id === cur);
+    return (
+      <Field label={label ?? t(kind === 'zone' ? 'zones.zone' : 'zones.line')}>
+        <select required={required} value={cur} onChange={(e) => set(kind, valueOf(e))} data-testid={`rule-${kind}`}>
+          <option value="" disabled={required}>
+            {!required ? t('common.any') : choices.length ? t('alerts.choose') : t(kind === 'zone' ? 'alerts.noZones' : 'alerts.noLines')}
+          </option>
+          {gone && <option value={cur}>{t('alerts.removedTarget', { id: cur })}</option>}
+          {choices.map((c) => (
+            <option value={c.id} key={c.id}>
+              {c.name === c.id ? c.id : `${c.name} (${c.id})`}
+            </option>
+          ))}
+        </select>
+      </Field>
+    );
+  };
   return (
     <form class="form-grid rule-form" onSubmit={save} data-testid="rule-form">
       <div class="grid-3">
@@ -206,33 +229,21 @@ export function RuleForm(props: { initial: Draft; id?: string; onDone(): void; o
         <Field label={t('events.camera')}>
           <CameraSelect value={d.camera} cameras={cams.data} emptyLabel={t('alerts.anyCamera')} onChange={(id) => set('camera', id)} />
         </Field>
-        {usesZone && (
-          <Field label={t('zones.zone')}>
-            <input required value={d.zone} onInput={(e) => set('zone', valueOf(e))} data-testid="rule-zone" />
-          </Field>
-        )}
+        {usesZone && pick('zone')}
         {d.type === 'capacity' && (
           <Field label={t('alerts.area')}>
             <input value={d.area} onInput={(e) => set('area', valueOf(e))} />
           </Field>
         )}
-        {d.type === 'speeding' && (
-          <Field label={t('alerts.zoneOrAll')}>
-            <input value={d.zone} onInput={(e) => set('zone', valueOf(e))} />
-          </Field>
-        )}
-        {d.type === 'line_count' && (
-          <Field label={t('zones.line')}>
-            <input required value={d.line} onInput={(e) => set('line', valueOf(e))} />
-          </Field>
-        )}
+        {d.type === 'speeding' && pick('zone', false, t('alerts.zoneOrAll'))}
+        {d.type === 'line_count' && pick('line')}
         {d.type !== 'camera_offline' && d.type !== 'queue_length' && d.type !== 'queue_wait' && d.type !== 'capacity' && (
           <Field label={t('heat.class')}>
             <select value={d.type === 'presence' ? d.class || 'person' : d.class} onChange={(e) => set('class', valueOf(e))}>
               {d.type !== 'presence' && <option value="">{t('common.allClasses')}</option>}
               {model?.classes.map((c) => (
                 <option value={c} key={c}>
-                  {c}
+                  {tc(c)}
                 </option>
               ))}
             </select>

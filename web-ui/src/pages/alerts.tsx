@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, call } from '../api/client';
-import type { AlertRule, NotificationView } from '../api/types';
+import type { NotificationView, RuleView } from '../api/types';
 import { reviewLink } from './review';
 import { Card, Empty, ErrorBox, Loading, DataTable } from '../components/ui';
-import { errorText, useAction, useAsync } from '../data';
-import { useI18n } from '../i18n/i18n';
+import { errorText, useAction, useAsync, useCameras } from '../data';
+import { useI18n, type T } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
 import { useSession } from '../session';
 import { bodyOf, draftOf, EMPTY, RuleForm, summary, type Draft } from './alert-rule-form';
@@ -14,7 +14,8 @@ import { Telegram } from './telegram-card';
 function Rules() {
   const { t } = useI18n();
   const { canOperate } = useSession();
-  const list = useAsync(() => call<{ rules: AlertRule[] }>(api.GET('/api/v1/alert-rules')), []);
+  const list = useAsync(() => call<{ rules: RuleView[] }>(api.GET('/api/v1/alert-rules')), []);
+  const cams = useCameras();
   const [editing, setEditing] = useState<{ id?: string; draft: Draft }>();
   const { error, act } = useAction(list.reload);
   const rules = list.data?.rules;
@@ -50,15 +51,22 @@ function Rules() {
       ) : (
         <DataTable testid="rule-list" head={[t('alerts.name'), t('alerts.type'), t('alerts.condition'), t('events.camera'), t('alerts.channels'), '']}>
           {rules.map((r) => (
-            <tr key={r.id} data-rule={r.id} class={r.enabled ? '' : 'disabled'}>
-              <td>{r.name}</td>
+            <tr key={r.id} data-rule={r.id} data-missing={r.target_missing ? 'true' : undefined} class={r.enabled ? '' : 'disabled'}>
+              <td>
+                {r.name}
+                {r.target_missing && (
+                  <span class="badge status-failed" title={t('alerts.targetMissing')} data-testid="rule-missing">
+                    {t('alerts.targetMissingShort')}
+                  </span>
+                )}
+              </td>
               <td>{t(`alerts.type_${r.type}`)}</td>
               <td class="small">
-                {summary(r, t)}
+                {summary(r, t, r.target_name)}
                 {r.quiet_hours && <span class="muted"> · {t('alerts.quietShort', { from: r.quiet_hours.from, to: r.quiet_hours.to })}</span>}
               </td>
-              <td>{r.camera ?? t('alerts.anyCamera')}</td>
-              <td>{r.channels.join(', ')}</td>
+              <td>{r.camera ? (cams.data?.find((c) => c.id === r.camera)?.name ?? r.camera) : t('alerts.anyCamera')}</td>
+              <td>{r.channels.map((c) => (c === 'mqtt' ? 'MQTT' : 'Telegram')).join(', ')}</td>
               <td class="actions">
                 {canOperate && (
                   <>
@@ -88,17 +96,20 @@ function Rules() {
   );
 }
 
-/** Each alert channel's delivery state (or one per recipient, e.g. Telegram chats), whatever the channels are. */
-function deliveryText(d: NotificationView['deliveries']): string {
+/** Each alert channel's delivery state (or one per recipient, e.g. Telegram chats), whatever the channels are, in the page's language. */
+function deliveryText(d: NotificationView['deliveries'], t: T): string {
   const label = (channel: string) => (channel === 'mqtt' ? 'MQTT' : channel.charAt(0).toUpperCase() + channel.slice(1));
+  const KNOWN = ['queued', 'delivered', 'quiet hours', 'not connected'];
+  const state = (s: string) => (KNOWN.includes(s) ? t(`delivery.${s.replace(' ', '_') as 'queued'}`) : s.startsWith('failed') ? t('delivery.failed', { why: s.replace(/^failed:?\s*/, '') }) : s);
   return Object.entries(d)
-    .filter(([, state]) => state)
-    .map(([channel, state]) => `${label(channel)}: ${typeof state === 'string' ? state : Object.entries(state).map(([to, s]) => `${to} ${s}`).join(', ')}`)
+    .filter(([, s]) => s)
+    .map(([channel, s]) => `${label(channel)}: ${typeof s === 'string' ? state(s) : Object.entries(s).map(([to, x]) => `${to} ${state(x)}`).join(', ')}`)
     .join(' · ');
 }
 
 function Notifications() {
   const { t, fmtTime } = useI18n();
+  const cams = useCameras();
   const [items, setItems] = useState<NotificationView[]>();
   const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState<string>();
@@ -133,11 +144,11 @@ function Notifications() {
                 )}
                 <span class="muted small">
                   {fmtTime(n.time)}
-                  {n.camera && ` · ${n.camera}`}
+                  {n.camera && ` · ${cams.data?.find((c) => c.id === n.camera)?.name ?? n.camera}`}
                 </span>
               </div>
               <div>{n.message}</div>
-              <div class="muted small">{deliveryText(n.deliveries)}</div>
+              <div class="muted small">{deliveryText(n.deliveries, t)}</div>
             </li>
           ))}
         </ul>

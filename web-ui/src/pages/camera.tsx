@@ -14,7 +14,7 @@ import { ZoneEditor } from './zone-editor';
 type Tab = 'live' | 'zones' | 'heatmap';
 
 function Occupancy(props: { camera: CameraView; counts: CountsData | undefined; zones: ZoneConfig[]; crossings: Record<string, { in: number; out: number }>; lines: LineConfig[] }) {
-  const { t } = useI18n();
+  const { t, tc } = useI18n();
   const zones = props.counts?.zones ?? {};
   return (
     <Card title={t('cam.now')} testid="occupancy">
@@ -34,7 +34,7 @@ function Occupancy(props: { camera: CameraView; counts: CountsData | undefined; 
               <tr key={z.id} data-zone={z.id}>
                 <td>{z.name ?? z.id}</td>
                 <td data-testid="zone-count">{props.counts ? total : '–'}</td>
-                <td class="muted">{Object.entries(byClass).map(([c, n]) => `${c} ${n}`).join(', ')}</td>
+                <td class="muted">{Object.entries(byClass).map(([c, n]) => `${tc(c)} ${n}`).join(', ')}</td>
               </tr>
             );
           })}
@@ -106,7 +106,7 @@ function Details(props: { camera: CameraView }) {
 
 /** One camera: live view with its zones and counts, the zone/line editor and the heatmap. */
 export function CameraPage(props: { id: string }) {
-  const { t } = useI18n();
+  const { t, tc } = useI18n();
   const route = useRoute();
   const tab = (route.query.get('tab') as Tab | null) ?? 'live';
   const cams = useCameras();
@@ -159,7 +159,7 @@ export function CameraPage(props: { id: string }) {
       {tab === 'live' && (
         <div class="camera-live">
           <div class="camera-main" style={{ maxWidth: `calc((100vh - 150px) * ${(camera.width ?? 640) / (camera.height ?? 480)})` }}>
-            <LivePlayer camera={camera} classes={model?.classes} zones={current?.zones} lines={current?.lines} />
+            <LivePlayer camera={camera} classes={model?.classes.map(tc)} zones={current?.zones} lines={current?.lines} />
           </div>
           <div class="camera-side">
             <Occupancy camera={camera} counts={counts} zones={current?.zones ?? []} lines={current?.lines ?? []} crossings={crossings} />

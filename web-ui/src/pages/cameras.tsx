@@ -1,11 +1,14 @@
 import { useState } from 'preact/hooks';
 import type { CameraView, CountsData } from '../api/types';
 import { Empty, ErrorBox, Loading, StatusBadge } from '../components/ui';
-import { useCameras, useModel } from '../data';
+import { api, call } from '../api/client';
+import type { OverviewCamera } from '../api/types';
+import { useAsync, useCameras, useModel } from '../data';
 import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
 import { LivePlayer } from '../player/live-player';
 import { link } from '../router';
+import { shapeName, useShapes, type Shapes } from '../shapes';
 
 /** Per-zone totals over classes, from the live `counts` topic. */
 export function zoneTotals(c: CountsData | undefined): Array<[string, number]> {
@@ -13,7 +16,7 @@ export function zoneTotals(c: CountsData | undefined): Array<[string, number]> {
   return Object.entries(c.zones).map(([zone, byClass]) => [zone, Object.values(byClass).reduce((a, b) => a + b, 0)]);
 }
 
-function Tile(props: { camera: CameraView; counts: CountsData | undefined; classes: string[] | undefined }) {
+function Tile(props: { camera: CameraView; counts: CountsData | undefined; classes: string[] | undefined; shapes: Shapes | undefined; overview: OverviewCamera | undefined }) {
   const { t, fmtNum } = useI18n();
   const c = props.camera;
   const zones = zoneTotals(props.counts);
@@ -29,6 +32,24 @@ function Tile(props: { camera: CameraView; counts: CountsData | undefined; class
           </a>
           <StatusBadge status={c.status} />
         </div>
+        {props.overview && (
+          <dl class="tile-stats today" data-testid="tile-today">
+            <div>
+              <dt>{t('overview.todayInOut')}</dt>
+              <dd data-testid="today-in-out">
+                {fmtNum(props.overview.today.in)} / {fmtNum(props.overview.today.out)}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('overview.occupancyNow')}</dt>
+              <dd data-testid="occupancy-now">{fmtNum(props.counts ? zoneTotals(props.counts).reduce((a, [, n]) => a + n, 0) : props.overview.occupancy_now)}</dd>
+            </div>
+            <div>
+              <dt>{t('overview.eventsHour')}</dt>
+              <dd data-testid="events-hour">{fmtNum(props.overview.events_last_hour)}</dd>
+            </div>
+          </dl>
+        )}
         <dl class="tile-stats">
           <div>
             <dt>{t('cam.fps')}</dt>
@@ -47,7 +68,7 @@ function Tile(props: { camera: CameraView; counts: CountsData | undefined; class
           <ul class="zone-counts">
             {zones.map(([z, n]) => (
               <li key={z} data-zone={z}>
-                {z}: <strong data-testid="zone-count">{n}</strong>
+                {shapeName(props.shapes, c.id, 'zone', z)}: <strong data-testid="zone-count">{n}</strong>
               </li>
             ))}
           </ul>
@@ -60,9 +81,12 @@ function Tile(props: { camera: CameraView; counts: CountsData | undefined; class
 
 /** Every camera as a live tile with its status, fps and current counts. */
 export function CamerasPage() {
-  const { t } = useI18n();
+  const { t, tc } = useI18n();
   const cams = useCameras();
   const model = useModel();
+  const shapes = useShapes();
+  // Today's figures per camera, refreshed every 30 s (live counts keep occupancy current in between).
+  const overview = useAsync(() => call<{ cameras: OverviewCamera[] }>(api.GET('/api/v1/overview')), [], 30_000);
   const [counts, setCounts] = useState<Record<string, CountsData>>({});
   useLive<CountsData>(['counts'], undefined, (m) => setCounts((c) => ({ ...c, [m.data.camera]: m.data })));
   if (!cams.data) return cams.error ? <ErrorBox error={cams.error} /> : <Loading />;
@@ -77,7 +101,7 @@ export function CamerasPage() {
       ) : (
         <div class="tiles">
           {cams.data.map((c) => (
-            <Tile camera={c} counts={counts[c.id]} classes={model?.classes} key={c.id} />
+            <Tile camera={c} counts={counts[c.id]} classes={model?.classes.map(tc)} shapes={shapes} overview={overview.data?.cameras.find((o) => o.id === c.id)} key={c.id} />
           ))}
         </div>
       )}

@@ -2,12 +2,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, call } from '../api/client';
 import { href } from '../api/client';
 import { reviewLink } from './review';
-import type { EventView, LineConfig, ZoneConfig } from '../api/types';
+import type { EventView } from '../api/types';
 import { presetRange, RangePicker, type TimeRange } from '../components/range-picker';
 import { Card, Empty, ErrorBox, Field, Loading, valueOf, CameraSelect, ClassSelect } from '../components/ui';
-import { errorText, useAsync, useCameras, useModel } from '../data';
+import { errorText, useCameras, useModel } from '../data';
 import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
+import { shapeChoices, useShapes } from '../shapes';
 
 const TYPES = ['zone.enter', 'zone.exit', 'zone.loitering', 'zone.crowded', 'zone.clear', 'line.cross'] as const;
 type EventType = (typeof TYPES)[number];
@@ -24,7 +25,7 @@ interface Filters {
 
 /** Zone and line events: filters, newest first, "load more" with the API's cursor. */
 export function EventsPage() {
-  const { t, fmtTime, fmtNum } = useI18n();
+  const { t, fmtTime, fmtNum, tc } = useI18n();
   const cams = useCameras();
   const model = useModel();
   // The event's own frame where its moment was recorded (asked only then); none otherwise.
@@ -74,19 +75,9 @@ export function EventsPage() {
   useLive(['zone.*', 'line.cross'], applied.camera ? [applied.camera] : undefined, () => setFresh((n) => n + 1));
 
   const set = <K extends keyof Filters>(k: K, v: Filters[K]) => setF((x) => ({ ...x, [k]: v }));
-  const camIds = (cams.data ?? []).map((c) => c.id).join(',');
-  // Zone and line ids of every camera, offered as suggestions in the filters.
-  const names = useAsync(async () => {
-    const ids = camIds ? camIds.split(',') : [];
-    const got = await Promise.all(
-      ids.map(async (id) => {
-        const p = { params: { path: { id } } };
-        const [z, l] = await Promise.all([call<{ zones: ZoneConfig[] }>(api.GET('/api/v1/cameras/{id}/zones', p)), call<{ lines: LineConfig[] }>(api.GET('/api/v1/cameras/{id}/lines', p))]);
-        return { zones: z.zones.map((x) => x.id), lines: l.lines.map((x) => x.id) };
-      }),
-    );
-    return { zones: [...new Set(got.flatMap((g) => g.zones))], lines: [...new Set(got.flatMap((g) => g.lines))] };
-  }, [camIds]);
+  // Zones and lines of the chosen camera (or every camera), offered by name in the filters.
+  const shapes = useShapes();
+  const camName = (id: string) => cams.data?.find((c) => c.id === id)?.name ?? id;
   const describe = (e: EventView) => {
     const parts: string[] = [];
     if (e.direction) parts.push(t(`report.${e.direction === 'in' ? 'in' : 'out'}`));
@@ -123,25 +114,21 @@ export function EventsPage() {
           <Field label={t('heat.class')}>
             <ClassSelect value={f.cls} classes={model?.classes} allLabel={t('common.allClasses')} onChange={(c) => set('cls', c)} />
           </Field>
-          <Field label={t('zones.zone')}>
-            <input value={f.zone} onInput={(e) => set('zone', valueOf(e))} list="zone-names" placeholder={t('common.any')} />
-          </Field>
-          <Field label={t('zones.line')}>
-            <input value={f.line} onInput={(e) => set('line', valueOf(e))} list="line-names" placeholder={t('common.any')} />
-          </Field>
+          {(['zone', 'line'] as const).map((kind) => (
+            <Field label={t(kind === 'zone' ? 'zones.zone' : 'zones.line')} key={kind}>
+              <select value={f[kind]} onChange={(e) => set(kind, valueOf(e))} data-testid={`filter-${kind}`}>
+                <option value="">{t('common.any')}</option>
+                {shapeChoices(shapes, f.camera, kind).map((x) => (
+                  <option value={x.id} key={x.id}>
+                    {x.name}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          ))}
           <Field label={t('range.label')}>
             <RangePicker value={f.range} onChange={(r) => set('range', r)} />
           </Field>
-          <datalist id="zone-names">
-            {names.data?.zones.map((z) => (
-              <option value={z} key={z} />
-            ))}
-          </datalist>
-          <datalist id="line-names">
-            {names.data?.lines.map((z) => (
-              <option value={z} key={z} />
-            ))}
-          </datalist>
           <div class="filter-actions">
             <button type="submit" class="primary" data-testid="apply-filters">
               {t('events.apply')}
@@ -191,12 +178,12 @@ export function EventsPage() {
                       )}
                     </td>
                     <td>{fmtTime(e.time)}</td>
-                    <td>{e.camera}</td>
+                    <td data-camera={e.camera}>{camName(e.camera)}</td>
                     <td>
                       <span class={`ev ev-${e.type.replace('.', '-')}`}>{t(`ev.${e.type as EventType}`)}</span>
                     </td>
-                    <td>{e.zone ?? e.line ?? '–'}</td>
-                    <td>{e.class ?? '–'}</td>
+                    <td data-target={e.zone ?? e.line ?? undefined}>{e.zone_name ?? e.line_name ?? '–'}</td>
+                    <td>{e.class ? tc(e.class) : '–'}</td>
                     <td>{e.track_id ?? '–'}</td>
                     <td class="muted">{describe(e)}</td>
                     <td>

@@ -3,12 +3,19 @@ import { api, call, href } from '../api/client';
 import type { AuditSummary, Report, ReportBody } from '../api/types';
 import { pct } from './audit-result';
 import { Chart, type ChartSeries } from '../components/chart';
-import { HeatmapGrid } from '../components/heatmap-grid';
+import { HeatmapGrid, HeatmapLegend, scaleOf } from '../components/heatmap-grid';
 import { Card, Empty, ErrorBox, Loading, DataTable } from '../components/ui';
 import { useAsync, useCameras } from '../data';
 import { useSnapshots } from '../snapshot';
 import { useI18n } from '../i18n/i18n';
 import { link } from '../router';
+import { SessionVideo } from './session-video';
+
+/** A camera's display name from the camera list (sessions and removed cameras keep their id). */
+function useCameraName(): (id: string) => string {
+  const cams = useCameras();
+  return (id) => cams.data?.find((c) => c.id === id)?.name ?? id;
+}
 
 function Kpi(props: { label: string; value: string | number; testid?: string }) {
   return (
@@ -30,7 +37,7 @@ function Timeline(props: { body: ReportBody }) {
   const counts = useMemo<ChartSeries[]>(
     () => [
       { label: t('report.newTracks'), color: '#2563eb', values: tl.map((r) => r.tracks) },
-      { label: t('report.maxOccupancy'), color: '#f59e0b', values: tl.map((r) => r.max_occupancy) },
+      { label: t('report.maxOccupancy'), color: '#f59e0b', values: tl.map((r) => r.max_occupancy), total: false },
       { label: t('report.entries'), color: '#16a34a', values: tl.map((r) => r.entries) },
       { label: t('report.exits'), color: '#dc2626', values: tl.map((r) => r.exits) },
     ],
@@ -47,11 +54,11 @@ function Timeline(props: { body: ReportBody }) {
   return (
     <div class="grid-2">
       <Card title={t('report.countsOverTime')}>
-        <Chart x={x} series={counts} range={range} testid="chart-counts" />
+        <Chart x={x} series={counts} range={range} testid="chart-counts" yLabel={t('report.peopleAxis')} />
       </Card>
       {props.body.lines.length > 0 && (
         <Card title={t('report.crossingsOverTime')}>
-          <Chart x={x} series={crossings} range={range} testid="chart-crossings" />
+          <Chart x={x} series={crossings} range={range} testid="chart-crossings" yLabel={t('report.crossingsAxis')} />
         </Card>
       )}
     </div>
@@ -59,7 +66,8 @@ function Timeline(props: { body: ReportBody }) {
 }
 
 function Zones(props: { body: ReportBody }) {
-  const { t, fmtNum, fmtTime } = useI18n();
+  const { t, fmtNum, fmtTime, tc } = useI18n();
+  const camName = useCameraName();
   const zones = props.body.zones;
   if (zones.length === 0) return null;
   const maxDwell = Math.max(1, ...zones.map((z) => z.dwell_seconds.average ?? 0));
@@ -70,7 +78,7 @@ function Zones(props: { body: ReportBody }) {
         {zones.map((z) => (
           <tr key={z.camera + z.zone}>
             <td>
-              {z.zone} <span class="muted small">{z.camera}</span>
+              <span data-zone={z.zone}>{z.name ?? z.zone}</span> <span class="muted small">{camName(z.camera)}</span>
             </td>
             <td>{z.entries}</td>
             <td>{z.exits}</td>
@@ -106,7 +114,8 @@ function useLatestAudits(lines: ReportBody['lines']) {
 }
 
 function Lines(props: { body: ReportBody }) {
-  const { t, fmtNum } = useI18n();
+  const { t, fmtNum, tc } = useI18n();
+  const camName = useCameraName();
   const lines = props.body.lines;
   const audits = useLatestAudits(lines);
   if (lines.length === 0) return null;
@@ -116,13 +125,13 @@ function Lines(props: { body: ReportBody }) {
         {lines.map((l) => (
           <tr key={l.camera + l.line} data-line={l.line}>
             <td>
-              {l.line} <span class="muted small">{l.camera}</span>
+              {l.name ?? l.line} <span class="muted small">{camName(l.camera)}</span>
             </td>
             <td>{l.in}</td>
             <td>{l.out}</td>
             <td class="muted">
               {Object.entries(l.by_class)
-                .map(([c, v]) => `${c}: ${v.in}/${v.out}`)
+                .map(([c, v]) => `${tc(c)}: ${v.in}/${v.out}`)
                 .join(', ')}
             </td>
             <td data-cell="audit-accuracy">
@@ -179,7 +188,8 @@ function CoverageCard(props: { body: ReportBody }) {
 
 /** One report: totals, timeline charts, zones with dwell, lines, heatmaps, and the CSV. */
 export function ReportPage(props: { id: string }) {
-  const { t, fmtTime } = useI18n();
+  const { t, fmtTime, tc } = useI18n();
+  const camName = useCameraName();
   const cams = useCameras();
   const withFrame = new Set((cams.data ?? []).filter((c) => c.lastFrameAt !== null).map((c) => c.id));
   const r = useAsync(() => call<Report>(api.GET('/api/v1/reports/{id}', { params: { path: { id: props.id } } })), [props.id]);
@@ -205,17 +215,18 @@ export function ReportPage(props: { id: string }) {
         </a>
       </div>
       <p class="muted">
-        {fmtTime(body.from)} – {fmtTime(body.to)} · {body.cameras.join(', ')} · {t('report.generatedAt', { at: fmtTime(body.generated_at) })}
+        {fmtTime(body.from)} – {fmtTime(body.to)} · {body.cameras.map(camName).join(', ')} · {t('report.generatedAt', { at: fmtTime(body.generated_at) })}
       </p>
       <div class="kpis">
         <Kpi label={t('report.tracks')} value={body.tracks.total} testid="report-total" />
         {Object.entries(body.tracks.by_class).map(([c, n]) => (
-          <Kpi label={c} value={n} key={c} />
+          <Kpi label={tc(c)} value={n} key={c} />
         ))}
         <Kpi label={t('report.entries')} value={entries} />
         {body.lines.length > 0 && <Kpi label={`${t('report.in')} / ${t('report.out')}`} value={`${crossIn} / ${crossOut}`} />}
       </div>
       <CoverageCard body={body} />
+      {r.data.kind === 'session' && body.cameras[0]?.startsWith('session-') && <SessionVideo camera={body.cameras[0]} />}
       <Timeline body={body} />
       <Zones body={body} />
       <Lines body={body} />
@@ -228,7 +239,8 @@ export function ReportPage(props: { id: string }) {
                   {snaps[h.camera] && <img src={snaps[h.camera]} alt="" />}
                   <HeatmapGrid width={h.width} height={h.height} values={h.values} max={h.max} />
                 </div>
-                <figcaption>{h.camera}</figcaption>
+                <HeatmapLegend top={scaleOf(h.values, 'percentile').top} max={h.max} unit={t('heat.unitPresence')} scale="percentile" />
+                <figcaption>{camName(h.camera)}</figcaption>
               </figure>
             ))}
           </div>

@@ -132,7 +132,7 @@ export function SystemPage(props: { settings: Settings | undefined; onSettings(s
             <div>
               <dt>MQTT</dt>
               <dd>
-                <StatusBadge status={s.outbox.mqtt_connected ? 'connected' : 'disconnected'} />
+                <StatusBadge status={s.outbox.mqtt_configured === false ? 'not_configured' : s.outbox.mqtt_connected ? 'connected' : 'disconnected'} />
               </dd>
             </div>
             <div>

@@ -12,6 +12,8 @@ import { sessionAnalysis } from './010-session-analysis.js';
 import { audits } from './011-audits.js';
 import { recordings } from './012-recordings.js';
 import { privacyBoxes } from './018-privacy-boxes.js';
+// h16: a session's model
+import { sessionModel } from './017-session-model.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -28,4 +30,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '011-audits': audits,
   '012-recordings': recordings,
   '018-privacy-boxes': privacyBoxes,
+  // h16: a session's model
+  '017-session-model': sessionModel,
 };
