@@ -5,7 +5,7 @@ import { reviewLink } from './review';
 import type { EventView } from '../api/types';
 import { presetRange, RangePicker, type TimeRange } from '../components/range-picker';
 import { Card, Empty, ErrorBox, Field, Loading, valueOf, CameraSelect, ClassSelect } from '../components/ui';
-import { errorText, useCameras, useModel } from '../data';
+import { errorText, useAsync, useCameras, useModel } from '../data';
 import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
 import { shapeChoices, useShapes } from '../shapes';
