@@ -28,6 +28,7 @@ import { TrackIds } from './store/track-ids.js';
 import { TrackStore } from './store/track-store.js';
 import { trackerOptions } from './track/options.js';
 import { busConsumer, detectionCounter, metricsConsumer, trackRecorder } from './pipeline/frame-consumers.js';
+import type { ProcessedFrame } from './pipeline/frame-processor.js';
 import { LiveHub } from './live/live-hub.js';
 import { LiveVideo } from './live-video/live-video-service.js';
 import { uploadsDir } from './store/uploads.js';
@@ -166,13 +167,15 @@ export class Appliance {
     const upstream = (p.upstream = new Upstream(cfg, store.raw, kv, settings, bus, sources, root, clock));
     const a = cfg.analytics;
     reports.schedule({ hourly: a.hourly_reports, daily: a.daily_reports, dailyAt: a.daily_report_at, cameras: () => this.cameraList().map((c) => c.id), onReport: (kind, report) => upstream.sync.publishReport(kind, { ...report }) });
+    // Issue 19: the live view's WebRTC picture is each analysed frame, sent as its tracks are published.
+    const liveFrames = { frame: (f: ProcessedFrame) => p.liveVideo?.frame(f) };
     const cameras = (p.cameras = new CameraManager({
       detector,
       detectorFor: (cam) => detectors.get(cam.model, 'cameras[].model'),
       trackerOptions: tracking,
       allocatorFor: (id) => new TrackIds(store.raw, id).allocate,
       // Live cameras: every consumer, in this order (see FrameProcessor).
-      consumers: [busConsumer(bus, { trackUpdates: true }), metricsConsumer(metrics, className, { frames: true }), analytics.consumer(), trackRecorder(trackStore, className), detectionCounter(counts), audit.coverage.consumer(), recordings.consumer(), media.consumer()],
+      consumers: [busConsumer(bus, { trackUpdates: true }), metricsConsumer(metrics, className, { frames: true }), analytics.consumer(), trackRecorder(trackStore, className), detectionCounter(counts), audit.coverage.consumer(), liveFrames, recordings.consumer(), media.consumer()],
       countThreshold: cfg.detector.count_threshold,
       onDecoded: (camera, n) => metrics.framesDecoded.inc({ camera }, n),
       onDropped: (camera) => metrics.framesDropped.inc({ camera }),

@@ -22,6 +22,11 @@ export type ApplianceEvent =
       /** Frame time (s) and sequence number. */
       t: number;
       seq: number;
+      /**
+       * The frame's presentation time in the source (s from the decoder's start: seq / fps), the clock
+       * the live view's picture shares (its WebRTC frames are these frames). Absent for other paths.
+       */
+      pts?: number;
       /** Pipe read → tracks available, ms. */
       latencyMs: number;
       /** Whether the detector ran on this frame (else boxes are the motion model's). */

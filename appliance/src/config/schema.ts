@@ -178,7 +178,7 @@ export const cameraSchema = z.strictObject({
   /** Pace a file source at its native frame rate; false runs as fast as frames are consumed. */
   realtime: z.boolean().default(true),
   rtsp_transport: z.enum(['tcp', 'udp']).default('tcp'),
-  /** A separate (higher-resolution) stream for the live view; detection uses `source`. */
+  /** A separate (higher-resolution) stream for the MPEG-1 live view; detection (and the WebRTC picture, its frames) uses `source`. */
   live_source: z.string().min(1).optional(),
   /** Hardware decoding in ffmpeg. */
   hwaccel: z.enum(['none', 'cuda', 'vaapi', 'jetson']).default('none'),
@@ -435,9 +435,9 @@ export const configSchema = z
         max_viewers_per_camera: z.number().int().min(1).max(100).default(4),
         /** Viewers of all cameras together. */
         max_viewers: z.number().int().min(1).max(1000).default(16),
-        /** Widest picture sent, in pixels; larger streams are scaled down (aspect kept, even sizes). */
+        /** Widest MPEG-1 picture sent, in pixels; larger streams are scaled down (aspect kept, even sizes). WebRTC sends the analysed frames. */
         max_width: z.number().int().min(64).max(7680).default(1280),
-        /** Seconds a camera's live ffmpeg keeps running after its last viewer left. */
+        /** Seconds a camera's MPEG-1 ffmpeg keeps running after its last viewer left. */
         linger_seconds: z.number().min(0).max(600).default(5),
         /** Video bitrate of the MPEG-1 stream for JSMpeg. */
         mpeg1_bitrate_kbps: z.number().int().min(100).max(50_000).default(1000),

@@ -3,13 +3,14 @@ import type { Logger } from '../logger.js';
 import type { Clock } from '../clock.js';
 import { VantageError, errorMessage } from '../errors.js';
 import { isNetworkUrl, probe, type SourceSpec } from '../sources/ffmpeg.js';
-import { FrameSplitter } from './frame-splitter.js';
-import { i420Args, i420Bytes, liveSize, mpeg1Args } from './live-ffmpeg-args.js';
+import { liveSize, mpeg1Args } from './live-ffmpeg-args.js';
 import { LiveEncoder } from './live-encoder.js';
 import { TsPacketAligner } from './ts-packets.js';
 import { redactText } from '../util/redact.js';
 import { answerOffer, createVideoFeed, type RtcPeer, type VideoFeed } from './wrtc.js';
 import type { Principal } from '../auth/roles.js';
+import type { Letterbox } from '../detect/types.js';
+import { letterboxedToI420, type I420 } from './frame-i420.js';
 
 /** The part of a WebSocket (from `ws`, through the live hub) the MPEG-1 stream uses. */
 export interface StreamSocket {
@@ -46,10 +47,14 @@ interface Peer {
   disconnectedSince: number | undefined;
 }
 
+/** A WebRTC feed with no analysed frame for this long is reported idle. */
+const FEED_IDLE_MS = 2000;
+
 /**
- * One camera's live view: a WebRTC feed decoded by one ffmpeg (raw I420) and sent to every peer, and
- * an MPEG-TS stream encoded by another ffmpeg and sent to every MPEG-1 socket. Each ffmpeg runs only
- * while that kind of viewer is connected (plus the linger time).
+ * One camera's live view: a WebRTC feed of the frames the camera's pipeline analysed (pushed by
+ * `analysed()` in the same tick as the frame's tracks go out, so picture and boxes share one clock),
+ * sent to every peer; and an MPEG-TS stream encoded by an ffmpeg of its own, sent to every MPEG-1
+ * socket, which runs only while an MPEG-1 viewer is connected (plus the linger time).
  */
 export class CameraLive {
   private spec: SourceSpec;
@@ -60,12 +65,16 @@ export class CameraLive {
   private readonly sockets = new Map<StreamSocket, Principal>();
   /** WebRTC viewers whose offer is being answered: they hold a place. */
   private negotiating = 0;
+  /** The answers being made (close() waits for them: each makes a peer that must be closed). */
+  private readonly answering = new Set<Promise<RtcPeer>>();
   /** MPEG-1 viewers whose WebSocket handshake is under way: they hold a place. */
   private holding = 0;
-  private splitter: FrameSplitter | undefined;
   private readonly aligner = new TsPacketAligner();
-  private readonly i420: LiveEncoder;
   private readonly mpeg1: LiveEncoder;
+  /** The I420 picture of the last analysed frame (its buffer is reused for the next). */
+  private picture: I420 | undefined;
+  /** When the last analysed frame went to the peers (monotonic ms). */
+  private lastPushAt = -Infinity;
   private pushFailed = false;
   private closed = false;
   /** MPEG-1 sockets dropped because they could not keep up. */
@@ -75,20 +84,6 @@ export class CameraLive {
     this.spec = opts.spec;
     const endless = (): boolean => this.spec.loop || isNetworkUrl(this.spec.url);
     const onProcess = (running: boolean): void => opts.onProcess(running ? 1 : -1);
-    this.i420 = new LiveEncoder({
-      prepare: async () => {
-        const info = await probe(this.spec);
-        const size = liveSize(info.width, info.height, opts.maxWidth);
-        this.splitter = new FrameSplitter(i420Bytes(size), (f) => this.pushFrame(size.width, size.height, f));
-        return i420Args(this.spec, size, info.codec);
-      },
-      onChunk: (chunk) => this.splitter?.write(chunk),
-      onSpawn: () => this.splitter?.reset(),
-      loopsOrLive: endless,
-      lingerMs: opts.lingerMs,
-      onProcess,
-      log: opts.log.child({ stream: 'webrtc' }),
-    });
     this.mpeg1 = new LiveEncoder({
       prepare: async () => {
         const info = await probe(this.spec);
@@ -122,29 +117,36 @@ export class CameraLive {
     return {
       webrtc: this.peers.size + this.negotiating,
       mpeg1: this.sockets.size,
-      encoders: { webrtc: this.i420.state, mpeg1: this.mpeg1.state },
+      // The WebRTC picture is the camera's analysed frames: 'running' while they arrive for a peer.
+      encoders: { webrtc: this.peers.size > 0 && this.opts.clock.monotonic() - this.lastPushAt < FEED_IDLE_MS ? 'running' : 'idle', mpeg1: this.mpeg1.state },
       mpeg1_slow_dropped: this.slowDropped,
-      last_error: ((e) => (e === null ? null : redactText(e, [this.spec.url])))(this.i420.lastError ?? this.mpeg1.lastError),
+      last_error: ((e) => (e === null ? null : redactText(e, [this.spec.url])))(this.mpeg1.lastError),
     };
   }
 
   /**
-   * Answers a WebRTC offer; the I420 decoder starts with the answer (not for an offer that is refused).
+   * Answers a WebRTC offer; the peer is sent every analysed frame from then on.
    * The caller has checked the viewer limits; this holds the place while answering.
    */
   async answer(offerSdp: string, viewer: Principal): Promise<string> {
     this.negotiating++;
     let rtc: RtcPeer;
-    try {
+    const answering = (async () => {
       this.feedLoading ??= createVideoFeed().catch((e: unknown) => {
         this.feedLoading = undefined;
         throw e;
       });
       this.feed = await this.feedLoading;
-      rtc = await answerOffer(this.feed, offerSdp, this.opts.gatherTimeoutMs);
+      return answerOffer(this.feed, offerSdp, this.opts.gatherTimeoutMs);
+    })();
+    this.answering.add(answering);
+    try {
+      rtc = await answering;
     } catch (e) {
       this.negotiating--;
       throw e;
+    } finally {
+      this.answering.delete(answering);
     }
     this.negotiating--;
     if (this.closed) {
@@ -214,37 +216,46 @@ export class CameraLive {
     if (changed) this.demand();
   }
 
-  /** The camera's stream changed: encoders restart with it; viewers stay connected. */
+  /** The camera's stream changed: the MPEG-1 encoder restarts with it; viewers stay connected. */
   setSpec(spec: SourceSpec): void {
     if (isDeepStrictEqual(spec, this.spec)) return;
     this.spec = spec;
-    void this.i420.restart();
     void this.mpeg1.restart();
   }
 
-  /** Closes every viewer and waits for both ffmpeg processes to exit. */
+  /**
+   * One frame the camera's pipeline analysed (letterboxed gbrp, valid only during the call): its picture
+   * area goes to every WebRTC peer now, in the tick its tracks are published.
+   */
+  analysed(frame: Uint8Array, lb: Letterbox): void {
+    if (!this.feed || this.peers.size === 0 || this.closed) return;
+    const pic = (this.picture = letterboxedToI420(frame, lb, this.picture));
+    try {
+      this.feed.push(pic.width, pic.height, pic.data); // synchronous: wrtc copies the frame
+      this.lastPushAt = this.opts.clock.monotonic();
+    } catch (e) {
+      if (!this.pushFailed) this.opts.log.error({ err: errorMessage(e) }, 'WebRTC refused a frame');
+      this.pushFailed = true;
+    }
+  }
+
+  /** Closes every viewer, drops the WebRTC feed and waits for the MPEG-1 ffmpeg to exit. */
   async close(reason: string): Promise<void> {
     this.closed = true;
     for (const p of this.peers) p.rtc.close();
     this.peers.clear();
     for (const s of this.sockets.keys()) closeSocket(s, 1001, reason);
     this.sockets.clear();
-    await Promise.all([this.i420.close(), this.mpeg1.close()]);
+    // An answer under way ends by closing its peer (answer() sees `closed`).
+    await Promise.all([this.mpeg1.close(), ...[...this.answering].map((a) => a.catch(() => undefined))]);
+    // Peers first, then the feed they sent: nothing here holds a native object any more.
+    this.feed = undefined;
+    this.feedLoading = undefined;
   }
 
   private demand(): void {
-    this.i420.want(this.peers.size > 0);
     this.mpeg1.want(this.sockets.size > 0);
-  }
-
-  private pushFrame(width: number, height: number, frame: Uint8Array): void {
-    if (!this.feed || this.peers.size === 0) return;
-    try {
-      this.feed.push(width, height, frame); // synchronous: the frame buffer is reused next
-    } catch (e) {
-      if (!this.pushFailed) this.opts.log.error({ err: errorMessage(e) }, 'WebRTC refused a frame');
-      this.pushFailed = true;
-    }
+    if (this.peers.size === 0) this.picture = undefined;
   }
 
   private sendPackets(chunk: Buffer): void {

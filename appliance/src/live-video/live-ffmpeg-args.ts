@@ -1,4 +1,4 @@
-/** ffmpeg arguments of the live view (pure): raw I420 frames for WebRTC, MPEG-TS with MPEG-1 video for JSMpeg. */
+/** ffmpeg arguments of the live view (pure): MPEG-TS with MPEG-1 video for JSMpeg (WebRTC sends the analysed frames). */
 import { inputArgs, type SourceSpec } from '../sources/ffmpeg.js';
 
 export interface FrameSize {
@@ -11,10 +11,6 @@ export function liveSize(width: number, height: number, maxWidth: number): Frame
   const w = Math.max(2, Math.floor(Math.min(width, maxWidth) / 2) * 2);
   const h = Math.max(2, Math.round((height * w) / width / 2) * 2);
   return { width: w, height: h };
-}
-
-export function i420Bytes(size: FrameSize): number {
-  return size.width * size.height * 1.5;
 }
 
 /** MPEG-1 video only knows these frame rates; ffmpeg refuses any other. */
@@ -45,11 +41,6 @@ function head(spec: SourceSpec, size: FrameSize, codec: string | undefined): str
     // A fixed output size: a source that changes resolution mid-stream keeps the frame size.
     '-vf', `scale=${size.width}:${size.height}:flags=bilinear`,
   ];
-}
-
-/** Raw I420 frames of exactly `size` on stdout, paced like the camera's own decoder (`-re` for files, looped). */
-export function i420Args(spec: SourceSpec, size: FrameSize, codec?: string): string[] {
-  return [...head(spec, size, codec), '-pix_fmt', 'yuv420p', '-f', 'rawvideo', 'pipe:1'];
 }
 
 /** MPEG-TS with MPEG-1 video (no B-frames, as JSMpeg decodes) on stdout, flushed packet by packet. */

@@ -7,6 +7,8 @@ import type { SourceSpec } from '../sources/ffmpeg.js';
 import { allows, type Principal } from '../auth/roles.js';
 import { VantageError, isVantageError, type ErrorCode } from '../errors.js';
 import { CameraLive, type StreamSocket } from './camera-live.js';
+import { releaseWrtc } from './wrtc.js';
+import type { ProcessedFrame } from '../pipeline/frame-processor.js';
 
 export type LiveVideoConfig = Config['live_video'];
 
@@ -45,8 +47,9 @@ export function liveSpec(c: CameraConfig): SourceSpec {
 }
 
 /**
- * The dashboard's live view of every camera: WebRTC answers and MPEG-1 WebSockets, bounded per camera
- * and in total, with one ffmpeg per camera and kind that runs only while someone watches.
+ * The dashboard's live view of every camera: WebRTC answers (the picture is the camera's analysed
+ * frames) and MPEG-1 WebSockets (one ffmpeg per camera that runs only while someone watches that
+ * way), bounded per camera and in total.
  */
 export class LiveVideo {
   private readonly cams = new Map<string, CameraLive>();
@@ -64,6 +67,14 @@ export class LiveVideo {
       if (++ticks % 5 === 0) this.recheck(); // access taken away outside this process (CLI, a login's end)
     }, 1000);
     this.sweeper.unref();
+  }
+
+  /**
+   * A frame a live camera's pipeline analysed (a frame consumer, after the bus consumer published its
+   * tracks): its picture goes to the camera's WebRTC viewers now, so picture and boxes leave together.
+   */
+  frame(f: ProcessedFrame): void {
+    this.cams.get(f.camera)?.analysed(f.result.frame, f.result.letterbox);
   }
 
   /** Answers a WebRTC offer for a camera: 404 unknown, 409 disabled, 400 bad SDP, 503 over a limit. */
@@ -134,13 +145,18 @@ export class LiveVideo {
     return { viewers: cameras.reduce((n, c) => n + c.webrtc + c.mpeg1, 0), encoders: this.processes, cameras };
   }
 
-  /** Closes every viewer and waits until no live-view ffmpeg is left. */
+  /**
+   * Closes every viewer, waits until no live-view ffmpeg is left, then releases WebRTC's native
+   * objects in order (closed peers, stopped tracks, the feeds) so the process can end cleanly.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.sweeper) clearInterval(this.sweeper);
     const cams = [...this.cams.values()];
     this.cams.clear();
     await Promise.all(cams.map((c) => c.close('server shutting down')));
+    const left = await releaseWrtc();
+    if (left > 0) this.deps.log.warn({ objects: left }, 'WebRTC objects still referenced at stop; the process may not exit cleanly');
   }
 
   private admit(id: string): CameraLive {

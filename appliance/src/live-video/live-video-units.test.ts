@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { FrameSplitter } from './frame-splitter.js';
-import { i420Args, i420Bytes, liveSize, mpeg1Args, mpeg1Rate } from './live-ffmpeg-args.js';
+import { liveSize, mpeg1Args, mpeg1Rate } from './live-ffmpeg-args.js';
 import { TsPacketAligner } from './ts-packets.js';
+import { letterboxedToI420 } from './frame-i420.js';
+import { PLANE } from '../detect/preprocess.js';
+import { letterbox, type Letterbox } from '../detect/types.js';
 
 describe('live view ffmpeg arguments', () => {
   it('scales down to the widest allowed, never up, keeping the aspect ratio with even sides', () => {
@@ -10,7 +12,6 @@ describe('live view ffmpeg arguments', () => {
     expect(liveSize(2560, 1440, 1280)).toEqual({ width: 1280, height: 720 });
     expect(liveSize(721, 405, 1280)).toEqual({ width: 720, height: 404 });
     expect(liveSize(3840, 1607, 1280)).toEqual({ width: 1280, height: 536 });
-    expect(i420Bytes({ width: 640, height: 480 })).toBe(460_800);
   });
 
   it('picks a frame rate MPEG-1 knows: the source rate, else the next one up', () => {
@@ -22,11 +23,11 @@ describe('live view ffmpeg arguments', () => {
     expect(mpeg1Rate(120)).toBe('60');
   });
 
-  it('decodes files in real time and looped, and RTSP with its transport, to I420 or MPEG-TS on stdout', () => {
+  it('decodes files in real time and looped, and RTSP with its transport, to MPEG-TS on stdout', () => {
     const file = { url: '/v/clip.mp4', loop: true, realtime: true, rtspTransport: 'tcp' as const };
-    const a = i420Args(file, { width: 640, height: 480 }).join(' ');
+    const a = mpeg1Args(file, { width: 640, height: 480 }, 25, 1000).join(' ');
     expect(a).toContain('-protocol_whitelist file -stream_loop -1 -re -i file:/v/clip.mp4');
-    expect(a).toContain('-vf scale=640:480:flags=bilinear -pix_fmt yuv420p -f rawvideo pipe:1');
+    expect(a).toContain('-vf scale=640:480:flags=bilinear -r 25 -f mpegts');
     const rtsp = { url: 'rtsp://cam/sub', loop: false, realtime: true, rtspTransport: 'udp' as const, hwaccel: 'vaapi' as const };
     const m = mpeg1Args(rtsp, { width: 1280, height: 720 }, 12.5, 1000).join(' ');
     expect(m).toContain('-rtsp_transport udp');
@@ -36,17 +37,34 @@ describe('live view ffmpeg arguments', () => {
   });
 });
 
-describe('FrameSplitter', () => {
-  it('cuts fixed-size frames out of chunks of any size, reusing one buffer', () => {
-    const frames: number[][] = [];
-    const s = new FrameSplitter(4, (f) => frames.push([...f]));
-    s.write(Uint8Array.from([1, 2, 3]));
-    s.write(Uint8Array.from([4, 5, 6, 7, 8, 9, 10, 11, 12, 13]));
-    expect(frames).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]);
-    s.reset(); // 13 is dropped: the producer restarted
-    s.write(Uint8Array.from([20, 21, 22, 23]));
-    expect(frames.at(-1)).toEqual([20, 21, 22, 23]);
-    expect(s.frames).toBe(4);
+describe('letterboxedToI420 (the WebRTC picture of an analysed frame)', () => {
+  /** A letterboxed gbrp frame: the picture area (w×h at the top left) in one colour, the padding grey. */
+  function frame(lb: Letterbox, [r, g, b]: [number, number, number]): Uint8Array {
+    const plane = lb.inputWidth * lb.inputHeight;
+    const f = new Uint8Array(plane * 3).fill(114);
+    for (let y = 0; y < lb.height; y++) {
+      for (let x = 0; x < lb.width; x++) {
+        const p = y * lb.inputWidth + x;
+        f[PLANE.R * plane + p] = r;
+        f[PLANE.G * plane + p] = g;
+        f[PLANE.B * plane + p] = b;
+      }
+    }
+    return f;
+  }
+
+  it('converts the picture area only, cropped to even sides, in BT.601 limited range, reusing its buffer', () => {
+    const lb = letterbox(641, 481, 416, 416); // picture 416×312 (rounded), padding below
+    expect([lb.width, lb.height]).toEqual([416, 312]);
+    const white = letterboxedToI420(frame(lb, [255, 255, 255]), lb);
+    expect([white.width, white.height, white.data.length]).toEqual([416, 312, 416 * 312 * 1.5]);
+    expect(new Set(white.data.subarray(0, 416 * 312))).toEqual(new Set([235]));
+    expect(new Set(white.data.subarray(416 * 312))).toEqual(new Set([128]));
+    const red = letterboxedToI420(frame(lb, [255, 0, 0]), lb, white);
+    expect(red).toBe(white); // same size: the same buffer
+    expect([red.data[0], red.data[416 * 312], red.data[416 * 312 * 1.25]]).toEqual([82, 90, 240]);
+    const odd = { ...lb, width: 415, height: 311 };
+    expect(letterboxedToI420(frame(odd, [0, 0, 0]), odd, white)).toMatchObject({ width: 414, height: 310 });
   });
 });
 

@@ -3,6 +3,8 @@
  * peers that answer a browser's offer. The native module is loaded on first use, so a daemon nobody
  * watches never loads it, and a box without its binary still runs (the live view answers 503).
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { VantageError, errorMessage } from '../errors.js';
 
 /** What a peer looks like from outside; `gone` means it will not come back (closed, failed, DTLS closed). */
@@ -50,6 +52,24 @@ interface Wrtc {
 
 let loading: Promise<Wrtc> | undefined;
 
+/**
+ * The native objects this module made (feeds, peers, tracks) that have not been finalized yet. At the
+ * end of a process, Node finalizes whatever native wrappers are left in no set order, and wrtc's
+ * wrappers point at each other (a DTLS transport at its ICE transport, a receiver at its track): one
+ * freed before the other crashes the process (SIGSEGV/SIGABRT after "stopped"). `releaseWrtc()`
+ * has them collected while the process still runs, where each is finalized before what it points at.
+ */
+let unreleased = 0;
+const finalized = new FinalizationRegistry<undefined>(() => {
+  unreleased--;
+});
+
+function tracked<T extends object>(o: T): T {
+  unreleased++;
+  finalized.register(o, undefined);
+  return o;
+}
+
 function wrtc(): Promise<Wrtc> {
   loading ??= import('@roamhq/wrtc').then(
     (m) => ((m as { default?: unknown }).default ?? m) as Wrtc,
@@ -70,7 +90,7 @@ class WrtcFeed implements VideoFeed {
 /** One video source that many peers send; each peer gets its own track of it. */
 export async function createVideoFeed(): Promise<VideoFeed> {
   const w = await wrtc();
-  return new WrtcFeed(new w.nonstandard.RTCVideoSource());
+  return new WrtcFeed(tracked(new w.nonstandard.RTCVideoSource()));
 }
 
 /**
@@ -83,8 +103,8 @@ export async function answerOffer(feed: VideoFeed, offerSdp: string, gatherTimeo
   if (!/^m=video /m.test(offerSdp)) throw new VantageError('ERR_BAD_REQUEST', 'the offer has no video section (m=video) to receive the camera on', { field: 'sdp' });
   const w = await wrtc();
   if (!(feed instanceof WrtcFeed)) throw new TypeError('feed was not made by createVideoFeed');
-  const pc = new w.RTCPeerConnection({ iceServers: [] });
-  const track = feed.source.createTrack();
+  const pc = tracked(new w.RTCPeerConnection({ iceServers: [] }));
+  const track = tracked(feed.source.createTrack());
   try {
     try {
       await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
@@ -151,4 +171,29 @@ function gathered(pc: PeerConnection, timeoutMs: number): Promise<void> {
     const timer = setTimeout(done, timeoutMs);
     pc.addEventListener('icegatheringstatechange', check);
   });
+}
+
+/** Garbage-collection rounds `releaseWrtc` runs at most; each lets the finalizers of the last one run. */
+const RELEASE_ROUNDS = 40;
+/** Rounds run after the tracked objects are gone: the wrappers they held (transceivers, transports) go in the next ones. */
+const AFTER_ROUNDS = 5;
+
+/**
+ * Releases every native object of wrtc before the process ends: call it once every peer is closed,
+ * every track stopped and every reference to a feed dropped (the live view's stop). Collects garbage
+ * until all of them are finalized (and a few rounds more for the wrappers they held). Returns how
+ * many are still alive (0 unless something still holds one). Nothing to do when wrtc was never loaded.
+ */
+export async function releaseWrtc(): Promise<number> {
+  if (!loading) return 0;
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  let after = 0;
+  for (let round = 0; round < RELEASE_ROUNDS && after < AFTER_ROUNDS; round++) {
+    gc();
+    // Node runs native finalizers after the collection, off this call stack.
+    await new Promise((r) => setTimeout(r, 5));
+    if (unreleased === 0) after++;
+  }
+  return unreleased;
 }

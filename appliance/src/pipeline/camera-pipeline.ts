@@ -12,6 +12,8 @@ export interface FrameResult {
   seq: number;
   /** Frame time in ms: arrival time for live sources, seq / fps from the stream start for analysis. */
   timeMs: number;
+  /** Presentation time in the source, ms (seq / fps from the decoder's start), whatever the timebase. */
+  ptsMs?: number;
   /** False when the frame was not run through the detector (detect_every, motion gate). */
   inferred: boolean;
   detections: Detection[];
@@ -222,6 +224,7 @@ export class CameraPipeline {
             cameraId: this.opts.cameraId,
             seq: e.frame.seq,
             timeMs: this.frameTime(e.frame),
+            ptsMs: (e.frame.seq * 1000) / (this.source.info?.fps ?? 25),
             inferred: e.inferred,
             detections: r?.detections ?? [],
             inferenceMs: r?.inferenceMs ?? 0,

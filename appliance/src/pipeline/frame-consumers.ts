@@ -17,7 +17,7 @@ export function busConsumer(bus: EventBus, opts: { trackUpdates: boolean }): Fra
       ? {
           frame: (f) => {
             const r = f.result;
-            bus.emit({ type: 'track.update', camera: f.camera, t: f.timeMs / 1000, seq: r.seq, latencyMs: r.latencyMs, inferred: r.inferred, tracks: f.tracks });
+            bus.emit({ type: 'track.update', camera: f.camera, t: f.timeMs / 1000, seq: r.seq, ...(r.ptsMs === undefined ? {} : { pts: r.ptsMs / 1000 }), latencyMs: r.latencyMs, inferred: r.inferred, tracks: f.tracks });
           },
         }
       : {}),

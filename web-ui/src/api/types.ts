@@ -49,6 +49,8 @@ export interface SystemInfo {
 export interface TracksData {
   t: number;
   seq: number;
+  /** The frame's presentation time in the source (s); the WebRTC picture is this very frame. */
+  pts?: number;
   inferred: boolean;
   tracks: Array<{ id: number; class: number; box: { x1: number; y1: number; x2: number; y2: number }; score: number }>;
 }

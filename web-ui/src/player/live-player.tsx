@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
 import { LiveVideo, type VideoMode } from './live-video';
 import { Overlay } from './overlay';
+import { TrackBuffer } from './track-buffer';
 
 /** Whether the element is on screen (players off screen close their connections). */
 function useVisible(ref: { current: HTMLElement | null }): boolean {
@@ -41,6 +42,9 @@ export function LivePlayer(props: { camera: CameraView; classes: string[] | unde
   frame.current = { width, height };
   const classes = useRef(props.classes);
   classes.current = props.classes;
+  // WebRTC: tracks wait for their frame (see TrackBuffer); other ways draw the latest at once.
+  const [buffer] = useState(() => new TrackBuffer());
+  const synced = useRef(false);
 
   useEffect(() => {
     const o = new Overlay(canvas.current!, { frame: () => frame.current, label: (c) => classes.current?.[c] ?? String(c) });
@@ -59,13 +63,24 @@ export function LivePlayer(props: { camera: CameraView; classes: string[] | unde
 
   useEffect(() => {
     if (!visible || !hasFrame) return;
-    const v = new LiveVideo(camera.id, media.current!, setMode);
+    const onMode = (m: VideoMode): void => {
+      synced.current = m === 'webrtc';
+      if (!synced.current) buffer.clear();
+      setMode(m);
+    };
+    const onShown = (receivedAt: number): void => {
+      const d = buffer.take(receivedAt);
+      if (d) overlay.current?.showFrame(d);
+    };
+    const v = new LiveVideo(camera.id, media.current!, onMode, onShown);
     v.start();
     // Frames shown, once a second (data-frames: how tests and curious people see it is moving).
     const tm = setInterval(() => setFrames(v.frames), 1000);
     return () => {
       clearInterval(tm);
       v.close();
+      synced.current = false;
+      buffer.clear();
     };
   }, [camera.id, visible, hasFrame]);
 
@@ -73,7 +88,8 @@ export function LivePlayer(props: { camera: CameraView; classes: string[] | unde
     ['tracks'],
     [camera.id],
     (m) => {
-      overlay.current?.setTracks(m.data);
+      if (synced.current) buffer.push(m.data);
+      else overlay.current?.setTracks(m.data);
       setBoxes(m.data.tracks.length);
     },
     visible,

@@ -65,6 +65,11 @@ export class LiveVideo {
     private readonly camera: string,
     private readonly host: HTMLElement,
     private readonly onMode: (m: VideoMode) => void,
+    /**
+     * A WebRTC frame is on screen; `receivedAt` is when it arrived (performance.now() clock, from
+     * requestVideoFrameCallback's receiveTime), which places it among the `tracks` messages.
+     */
+    private readonly onShown: (receivedAt: number) => void = () => {},
   ) {}
 
   start(): void {
@@ -160,9 +165,10 @@ export class LiveVideo {
       video.srcObject = e.streams[0] ?? new MediaStream([e.track]);
       video.play().catch(() => undefined);
     };
-    const onFrame = () => {
+    const onFrame = (now: number, meta: VideoFrameCallbackMetadata) => {
       this.frame();
       if (this.mode !== 'webrtc') this.setMode('webrtc');
+      this.onShown(meta.receiveTime ?? now);
       if (!this.closed) video.requestVideoFrameCallback(onFrame);
     };
     video.requestVideoFrameCallback(onFrame);

@@ -37,6 +37,14 @@ export class Overlay {
     this.queue();
   }
 
+  /** The tracks of the video frame being shown now: drawn at once, in the same rendering step as the frame. */
+  showFrame(d: TracksData): void {
+    this.setTracks(d);
+    cancelAnimationFrame(this.queued);
+    this.queued = 0;
+    this.draw();
+  }
+
   setShapes(zones: ZoneConfig[], lines: LineConfig[]): void {
     this.zones = zones;
     this.lines = lines;
@@ -74,14 +82,17 @@ export class Overlay {
     ctx.clearRect(0, 0, w, h);
     this.drawShapes(ctx, w, h, dpr);
     this.drawn = 0;
-    if (!this.tracks || performance.now() - this.tracksAt > STALE_MS) return;
+    const shown = this.tracks && performance.now() - this.tracksAt <= STALE_MS ? this.tracks : undefined;
+    // What is drawn, in source-frame pixels, for tests and anyone checking boxes against the picture.
+    c.dataset.drawn = JSON.stringify(shown ? { seq: shown.seq, pts: shown.pts ?? null, tracks: shown.tracks.map((t) => ({ id: t.id, class: t.class, box: t.box })) } : null);
+    if (!shown) return;
     const frame = this.opts.frame();
     const sx = w / frame.width;
     const sy = h / frame.height;
     ctx.lineWidth = 2 * dpr;
     ctx.font = `${Math.round(11 * dpr)}px system-ui, sans-serif`;
     ctx.textBaseline = 'top';
-    for (const t of this.tracks.tracks) {
+    for (const t of shown.tracks) {
       const color = PALETTE[t.class % PALETTE.length]!;
       const x = t.box.x1 * sx;
       const y = t.box.y1 * sy;
