@@ -20,6 +20,7 @@ const { analyzeFile } = await dist('pipeline/analyze-file.js');
 const { CameraSource } = await dist('sources/camera-source.js');
 const { silentLogger } = await dist('logger.js');
 const { benchTracker } = await import(resolve(root, 'dist/appliance/bench/tracker-bench.js'));
+const { benchRecording } = await import(resolve(root, 'dist/appliance/bench/record-bench.js'));
 const { embed } = await dist('track/appearance.js');
 const { Appliance } = await dist('appliance.js');
 const { CameraAnalytics } = await dist('analytics/camera-analytics.js');
@@ -196,6 +197,13 @@ for (;;) {
   }
 }
 
+// Recordings (issue 17): one H.264 camera analysed in real time, without and with continuous recording.
+say('recording cost: one camera without, then with recording…');
+const clipH264 = join(tmp, 'tud-h264.mp4');
+execFileSync('ffmpeg', ['-v', 'error', '-stream_loop', '4', '-i', clip, '-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', clipH264]);
+const recording = await benchRecording(clipH264, tmp, Math.max(20, seconds), envDoc);
+say(`  recorder ${recording.recorder_cores} cores · ${recording.recorder_to_analysis_ratio} of analysis alone`);
+
 let soak;
 if (args.soak) {
   const secs = Number(args.soak);
@@ -234,5 +242,7 @@ console.log(JSON.stringify({
   tracking_ms_per_frame_20_objects: Math.round((tracker.ms_per_frame + appearance_ms) * 1000) / 1000,
   analytics_track_updates_per_second: Math.round(analytics_updates_per_second),
   batch_model_inference_fps,
+  // The recorder's CPU (one camera, stream copy into segments) in cores and as a ratio to analysis alone; goal < 0.02 cores.
+  recording,
   ...(soak ? { soak } : {}),
 }));

@@ -45,6 +45,10 @@ import { principalOfUpgrade } from './auth/upgrade-auth.js';
 import type { Access, Principal } from './auth/roles.js';
 import { systemReport } from './system-report.js';
 import { auditServices } from './audit-services.js';
+import { METADATA_ONLY_MESSAGE, privacyOf } from './config/privacy.js';
+import { Recordings, recordingsDir } from './recordings/recordings-service.js';
+import { PrivateMedia } from './recordings/private-media.js';
+import { PrivacyBoxes } from './store/privacy-boxes.js';
 
 /** The services of a running appliance; start() fills them in order, stop() stops whichever exist. */
 interface Parts {
@@ -69,6 +73,8 @@ interface Parts {
   live: LiveHub;
   audit: ReturnType<typeof auditServices>;
   scheduledReports: ScheduledReports;
+  recordings: Recordings;
+  media: PrivateMedia;
 }
 
 /**
@@ -126,13 +132,20 @@ export class Appliance {
     const tracking = trackerOptions(cfg.tracker);
 
     const analytics = (p.analytics = new AnalyticsService(store.db, cfg.analytics, className, bus, root.child({ module: 'analytics' }), clock));
-    const retention = (p.retention = new Retention(store, retentionDays(cfg.analytics.retention), clock, root.child({ module: 'retention' })));
+    // Recordings (issue 17): segments indexed in SQLite, repaired at start, kept by retention and the disk guard.
+    // Privacy (issue 17): the privacy in force per camera; metadata_only cameras record nothing.
+    const privacyFor = (id: string) => privacyOf(cfg.privacy, p.cameras?.get(id)?.config);
+    const recordings = (p.recordings = new Recordings(recordingsDir(cfg.storage.path), store.raw, bus, clock, root.child({ module: 'recordings' }), (id) => !privacyFor(id).metadata_only));
+    await recordings.start();
+    const media = (p.media = new PrivateMedia({ recordings, boxes: new PrivacyBoxes(store.raw), privacy: privacyFor, className, log: root.child({ module: 'privacy' }) }));
+    media.start(() => clock.now());
+    const retention = (p.retention = new Retention(store, retentionDays(cfg.analytics.retention), clock, root.child({ module: 'retention' }), recordings));
     retention.start();
     const expectedFps = () => this.cameraList().map((c) => ({ id: c.id, online: c.view().status === 'online', fps: c.pipeline?.source.info?.fps ?? 0 }));
     const audit = (p.audit = auditServices({ db: store.db, dbPath: cfg.storage.path, cameras: expectedFps, clock, log: root.child({ module: 'coverage' }) }));
     audit.coverage.start();
     if (cfg.storage.path !== ':memory:') {
-      p.disk = new DiskGuard({ dir: dirname(cfg.storage.path), minFreeMb: cfg.storage.min_free_mb, intervalMs: cfg.storage.disk_check_seconds * 1000, reclaim: () => retention.reclaim(), clock, log: root.child({ module: 'disk' }) });
+      p.disk = new DiskGuard({ dir: dirname(cfg.storage.path), minFreeMb: cfg.storage.min_free_mb, intervalMs: cfg.storage.disk_check_seconds * 1000, reclaim: () => retention.reclaim(), clock, log: root.child({ module: 'disk' }), recordingsBytes: () => recordings.bytes() });
       p.disk.start();
     }
     // Reports are built in a worker thread (analytics/report-runner), off the event loop.
@@ -150,7 +163,9 @@ export class Appliance {
       await analytics.flush();
       return { ...(await reports.generate('range', this.cameraList().map((c) => c.id), now - 3600, now + 1, 60)) };
     };
-    const sources = { cameras: () => this.cameraList(), occupancy: (id: string) => analytics.occupancy(id), analytics: (id: string) => analytics.liveSection(id).analytics ?? {}, snapshot: async (id: string) => p.cameras?.get(id)?.snapshotJpeg(), system: () => this.system(), reportNow, classNames: manifest.classes };
+    const sources = { cameras: () => this.cameraList(), occupancy: (id: string) => analytics.occupancy(id), analytics: (id: string) => analytics.liveSection(id).analytics ?? {}, snapshot: async (id: string) => p.cameras?.get(id)?.snapshotJpeg(cfg.privacy), system: () => this.system(), reportNow, classNames: manifest.classes,
+      // Clips (issue 17): Telegram sends an alert's clip after its photo, MQTT announces it.
+      clips: { recorded: (id: string) => recordings.settings(id).mode !== 'off' && !privacyFor(id).metadata_only, file: (kind: 'notification', id: number) => media.clipFile(kind, id) } };
     const upstream = (p.upstream = new Upstream(cfg, store.raw, kv, settings, bus, sources, root, clock));
     const a = cfg.analytics;
     reports.schedule({ hourly: a.hourly_reports, daily: a.daily_reports, dailyAt: a.daily_report_at, timezone: () => settings.get().timezone, cameras: () => this.cameraList().map((c) => c.id), onReport: (kind, report) => upstream.sync.publishReport(kind, { ...report }) });
@@ -174,7 +189,7 @@ export class Appliance {
       trackerOptions: tracking,
       allocatorFor: (id) => new TrackIds(store.raw, id).allocate,
       // Live cameras: every consumer, in this order (see FrameProcessor).
-      consumers: [busConsumer(bus, { trackUpdates: true }), metricsConsumer(metrics, className, { frames: true }), analytics.consumer(), trackRecorder(trackStore, className), detectionCounter(counts), audit.coverage.consumer(), liveFrames],
+      consumers: [busConsumer(bus, { trackUpdates: true }), metricsConsumer(metrics, className, { frames: true }), analytics.consumer(), trackRecorder(trackStore, className), detectionCounter(counts), audit.coverage.consumer(), liveFrames, recordings.consumer(), media.consumer()],
       countThreshold: cfg.detector.count_threshold,
       onDecoded: (camera, n) => metrics.framesDecoded.inc({ camera }, n),
       onDropped: (camera) => metrics.framesDropped.inc({ camera }),
@@ -182,7 +197,7 @@ export class Appliance {
       log: root,
       clock,
     }));
-    const followers = [{ apply: (c: readonly CameraConfig[]) => analytics.setCameras(c) }, cameras, { apply: async (c: readonly CameraConfig[]) => p.liveVideo?.apply(c) }];
+    const followers = [{ apply: (c: readonly CameraConfig[]) => analytics.setCameras(c) }, cameras, { apply: async (c: readonly CameraConfig[]) => p.liveVideo?.apply(c) }, recordings];
     const onRefused = (camera: string, reason: string) => root.error({ module: 'cameras', camera, reason }, 'camera source refused by the source policy; the camera stays disabled until its source is replaced');
     const cameraSet = (p.cameraSet = new CameraSet(cfg.cameras, new CameraOverrides(store.db), store.db, followers, (id) => cameras.get(id) !== undefined, clock, (s) => sourcePolicy.problem(s), onRefused));
     await cameraSet.apply();
@@ -208,9 +223,11 @@ export class Appliance {
       upgrade: (req, socket, head) => p.live!.upgrade(req, socket, head),
       clock,
       log: root.child({ module: 'live-video' }),
+      withheld: (id) => (privacyFor(id).metadata_only ? METADATA_ONLY_MESSAGE : undefined),
     }));
     const parts = { config: cfg, clock, detector, detectors: () => detectors.detectors(), loadedModels: () => detectors.models(), cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, setupCode, hostAllowed, settings, liveVideo, metrics };
     const deps = audit.withApi(apiDeps({ ...parts, databaseOpen: () => store.raw.open, stopped: () => this.stopped, disk: () => p.disk?.state(), system: () => this.system(), putCamera: async (c, m) => cameraSet.put(c.model ? { ...c, model: await detectors.apiModel(c.model, cameraSet.fileModels()) } : c, m), deleteCamera: (id) => cameraSet.remove(id) }));
+    deps.recordings = media; // recordings as each camera's privacy allows them (recordings/private-media.ts)
     const server = (this.server = await listen(createApp(deps, root.child({ module: 'api' })).fetch, cfg.http.host, cfg.http.port));
     const liveCounts = () => this.cameraList().map((c) => ({ camera: c.id, activeTracks: c.view().activeTracks, zones: analytics.occupancy(c.id), ...analytics.liveSection(c.id) }));
     const poll = { cameraStatus: () => this.cameraList().map((c) => c.view()), counts: liveCounts, system: () => this.system() };
@@ -239,6 +256,8 @@ export class Appliance {
     // Tracks still open end with their stream, so their summaries are stored too.
     await p.sessions?.stop();
     await p.cameras?.stopAll();
+    await p.recordings?.stop();
+    p.media?.stop();
     await p.audit?.coverage.stop();
     await p.analytics?.stop();
     await p.upstream?.stop();

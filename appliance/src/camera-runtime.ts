@@ -11,6 +11,8 @@ import { CameraTracker } from './track/camera-tracker.js';
 import type { TrackerOptions } from './track/types.js';
 import { FrameProcessor, type FrameConsumer } from './pipeline/frame-processor.js';
 import type { CameraGaugeSource } from './metrics.js';
+import { blurRegions, privacyOf, type PixelBox, type Privacy } from './config/privacy.js';
+import type { TrackSnapshot } from './track/types.js';
 
 /** A camera as the API, the live hub and MQTT show it. */
 export interface CameraView {
@@ -52,8 +54,12 @@ export class CameraRuntime {
   readonly processor: FrameProcessor | undefined;
   private activeTracks = 0;
   private readonly model: string | null = null;
-  /** A copy of a recent frame (at most one copy a second), for snapshots and heatmap backgrounds. */
-  private snapshot: { frame: Uint8Array; letterbox: Letterbox; timeMs: number } | undefined;
+  /**
+   * A copy of a recent frame (at most one copy a second), for snapshots and heatmap backgrounds, with
+   * the boxes (source pixels) of that frame's tracks and detections by class name, for the privacy blur.
+   */
+  private snapshot: { frame: Uint8Array; letterbox: Letterbox; timeMs: number; boxes: Array<PixelBox & { className: string }> } | undefined;
+  private readonly className: (id: number) => string = String;
 
   constructor(
     /** Replaced in place when only zones or lines change. */
@@ -72,6 +78,7 @@ export class CameraRuntime {
   ) {
     if (!config.enabled) return;
     this.model = detector.manifest.name;
+    this.className = (id) => detector.className(id);
     const processor = new FrameProcessor({
       camera: config.id,
       tracker: new CameraTracker(tracking.options, tracking.allocateId),
@@ -100,8 +107,9 @@ export class CameraRuntime {
     source.onFrame((n) => hooks.onDecoded(config.id, n));
     source.onStatus(() => hooks.onStatus(this.view()));
     const onResult = (r: FrameResult): void => {
-      this.keepSnapshot(r);
-      this.activeTracks = processor.process(r).tracks.length;
+      const { tracks } = processor.process(r);
+      this.activeTracks = tracks.length;
+      this.keepSnapshot(r, tracks);
     };
     this.pipeline = new CameraPipeline(
       { cameraId: config.id, timebase: 'wall', detectEvery: config.detect_every, motionThreshold: config.motion_threshold, idleFps: config.idle_fps, activeScore: frames.countThreshold, maxInFlight: 1 },
@@ -113,19 +121,32 @@ export class CameraRuntime {
     );
   }
 
-  private keepSnapshot(r: FrameResult): void {
+  private keepSnapshot(r: FrameResult, tracks: readonly TrackSnapshot[]): void {
     const s = this.snapshot;
     if (s && r.timeMs - s.timeMs < 1000 && r.timeMs >= s.timeMs) return;
     const frame = s && s.frame.length === r.frame.length ? s.frame : new Uint8Array(r.frame.length);
     frame.set(r.frame);
-    this.snapshot = { frame, letterbox: r.letterbox, timeMs: r.timeMs };
+    // Tracks (carried between detector runs) and this frame's raw detections, unconfirmed ones too: a blur errs on the side of more.
+    const boxes = [...tracks, ...r.detections].map((t) => ({ ...t.box, className: this.className(t.classId) }));
+    this.snapshot = { frame, letterbox: r.letterbox, timeMs: r.timeMs, boxes };
   }
 
-  /** The latest kept frame as JPEG, or undefined before the first frame. */
-  async snapshotJpeg(): Promise<{ jpeg: Buffer; timeMs: number } | undefined> {
+  /**
+   * The latest kept frame as JPEG with the privacy in force blurred (the global `privacy` with this
+   * camera's own keys over it); undefined before the first frame, and always under metadata_only.
+   */
+  async snapshotJpeg(global: Privacy): Promise<{ jpeg: Buffer; timeMs: number } | undefined> {
     const s = this.snapshot;
-    if (!s) return undefined;
-    return { jpeg: await frameToJpeg(s.frame, s.letterbox), timeMs: s.timeMs };
+    const p = privacyOf(global, this.config);
+    if (!s || p.metadata_only) return undefined;
+    const boxes = s.boxes.filter((b) => p.classes.includes(b.className));
+    const regions = blurRegions(p.blur, boxes, s.letterbox.srcWidth, s.letterbox.srcHeight);
+    return { jpeg: await frameToJpeg(s.frame, s.letterbox, 80, regions), timeMs: s.timeMs };
+  }
+
+  /** The person boxes of the latest kept frame (source pixels), by class name: what snapshotJpeg blurs. */
+  snapshotBoxes(): ReadonlyArray<PixelBox & { className: string }> {
+    return this.snapshot?.boxes ?? [];
   }
 
   get id(): string {

@@ -37,7 +37,7 @@ export class CameraSet {
   async apply(): Promise<void> {
     // A camera stored through the API before its source was refused by the policy is kept, not run.
     const effective = mergeCameras(this.fileCameras, await this.overrides.list()).map((cam) => {
-      const why = this.sourceProblem(cam.source) ?? (cam.live_source === undefined ? undefined : this.sourceProblem(cam.live_source));
+      const why = [cam.source, cam.live_source, cam.record_source].reduce<string | undefined>((w, s) => w ?? (s === undefined ? undefined : this.sourceProblem(s)), undefined);
       if (!why || !cam.enabled) return cam;
       this.onRefused(cam.id, why);
       return { ...cam, enabled: false };

@@ -36,7 +36,7 @@ export async function systemReport(s: SystemSources): Promise<Record<string, unk
     uptime_seconds: Math.round(process.uptime()),
     cpu: { cores: cpus().length, load: loadavg() },
     memory: { rss_mb: Math.round(mem.rss / 2 ** 20), heap_mb: Math.round(mem.heapUsed / 2 ** 20), system_free_mb: Math.round(freemem() / 2 ** 20), system_total_mb: Math.round(totalmem() / 2 ** 20) },
-    disk: disk && guard ? { ...disk, low: !guard.ok, min_free_mb: guard.min_free_mb, low_since: guard.low_since, reclaimed_rows: guard.reclaimed_rows, last_reclaim_at: guard.last_reclaim_at } : disk,
+    disk: disk && guard ? { ...disk, low: !guard.ok, min_free_mb: guard.min_free_mb, low_since: guard.low_since, reclaimed_rows: guard.reclaimed_rows, last_reclaim_at: guard.last_reclaim_at, recordings_mb: guard.recordings_mb } : disk,
     live_events: { clients: live.clients, dropped_slow: live.dropped },
     ...s.upstream(),
     live_video: s.liveVideo(),

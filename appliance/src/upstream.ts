@@ -25,7 +25,16 @@ export interface UpstreamSources {
   /** A report of the last hour, generated now (MQTT cmd/report). */
   reportNow(): Promise<Record<string, unknown>>;
   classNames: readonly string[];
+  /** Alerts' clips (issue 17; absent without recordings): whether a camera records, and where a clip is. */
+  clips?: {
+    recorded(camera: string): boolean;
+    file(kind: 'notification', id: number): Promise<string | 'later' | null>;
+  };
 }
+
+/** An alert's clip is looked for this often while its post roll is being recorded, for at most CLIP_WAIT_MS. */
+const CLIP_POLL_MS = 2000;
+const CLIP_WAIT_MS = 10 * 60_000;
 
 /**
  * Everything that leaves the box, over one durable outbox: MQTT (events, status, counts, reports,
@@ -38,7 +47,10 @@ export class Upstream {
   readonly alerts: AlertService;
   private readonly mqttConfigured: boolean;
 
-  constructor(cfg: Readonly<Config>, raw: SQLite.Database, kv: KeyValue, settings: SettingsService, bus: EventBus, src: UpstreamSources, root: Logger, clock: Clock) {
+  private readonly log: Logger;
+
+  constructor(cfg: Readonly<Config>, raw: SQLite.Database, kv: KeyValue, settings: SettingsService, bus: EventBus, private readonly src: UpstreamSources, root: Logger, clock: Clock) {
+    this.log = root.child({ module: 'upstream' });
     this.mqttConfigured = cfg.mqtt !== undefined;
     const outbox = new Outbox(raw);
     const alertStore = (this.alertStore = new AlertStore(raw));
@@ -59,10 +71,13 @@ export class Upstream {
     );
     this.telegram = new TelegramService(cfg.telegram, kv, outbox, clock, root.child({ module: 'telegram' }), (id, chat, state) => alertStore.setDelivery(id, TELEGRAM_CHANNEL, state, chat));
     const sync = this.sync;
+    const clips = src.clips;
+    if (clips) this.telegram.clips = (kind, id) => clips.file(kind, id);
+    const alertClips = clips ? { recorded: (camera: string) => clips.recorded(camera), announce: (id: number, camera: string) => this.announceClip(id, camera) } : undefined;
     this.alerts = new AlertService({
       store: alertStore,
       bus,
-      channels: alertChannels({ telegram: this.telegram, publishMqtt: cfg.mqtt ? (body) => sync.publishAlert(body) : undefined }),
+      channels: alertChannels({ telegram: this.telegram, publishMqtt: cfg.mqtt ? (body) => sync.publishAlert(body) : undefined, ...(alertClips ? { clips: alertClips } : {}) }),
       cameras: () =>
         src.cameras().map((c) => {
           const v = c.view();
@@ -80,6 +95,28 @@ export class Upstream {
     });
   }
 
+  private stopped = false;
+  private readonly clipTimers = new Set<NodeJS.Timeout>();
+
+  /** Publishes an alert's clip over MQTT once it is recorded (asked again every 2 s while its post roll is recorded). */
+  private announceClip(id: number, camera: string, since = Date.now()): void {
+    if (this.stopped) return;
+    void this.src.clips!.file('notification', id).then(
+      (file) => {
+        if (file === null || this.stopped) return;
+        if (file !== 'later') return this.sync.publishClip(id, camera);
+        if (Date.now() - since > CLIP_WAIT_MS) return;
+        const t = setTimeout(() => {
+          this.clipTimers.delete(t);
+          this.announceClip(id, camera, since);
+        }, CLIP_POLL_MS);
+        t.unref();
+        this.clipTimers.add(t);
+      },
+      (err: unknown) => this.log.error({ err, notification: id }, 'the alert\'s clip cannot be made; not announced'),
+    );
+  }
+
   start(): void {
     this.sync.start();
     this.telegram.start();
@@ -88,6 +125,8 @@ export class Upstream {
 
   /** After the sources and analytics stopped: last alerts handled, then the outbox drained where it can be. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.clipTimers) clearTimeout(t);
     await this.alerts.stop();
     await this.telegram.stop();
     await this.sync.stop();

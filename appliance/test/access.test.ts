@@ -13,18 +13,19 @@ import { TelegramTestServer } from './telegram-server.js';
  * own declarations, and must list every operation of the OpenAPI document (so a new route without
  * an entry fails this test).
  */
-type Level = 'public' | 'any' | 'cameras:read' | 'reports:read' | 'events:read' | 'analysis:run' | 'operate' | 'admin';
-type Caller = 'none' | 'viewer' | 'operator' | 'admin' | 'key:cameras' | 'key:reports' | 'key:events' | 'key:analysis' | 'key:admin';
-const CALLERS: Caller[] = ['none', 'viewer', 'operator', 'admin', 'key:cameras', 'key:reports', 'key:events', 'key:analysis', 'key:admin'];
+type Level = 'public' | 'any' | 'cameras:read' | 'reports:read' | 'events:read' | 'analysis:run' | 'operate' | 'admin' | 'recordings:read';
+type Caller = 'none' | 'viewer' | 'operator' | 'admin' | 'key:cameras' | 'key:reports' | 'key:events' | 'key:analysis' | 'key:admin' | 'key:recordings';
+const CALLERS: Caller[] = ['none', 'viewer', 'operator', 'admin', 'key:cameras', 'key:reports', 'key:events', 'key:analysis', 'key:admin', 'key:recordings'];
 
 const MAY: Record<Exclude<Level, 'public'>, Caller[]> = {
-  any: ['viewer', 'operator', 'admin', 'key:cameras', 'key:reports', 'key:events', 'key:analysis', 'key:admin'],
+  any: ['viewer', 'operator', 'admin', 'key:cameras', 'key:reports', 'key:events', 'key:analysis', 'key:admin', 'key:recordings'],
   'cameras:read': ['viewer', 'operator', 'admin', 'key:cameras', 'key:admin'],
   'reports:read': ['viewer', 'operator', 'admin', 'key:reports', 'key:admin'],
   'events:read': ['viewer', 'operator', 'admin', 'key:events', 'key:admin'],
   'analysis:run': ['operator', 'admin', 'key:analysis', 'key:admin'],
   operate: ['operator', 'admin', 'key:admin'],
   admin: ['admin', 'key:admin'],
+  'recordings:read': ['viewer', 'operator', 'admin', 'key:recordings', 'key:admin'],
 };
 
 interface Req {
@@ -160,6 +161,13 @@ const TABLE: Record<string, { level: Level; req: (caller: Caller) => Promise<Req
   'GET /api/v1/overview': { level: 'events:read', req: () => ({ path: '/api/v1/overview' }) },
   'GET /api/v1/system': { level: 'cameras:read', req: () => ({ path: '/api/v1/system' }) },
   'GET /api/v1/models': { level: 'cameras:read', req: () => ({ path: '/api/v1/models' }) },
+  // recordings (issue 17): the camera records nothing here, so what may be read is a 404 after the access check.
+  'GET /api/v1/cameras/{id}/recordings': { level: 'recordings:read', req: () => ({ path: '/api/v1/cameras/campus/recordings' }) },
+  'GET /api/v1/cameras/{id}/vod.m3u8': { level: 'recordings:read', allowed: 404, req: () => ({ path: '/api/v1/cameras/campus/vod.m3u8' }) },
+  'GET /api/v1/recordings/segments/{id}': { level: 'recordings:read', allowed: 404, req: () => ({ path: '/api/v1/recordings/segments/1.ts' }) },
+  'GET /api/v1/events/{id}/clip.mp4': { level: 'recordings:read', allowed: 404, req: () => ({ path: '/api/v1/events/1/clip.mp4' }) },
+  'GET /api/v1/events/{id}/thumb.jpg': { level: 'recordings:read', allowed: 404, req: () => ({ path: '/api/v1/events/1/thumb.jpg' }) },
+  'GET /api/v1/notifications/{id}/clip.mp4': { level: 'recordings:read', allowed: 404, req: () => ({ path: '/api/v1/notifications/1/clip.mp4' }) },
 };
 
 const CLIP = readFileSync(CAMPUS).subarray(0, 4096);
@@ -182,7 +190,7 @@ beforeAll(async () => {
     await asAdmin('/api/v1/users', body('POST', { username: role, password: 'a long test passphrase', role }));
     creds[role] = { authorization: `Bearer ${await signIn(base, { username: role, password: 'a long test passphrase' })}` };
   }
-  for (const [caller, scope] of [['key:cameras', 'cameras:read'], ['key:reports', 'reports:read'], ['key:events', 'events:read'], ['key:analysis', 'analysis:run'], ['key:admin', 'admin']] as const) {
+  for (const [caller, scope] of [['key:cameras', 'cameras:read'], ['key:reports', 'reports:read'], ['key:events', 'events:read'], ['key:analysis', 'analysis:run'], ['key:admin', 'admin'], ['key:recordings', 'recordings:read']] as const) {
     creds[caller] = { 'x-api-key': (await asAdmin<{ key: string }>('/api/v1/api-keys', body('POST', { name: caller, scopes: [scope] }))).key };
   }
   reportId = (await asAdmin<{ id: string }>('/api/v1/reports', body('POST', { from: now() - 600, to: now() }))).id;

@@ -8,11 +8,13 @@ export interface Received {
   photo?: { type: string; bytes: Buffer };
   /** sendDocument's file. */
   document?: { type: string; name: string; bytes: Buffer };
+  /** sendVideo's file (issue 17: an alert's clip). */
+  video?: { type: string; bytes: Buffer };
   at: number;
 }
 
 /**
- * A real HTTP server on 127.0.0.1 speaking the Bot API methods the appliance uses (getMe, sendMessage, sendPhoto, sendDocument), parsing
+ * A real HTTP server on 127.0.0.1 speaking the Bot API methods the appliance uses (getMe, sendMessage, sendPhoto, sendDocument, sendVideo), parsing
  * JSON and multipart bodies like Telegram does. `script` decides each answer: by default 200 OK;
  * push a status (500, 429 with retry_after, 400 …) to answer the next calls with it.
  */
@@ -26,17 +28,20 @@ export class TelegramTestServer {
   private server: Server | undefined;
   url = '';
 
+  /** Starts listening (again, on the port it had, after `stop()`: an outage that ends). */
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req).then(({ status, body }) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     }));
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    const port = this.url ? Number(new URL(this.url).port) : 0;
+    await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
     return this;
   }
 
   stop(): Promise<void> {
+    this.server?.closeAllConnections();
     return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 
@@ -47,7 +52,7 @@ export class TelegramTestServer {
     if (!m || m[1] !== this.token) return { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } };
     const method = m[2]!;
     if (method === 'getMe') return { status: 200, body: { ok: true, result: { id: 123456, is_bot: true, first_name: 'Vantage test', username: 'vantage_test_bot' } } };
-    if (method !== 'sendMessage' && method !== 'sendPhoto' && method !== 'sendDocument') return { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } };
+    if (method !== 'sendMessage' && method !== 'sendPhoto' && method !== 'sendDocument' && method !== 'sendVideo') return { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } };
     this.attempts++;
     const next = this.script.shift();
     if (next && next.status !== 200) {
@@ -67,6 +72,8 @@ export class TelegramTestServer {
       if (photo instanceof Blob) got.photo = { type: photo.type, bytes: Buffer.from(await photo.arrayBuffer()) };
       const doc = form.get('document');
       if (doc instanceof File) got.document = { type: doc.type, name: doc.name, bytes: Buffer.from(await doc.arrayBuffer()) };
+      const video = form.get('video');
+      if (video instanceof Blob) got.video = { type: video.type, bytes: Buffer.from(await video.arrayBuffer()) };
     }
     if (!this.chats.has(got.chat_id)) return { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } };
     this.received.push(got);

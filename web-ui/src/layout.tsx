@@ -18,6 +18,7 @@ import { UsersPage } from './pages/users';
 import { AccountPage } from './pages/account';
 import { AuditPage, AuditsPage } from './pages/audits';
 import { AuditPlayerPage } from './pages/audit-player';
+import { ReviewPage, reviewProps } from './pages/review';
 
 const NAV: Array<{ id: string; key: Key; admin?: boolean }> = [
   { id: 'cameras', key: 'nav.cameras' },
@@ -92,6 +93,10 @@ export function Layout(props: { settings: Settings | undefined; onSettings(s: Se
       break;
     case 'alerts':
       page = <AlertsPage />;
+      break;
+    // Review of recordings (issue 17): #/review/<camera>[?event=<id>|notification=<id>&at=<ms>]
+    case 'review':
+      page = id ? <ReviewPage {...reviewProps(id, route.query)} key={`${id}?${route.query.toString()}`} /> : null;
       break;
     case 'system':
       page = <SystemPage settings={props.settings} onSettings={props.onSettings} />;

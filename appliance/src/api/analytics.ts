@@ -4,6 +4,7 @@ import { intText, numberText } from './params.js';
 import { resample, maxOf } from '../analytics/heatmap.js';
 import { HEATMAP_SCALES, heatmapScale, renderHeatmapPng } from '../analytics/heatmap-render.js';
 import { linesSchema, zonesSchema } from '../config/schema.js';
+import { METADATA_ONLY_MESSAGE } from '../config/privacy.js';
 import { ApiError } from './errors.js';
 import { timeRange } from './time-range.js';
 import type { ApiDeps } from './types.js';
@@ -82,7 +83,9 @@ export function cameraAnalyticsRoutes(deps: ApiDeps) {
       return c.json({ camera: id, zones: deps.occupancy(id), ...(deps.analyticsLive ? { analytics: deps.analyticsLive(id) } : {}) });
     })
     .get('/:id/snapshot.jpg', access('cameras:read'), async (c) => {
-      const snap = await deps.snapshot(camera(c.req.param('id')).id);
+      const id = camera(c.req.param('id')).id;
+      if (deps.privacy(id).metadata_only) throw new ApiError(403, 'ERR_FORBIDDEN', METADATA_ONLY_MESSAGE);
+      const snap = await deps.snapshot(id);
       if (!snap) throw new ApiError(404, 'ERR_NOT_FOUND', 'no frame from this camera yet');
       return c.body(new Uint8Array(snap.jpeg), 200, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'no-store', 'Last-Modified': new Date(snap.timeMs).toUTCString() });
     })

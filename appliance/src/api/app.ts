@@ -11,6 +11,7 @@ import { sessionVideoRoutes } from './session-video.js';
 import { auditRoutes } from './audits.js';
 import { coverageRoutes } from './coverage.js';
 import { liveVideoRoutes } from './live-video.js';
+import { recordingRoutes } from './recordings.js';
 import { ApiError, errorResponse } from './errors.js';
 import { healthRoutes } from './health.js';
 import { systemRoutes } from './system.js';
@@ -56,6 +57,8 @@ export function createApp(deps: ApiDeps, log: Logger) {
     .route('/alert-rules', alertRuleRoutes(deps))
     .route('/notifications', notificationRoutes(deps))
     .route('/sync', syncRoutes(deps))
+    // recordings (issue 17): /cameras/:id/recordings, /cameras/:id/vod.m3u8, /recordings/segments/:id, /events/:id/clip.mp4|thumb.jpg, /notifications/:id/clip.mp4
+    .route('/', recordingRoutes(deps))
     .route('/overview', overviewRoutes(deps)) // issue 19 (h19b): the first screen's figures
     .route('/', systemRoutes(deps))
     .get('/openapi.json', access('any'), (c) => c.json(document()));

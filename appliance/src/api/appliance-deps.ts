@@ -19,6 +19,7 @@ import type { Upstream } from '../upstream.js';
 import { VERSION } from '../version.js';
 import { policyFor } from '../sources/source-policy.js';
 import type { ApiDeps, AuditApiDeps } from './types.js';
+import { privacyOf } from '../config/privacy.js';
 
 /** The running services the HTTP API reads and drives (built by the composition root). */
 export interface ApiParts {
@@ -97,7 +98,7 @@ export function apiDeps(p: ApiParts): Omit<ApiDeps, keyof AuditApiDeps> {
     cameraConfig: (id) => p.cameras.get(id)?.config,
     occupancy: (camera) => analytics.occupancy(camera),
     analyticsLive: (camera) => analytics.liveSection(camera).analytics ?? {},
-    snapshot: async (camera) => p.cameras.get(camera)?.snapshotJpeg(),
+    snapshot: async (camera) => p.cameras.get(camera)?.snapshotJpeg(config.privacy),
     heatmap: (camera, kind, from, to, className) => analytics.store.heatmap(camera, kind, from, to, className),
     emptyHeatmap: () => ({ width: config.analytics.heatmap_width, height: config.analytics.heatmap_height, values: new Float32Array(config.analytics.heatmap_width * config.analytics.heatmap_height) }),
     events: (q) => analytics.store.events(q),
@@ -136,5 +137,7 @@ export function apiDeps(p: ApiParts): Omit<ApiDeps, keyof AuditApiDeps> {
     deleteCamera: (id) => p.deleteCamera(id),
     tracks: (cameraId, from, to, limit) => p.trackStore.list(cameraId, from, to, limit),
     detections: (cameraId, from, to) => p.counts.list(cameraId, from, to),
+    // Privacy (issue 17)
+    privacy: (camera) => privacyOf(config.privacy, p.cameras.get(camera)?.config),
   };
 }

@@ -7,6 +7,7 @@ import { ApiError } from './errors.js';
 import type { ApiDeps } from './types.js';
 import { cameraSchema } from '../config/schema.js';
 import { timeRange } from './time-range.js';
+import { CAMERA_SOURCE_FIELDS } from '../sources/source-policy.js';
 
 /** The widest span of per-second detection rows one request returns. */
 const DETECTIONS_MAX_SECONDS = 86_400;
@@ -26,8 +27,8 @@ export function cameraRoutes(deps: ApiDeps) {
     .strictObject({ from: trackRange.from, to: trackRange.to, limit: intText().pipe(z.number().int().min(1).max(1000)).default(100) })
     .superRefine(trackRange.refine);
   // Sources are checked against the source policy here, so a refusal is a 400 naming the field.
-  const sourcesAllowed = (cam: { source: string; live_source?: string | undefined }, ctx: z.RefinementCtx): void => {
-    for (const field of ['source', 'live_source'] as const) {
+  const sourcesAllowed = (cam: { source: string; live_source?: string | undefined; record_source?: string | undefined }, ctx: z.RefinementCtx): void => {
+    for (const field of CAMERA_SOURCE_FIELDS) {
       const value = cam[field];
       // An empty or mistyped value is already refused by the schema, with its own message.
       const why = typeof value !== 'string' || value === '' ? undefined : deps.sourceProblem(value);

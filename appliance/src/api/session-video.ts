@@ -1,6 +1,6 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { access, type ApiEnv } from './access.js';
 import { ApiError } from './errors.js';
@@ -21,15 +21,20 @@ export function sessionVideoRoutes(deps: ApiDeps) {
     if (s.kind !== 'file') throw new ApiError(409, 'ERR_CONFLICT', 'a camera session has no video: recordings of live cameras are not kept');
     if (!existsSync(s.source)) throw new ApiError(404, 'ERR_NOT_FOUND', "the session's video file is gone");
     const { path, size } = await deps.sessionVideo.file(id, s.source);
-    const headers: Record<string, string> = { 'Content-Type': 'video/mp4', 'Accept-Ranges': 'bytes', 'Cache-Control': 'private, max-age=3600' };
-    const range = parseRange(c.req.header('range'), size);
-    if (range === 'unsatisfiable') return c.body(null, 416, { ...headers, 'Content-Range': `bytes */${size}` });
-    const [start, end] = range ?? [0, size - 1];
-    const stream = Readable.toWeb(createReadStream(path, { start, end })) as ReadableStream<Uint8Array>;
-    headers['Content-Length'] = String(end - start + 1);
-    if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
-    return c.body(stream, range ? 206 : 200, headers);
+    return sendFile(c, path, size, 'video/mp4');
   });
+}
+
+/** A file with HTTP Range (206 partial content, 416 for a range past the end); `extra` headers added. */
+export function sendFile(c: Context, path: string, size: number, type: string, extra: Record<string, string> = {}): Response {
+  const headers: Record<string, string> = { 'Content-Type': type, 'Accept-Ranges': 'bytes', 'Cache-Control': 'private, max-age=3600', ...extra };
+  const range = parseRange(c.req.header('range'), size);
+  if (range === 'unsatisfiable') return c.body(null, 416, { ...headers, 'Content-Range': `bytes */${size}` });
+  const [start, end] = range ?? [0, size - 1];
+  const stream = Readable.toWeb(createReadStream(path, { start, end })) as ReadableStream<Uint8Array>;
+  headers['Content-Length'] = String(end - start + 1);
+  if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
+  return c.body(stream, range ? 206 : 200, headers);
 }
 
 /**

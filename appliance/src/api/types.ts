@@ -15,6 +15,8 @@ import type { Audits } from '../analytics/audits.js';
 import type { Coverage } from '../analytics/coverage.js';
 import type { SessionVideo } from '../recordings/session-video.js';
 import type { DetectionSecondsTable, TracksTable } from '../store/schema.js';
+import type { Privacy } from '../config/privacy.js';
+import type { Recordings } from '../recordings/recordings-service.js';
 
 export type { CameraView } from '../camera-runtime.js';
 export type { EventQuery, EventView } from '../store/analytics-store.js';
@@ -119,7 +121,16 @@ export interface ApiDeps {
     /** A WebRTC answer for an offer: ERR_NOT_FOUND, ERR_CONFLICT (disabled), ERR_BAD_REQUEST (sdp), ERR_UNAVAILABLE (over a viewer limit). */
     answer(cameraId: string, offerSdp: string, viewer: Principal): Promise<string>;
   };
+  // Privacy (issue 17): the privacy in force for a camera (global `privacy` with the camera's own keys over it).
+  privacy(camera: string): Privacy;
+  /** Recordings (issue 17): segments, playlists, clips, thumbnails; absent = the routes answer 404. */
+  recordings?: RecordingsApi;
 }
+
+// --- recordings (issue 17) ---
+/** What the recordings routes (api/recordings.ts) use of the recordings service. */
+export type RecordingsApi = Pick<Recordings, 'segments' | 'playlist' | 'segmentFile' | 'clip' | 'thumbnail'>;
+// --- end recordings ---
 
 /** The parts of ApiDeps the audit and coverage routes use (built by audit-services.ts). */
 export type AuditApiDeps = Pick<ApiDeps, 'audits' | 'sessionVideo' | 'coverage'>;

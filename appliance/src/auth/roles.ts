@@ -3,7 +3,7 @@
 export const ROLES = ['admin', 'operator', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const SCOPES = ['cameras:read', 'reports:read', 'events:read', 'analysis:run', 'admin'] as const;
+export const SCOPES = ['cameras:read', 'reports:read', 'events:read', 'analysis:run', 'admin', 'recordings:read'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /**
@@ -12,7 +12,7 @@ export type Scope = (typeof SCOPES)[number];
  * analyses and generating reports (operators and admins, and keys with that scope: a backend that
  * uses the appliance as its video-analysis service); `admin` is users, keys and settings.
  */
-export type Access = 'any' | 'cameras:read' | 'reports:read' | 'events:read' | 'analysis:run' | 'operate' | 'admin';
+export type Access = 'any' | 'cameras:read' | 'reports:read' | 'events:read' | 'analysis:run' | 'operate' | 'admin' | 'recordings:read';
 
 export interface Principal {
   kind: 'user' | 'key';
@@ -29,7 +29,8 @@ export interface Principal {
   session?: string;
 }
 
-const READS: ReadonlySet<Access> = new Set(['cameras:read', 'reports:read', 'events:read']);
+// recordings:read (issue 17): watching recordings, clips and thumbnails; viewers may.
+const READS: ReadonlySet<Access> = new Set(['cameras:read', 'reports:read', 'events:read', 'recordings:read']);
 /** Levels a key's scope of the same name grants (besides `admin`, which grants everything). */
 const KEY_SCOPED: ReadonlySet<Access> = new Set([...READS, 'analysis:run']);
 

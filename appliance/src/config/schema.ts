@@ -3,6 +3,7 @@ import { validateLine, validateZone } from '../math/geometry.js';
 import { BUNDLED_MEDIA_DIR } from './paths.js';
 import { addressListProblem } from '../util/address-list.js';
 import { isTimeZone } from '../util/time-zone.js';
+import { cameraPrivacySchema, privacySchema } from './privacy.js';
 
 /**
  * The single source of truth for configuration. Every object is strict: an unknown key is an error
@@ -66,6 +67,21 @@ function uniqueIds(items: ReadonlyArray<{ id: string }>, what: string, ctx: z.Re
 export const zonesSchema = z.array(zoneSchema).max(64).superRefine((zs, ctx) => uniqueIds(zs, 'zone', ctx));
 export const linesSchema = z.array(lineSchema).max(64).superRefine((ls, ctx) => uniqueIds(ls, 'line', ctx));
 
+// --- recordings (issue 17) ---
+/**
+ * A camera's recording: `off`, `events` (only the segments around analytic events and alerts, with
+ * pre/post roll) or `continuous` (everything); kept `retain_days`, and at most `max_share_of_disk` of
+ * the recordings folder's file system per camera (the oldest go first).
+ */
+export const recordSchema = z.strictObject({
+  mode: z.enum(['off', 'events', 'continuous']).default('off'),
+  pre_seconds: z.number().min(0).max(300).default(5),
+  post_seconds: z.number().min(0).max(300).default(5),
+  retain_days: z.number().gt(0).max(3650).default(7),
+  max_share_of_disk: z.number().gt(0).max(0.9).default(0.5),
+});
+export type RecordConfig = z.output<typeof recordSchema>;
+// --- end recordings ---
 // --- Queues, occupancy and speed (issue 18): the speed calibration and the occupancy block ---
 const fourPoints = z.tuple([point, point, point, point]);
 /**
@@ -177,6 +193,14 @@ export const cameraSchema = z.strictObject({
   model: z.string().min(1).optional(),
   zones: zonesSchema.default([]),
   lines: linesSchema.default([]),
+  /** Privacy for this camera (config/privacy.ts); keys given replace the global `privacy`. */
+  privacy: cameraPrivacySchema.optional(),
+  // --- recordings (issue 17) ---
+  /** Recording without re-encoding (recordings/): which segments are kept, for how long, on how much disk. */
+  record: recordSchema.prefault({}),
+  /** The stream recorded (often the camera's main stream while analysis uses the sub-stream); default `source`. Checked like `source`. */
+  record_source: z.string().min(1).optional(),
+  // --- end recordings ---
   /** Ground calibration for speeds in m/s (analytics/engines/speed.ts); absent = no speeds. */
   speed: speedSchema.optional(),
 });
@@ -471,6 +495,8 @@ export const configSchema = z
     /** Scheduled report delivery (issue 18). */
     reports: z.strictObject({ schedules: z.array(reportScheduleSchema).max(16).default([]) }).prefault({}),
     cameras: z.array(cameraSchema).default([]),
+    /** Blur of people in every image served or sent, or no image at all (config/privacy.ts). */
+    privacy: privacySchema.prefault({}),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Map<string, number>();

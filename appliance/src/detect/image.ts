@@ -2,6 +2,8 @@
 import sharp from 'sharp';
 import { letterbox, type Letterbox } from './types.js';
 import { PLANE, packedRgbToPlanar } from './preprocess.js';
+import type { Region } from '../config/privacy.js';
+import { blurRects } from '../math/box-blur.js';
 
 /**
  * Decodes an image file and letterboxes it to inputWidth×inputHeight (top-left, padded with padValue),
@@ -28,8 +30,11 @@ export async function letterboxImage(
   return { pixels, letterbox: lb };
 }
 
-/** The picture area of a letterboxed planar (gbrp) frame as a JPEG of the source's size. */
-export async function frameToJpeg(frame: Uint8Array, lb: Letterbox, quality = 80): Promise<Buffer> {
+/**
+ * The picture area of a letterboxed planar (gbrp) frame as a JPEG of the source's size, with `blur`
+ * regions (source pixels, config/privacy.ts) blurred before the one encoding.
+ */
+export async function frameToJpeg(frame: Uint8Array, lb: Letterbox, quality = 80, blur: readonly Region[] = []): Promise<Buffer> {
   const plane = lb.inputWidth * lb.inputHeight;
   const rgb = Buffer.allocUnsafe(lb.width * lb.height * 3);
   for (let y = 0, o = 0; y < lb.height; y++) {
@@ -39,10 +44,21 @@ export async function frameToJpeg(frame: Uint8Array, lb: Letterbox, quality = 80
       rgb[o + 2] = frame[PLANE.B * plane + p]!;
     }
   }
-  return sharp(rgb, { raw: { width: lb.width, height: lb.height, channels: 3 } })
-    .resize(lb.srcWidth, lb.srcHeight, { fit: 'fill' })
-    .jpeg({ quality })
-    .toBuffer();
+  const img = sharp(rgb, { raw: { width: lb.width, height: lb.height, channels: 3 } }).resize(lb.srcWidth, lb.srcHeight, { fit: 'fill' });
+  return blurredJpeg(img, blur, quality);
+}
+
+/** A JPEG with the regions (its pixels) blurred; pixels outside them are those of a plain re-encoding. */
+export function blurJpeg(jpeg: Buffer, regions: readonly Region[], quality = 80): Promise<Buffer> {
+  return blurredJpeg(sharp(jpeg).removeAlpha(), regions, quality);
+}
+
+/** Blurs the regions (math/box-blur.ts) of the decoded image and encodes it once. */
+async function blurredJpeg(img: sharp.Sharp, regions: readonly Region[], quality: number): Promise<Buffer> {
+  if (!regions.length) return img.jpeg({ quality }).toBuffer();
+  const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+  blurRects(data, info.width, info.height, info.channels, regions);
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).jpeg({ quality }).toBuffer();
 }
 
 export interface Overlay {
@@ -76,3 +92,11 @@ export async function annotateJpeg(jpeg: Buffer, o: Overlay, quality = 80): Prom
   const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${parts.join('')}</svg>`);
   return sharp(jpeg).composite([{ input: svg, top: 0, left: 0 }]).jpeg({ quality }).toBuffer();
 }
+
+// --- recordings (issue 17) ---
+/** Width and height of an encoded image (PNG, JPEG …). */
+export async function imageSize(image: Buffer): Promise<{ width: number; height: number }> {
+  const meta = await sharp(image).metadata();
+  return { width: meta.width!, height: meta.height! };
+}
+// --- end recordings ---

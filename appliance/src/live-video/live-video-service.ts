@@ -26,6 +26,8 @@ export interface LiveVideoDeps {
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<StreamSocket>;
   clock: Clock;
   log: Logger;
+  /** Why a camera's picture may not be shown (privacy.metadata_only), undefined when it may. */
+  withheld?(id: string): string | undefined;
 }
 
 /** `GET /api/v1/cameras/:id/mpeg1` with `Upgrade: websocket`: MPEG-TS for JSMpeg. */
@@ -37,7 +39,7 @@ const CONNECT_TIMEOUT_MS = 20_000;
 /** A disconnected peer that does not come back within this long is closed. */
 const DISCONNECT_GRACE_MS = 5000;
 
-const UPGRADE_STATUS: Partial<Record<ErrorCode, number>> = { ERR_NOT_FOUND: 404, ERR_CONFLICT: 409, ERR_UNAVAILABLE: 503 };
+const UPGRADE_STATUS: Partial<Record<ErrorCode, number>> = { ERR_NOT_FOUND: 404, ERR_CONFLICT: 409, ERR_UNAVAILABLE: 503, ERR_FORBIDDEN: 403 };
 
 /** What the live view of a camera plays: its `live_source` (else `source`), always paced in real time. */
 export function liveSpec(c: CameraConfig): SourceSpec {
@@ -128,12 +130,12 @@ export class LiveVideo {
     const closing: Array<Promise<void>> = [];
     for (const [id, cam] of this.cams) {
       const c = byId.get(id);
-      if (c?.enabled) {
+      if (c?.enabled && !this.deps.withheld?.(id)) {
         cam.setSpec(liveSpec(c));
         continue;
       }
       this.cams.delete(id);
-      closing.push(cam.close(c ? 'camera disabled' : 'camera removed'));
+      closing.push(cam.close(!c ? 'camera removed' : c.enabled ? 'privacy.metadata_only' : 'camera disabled'));
     }
     await Promise.all(closing);
   }
@@ -162,6 +164,8 @@ export class LiveVideo {
     const cfg = this.deps.camera(id);
     if (!cfg) throw new VantageError('ERR_NOT_FOUND', `no camera "${id}"`);
     if (!cfg.enabled) throw new VantageError('ERR_CONFLICT', `camera "${id}" is disabled`);
+    const withheld = this.deps.withheld?.(id);
+    if (withheld) throw new VantageError('ERR_FORBIDDEN', withheld);
     const { max_viewers_per_camera: perCamera, max_viewers: total } = this.deps.config;
     let cam = this.cams.get(id);
     if (cam && cam.viewers >= perCamera) {

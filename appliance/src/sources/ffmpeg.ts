@@ -1,5 +1,6 @@
 /** The one place ffmpeg and ffprobe are spawned: argument building (pure, tested) and process start. */
 import { spawn, execFile, type ChildProcessByStdio } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Socket } from 'node:net';
 import { VantageError } from '../errors.js';
@@ -218,3 +219,44 @@ export function transcodeForBrowser(input: string, output: string, signal?: Abor
     });
   });
 }
+
+// --- recordings (issue 17) ---
+
+export type RecorderProcess = ChildProcessByStdio<null, Readable, Readable>;
+
+/** util-linux's setpriv (essential on Debian): sets the parent-death signal before it execs ffmpeg. */
+const SETPRIV = '/usr/bin/setpriv';
+
+/**
+ * Starts a recorder (sources/record-args.ts): stdout carries its segment and progress lines. ffmpeg
+ * ignores SIGPIPE and carries on writing files when the daemon is killed, so where setpriv exists it
+ * gets SIGTERM when the daemon dies (it finishes its segment and exits; start-up repair indexes it).
+ */
+export function spawnRecorder(args: string[]): RecorderProcess {
+  if (existsSync(SETPRIV)) return spawn(SETPRIV, ['--pdeathsig', 'TERM', 'ffmpeg', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Runs ffmpeg (or ffprobe) to completion; resolves with stdout, rejects with its last error line. */
+export function runTool(tool: 'ffmpeg' | 'ffprobe', args: string[], timeoutMs = 60_000): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    execFile(tool, args, { timeout: timeoutMs, maxBuffer: 64 << 20, encoding: 'buffer' }, (err, stdout, stderr) => {
+      if (!err) return resolve(stdout);
+      const e = err as NodeJS.ErrnoException & { killed?: boolean };
+      if (e.code === 'ENOENT') return reject(new VantageError('ERR_FFMPEG_MISSING', `${tool} not found on PATH (install ffmpeg)`));
+      reject(new VantageError('ERR_SOURCE_INVALID', `${tool} failed: ${e.killed ? `no answer within ${timeoutMs} ms` : lastLine(stderr.toString('utf8')) || e.message}`));
+    });
+  });
+}
+
+/** Seconds of video in a file (ffprobe's format duration), or 0 when it has none it can read. */
+export async function mediaDuration(file: string): Promise<number> {
+  try {
+    const out = await runTool('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], 30_000);
+    const d = Number(out.toString('utf8').trim());
+    return Number.isFinite(d) && d > 0 ? d : 0;
+  } catch {
+    return 0;
+  }
+}
+// --- end recordings ---

@@ -148,19 +148,22 @@ function realish(p: string): string {
   }
 }
 
+/** A camera's fields that name a stream or file ffmpeg opens: each is checked by the policy. */
+export const CAMERA_SOURCE_FIELDS = ['source', 'live_source', 'record_source'] as const;
+
 /** The policy of a configuration: its media folders and the uploads folder beside the database. */
 export function policyFor(storage: { path: string; media_dirs: readonly string[] }, cwd = process.cwd()): SourcePolicy {
   return new SourcePolicy({ mediaDirs: [...storage.media_dirs, uploadsDir(storage.path)], cwd, protectedFiles: storage.path === ':memory:' ? [] : [storage.path] });
 }
 
-/** Every refused `source`/`live_source` of `cameras`, as `cameras[i].source: why` (start-up and reload). */
+/** Every refused `source`/`live_source`/`record_source` of `cameras`, as `cameras[i].source: why` (start-up and reload). */
 export function cameraSourceIssues(
-  cameras: ReadonlyArray<{ source: string; live_source?: string | undefined }>,
+  cameras: ReadonlyArray<{ source: string; live_source?: string | undefined; record_source?: string | undefined }>,
   policy: SourcePolicy,
 ): Array<{ path: string; message: string }> {
   const issues: Array<{ path: string; message: string }> = [];
   cameras.forEach((cam, i) => {
-    for (const field of ['source', 'live_source'] as const) {
+    for (const field of CAMERA_SOURCE_FIELDS) {
       const value = cam[field];
       if (value === undefined) continue;
       const why = policy.problem(value);

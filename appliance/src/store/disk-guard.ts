@@ -14,6 +14,8 @@ export interface DiskState {
   /** Rows deleted to make room since start, and when last. */
   reclaimed_rows: number;
   last_reclaim_at: string | null;
+  /** MiB of recorded video (issue 17); null without recordings. */
+  recordings_mb: number | null;
 }
 
 export interface DiskGuardOptions {
@@ -28,6 +30,8 @@ export interface DiskGuardOptions {
   reclaim(): Promise<number>;
   clock: Clock;
   log: Logger;
+  /** Bytes of recorded video (recordings/): reported beside free space; low space deletes the oldest first (through `reclaim`). */
+  recordingsBytes?: () => number;
 }
 
 /**
@@ -42,7 +46,7 @@ export class DiskGuard {
   private checking: Promise<DiskState> | undefined;
 
   constructor(private readonly opts: DiskGuardOptions) {
-    this.current = { ok: true, total_mb: null, free_mb: null, min_free_mb: opts.minFreeMb, low_since: null, reclaimed_rows: 0, last_reclaim_at: null };
+    this.current = { ok: true, total_mb: null, free_mb: null, min_free_mb: opts.minFreeMb, low_since: null, reclaimed_rows: 0, last_reclaim_at: null, recordings_mb: null };
   }
 
   start(): void {
@@ -85,6 +89,7 @@ export class DiskGuard {
       total_mb: total,
       free_mb: free,
       low_since: low ? (was.low_since ?? new Date(clock.now()).toISOString()) : null,
+      recordings_mb: this.opts.recordingsBytes ? Math.round(this.opts.recordingsBytes() / 2 ** 20) : null,
     };
     if (low && was.ok) log.warn({ free_mb: free, min_free_mb: minFreeMb, dir }, 'disk space low: applying retention and trimming the oldest raw rows; analysis continues');
     if (!low && !was.ok) log.info({ free_mb: free, min_free_mb: minFreeMb }, 'disk space ok again');

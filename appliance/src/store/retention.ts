@@ -37,6 +37,12 @@ export function retentionDays(r: AnalyticsConfig['retention']): RetentionDays {
   };
 }
 
+/** Recordings' part of retention (recordings/recordings-service.ts): segments by days and disk share, and room when the disk runs low. */
+export interface RecordingsRetention {
+  applyRetention(): Promise<number>;
+  reclaim(): Promise<number>;
+}
+
 /**
  * Every retention rule of the database in one place, on one timer: rows older than their table's
  * retention go; when the disk runs low (DiskGuard) the same rules run at once and the bulkiest raw
@@ -50,6 +56,8 @@ export class Retention {
     private readonly days: RetentionDays,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** Recorded segments (issue 17): their retention runs with the tables', and they make room first when the disk runs low. */
+    private readonly recordings?: RecordingsRetention,
   ) {}
 
   start(): void {
@@ -84,6 +92,7 @@ export class Retention {
     out.detection_seconds = n(await db.deleteFrom('detection_seconds').where('ts', '<', s(days.detectionSeconds)).execute());
     out.reports = n(await db.deleteFrom('reports').where('created_at', '<', ms(days.reports)).execute());
     out.notifications = new AlertStore(raw).prune(ms(days.notifications));
+    if (this.recordings) out.recording_segments = await this.recordings.applyRetention();
     await sql`PRAGMA optimize`.execute(db);
     this.log.info({ deleted: out }, 'retention applied');
     return out;
@@ -92,7 +101,8 @@ export class Retention {
   /** The disk runs low: retention now, then the oldest raw rows. Returns rows deleted. */
   async reclaim(): Promise<number> {
     const retention = await this.apply();
+    const recorded = (await this.recordings?.reclaim()) ?? 0;
     const trimmed = reclaimSpace(this.store.raw, this.clock.now());
-    return [...Object.values(retention), ...Object.values(trimmed)].reduce((a, b) => a + b, 0);
+    return [...Object.values(retention), ...Object.values(trimmed), recorded].reduce((a, b) => a + b, 0);
   }
 }

@@ -169,6 +169,11 @@ export class SyncService {
     if (this.cfg.mqtt) this.enqueue('alerts', body);
   }
 
+  /** An alert's clip is recorded (issue 17): `alerts/<id>/clip` with the API path that serves it. */
+  publishClip(notificationId: number, camera: string): void {
+    if (this.cfg.mqtt) this.enqueue(`alerts/${notificationId}/clip`, { notification_id: notificationId, camera, url: `/api/v1/notifications/${notificationId}/clip.mp4` });
+  }
+
   /** A report the daemon generated on its schedule. */
   publishReport(kind: 'hourly' | 'daily' | 'scheduled', report: Record<string, unknown>): void {
     if (this.cfg.mqtt) this.enqueue(`reports/${kind}`, report);

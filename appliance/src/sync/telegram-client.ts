@@ -57,6 +57,16 @@ export class TelegramClient {
     return this.call('sendDocument', form);
   }
 
+  /** An MP4 clip (an alert's video, issue 17), the caption under it. */
+  sendVideo(chatId: string | number, mp4: Buffer, caption: string): Promise<{ message_id: number }> {
+    const form = new FormData();
+    form.set('chat_id', String(chatId));
+    form.set('caption', caption.slice(0, 1024));
+    form.set('supports_streaming', 'true');
+    form.set('video', new Blob([new Uint8Array(mp4)], { type: 'video/mp4' }), 'clip.mp4');
+    return this.call('sendVideo', form);
+  }
+
   private async call<T>(method: string, body: string | FormData | undefined): Promise<T> {
     let res: Response;
     try {

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Clock } from '../clock.js';
 import { VantageError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -41,7 +43,17 @@ interface Payload {
   photo?: string;
   /** A file sent with sendDocument and the text as its caption (scheduled reports). */
   document?: { name: string; type: string; base64: string };
+  /** An alert's clip, sent with sendVideo once recorded (the file is found when the message is sent). */
+  clip?: { kind: 'notification'; id: number };
 }
+
+/** Bots may upload videos up to 50 MB; a larger clip is announced as text with its API path instead. */
+const MAX_VIDEO_BYTES = 50 * 1024 * 1024;
+/** A clip whose post roll is still being recorded is asked for again this much later (holding back the messages after it). */
+const CLIP_RETRY_MS = 2000;
+
+/** Where an alert's clip is: its file, 'later' while its post roll is being recorded, null when there will be none. */
+export type ClipFiles = (kind: 'notification', id: number) => Promise<string | 'later' | null>;
 
 /**
  * Telegram alerts through the outbox: messages are stored first, then sent in order per box; a 429
@@ -147,6 +159,22 @@ export class TelegramService {
     return out;
   }
 
+  /**
+   * Queues an alert's clip for every chat, after its photo (the outbox keeps the order per chat): sent
+   * with sendVideo once `clips` finds it, skipped when there is none.
+   */
+  enqueueClip(notificationId: number, caption: string): string[] {
+    const e = this.effective();
+    if (!e) return [];
+    const now = this.clock.now();
+    for (const chat of e.chats) this.outbox.enqueue(TELEGRAM_CHANNEL, `chat:${chat}`, { notification_id: notificationId, chat_id: chat, text: caption, clip: { kind: 'notification', id: notificationId } }, { now });
+    this.kick();
+    return e.chats;
+  }
+
+  /** Where alerts' clips are found (recordings/private-media.ts); without it clip messages are skipped. */
+  clips: ClipFiles | undefined;
+
   /** Queues a message (with an optional photo) for every chat; returns the chats it was queued for. */
   enqueue(notificationId: number | null, text: string, jpeg?: Buffer): string[] {
     const e = this.effective();
@@ -206,6 +234,7 @@ export class TelegramService {
   private async deliver(client: TelegramClient, m: OutboxMessage): Promise<boolean> {
     const p = JSON.parse(m.payload) as Payload;
     try {
+      if (p.clip) return await this.deliverClip(client, m, p);
       if (p.document) await client.sendDocument(p.chat_id, Buffer.from(p.document.base64, 'base64'), p.document.name, p.document.type, p.text);
       else if (p.photo) await client.sendPhoto(p.chat_id, Buffer.from(p.photo, 'base64'), p.text);
       else await client.sendMessage(p.chat_id, p.text);
@@ -231,6 +260,29 @@ export class TelegramService {
       }
       return false;
     }
+  }
+
+  /** A clip message: sent when its file is there, tried again shortly while it is being recorded, dropped when none will come. */
+  private async deliverClip(client: TelegramClient, m: OutboxMessage, p: Payload): Promise<boolean> {
+    const file = this.clips
+      ? await this.clips(p.clip!.kind, p.clip!.id).catch((err: unknown) => {
+          this.log.error({ err, notification: p.clip!.id }, 'telegram: the alert\'s clip cannot be made; sent without it');
+          return null;
+        })
+      : null;
+    if (file === 'later') {
+      this.outbox.retryAt(m, this.clock.now() + CLIP_RETRY_MS);
+      return false;
+    }
+    if (file !== null) {
+      const size = statSync(file).size;
+      if (size <= MAX_VIDEO_BYTES) await client.sendVideo(p.chat_id, await readFile(file), p.text);
+      else await client.sendMessage(p.chat_id, `${p.text}\n/api/v1/notifications/${p.clip!.id}/clip.mp4 (${Math.round(size / 1048576)} MB)`);
+    } else {
+      this.log.info({ notification: p.clip!.id }, 'telegram: the alert has no clip (not recorded); nothing sent');
+    }
+    this.outbox.markDelivered(m.id, this.clock.now());
+    return true;
   }
 
   private apiError(e: unknown, field: string, refused: string): VantageError {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, call } from '../api/client';
 import type { NotificationView, RuleView } from '../api/types';
+import { reviewLink } from './review';
 import { Card, Empty, ErrorBox, Loading, DataTable } from '../components/ui';
 import { errorText, useAction, useAsync, useCameras } from '../data';
 import { useI18n, type T } from '../i18n/i18n';
@@ -136,6 +137,11 @@ function Notifications() {
             <li key={n.id}>
               <div class="row">
                 <strong>{n.rule_name}</strong>
+                {n.camera && (
+                  <a class="button play" href={reviewLink(n.camera, 'notification', n.id, Date.parse(n.time))} title={t('review.play')} data-testid="alert-play">
+                    ▶
+                  </a>
+                )}
                 <span class="muted small">
                   {fmtTime(n.time)}
                   {n.camera && ` · ${cams.data?.find((c) => c.id === n.camera)?.name ?? n.camera}`}

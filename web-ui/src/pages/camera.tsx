@@ -143,6 +143,9 @@ export function CameraPage(props: { id: string }) {
         <h1>
           {camera.name} <StatusBadge status={camera.status} />
         </h1>
+        <a href={link('review', props.id)} data-testid="camera-review">
+          {t('review.title')}
+        </a>
         <Tabs<Tab>
           value={tab}
           onChange={setTab}

@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, call } from '../api/client';
+import { href } from '../api/client';
+import { reviewLink } from './review';
 import type { EventView } from '../api/types';
 import { presetRange, RangePicker, type TimeRange } from '../components/range-picker';
 import { Card, Empty, ErrorBox, Field, Loading, valueOf, CameraSelect, ClassSelect } from '../components/ui';
-import { errorText, useCameras, useModel } from '../data';
+import { errorText, useAsync, useCameras, useModel } from '../data';
 import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
 import { shapeChoices, useShapes } from '../shapes';
@@ -26,6 +28,8 @@ export function EventsPage() {
   const { t, fmtTime, fmtNum, tc } = useI18n();
   const cams = useCameras();
   const model = useModel();
+  // The event's own frame where its moment was recorded (asked only then); none otherwise.
+  const [noThumb, setNoThumb] = useState<ReadonlySet<number>>(new Set());
   const [f, setF] = useState<Filters>({ camera: '', type: '', cls: '', zone: '', line: '', range: presetRange('24h') });
   const [applied, setApplied] = useState(f);
   const [events, setEvents] = useState<EventView[]>();
@@ -33,6 +37,7 @@ export function EventsPage() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [fresh, setFresh] = useState(0);
+  const recorded = useRecorded(events, (cams.data ?? []).map((c) => c.id));
 
   const load = async (q: Filters, cursor?: number) => {
     setBusy(true);
@@ -151,6 +156,7 @@ export function EventsPage() {
             <table class="table events" data-testid="event-list">
               <thead>
                 <tr>
+                  <th />
                   <th>{t('events.time')}</th>
                   <th>{t('events.camera')}</th>
                   <th>{t('events.type')}</th>
@@ -158,11 +164,19 @@ export function EventsPage() {
                   <th>{t('heat.class')}</th>
                   <th>{t('events.track')}</th>
                   <th>{t('events.details')}</th>
+                  <th />
                 </tr>
               </thead>
               <tbody>
                 {events.map((e) => (
                   <tr key={e.id} data-event={e.id} data-type={e.type}>
+                    <td class="thumb-col">
+                      {noThumb.has(e.id) || !recorded(e) ? (
+                        <span class="thumb none" />
+                      ) : (
+                        <img class="thumb" src={href('/api/v1/events/{id}/thumb.jpg', { path: { id: String(e.id) } })} alt="" loading="lazy" onError={() => setNoThumb((s) => new Set(s).add(e.id))} data-testid="event-thumb" />
+                      )}
+                    </td>
                     <td>{fmtTime(e.time)}</td>
                     <td data-camera={e.camera}>{camName(e.camera)}</td>
                     <td>
@@ -172,6 +186,11 @@ export function EventsPage() {
                     <td>{e.class ? tc(e.class) : '–'}</td>
                     <td>{e.track_id ?? '–'}</td>
                     <td class="muted">{describe(e)}</td>
+                    <td>
+                      <a class="button play" href={reviewLink(e.camera, 'event', e.id, Date.parse(e.time))} title={t('review.play')} data-testid="event-play">
+                        ▶
+                      </a>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -188,4 +207,28 @@ export function EventsPage() {
       </Card>
     </div>
   );
+}
+
+/** Whether an event's moment is in its camera's recording (the recorded spans around the listed events, per camera). */
+function useRecorded(events: EventView[] | undefined, cameras: readonly string[]): (e: EventView) => boolean {
+  const key = events ? `${events.length}:${events[0]?.id ?? ''}:${events[events.length - 1]?.id ?? ''}:${cameras.join(',')}` : '';
+  const spans = useAsync(async () => {
+    const out = new Map<string, Array<[number, number]>>();
+    const byCamera = new Map<string, number[]>();
+    // Only cameras (an analysis session's events are not recorded).
+    for (const e of events ?? []) if (cameras.includes(e.camera)) byCamera.set(e.camera, [...(byCamera.get(e.camera) ?? []), Date.parse(e.time)]);
+    await Promise.all(
+      [...byCamera].map(async ([camera, times]) => {
+        const to = Math.max(...times) + 1;
+        const from = Math.max(Math.min(...times), to - 24 * 3_600_000);
+        const r = await call<{ segments: Array<{ start: number; end: number }> }>(api.GET('/api/v1/cameras/{id}/recordings', { params: { path: { id: camera }, query: { from, to } } })).catch(() => ({ segments: [] }));
+        out.set(camera, r.segments.map((s) => [s.start, s.end]));
+      }),
+    );
+    return out;
+  }, [key]);
+  return (e) => {
+    const at = Date.parse(e.time);
+    return (spans.data?.get(e.camera) ?? []).some(([a, b]) => at >= a && at < b);
+  };
 }

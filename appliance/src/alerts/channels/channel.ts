@@ -28,3 +28,10 @@ export interface AlertChannel {
   /** Sends (or queues) it; `setState` records delivery states (per recipient when given one). */
   send(alert: OutgoingAlert, setState: (state: string, recipient?: string) => void): Promise<void>;
 }
+
+/** An alert's clip (issue 17): whether its camera records one, and its announcement over MQTT once recorded. */
+export interface AlertClips {
+  recorded(camera: string): boolean;
+  /** Publishes `alerts/<id>/clip` once the clip is recorded (no-op without a broker). */
+  announce(notificationId: number, camera: string): void;
+}

@@ -10,6 +10,8 @@ import { alerts } from './008-alerts.js';
 import { sessionUploadFlag } from './009-session-upload-flag.js';
 import { sessionAnalysis } from './010-session-analysis.js';
 import { audits } from './011-audits.js';
+import { recordings } from './012-recordings.js';
+import { privacyBoxes } from './018-privacy-boxes.js';
 // h16: a session's model
 import { sessionModel } from './017-session-model.js';
 
@@ -26,6 +28,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '009-session-upload-flag': sessionUploadFlag,
   '010-session-analysis': sessionAnalysis,
   '011-audits': audits,
+  '012-recordings': recordings,
+  '018-privacy-boxes': privacyBoxes,
   // h16: a session's model
   '017-session-model': sessionModel,
 };
