@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-APT_PACKAGES := ffmpeg
+APT_PACKAGES := ffmpeg fonts-dejavu-core
 APT_TEST_PACKAGES := gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav chromium poppler-utils
 export ONNXRUNTIME_NODE_INSTALL ?= skip
 CONFIG ?= config/default.yaml
@@ -20,7 +20,7 @@ help:
 
 ## Debian packages: installed only when a command they provide is missing.
 system-deps:
-	@if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then \
+	@if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null || ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
 	  echo "installing $(APT_PACKAGES) from Debian"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
 	fi
