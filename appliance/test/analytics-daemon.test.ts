@@ -182,7 +182,10 @@ describe('analytics over the API', () => {
     expect(again.id).toBe(rep.id);
     const csv = await (await get(`/api/v1/reports/${rep.id}.csv`)).text();
     expect(csv.split('\n')[0]).toBe('time,tracks,visitors,entries,exits,crossings_in,crossings_out,max_occupancy,coverage_pct,low_coverage');
-    expect(csv.trim().split('\n')).toHaveLength(12);
+    // The timeline (a header and 11 rows), then the report's analysis sections (totals, peak hour …).
+    const [timelineCsv, ...sections] = csv.trim().split('\n\n');
+    expect(timelineCsv!.split('\n')).toHaveLength(12);
+    expect(sections[0]!.split('\n')[1]).toMatch(/^totals,/);
     const list = (await (await get('/api/v1/reports')).json()) as { reports: Array<{ id: string }> };
     expect(list.reports.map((x) => x.id)).toContain(rep.id);
     const bad = await api(`${base}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cameras: ['nope'], from: now, to: now - 10 }) });

@@ -140,7 +140,7 @@ describe('scheduled reports: a PDF and a CSV to Telegram, the summary on MQTT, o
 
     // The CSV: the timeline, then the totals and comparisons computed from the stored minutes.
     const text = csv.document!.bytes.toString();
-    expect(text.split('\n')[0]).toBe('time,tracks,entries,exits,crossings_in,crossings_out,max_occupancy,coverage_pct,low_coverage');
+    expect(text.split('\n')[0]).toBe('time,tracks,visitors,entries,exits,crossings_in,crossings_out,max_occupancy,coverage_pct,low_coverage');
     const totals = text.split('\n').find((l) => l.startsWith('totals,'))!.split(',');
     expect(totals[1]).toBe('Europe/Berlin');
     expect(Number(totals[6])).toBe(arrivalsOn[0]); // arrivals = entries + in

@@ -4,7 +4,7 @@ import type SQLite from 'better-sqlite3';
 export type NormBox = [number, number, number, number];
 
 /**
- * The people seen in a recorded camera's frames (migration 018), sampled a few times a second while
+ * The people seen in a recorded camera's frames (migration 014), sampled a few times a second while
  * its privacy blur is on: what a served clip blurs. Rows are buffered and written together (`flush`).
  */
 export class PrivacyBoxes {

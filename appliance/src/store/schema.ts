@@ -129,7 +129,7 @@ export interface SessionsTable {
   summary: string | null;
   /** A file session's stream-time base (unix ms): its events are timed base + offset into the video. */
   video_base_ms?: number | null;
-  /** The manifest of the model a file session runs on (null: detector.model). Migration 017. */
+  /** The manifest of the model a file session runs on (null: detector.model). Migration 013. */
   model?: string | null;
 }
 

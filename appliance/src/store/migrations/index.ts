@@ -11,9 +11,8 @@ import { sessionUploadFlag } from './009-session-upload-flag.js';
 import { sessionAnalysis } from './010-session-analysis.js';
 import { audits } from './011-audits.js';
 import { recordings } from './012-recordings.js';
-import { privacyBoxes } from './018-privacy-boxes.js';
-// h16: a session's model
-import { sessionModel } from './017-session-model.js';
+import { sessionModel } from './013-session-model.js';
+import { privacyBoxes } from './014-privacy-boxes.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -29,7 +28,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '010-session-analysis': sessionAnalysis,
   '011-audits': audits,
   '012-recordings': recordings,
-  '018-privacy-boxes': privacyBoxes,
-  // h16: a session's model
-  '017-session-model': sessionModel,
+  '013-session-model': sessionModel,
+  '014-privacy-boxes': privacyBoxes,
 };
