@@ -549,6 +549,9 @@ describe('LAN dashboard in a real browser', () => {
             await p.waitForLoadState('networkidle').catch(() => undefined);
             await p.locator('.page').first().waitFor();
             await p.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('.loading'), undefined, { timeout: 10_000 }).catch(() => undefined);
+            // A page with a live player is shot once it plays (the picture, not the spinner); leaving a
+            // connected viewer frees its slot at once, where one left while connecting holds it ~20 s.
+            if ((await p.locator('.player').count()) > 0) await attrOf(p.locator('.player'), 'data-mode', (m) => ['webrtc', 'mpeg1', 'snapshot'].includes(m), 20_000);
             await shot(p, `page-${path.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}-${size.width}x${size.height}-${lang}`.replace(new RegExp(report, 'g'), 'report'));
             for (const x of (await p.evaluate('__probe.textProblems()')) as string[]) problems.push(`${path} ${size.width}×${size.height} ${lang}: ${x}`);
           }
