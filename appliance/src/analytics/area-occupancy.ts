@@ -15,7 +15,7 @@
  * A DAY runs from one closing to the next and is named by the local date one second before its
  * closing (without a closing time: the local calendar date).
  */
-import type { MinuteRow } from '../store/analytics-store.js';
+import { minuteRow, type MinuteRow } from '../store/analytics-store.js';
 
 export interface AreaDef {
   id: string;
@@ -201,21 +201,7 @@ export class AreaLedger {
       const a = this.areas.find((x) => x.def.id === m.area)!;
       if (a.owner !== camera || (before !== undefined && m.minute >= before)) continue;
       this.minutes.delete(k);
-      const row = (class_name: string, r: Partial<MinuteRow>): MinuteRow => ({
-        camera_id: camera,
-        minute: m.minute,
-        kind: 'occupancy',
-        target: `area:${m.area}`,
-        class_name,
-        entries: 0,
-        exits: 0,
-        crossings_in: 0,
-        crossings_out: 0,
-        max_occupancy: 0,
-        dwell_sum: 0,
-        visits: 0,
-        ...r,
-      });
+      const row = (class_name: string, r: Partial<MinuteRow>): MinuteRow => minuteRow({ camera_id: camera, minute: m.minute, kind: 'occupancy', target: `area:${m.area}`, class_name }, r);
       rows.push(row('flow', { entries: m.entries, exits: m.exits, max_occupancy: m.peak }));
       if (a.def.capacity) rows.push(row(`cap:${a.def.capacity}`, { max_occupancy: m.peak }));
       for (const [fix, [added, removed]] of m.fixes) rows.push(row(`fix:${fix}`, { entries: added, exits: removed }));

@@ -5,6 +5,10 @@ import { eventType, typesWithTarget } from './event-types.js';
 
 export type EventRow = Omit<EventsTable, 'id'>;
 export type MinuteRow = CountsMinuteTable;
+/** A minute row of one target and class: every figure 0 but those given. */
+export function minuteRow(key: Pick<MinuteRow, 'camera_id' | 'minute' | 'kind' | 'target' | 'class_name'>, figures: Partial<MinuteRow> = {}): MinuteRow {
+  return { ...key, entries: 0, exits: 0, crossings_in: 0, crossings_out: 0, max_occupancy: 0, dwell_sum: 0, visits: 0, ...figures };
+}
 export interface HeatmapDelta {
   camera: string;
   className: string;

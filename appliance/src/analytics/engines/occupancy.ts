@@ -1,4 +1,4 @@
-import type { MinuteRow } from '../../store/analytics-store.js';
+import { minuteRow, type MinuteRow } from '../../store/analytics-store.js';
 import { AreaLedger } from '../area-occupancy.js';
 import type { AnalyticsEvent } from '../zone-engine.js';
 import type { AnalyticEngine, EngineSetup } from './engine.js';
@@ -53,7 +53,7 @@ export const occupancyEngine: AnalyticEngine = {
         for (const [k, p] of peaks) {
           if (before !== undefined && p.minute >= before) continue;
           peaks.delete(k);
-          rows.push({ camera_id: cameraId, minute: p.minute, kind: 'occupancy', target: `zone:${p.zone}`, class_name: `cap:${p.capacity}`, entries: 0, exits: 0, crossings_in: 0, crossings_out: 0, max_occupancy: p.peak, dwell_sum: 0, visits: 0 });
+          rows.push(minuteRow({ camera_id: cameraId, minute: p.minute, kind: 'occupancy', target: `zone:${p.zone}`, class_name: `cap:${p.capacity}` }, { max_occupancy: p.peak }));
         }
         return rows;
       },

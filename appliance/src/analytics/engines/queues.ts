@@ -1,4 +1,4 @@
-import type { MinuteRow } from '../../store/analytics-store.js';
+import { minuteRow, type MinuteRow } from '../../store/analytics-store.js';
 import { QueueMonitor, type QueueMinute } from '../queue-monitor.js';
 import type { AnalyticEngine } from './engine.js';
 
@@ -30,21 +30,7 @@ export const queuesEngine: AnalyticEngine = {
 };
 
 function queueRows(camera: string, m: QueueMinute): MinuteRow[] {
-  const row = (class_name: string, r: Partial<MinuteRow>): MinuteRow => ({
-    camera_id: camera,
-    minute: m.minute,
-    kind: 'queues',
-    target: m.zone,
-    class_name,
-    entries: 0,
-    exits: 0,
-    crossings_in: 0,
-    crossings_out: 0,
-    max_occupancy: 0,
-    dwell_sum: 0,
-    visits: 0,
-    ...r,
-  });
+  const row = (class_name: string, r: Partial<MinuteRow>): MinuteRow => minuteRow({ camera_id: camera, minute: m.minute, kind: 'queues', target: m.zone, class_name }, r);
   const rows: MinuteRow[] = [];
   if (m.frames) {
     rows.push(row('length', { max_occupancy: m.maxLength, dwell_sum: m.lengthSum, visits: m.frames }));

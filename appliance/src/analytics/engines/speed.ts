@@ -1,7 +1,7 @@
 import type { CameraConfig } from '../../config/schema.js';
 import { homographyFromPoints, project } from '../../math/homography.js';
 import { pointInPolygon } from '../../math/geometry.js';
-import type { MinuteRow } from '../../store/analytics-store.js';
+import { minuteRow, type MinuteRow } from '../../store/analytics-store.js';
 import type { AnalyticEngine } from './engine.js';
 
 /**
@@ -30,7 +30,7 @@ export const speedEngine: AnalyticEngine = {
       const b = bin(mps);
       const k = `${minute}|${zone}|${cls}|${b}`;
       let r = hist.get(k);
-      if (!r) hist.set(k, (r = { camera_id: cameraId, minute, kind: 'speed', target: zone, class_name: `${cls}#${b}`, entries: 0, exits: 0, crossings_in: 0, crossings_out: 0, max_occupancy: 0, dwell_sum: 0, visits: 0 }));
+      if (!r) hist.set(k, (r = minuteRow({ camera_id: cameraId, minute, kind: 'speed', target: zone, class_name: `${cls}#${b}` })));
       r.visits++;
       r.dwell_sum += mps;
       latest.push({ zone, cls, mps, track, t });

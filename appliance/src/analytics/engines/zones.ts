@@ -1,4 +1,4 @@
-import type { MinuteRow } from '../../store/analytics-store.js';
+import { minuteRow, type MinuteRow } from '../../store/analytics-store.js';
 import { ZoneEngine } from '../zone-engine.js';
 import type { AnalyticEngine } from './engine.js';
 
@@ -43,7 +43,7 @@ export const zonesEngine: AnalyticEngine = {
         for (const [minute, byClass] of visitors) {
           if (beforeMinute !== undefined && !(minute < beforeMinute)) continue;
           for (const [className, n] of byClass) {
-            rows.push({ camera_id: cameraId, minute, kind: VISITORS_KIND, target: '', class_name: className, entries: n, exits: 0, crossings_in: 0, crossings_out: 0, max_occupancy: 0, dwell_sum: 0, visits: 0 });
+            rows.push(minuteRow({ camera_id: cameraId, minute, kind: VISITORS_KIND, target: '', class_name: className }, { entries: n }));
           }
           visitors.delete(minute);
         }
