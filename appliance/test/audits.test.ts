@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
@@ -11,7 +11,7 @@ import { signIn, STADTMITTE, tempDir, waitFor } from './helpers.js';
 // Count audits and coverage against the real daemon: a real SQLite file, ffmpeg on the bundled
 // clip, a camera that plays the clip once and goes offline, and users of each role.
 
-const LINE = { id: 'walkway', points: [[0.65, 0.35], [0.65, 0.85]] };
+const LINE = { id: 'walkway', name: 'Walkway', points: [[0.65, 0.35], [0.65, 0.85]] };
 const PASSWORD = 'a long test passphrase';
 
 interface Result {
@@ -151,9 +151,11 @@ describe('count audits and coverage (daemon)', () => {
     const csv = await req('viewer', `/api/v1/audits?session=${sessionId}&format=csv`);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const rows = (await csv.text()).trim().split('\n');
-    expect(rows[0]).toBe('audit,created_at,created_by,kind,session,camera,line,from,to,direction,true,counted,abs_error,accuracy_pct');
+    expect(rows[0]).toBe('audit,created_at,created_by,kind,session,camera,line,from,to,direction,true,counted,abs_error,accuracy_pct,camera_name,line_name');
     const inRow = rows.find((r) => r.startsWith(a.id) && r.includes(',in,'))!.split(',');
-    expect(inRow.slice(9)).toEqual(['in', String(a.results.in.true), String(a.results.in.counted), String(a.results.in.abs_error), a.results.in.accuracy_pct === null ? '' : String(a.results.in.accuracy_pct)]);
+    // Names after the ids (issue 19): the session's video file and the line's display name.
+    expect(inRow.slice(14)).toEqual([basename(STADTMITTE), 'Walkway']);
+    expect(inRow.slice(9, 14)).toEqual(['in', String(a.results.in.true), String(a.results.in.counted), String(a.results.in.abs_error), a.results.in.accuracy_pct === null ? '' : String(a.results.in.accuracy_pct)]);
     expect(rows).toHaveLength(1 + 2 * 3);
 
     // The stored row: the SQLite table holds the same counts.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { AuditsTable, Database } from '../store/schema.js';
+import { csvText } from '../util/csv.js';
 
 export type Direction = 'in' | 'out';
 
@@ -165,20 +166,24 @@ function fullView(r: Selectable<AuditsTable>): AuditView {
   return { ...summaryView(r), marks: JSON.parse(r.marks) as AuditMark[], counted: JSON.parse(r.counted) as CountedCrossing[] };
 }
 
-/** Audits as CSV: one row per audit and direction (in, out, total). */
-export function auditsCsv(list: readonly AuditSummary[]): string {
-  const head = 'audit,created_at,created_by,kind,session,camera,line,from,to,direction,true,counted,abs_error,accuracy_pct';
-  const rows = list.flatMap((a) =>
-    (['in', 'out', 'total'] as const).map((d) => {
-      const r = a.results[d];
-      return [a.id, a.created_at, csvText(a.created_by), a.kind, a.session ?? '', a.camera, a.line, a.from, a.to, d, r.true, r.counted, r.abs_error, r.accuracy_pct ?? ''].join(',');
-    }),
-  );
-  return [head, ...rows].join('\n') + '\n';
+/** Display names of what an audit counted: the camera's (a session's video file) and the line's. */
+export interface AuditNames {
+  camera: string;
+  line: string;
 }
 
-/** A text cell: quoted when it holds a separator or a quote; a leading formula character is defused. */
-function csvText(s: string): string {
-  const v = /^[=+\-@]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+/**
+ * Audits as CSV: one row per audit and direction (in, out, total). The ids stay; the names of the
+ * camera and line follow at the end of each row (the ids where `names` knows none).
+ */
+export function auditsCsv(list: readonly AuditSummary[], names: (a: AuditSummary) => AuditNames = (a) => ({ camera: a.camera, line: a.line })): string {
+  const head = 'audit,created_at,created_by,kind,session,camera,line,from,to,direction,true,counted,abs_error,accuracy_pct,camera_name,line_name';
+  const rows = list.flatMap((a) => {
+    const n = names(a);
+    return (['in', 'out', 'total'] as const).map((d) => {
+      const r = a.results[d];
+      return [a.id, a.created_at, csvText(a.created_by), a.kind, a.session ?? '', csvText(a.camera), csvText(a.line), a.from, a.to, d, r.true, r.counted, r.abs_error, r.accuracy_pct ?? '', csvText(n.camera), csvText(n.line)].join(',');
+    });
+  });
+  return [head, ...rows].join('\n') + '\n';
 }

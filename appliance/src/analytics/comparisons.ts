@@ -10,6 +10,7 @@
  */
 import type { AnalyticsStore } from '../store/analytics-store.js';
 import { addDays, eachLocalQuarter, localStamp, startOfDay } from '../util/time-zone.js';
+import { csvText } from '../util/csv.js';
 
 /** What a report compares and tabulates (absent: none of it). */
 export interface AnalysisOptions {
@@ -64,8 +65,8 @@ export interface AnalysisSections {
   comparisons: Comparison[];
   /** The local hour with the most arrivals (the earliest of equals); null without any. */
   peak_hour: { from: string; local: string; arrivals: number } | null;
-  /** The zone with the most entries; null without any. */
-  busiest_zone: { camera: string; zone: string; entries: number } | null;
+  /** The zone with the most entries; null without any. `name`: its display name (absent from reports stored before). */
+  busiest_zone: { camera: string; zone: string; name?: string; entries: number } | null;
   day_hour?: DayHourTable;
 }
 
@@ -124,7 +125,7 @@ export async function analysisSections(
   from: number,
   to: number,
   opts: AnalysisOptions,
-  zones: ReadonlyArray<{ camera: string; zone: string; entries: number }>,
+  zones: ReadonlyArray<{ camera: string; zone: string; name?: string; entries: number }>,
 ): Promise<AnalysisSections> {
   const tz = opts.timezone;
   const q = await quarters(store, cameras, from, to);
@@ -152,7 +153,7 @@ export async function analysisSections(
     if (s.arrivals > 0 && (!peak || s.arrivals > peak.arrivals)) peak = { from: new Date(s.start).toISOString(), local: `${localStamp(s.start, tz).slice(0, 13)}:00`, arrivals: s.arrivals };
   }
   let busiest: AnalysisSections['busiest_zone'] = null;
-  for (const z of zones) if (z.entries > 0 && (!busiest || z.entries > busiest.entries)) busiest = { camera: z.camera, zone: z.zone, entries: z.entries };
+  for (const z of zones) if (z.entries > 0 && (!busiest || z.entries > busiest.entries)) busiest = { camera: z.camera, zone: z.zone, name: z.name ?? z.zone, entries: z.entries };
 
   const out: AnalysisSections = { time_zone: tz, totals, comparisons, peak_hour: peak, busiest_zone: busiest };
   if (opts.dayHour) {
@@ -184,15 +185,11 @@ export function analysisCsv(a: AnalysisSections): string {
     const head = ['comparison', 'weeks_back', 'from', 'to', ...KEYS, ...KEYS.flatMap((k) => [`${k}_change`, `${k}_change_pct`])].join(',');
     blocks.push([head, ...a.comparisons.map((c) => [c.kind, cell(c.weeks_back), c.from, c.to, ...KEYS.map((k) => c.totals[k]), ...KEYS.flatMap((k) => [c.change[k].abs, cell(c.change[k].pct)])].join(','))].join('\n'));
   }
-  blocks.push(['peak_hour_local,peak_hour_from,peak_hour_arrivals,busiest_camera,busiest_zone,busiest_zone_entries', [a.peak_hour?.local ?? '', a.peak_hour?.from ?? '', a.peak_hour?.arrivals ?? '', csvText(a.busiest_zone?.camera ?? ''), csvText(a.busiest_zone?.zone ?? ''), a.busiest_zone?.entries ?? ''].join(',')].join('\n'));
+  const b = a.busiest_zone;
+  blocks.push(['peak_hour_local,peak_hour_from,peak_hour_arrivals,busiest_camera,busiest_zone,busiest_zone_name,busiest_zone_entries', [a.peak_hour?.local ?? '', a.peak_hour?.from ?? '', a.peak_hour?.arrivals ?? '', csvText(b?.camera ?? ''), csvText(b?.zone ?? ''), csvText(b ? (b.name ?? b.zone) : ''), b?.entries ?? ''].join(',')].join('\n'));
   if (a.day_hour) {
     const head = ['weekday', ...Array.from({ length: 24 }, (_, h) => `h${String(h).padStart(2, '0')}`)].join(',');
     blocks.push([head, ...a.day_hour.average.map((row, d) => [a.day_hour!.weekdays[d], ...row.map(cell)].join(','))].join('\n'));
   }
   return blocks.join('\n\n') + '\n';
-}
-
-/** A CSV field: quoted when it holds a comma, quote or line break. */
-export function csvText(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { auditsCsv, type AuditTarget } from '../analytics/audits.js';
+import { basename } from 'node:path';
+import { auditsCsv, type AuditNames, type AuditSummary, type AuditTarget } from '../analytics/audits.js';
 import { access, principal, type ApiEnv } from './access.js';
 import { ApiError } from './errors.js';
 import { intText } from './params.js';
@@ -88,7 +89,7 @@ export function auditRoutes(deps: ApiDeps) {
     .get('/', access('reports:read'), validate('query', listQuery), async (c) => {
       const q = c.req.valid('query');
       const audits = await deps.audits.list(q);
-      if (q.format === 'csv') return c.body(auditsCsv(audits), 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="audits.csv"' });
+      if (q.format === 'csv') return c.body(auditsCsv(audits, await auditNames(deps, audits)), 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="audits.csv"' });
       return c.json({ audits });
     })
     .get('/:id', access('reports:read'), validate('param', idParam), async (c) => c.json(await find(c.req.valid('param').id)))
@@ -96,4 +97,25 @@ export function auditRoutes(deps: ApiDeps) {
       if (!(await deps.audits.remove(c.req.valid('param').id))) throw new ApiError(404, 'ERR_NOT_FOUND', `no audit "${c.req.valid('param').id}"`);
       return c.body(null, 204);
     });
+}
+
+/**
+ * The names the audits CSV shows beside the ids: a camera's and its line's display names from the
+ * configuration, a session's video file name and the line's name in the session's shapes; the id
+ * where the camera, session or line is gone.
+ */
+async function auditNames(deps: ApiDeps, audits: readonly AuditSummary[]): Promise<(a: AuditSummary) => AuditNames> {
+  const sessions = new Map<string, { camera: string; lines: ReadonlyArray<{ id: string; name?: string | undefined }> } | undefined>();
+  for (const id of new Set(audits.map((a) => a.session).filter((s): s is string => s !== null))) {
+    const s = await deps.sessions.get(id);
+    sessions.set(id, s && { camera: basename(s.source), lines: s.shapes?.lines ?? [] });
+  }
+  return (a) => {
+    const owner = a.session !== null ? sessions.get(a.session) : (() => {
+      const c = deps.cameraConfig(a.camera);
+      return c && { camera: c.name ?? a.camera, lines: c.lines };
+    })();
+    const line = owner?.lines.find((l) => l.id === a.line);
+    return { camera: owner?.camera ?? a.camera, line: line?.name ?? a.line };
+  };
 }

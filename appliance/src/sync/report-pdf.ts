@@ -95,7 +95,7 @@ export async function renderReportPdf(body: ReportBody, ctx: PdfContext): Promis
   y += 6;
   const peak = body.peak_hour ? `${body.peak_hour.local} (${body.peak_hour.arrivals})` : s.none;
   y += pdf.text(`${s.peakHour}: ${peak}`, m, y, { size: 10 });
-  const busiest = body.busiest_zone ? `${body.busiest_zone.zone} · ${body.busiest_zone.camera} (${body.busiest_zone.entries})` : s.none;
+  const busiest = body.busiest_zone ? `${body.busiest_zone.name ?? body.busiest_zone.zone} · ${body.busiest_zone.camera} (${body.busiest_zone.entries})` : s.none;
   pdf.text(`${s.busiestZone}: ${busiest}`, m, y, { size: 10 });
 
   // Line chart: arrivals and exits per timeline bucket.
