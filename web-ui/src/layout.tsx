@@ -19,6 +19,8 @@ import { AccountPage } from './pages/account';
 import { AuditPage, AuditsPage } from './pages/audits';
 import { AuditPlayerPage } from './pages/audit-player';
 import { ReviewPage, reviewProps } from './pages/review';
+import { setSiteTimeZone } from './site';
+import { useFormat } from './format';
 
 const NAV: Array<{ id: string; key: Key; admin?: boolean }> = [
   { id: 'cameras', key: 'nav.cameras' },
@@ -55,6 +57,9 @@ export function Layout(props: { settings: Settings | undefined; onSettings(s: Se
   const route = useRoute();
   const [menuOpen, setMenuOpen] = useState(false);
   const section = route.parts[0] ?? '';
+  // Before the pages render: they write every time in the site's zone (a no-op when unchanged).
+  if (props.settings) setSiteTimeZone(props.settings.timezone);
+  const { zoneLabel } = useFormat();
   useEffect(() => {
     if (!section) navigate(link('cameras'));
     setMenuOpen(false);
@@ -149,6 +154,9 @@ export function Layout(props: { settings: Settings | undefined; onSettings(s: Se
         </div>
       </header>
       <main class="content">{page}</main>
+      <footer class="zone-note muted small" data-testid="time-zone-note">
+        {t('tz.note', { zone: zoneLabel })}
+      </footer>
     </div>
   );
 }

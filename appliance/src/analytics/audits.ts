@@ -39,6 +39,9 @@ export interface AuditSummary {
   to: number;
   note: string | null;
   results: { in: DirectionResult; out: DirectionResult; total: DirectionResult };
+  /** Display names of the camera (a session's video file) and line, as the API serves them (ids where gone). */
+  camera_name?: string;
+  line_name?: string;
 }
 
 export type AuditView = AuditSummary & { marks: AuditMark[]; counted: CountedCrossing[] };

@@ -84,23 +84,33 @@ export function auditRoutes(deps: ApiDeps) {
       if (!lines.includes(b.line)) throw bad('line', `no line "${b.line}" on this ${target.kind}`);
       const p = principal(c);
       const audit = await deps.audits.create({ target, line: b.line, from: b.from, to: b.to, marks: b.marks, note: b.note, createdBy: p.name });
-      return c.json(audit, 201);
+      return c.json(named(audit, await auditNames(deps, [audit])), 201);
     })
     .get('/', access('reports:read'), validate('query', listQuery), async (c) => {
       const q = c.req.valid('query');
       const audits = await deps.audits.list(q);
-      if (q.format === 'csv') return c.body(auditsCsv(audits, await auditNames(deps, audits)), 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="audits.csv"' });
-      return c.json({ audits });
+      const names = await auditNames(deps, audits);
+      if (q.format === 'csv') return c.body(auditsCsv(audits, names), 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="audits.csv"' });
+      return c.json({ audits: audits.map((a) => named(a, names)) });
     })
-    .get('/:id', access('reports:read'), validate('param', idParam), async (c) => c.json(await find(c.req.valid('param').id)))
+    .get('/:id', access('reports:read'), validate('param', idParam), async (c) => {
+      const a = await find(c.req.valid('param').id);
+      return c.json(named(a, await auditNames(deps, [a])));
+    })
     .delete('/:id', access('operate'), validate('param', idParam), async (c) => {
       if (!(await deps.audits.remove(c.req.valid('param').id))) throw new ApiError(404, 'ERR_NOT_FOUND', `no audit "${c.req.valid('param').id}"`);
       return c.body(null, 204);
     });
 }
 
+/** An audit as served: with the names of its camera and line beside their ids. */
+function named<A extends AuditSummary>(a: A, names: (a: AuditSummary) => AuditNames): A {
+  const n = names(a);
+  return { ...a, camera_name: n.camera, line_name: n.line };
+}
+
 /**
- * The names the audits CSV shows beside the ids: a camera's and its line's display names from the
+ * The names the audits JSON and CSV show beside the ids: a camera's and its line's display names from the
  * configuration, a session's video file name and the line's name in the session's shapes; the id
  * where the camera, session or line is gone.
  */

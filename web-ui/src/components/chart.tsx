@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useI18n } from '../i18n/i18n';
-import { useSiteTimeZone } from '../site';
+import { useFormat } from '../format';
 
 export interface ChartSeries {
   label: string;
@@ -26,7 +26,7 @@ const fmtTotal = (n: number, locale: string) => n.toLocaleString(locale, { maxim
 export function Chart(props: { x: number[]; series: ChartSeries[]; height?: number; testid?: string; /** x range (unix s); default: the data's. */ range?: [number, number]; yLabel?: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const { lang, t } = useI18n();
-  const tz = useSiteTimeZone();
+  const f = useFormat();
   const height = props.height ?? 220;
   const range = props.range;
   useEffect(() => {
@@ -34,12 +34,7 @@ export function Chart(props: { x: number[]; series: ChartSeries[]; height?: numb
     if (!el) return;
     const locale = lang === 'ru' ? 'ru-RU' : 'en-GB';
     const span = (range ? range[1] - range[0] : (props.x[props.x.length - 1] ?? 0) - (props.x[0] ?? 0)) || 1;
-    const fmt = new Intl.DateTimeFormat(locale, {
-      ...(tz ? { timeZone: tz } : {}),
-      ...(span > 2 * 86_400 ? { day: '2-digit', month: 'short' } : {}),
-      ...(span <= 7 * 86_400 ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' as const } : {}),
-    });
-    const full = new Intl.DateTimeFormat(locale, { ...(tz ? { timeZone: tz } : {}), dateStyle: 'short', timeStyle: 'short' });
+    const fmt = f.axis(span);
     const nBars = props.series.filter((s) => s.bars).length;
     let barIndex = 0;
     const opts: uPlot.Options = {
@@ -47,7 +42,7 @@ export function Chart(props: { x: number[]; series: ChartSeries[]; height?: numb
       height,
       scales: { x: { time: true, ...(range ? { range: (): uPlot.Range.MinMax => range } : {}) }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.1)] } },
       series: [
-        { value: (_u, v) => (v === null ? '' : full.format(v * 1000)) },
+        { value: (_u, v) => (v === null ? '' : f.fmtMinute(v)) },
         ...props.series.map((s) => {
           const total = s.values.reduce<number>((a, v) => a + (v ?? 0), 0);
           const label = s.total === false ? s.label : `${s.label}: ${fmtTotal(total, locale)}`;
@@ -66,7 +61,7 @@ export function Chart(props: { x: number[]; series: ChartSeries[]; height?: numb
         }),
       ],
       axes: [
-        { values: (_u, splits) => splits.map((v) => fmt.format(v * 1000)), label: tz ? t('chart.timeIn', { tz }) : t('chart.time'), labelSize: 18, labelFont: '12px system-ui', font: '11px system-ui' },
+        { values: (_u, splits) => splits.map((v) => fmt.format(v * 1000)), label: t('chart.timeIn', { tz: f.zoneLabel }), labelSize: 18, labelFont: '12px system-ui', font: '11px system-ui' },
         { size: 52, label: props.yLabel, labelSize: props.yLabel ? 18 : 0, labelFont: '12px system-ui', font: '11px system-ui', values: (_u, splits) => splits.map((v) => fmtTotal(v, locale)) },
       ],
       legend: { live: false },
@@ -78,7 +73,7 @@ export function Chart(props: { x: number[]; series: ChartSeries[]; height?: numb
       ro.disconnect();
       u.destroy();
     };
-  }, [props.x, props.series, height, lang, tz, props.yLabel, range?.[0], range?.[1]]);
+  }, [props.x, props.series, height, lang, f, props.yLabel, range?.[0], range?.[1]]);
   return <div class="chart" ref={ref} data-testid={props.testid} />;
 }
 

@@ -78,18 +78,6 @@ export function Empty(props: { children: ComponentChildren }) {
   return <p class="empty muted">{props.children}</p>;
 }
 
-/** <input type="datetime-local"> value ↔ unix seconds, in the browser's time zone. */
-export function toLocalInput(sec: number): string {
-  const d = new Date(sec * 1000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-export function fromLocalInput(v: string): number | undefined {
-  const ms = new Date(v).getTime();
-  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
-}
-
 export type InputEvent = JSX.TargetedEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, Event>;
 
 /** The value of an input/select change event. */

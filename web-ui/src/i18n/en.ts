@@ -454,6 +454,8 @@ export const en = {
   'live.closed': 'reconnecting',
   'chart.time': 'Time',
   'chart.timeIn': 'Time ({tz})',
+  // Times in the site's time zone (issue 19, fault 5: web-ui/src/format.ts)
+  'tz.note': 'Times are shown in the site time zone: {zone}',
   'report.peopleAxis': 'Objects per bucket',
   'report.crossingsAxis': 'Crossings per bucket',
   'heat.scale': 'Colour scale',

@@ -38,8 +38,7 @@ interface I18n {
   lang: Lang;
   t: T;
   setLang(lang: Lang): void;
-  /** Dates and numbers in the chosen language. */
-  fmtTime(d: Date | string | number): string;
+  /** Numbers in the chosen language (times: format.ts, in the site's time zone). */
   fmtNum(n: number, digits?: number): string;
   /** A detector class name in the chosen language (as the model names it when the locale has none). */
   tc(cls: string): string;
@@ -49,7 +48,6 @@ const Ctx = createContext<I18n>({
   lang: 'en',
   t: translator('en'),
   setLang: () => undefined,
-  fmtTime: (d) => new Date(d).toLocaleString('en'),
   fmtNum: (n) => String(n),
   tc: (c) => c,
 });
@@ -68,8 +66,6 @@ export function I18nProvider(props: { lang: Lang; setLang(lang: Lang): void; chi
       lang,
       t: translator(lang),
       setLang,
-      // Unix seconds or ms, or an ISO string.
-      fmtTime: (d) => new Date(typeof d === 'number' && d < 1e11 ? d * 1000 : d).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'medium' }),
       fmtNum: (n, digits = 0) => n.toLocaleString(locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 }),
       tc: (cls) => className(translator(lang), cls),
     };

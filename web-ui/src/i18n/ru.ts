@@ -456,6 +456,8 @@ export const ru: Record<Key, string> = {
   'live.closed': 'переподключение',
   'chart.time': 'Время',
   'chart.timeIn': 'Время ({tz})',
+  // Times in the site's time zone (issue 19, fault 5: web-ui/src/format.ts)
+  'tz.note': 'Время указано в часовом поясе объекта: {zone}',
   'report.peopleAxis': 'Объектов за интервал',
   'report.crossingsAxis': 'Пересечений за интервал',
   'heat.scale': 'Шкала цвета',

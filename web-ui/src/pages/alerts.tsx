@@ -5,6 +5,7 @@ import { reviewLink } from './review';
 import { Card, Empty, ErrorBox, Loading, DataTable } from '../components/ui';
 import { errorText, useAction, useAsync, useCameras } from '../data';
 import { useI18n, type T } from '../i18n/i18n';
+import { useFormat } from '../format';
 import { useLive } from '../live/live-socket';
 import { useSession } from '../session';
 import { bodyOf, draftOf, EMPTY, RuleForm, summary, type Draft } from './alert-rule-form';
@@ -108,7 +109,8 @@ function deliveryText(d: NotificationView['deliveries'], t: T): string {
 }
 
 function Notifications() {
-  const { t, fmtTime } = useI18n();
+  const { t } = useI18n();
+  const { fmtTime } = useFormat();
   const cams = useCameras();
   const [items, setItems] = useState<NotificationView[]>();
   const [next, setNext] = useState<number | null>(null);

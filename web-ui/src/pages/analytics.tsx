@@ -5,6 +5,7 @@ import { presetRange, RangePicker, type TimeRange } from '../components/range-pi
 import { Card, Empty, ErrorBox, Field, Loading, valueOf, DataTable } from '../components/ui';
 import { errorText, useAsync, useCameras } from '../data';
 import { useI18n } from '../i18n/i18n';
+import { useFormat } from '../format';
 import { link, navigate } from '../router';
 import { useSession } from '../session';
 
@@ -72,7 +73,8 @@ function GenerateReport() {
 }
 
 export function ReportList(props: { limit?: number }) {
-  const { t, fmtTime } = useI18n();
+  const { t } = useI18n();
+  const { fmtTime } = useFormat();
   /** Cursors of the pages shown so far (the `next` each page answered). */
   const [cursors, setCursors] = useState<number[]>([]);
   const limit = props.limit ?? 25;

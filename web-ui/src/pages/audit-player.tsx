@@ -118,7 +118,7 @@ export function AuditPlayerPage(props: { session: string; line: string }) {
           ← {t('nav.audits')}
         </a>
         <h1>
-          {t('audit.title')} · {props.line}
+          {t('audit.title')} · {line?.name ?? props.line}
         </h1>
       </div>
       {!line && <ErrorBox error={t('audit.noSuchLine', { line: props.line })} />}

@@ -4,6 +4,7 @@ import type { AuditSummary, AuditView, SessionView } from '../api/types';
 import { Card, DataTable, Empty, ErrorBox, Field, Loading, ShapeOptions, valueOf } from '../components/ui';
 import { useAction, useAsync } from '../data';
 import { useI18n } from '../i18n/i18n';
+import { useFormat } from '../format';
 import { link, navigate } from '../router';
 import { useSession } from '../session';
 import { AuditResult, pct } from './audit-result';
@@ -12,7 +13,8 @@ import { basename } from './sessions';
 
 /** Pick what to audit: a completed session of a video and one of its lines (cameras have no recordings yet). */
 function NewAudit(props: { sessions: SessionView[] | undefined }) {
-  const { t, fmtTime } = useI18n();
+  const { t } = useI18n();
+  const { fmtTime } = useFormat();
   const [kind, setKind] = useState<'session' | 'camera'>('session');
   const done = (props.sessions ?? []).filter((s) => s.kind === 'file' && s.status === 'completed' && s.shapes.lines.length > 0);
   const [session, setSession] = useState('');
@@ -67,7 +69,8 @@ function NewAudit(props: { sessions: SessionView[] | undefined }) {
 
 /** Stored audits, newest first, with their accuracy, CSV and JSON exports, and (operators) delete. */
 export function AuditsPage() {
-  const { t, fmtTime, fmtNum } = useI18n();
+  const { t, fmtNum } = useI18n();
+  const { fmtTime } = useFormat();
   const { canOperate } = useSession();
   const list = useAsync(() => call<{ audits: AuditSummary[] }>(api.GET('/api/v1/audits', { params: { query: {} } })), []);
   const sessions = useAsync(() => call<{ sessions: SessionView[] }>(api.GET('/api/v1/sessions')), []);
@@ -96,8 +99,8 @@ export function AuditsPage() {
                 <td>
                   <a href={link('audits', a.id)}>{fmtTime(a.created_at)}</a>
                 </td>
-                <td>{a.camera}</td>
-                <td>{a.line}</td>
+                <td data-camera={a.camera}>{a.camera_name ?? a.camera}</td>
+                <td data-line={a.line}>{a.line_name ?? a.line}</td>
                 <td>
                   {a.results.in.true} / {a.results.in.counted}
                 </td>
@@ -123,7 +126,8 @@ export function AuditsPage() {
 
 /** One stored audit. */
 export function AuditPage(props: { id: string }) {
-  const { t, fmtTime, fmtNum } = useI18n();
+  const { t, fmtNum } = useI18n();
+  const { fmtTime } = useFormat();
   const a = useAsync(() => call<AuditView>(api.GET('/api/v1/audits/{id}', { params: { path: { id: props.id } } })), [props.id]);
   if (!a.data) return a.error ? <ErrorBox error={a.error} /> : <Loading />;
   const d = a.data;
@@ -135,11 +139,11 @@ export function AuditPage(props: { id: string }) {
           ← {t('nav.audits')}
         </a>
         <h1>
-          {t('audit.title')} · {d.line}
+          {t('audit.title')} · {d.line_name ?? d.line}
         </h1>
       </div>
       <p class="muted">
-        {d.camera} · {range} · {t('audit.by', { who: d.created_by, at: fmtTime(d.created_at) })}
+        {d.camera_name ?? d.camera} · {range} · {t('audit.by', { who: d.created_by, at: fmtTime(d.created_at) })}
       </p>
       {d.note && <p data-testid="audit-note-text">{d.note}</p>}
       <AuditResult audit={d} />

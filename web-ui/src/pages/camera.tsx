@@ -4,6 +4,7 @@ import { api, call } from '../api/client';
 import { Card, ErrorBox, Loading, StatusBadge, Tabs } from '../components/ui';
 import { useAsync, useCameras, useModel } from '../data';
 import { useI18n } from '../i18n/i18n';
+import { useFormat } from '../format';
 import { useLive } from '../live/live-socket';
 import { LivePlayer } from '../player/live-player';
 import { link, navigate, useRoute } from '../router';
@@ -76,7 +77,8 @@ function Occupancy(props: { camera: CameraView; counts: CountsData | undefined; 
 }
 
 function Details(props: { camera: CameraView }) {
-  const { t, fmtNum, fmtTime } = useI18n();
+  const { t, fmtNum } = useI18n();
+  const { fmtTime } = useFormat();
   const c = props.camera;
   const rows: Array<[string, string]> = [
     [t('cam.source'), c.source],

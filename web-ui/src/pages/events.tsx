@@ -7,6 +7,7 @@ import { presetRange, RangePicker, type TimeRange } from '../components/range-pi
 import { Card, Empty, ErrorBox, Field, Loading, valueOf, CameraSelect, ClassSelect } from '../components/ui';
 import { errorText, useAsync, useCameras, useModel } from '../data';
 import { useI18n } from '../i18n/i18n';
+import { useFormat } from '../format';
 import { useLive } from '../live/live-socket';
 import { shapeChoices, useShapes } from '../shapes';
 
@@ -25,7 +26,8 @@ interface Filters {
 
 /** Zone and line events: filters, newest first, "load more" with the API's cursor. */
 export function EventsPage() {
-  const { t, fmtTime, fmtNum, tc } = useI18n();
+  const { t, fmtNum, tc } = useI18n();
+  const { fmtTime } = useFormat();
   const cams = useCameras();
   const model = useModel();
   // The event's own frame where its moment was recorded (asked only then); none otherwise.

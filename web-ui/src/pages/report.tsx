@@ -8,6 +8,7 @@ import { Card, Empty, ErrorBox, Loading, DataTable } from '../components/ui';
 import { useAsync, useCameras } from '../data';
 import { useSnapshots } from '../snapshot';
 import { useI18n } from '../i18n/i18n';
+import { useFormat } from '../format';
 import { link } from '../router';
 import { SessionVideo } from './session-video';
 
@@ -68,7 +69,8 @@ function Timeline(props: { body: ReportBody }) {
 }
 
 function Zones(props: { body: ReportBody }) {
-  const { t, fmtNum, fmtTime, tc } = useI18n();
+  const { t, fmtNum, tc } = useI18n();
+  const { fmtTime } = useFormat();
   const camName = useCameraName();
   const zones = props.body.zones;
   if (zones.length === 0) return null;
@@ -151,7 +153,9 @@ function Lines(props: { body: ReportBody }) {
 
 /** Coverage per camera and the timeline intervals below 95 % (missing in reports stored before coverage). */
 function CoverageCard(props: { body: ReportBody }) {
-  const { t, fmtNum, fmtTime } = useI18n();
+  const { t, fmtNum } = useI18n();
+  const { fmtTime } = useFormat();
+  const camName = useCameraName();
   const cov = props.body.coverage ?? [];
   if (cov.length === 0) return null;
   const low = props.body.timeline.filter((r) => r.low_coverage);
@@ -162,7 +166,7 @@ function CoverageCard(props: { body: ReportBody }) {
       <DataTable testid="coverage-table" head={[t('coverage.camera'), t('coverage.coverage'), t('coverage.online'), t('coverage.frames'), '']}>
         {cov.map((c) => (
           <tr key={c.camera} data-camera={c.camera} data-flagged={String(c.flagged)}>
-            <td>{c.camera}</td>
+            <td>{camName(c.camera)}</td>
             <td data-cell="coverage">{share(c.coverage)}</td>
             <td>{share(c.online_share)}</td>
             <td>
@@ -190,7 +194,8 @@ function CoverageCard(props: { body: ReportBody }) {
 
 /** One report: totals, timeline charts, zones with dwell, lines, heatmaps, and the CSV. */
 export function ReportPage(props: { id: string }) {
-  const { t, fmtTime, tc } = useI18n();
+  const { t, tc } = useI18n();
+  const { fmtTime } = useFormat();
   const camName = useCameraName();
   const cams = useCameras();
   const withFrame = new Set((cams.data ?? []).filter((c) => c.lastFrameAt !== null).map((c) => c.id));

@@ -4,6 +4,7 @@ import type { EventView, NotificationView } from '../api/types';
 import { Card, Empty, ErrorBox, Field, Loading, valueOf } from '../components/ui';
 import { errorText, useAsync, useCameras } from '../data';
 import { useI18n } from '../i18n/i18n';
+import { useFormat } from '../format';
 import { link } from '../router';
 
 /** Spans the timeline can show, in minutes. */
@@ -24,6 +25,8 @@ interface Mark {
   cls: string | null;
   zone: string | null;
   line: string | null;
+  /** The zone's or line's display name (ids stay for filtering). */
+  where: string | null;
   rule: string | null;
 }
 
@@ -37,7 +40,8 @@ const clipUrl = (kind: Mark['kind'], id: number) => (kind === 'event' ? href('/a
  * pre roll before it), frame by frame if wanted, and can be downloaded. Filters: class, zone, line, rule.
  */
 export function ReviewPage(props: { camera: string; at?: number; select?: { kind: Mark['kind']; id: number } }) {
-  const { t, fmtTime } = useI18n();
+  const { t, tc } = useI18n();
+  const { fmtTime } = useFormat();
   const cams = useCameras();
   const cam = cams.data?.find((c) => c.id === props.camera);
   const [minutes, setMinutes] = useState(props.at ? 60 : 30);
@@ -53,10 +57,10 @@ export function ReviewPage(props: { camera: string; at?: number; select?: { kind
       call<{ events: EventView[] }>(api.GET('/api/v1/events', { params: { query: { camera: props.camera, from: Math.floor(from / 1000), to: Math.ceil(end / 1000), limit: 1000 } } })),
       call<{ notifications: NotificationView[] }>(api.GET('/api/v1/notifications', { params: { query: { camera: props.camera, limit: 500 } } })),
     ]);
-    const out: Mark[] = ev.events.map((e) => ({ kind: 'event', id: e.id, at: Date.parse(e.time), label: t(`ev.${e.type}` as never), type: e.type, cls: e.class, zone: e.zone, line: e.line, rule: null }));
+    const out: Mark[] = ev.events.map((e) => ({ kind: 'event', id: e.id, at: Date.parse(e.time), label: t(`ev.${e.type}` as never), type: e.type, cls: e.class, zone: e.zone, line: e.line, where: e.zone_name ?? e.line_name ?? e.zone ?? e.line, rule: null }));
     for (const n of al.notifications) {
       const at = Date.parse(n.time);
-      if (at >= from && at <= end) out.push({ kind: 'notification', id: n.id, at, label: n.rule_name, type: 'alert', cls: null, zone: null, line: null, rule: n.rule_name });
+      if (at >= from && at <= end) out.push({ kind: 'notification', id: n.id, at, label: n.rule_name, type: 'alert', cls: null, zone: null, line: null, where: null, rule: n.rule_name });
     }
     return out.sort((a, b) => a.at - b.at);
   }, [props.camera, from, end]);
@@ -69,6 +73,8 @@ export function ReviewPage(props: { camera: string; at?: number; select?: { kind
     [marks.data, filter],
   );
   const values = (k: 'cls' | 'zone' | 'line' | 'rule') => [...new Set((marks.data ?? []).map((m) => m[k]).filter((v): v is string => !!v))].sort();
+  /** A filter option's label: a zone's or line's name, a class in the page's language. */
+  const optionLabel = (k: 'cls' | 'zone' | 'line' | 'rule', v: string) => (k === 'zone' || k === 'line' ? ((marks.data ?? []).find((m) => m[k] === v)?.where ?? v) : k === 'cls' ? tc(v) : v);
 
   /** Asks for the clip first (one byte): 409 while its post roll is recorded (asked again), 403/404 with the reason. */
   const open = async (kind: Mark['kind'], id: number) => {
@@ -131,7 +137,7 @@ export function ReviewPage(props: { camera: string; at?: number; select?: { kind
                 <option value="">{t('common.all')}</option>
                 {values(k).map((v) => (
                   <option value={v} key={v}>
-                    {v}
+                    {optionLabel(k, v)}
                   </option>
                 ))}
               </select>
@@ -144,7 +150,7 @@ export function ReviewPage(props: { camera: string; at?: number; select?: { kind
           </div>
         </div>
       </Card>
-      <Card title={`${fmtTime(new Date(from).toISOString())} – ${fmtTime(new Date(end).toISOString())}`}>
+      <Card title={`${fmtTime(from)} – ${fmtTime(end)}`}>
         <ErrorBox error={rec.error ?? marks.error} />
         {!rec.data || !marks.data ? (
           <Loading />
@@ -163,7 +169,7 @@ export function ReviewPage(props: { camera: string; at?: number; select?: { kind
                   key={`${m.kind}-${m.id}`}
                   class={`review-mark ${m.kind === 'notification' ? 'alert' : m.type.replace('.', '-')}${clip?.kind === m.kind && clip.id === m.id ? ' on' : ''}`}
                   style={{ left: pct(m.at) }}
-                  title={`${fmtTime(new Date(m.at).toISOString())} ${m.label}${m.zone ?? m.line ? ` · ${m.zone ?? m.line}` : ''}${m.cls ? ` · ${m.cls}` : ''}`}
+                  title={`${fmtTime(m.at)} ${m.label}${m.where ? ` · ${m.where}` : ''}${m.cls ? ` · ${tc(m.cls)}` : ''}`}
                   onClick={() => void open(m.kind, m.id)}
                   data-testid="review-mark"
                   data-kind={m.kind}
@@ -175,7 +181,7 @@ export function ReviewPage(props: { camera: string; at?: number; select?: { kind
             </div>
             <div class="review-counts" data-testid="review-counts">
               {buckets.map((n, i) => (
-                <div key={i} style={{ height: `${(n / top) * 100}%` }} title={`${fmtTime(new Date(from + i * bucketMs).toISOString())}: ${n}`} data-count={n} />
+                <div key={i} style={{ height: `${(n / top) * 100}%` }} title={`${fmtTime(from + i * bucketMs)}: ${n}`} data-count={n} />
               ))}
             </div>
             {shown.length === 0 && <Empty>{t('review.noMarks')}</Empty>}

@@ -4,6 +4,7 @@ import type { SessionView } from '../api/types';
 import { Card, Empty, ErrorBox, Field, Loading, ProgressBar, StatusBadge, valueOf, DataTable, CameraSelect } from '../components/ui';
 import { errorText, useAction, useAsync, useCameras } from '../data';
 import { useI18n } from '../i18n/i18n';
+import { useFormat } from '../format';
 import { useLive } from '../live/live-socket';
 import { link } from '../router';
 import { useSession } from '../session';
@@ -117,7 +118,8 @@ export const basename = (p: string) => (p.split('/').pop() ?? p).replace(/^[0-9a
 
 /** Analysis sessions: create from a path or an upload, start, watch progress, open the report. */
 export function SessionsPage() {
-  const { t, fmtTime } = useI18n();
+  const { t } = useI18n();
+  const { fmtTime } = useFormat();
   const { canOperate } = useSession();
   const [progress, setProgress] = useState<Record<string, number>>({});
   const list = useAsync(() => call<{ sessions: SessionView[] }>(api.GET('/api/v1/sessions')), []);

@@ -4,13 +4,16 @@ import type { ApiKeyView, Role, Scope, UserView } from '../api/types';
 import { Card, Empty, ErrorBox, Field, Loading, valueOf, DataTable } from '../components/ui';
 import { errorText, useAsync } from '../data';
 import { useI18n } from '../i18n/i18n';
+import { useFormat } from '../format';
 import { useSession } from '../session';
+// The API's own list of key scopes (the enum POST /api-keys validates against), so the form offers every one.
+import { SCOPES } from '../../../appliance/src/auth/roles.js';
 
 const ROLES: Role[] = ['viewer', 'operator', 'admin'];
-const SCOPES: Scope[] = ['cameras:read', 'events:read', 'reports:read', 'analysis:run', 'admin'];
 
 function Users() {
-  const { t, fmtTime } = useI18n();
+  const { t } = useI18n();
+  const { fmtTime } = useFormat();
   const { me } = useSession();
   const list = useAsync(() => call<{ users: UserView[] }>(api.GET('/api/v1/users')), []);
   const [form, setForm] = useState({ username: '', password: '', role: 'viewer' as Role });
@@ -127,7 +130,8 @@ function Users() {
 }
 
 function ApiKeys() {
-  const { t, fmtTime } = useI18n();
+  const { t } = useI18n();
+  const { fmtTime } = useFormat();
   const list = useAsync(() => call<{ api_keys: ApiKeyView[] }>(api.GET('/api/v1/api-keys')), []);
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<Scope[]>(['cameras:read']);
