@@ -4,10 +4,8 @@ import WebSocket from 'ws';
 import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
-import { api, signIn, STADTMITTE, tempDir, waitFor } from './helpers.js';
+import { api, json, signIn, STADTMITTE, tempDir, waitFor } from './helpers.js';
 import { launchChromium, PageErrors, signInPage } from './browser.js';
-
-const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 type Live = { analytics?: { queues?: Record<string, { length: number }>; occupancy?: { areas: Record<string, { occupancy: number; capacity: number }>; zones: Record<string, { capacity: number; percent: number }> }; speed?: Record<string, unknown> } };
 
