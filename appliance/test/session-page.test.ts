@@ -1,19 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
-import { WEB_UI_DIR } from '../src/config/paths.js';
 import { silentLogger } from '../src/logger.js';
-import { api, STADTMITTE, tempDir, TEST_ADMIN, waitFor } from './helpers.js';
+import { ARTIFACTS, launchChromium, PageErrors, signInPage } from './browser.js';
+import { api, json, STADTMITTE, tempDir, waitFor } from './helpers.js';
 
 // A file session's own page in a real browser (issue 19): the file's name, its timeline in video
 // time, and each event a jump of the player to that moment. The real appliance analyses an ffmpeg
 // copy of TUD-Stadtmitte (25 fps) that carries a creation_time; Debian's Chromium shows the page.
 
-const CHROMIUM = '/usr/bin/chromium';
 const FPS = 25;
 const RECORDED = '2024-11-05T16:20:00.000Z';
 /** How far the player may be from an event after the jump: one frame, and what a seek to a frame may round. */
@@ -31,27 +29,23 @@ describe('session page in a real browser', () => {
   let page: Page;
   let id: string;
   let timeline: Timeline;
-  const errors: string[] = [];
+  const errors = new PageErrors();
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: \`make test\` installs it (apt-get install chromium)`);
-    if (!existsSync(join(WEB_UI_DIR, 'index.html'))) throw new Error(`${WEB_UI_DIR}/index.html is missing: build the dashboard first`);
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', STADTMITTE, '-c', 'copy', '-metadata', `creation_time=${RECORDED}`, clip]);
     app = new Appliance(validateConfig({ http: { port: 0 }, storage: { path: join(dir, 'v.db'), media_dirs: [dir] }, analytics: { hourly_reports: false, daily_reports: false }, cameras: [] }), silentLogger());
     await app.start();
     base = `http://127.0.0.1:${app.address!.port}`;
     // Analysed through the API (api() creates the admin with the setup code), as fast as the detector goes.
-    const post = (path: string, body?: unknown) => api(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const post = (path: string, body?: unknown) => api(`${base}${path}`, json('POST', body));
     const created = await post('/api/v1/sessions', { file: clip, lines: [{ id: 'middle', name: 'Middle of the walkway', points: [[0.5, 0.2], [0.5, 0.98]] }] });
     id = ((await created.json()) as { id: string }).id;
     expect((await post(`/api/v1/sessions/${id}/start`)).status).toBe(202);
     await waitFor('session completed', async () => (((await (await api(`${base}/api/v1/sessions/${id}`)).json()) as { status: string }).status === 'completed' ? true : undefined), 120_000, 300);
     timeline = (await (await api(`${base}/api/v1/sessions/${id}/timeline`)).json()) as Timeline;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await launchChromium();
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-GB' });
-    page = await ctx.newPage();
-    page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
-    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    page = errors.watch(await ctx.newPage());
   }, 180_000);
 
   afterAll(async () => {
@@ -64,13 +58,7 @@ describe('session page in a real browser', () => {
     expect(crossings.length).toBeGreaterThanOrEqual(2);
     expect(timeline.bucket_seconds).toBe(1);
 
-    await page.goto(base);
-    const form = page.getByTestId('login-form');
-    await form.waitFor();
-    await form.locator('input[name=username]').fill(TEST_ADMIN.username);
-    await form.locator('input[name=password]').fill(TEST_ADMIN.password);
-    await form.locator('button[type=submit]').click();
-    await page.getByTestId('whoami').waitFor();
+    await signInPage(page, base);
     await page.goto(`${base}/#/sessions`);
     await page.locator(`tr[data-session="${id}"] [data-testid=open-session]`).click();
     await page.waitForURL(`**/#/sessions/${id}`);
@@ -105,7 +93,7 @@ describe('session page in a real browser', () => {
       expect(Math.abs(at - e.offset_s)).toBeLessThanOrEqual(SEEK_TOLERANCE_S);
       expect(await item.getAttribute('class')).toContain('active');
     }
-    await page.screenshot({ path: join(dir, 'session-page.png'), fullPage: true });
-    expect(errors).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'session-page.png'), fullPage: true });
+    expect(errors.take()).toEqual([]);
   }, 120_000);
 });

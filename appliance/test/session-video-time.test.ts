@@ -8,7 +8,7 @@ import { footPoint, ZoneEngine, type LineDef } from '../src/analytics/zone-engin
 import { validateConfig } from '../src/config/loader.js';
 import { parseMot } from '../src/eval/mot-format.js';
 import { silentLogger } from '../src/logger.js';
-import { api, MEDIA, STADTMITTE, tempDir, waitFor } from './helpers.js';
+import { api, json, MEDIA, STADTMITTE, tempDir, waitFor } from './helpers.js';
 
 // A file session in video time (issue 19): real ffmpeg clips of TUD-Stadtmitte (179 frames at
 // 25 fps, 7.16 s), with and without a creation_time tag, analysed by the real appliance as fast as
@@ -49,7 +49,7 @@ describe('file sessions in video time', () => {
   const plain = join(dir, 'walkway plain.mp4');
   const recorded = join(dir, 'walkway recorded.mp4');
   const get = async <T,>(path: string) => (await (await api(`${base}${path}`)).json()) as T;
-  const post = (path: string, body?: unknown) => api(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const post = (path: string, body?: unknown) => api(`${base}${path}`, json('POST', body));
 
   /** Creates, starts and waits for a session of `file` with the line; returns its id. */
   async function analyse(file: string): Promise<string> {
