@@ -65,8 +65,10 @@ export type SessionRequest =
 
 /**
  * Analysis jobs. A `file` session runs a video through decode → detect → track → analytics as fast as
- * the detector allows, under its own camera id (`session-<id>`), with its frames timed from the
- * session's creation; it ends with a report. A `camera` session is a report over what a camera
+ * the detector allows, under its own camera id (`session-<id>`), with its frames stored at the
+ * session's creation + their offset into the video (so retention keeps them with the session); the
+ * file's own clock (its creation_time) is kept beside them and its timeline is served in video time
+ * (session-timeline.ts); it ends with a report. A `camera` session is a report over what a camera
  * already recorded in a time window. A `stream` session runs a stream URL (not a configured camera)
  * through the same path for a number of seconds, timed from when it starts; cancelling it while it
  * runs ends it early with its report. Sessions run one at a time, so live cameras keep their share of
