@@ -4,7 +4,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../src/config/paths.js';
-import type { Page } from 'playwright-core';
 
 export const ROOT = PACKAGE_ROOT;
 export const MEDIA = resolve(ROOT, 'appliance/media/mot15');
@@ -151,14 +150,5 @@ export const api: Fetch = async (url, init = {}) => {
   }
 };
 
-// --- Dashboard sign-in in a browser (issue 19, site-time.test) ---
-
-/** Signs a dashboard page in through its form (as an operator would) and waits for the signed-in frame. */
-export async function signInPage(page: Page, base: string, who = TEST_ADMIN): Promise<void> {
-  await page.goto(base);
-  const form = page.getByTestId('login-form');
-  await form.locator('input[name=username]').fill(who.username);
-  await form.locator('input[name=password]').fill(who.password);
-  await form.locator('button[type=submit]').click();
-  await page.getByTestId('whoami').waitFor();
-}
+/** A fetch init sending `body` as JSON with `method`. */
+export const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

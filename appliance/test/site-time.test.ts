@@ -1,14 +1,13 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
 import { SCOPES } from '../src/auth/roles.js';
 import { validateConfig } from '../src/config/loader.js';
-import { WEB_UI_DIR } from '../src/config/paths.js';
 import { silentLogger } from '../src/logger.js';
-import { signIn, signInPage, STADTMITTE, tempDir, TEST_ADMIN, waitFor } from './helpers.js';
+import { launchChromium, PageErrors, signInPage } from './browser.js';
+import { signIn, STADTMITTE, tempDir, TEST_ADMIN, waitFor } from './helpers.js';
 
 // Issue 19, fault 5: every time the dashboard shows is written in the page's locale and the site's
 // time zone, whatever zone the browser runs in. The real appliance (a camera on the bundled clip, a
@@ -19,7 +18,6 @@ import { signIn, signInPage, STADTMITTE, tempDir, TEST_ADMIN, waitFor } from './
 // in English (dd/mm/yyyy, hh:mm:ss) and Russian (dd.mm.yyyy, hh:mm:ss), never as the browser's zone
 // would write it.
 
-const CHROMIUM = '/usr/bin/chromium';
 const ZONES = [{ id: 'zone-1', name: 'Entrance', points: [[0.02, 0.3], [0.6, 0.3], [0.6, 0.98], [0.02, 0.98]] }];
 const LINES = [{ id: 'line-1', name: 'Till', points: [[0.65, 0.35], [0.65, 0.85]] }];
 const KOLKATA_S = 5.5 * 3600;
@@ -60,8 +58,6 @@ describe('times in the site time zone on every page (Chromium)', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: \`make test\` installs it (apt-get install chromium)`);
-    if (!existsSync(join(WEB_UI_DIR, 'index.html'))) throw new Error(`${WEB_UI_DIR}/index.html is missing: build the dashboard with \`make build\``);
     app = new Appliance(
       validateConfig({
         http: { port: 0 },
@@ -111,7 +107,7 @@ describe('times in the site time zone on every page (Chromium)', () => {
     }, 90_000, 250);
     at.lastFrame = Date.parse(cam.lastFrameAt!);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
@@ -120,19 +116,15 @@ describe('times in the site time zone on every page (Chromium)', () => {
   });
 
   /** A browser in `zone`, signed in as the admin (the last login's time is read after it). */
-  async function open(zone: string): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
+  async function open(zone: string): Promise<{ ctx: BrowserContext; page: Page; errors: () => string[] }> {
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-GB', timezoneId: zone });
-    const page = await ctx.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      // The camera page's live player on a camera whose clip has ended: a viewer the previous browser
-      // left while connecting holds the camera's slot for its connect timeout (503); not about times.
-      if (m.type() === 'error' && !(m.text().includes('503') && m.location().url.endsWith('/cameras/door/webrtc'))) errors.push(`console: ${m.text()} @ ${m.location().url}`);
-    });
+    const seen = new PageErrors();
+    const page = seen.watch(await ctx.newPage());
     await signInPage(page, base);
     expect(await page.evaluate('Intl.DateTimeFormat().resolvedOptions().timeZone')).toBe(zone);
-    return { ctx, page, errors };
+    // The camera page's live player on a camera whose clip has ended: a viewer the previous browser
+    // left while connecting holds the camera's slot for its connect timeout (503); not about times.
+    return { ctx, page, errors: () => (seen.takeMatching(/status of 503 .*\/cameras\/door\/webrtc$/), seen.take()) };
   }
 
   /** Waits until the page's text holds `text`; the error names the page and what it showed. */
@@ -195,7 +187,7 @@ describe('times in the site time zone on every page (Chromium)', () => {
       await shows(page, 'events after the zone changed to Asia/Tokyo', written(at.event!, TOKYO_S, 'en'));
       expect(await page.getByTestId('time-zone-note').textContent()).toContain('Asia/Tokyo (GMT+9)');
       await call('/api/v1/settings', { method: 'PUT', body: JSON.stringify({ timezone: 'Asia/Kolkata' }) });
-      expect(errors).toEqual([]);
+      expect(errors()).toEqual([]);
       await ctx.close();
     }, 180_000);
   }
@@ -214,7 +206,7 @@ describe('times in the site time zone on every page (Chromium)', () => {
     await form.locator('button[type=submit]').click();
     const key = await waitFor('the key from the form', async () => (await call<{ api_keys: Array<{ name: string; scopes: string[] }> }>('/api/v1/api-keys')).api_keys.find((k) => k.name === 'recorder'));
     expect(key.scopes).toEqual(['recordings:read']);
-    expect(errors).toEqual([]);
+    expect(errors()).toEqual([]);
     await ctx.close();
   }, 60_000);
 });
