@@ -32,7 +32,7 @@ export function Chart(props: { x: number[]; series: ChartSeries[]; height?: numb
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const locale = lang === 'ru' ? 'ru-RU' : 'en-GB';
+    const locale = f.locale;
     const span = (range ? range[1] - range[0] : (props.x[props.x.length - 1] ?? 0) - (props.x[0] ?? 0)) || 1;
     const fmt = f.axis(span);
     const nBars = props.series.filter((s) => s.bars).length;
