@@ -186,6 +186,11 @@ describe('times in the site time zone on every page (Chromium)', () => {
       await page.goto(`${base}/#/events`);
       await shows(page, 'events after the zone changed to Asia/Tokyo', written(at.event!, TOKYO_S, 'en'));
       expect(await page.getByTestId('time-zone-note').textContent()).toContain('Asia/Tokyo (GMT+9)');
+      // A site without a zone: the browser's own, and the foot of the page says so.
+      await call('/api/v1/settings', { method: 'PUT', body: JSON.stringify({ timezone: '' }) });
+      await page.reload();
+      await shows(page, 'events without a site zone', written(at.event!, offsetIn(zone, at.event!), 'en'));
+      expect(await page.getByTestId('time-zone-note').textContent()).toContain(`this browser's time zone: ${zone}`);
       await call('/api/v1/settings', { method: 'PUT', body: JSON.stringify({ timezone: 'Asia/Kolkata' }) });
       expect(errors()).toEqual([]);
       await ctx.close();

@@ -28,6 +28,8 @@ export interface Formatter {
   locale: string;
   /** The IANA zone times are written in. */
   timeZone: string;
+  /** Whether that is the site's zone (false: the site has none, the browser's own applies). */
+  siteZone: boolean;
   /** The zone as a person reads it: "Asia/Kolkata (GMT+5:30)". */
   zoneLabel: string;
   /** Date and time to the second: "02/12/2026, 14:30:05" (en), "02.12.2026, 14:30:05" (ru). */
@@ -65,6 +67,7 @@ export function formatter(lang: Lang, siteZone: string): Formatter {
     lang,
     locale,
     timeZone,
+    siteZone: siteZone !== '',
     zoneLabel: offset && offset !== timeZone ? `${timeZone} (${offset})` : timeZone,
     fmtTime: safe(full),
     fmtMinute: safe(minute),

@@ -60,7 +60,7 @@ export function Layout(props: { settings: Settings | undefined; onSettings(s: Se
   const section = route.parts[0] ?? '';
   // Before the pages render: they write every time in the site's zone (a no-op when unchanged).
   if (props.settings) setSiteTimeZone(props.settings.timezone);
-  const { zoneLabel } = useFormat();
+  const { zoneLabel, siteZone } = useFormat();
   useEffect(() => {
     if (!section) navigate(link('cameras'));
     setMenuOpen(false);
@@ -156,7 +156,7 @@ export function Layout(props: { settings: Settings | undefined; onSettings(s: Se
       </header>
       <main class="content">{page}</main>
       <footer class="zone-note muted small" data-testid="time-zone-note">
-        {t('tz.note', { zone: zoneLabel })}
+        {t(siteZone ? 'tz.note' : 'tz.noteBrowser', { zone: zoneLabel })}
       </footer>
     </div>
   );

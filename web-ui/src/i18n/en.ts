@@ -456,6 +456,7 @@ export const en = {
   'chart.timeIn': 'Time ({tz})',
   // Times in the site's time zone (issue 19, fault 5: web-ui/src/format.ts)
   'tz.note': 'Times are shown in the site time zone: {zone}',
+  'tz.noteBrowser': 'Times are shown in this browser\'s time zone: {zone} (the site has none set)',
   'report.peopleAxis': 'Objects per bucket',
   'report.crossingsAxis': 'Crossings per bucket',
   'heat.scale': 'Colour scale',

@@ -458,6 +458,7 @@ export const ru: Record<Key, string> = {
   'chart.timeIn': 'Время ({tz})',
   // Times in the site's time zone (issue 19, fault 5: web-ui/src/format.ts)
   'tz.note': 'Время указано в часовом поясе объекта: {zone}',
+  'tz.noteBrowser': 'Время указано в часовом поясе этого браузера: {zone} (пояс объекта не задан)',
   'report.peopleAxis': 'Объектов за интервал',
   'report.crossingsAxis': 'Пересечений за интервал',
   'heat.scale': 'Шкала цвета',
