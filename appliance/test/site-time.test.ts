@@ -177,6 +177,22 @@ describe('times in the site time zone on every page (Chromium)', () => {
         // The zone is named on every page, with its offset.
         expect(await page.getByTestId('time-zone-note').textContent()).toContain('Asia/Kolkata (GMT+5:30)');
       }
+      // A custom range is typed on the site's wall clock: the inputs start at the last 24 hours as
+      // Kolkata's clock reads them, and a range typed there finds the event.
+      await page.getByTestId('language').selectOption('en');
+      await page.goto(`${base}/#/events`);
+      await page.getByRole('button', { name: 'Custom' }).click();
+      const local = (ms: number) => written(ms, KOLKATA_S, 'en').replace(/^(\d\d)\/(\d\d)\/(\d{4}), (\d\d:\d\d):\d\d$/, '$3-$2-$1T$4');
+      const toInput = page.getByLabel('To', { exact: true });
+      const nowMs = Date.now();
+      expect([local(nowMs), local(nowMs - 60_000), local(nowMs + 60_000)]).toContain(await toInput.inputValue());
+      await page.getByLabel('From', { exact: true }).fill(local(at.event! - 60_000));
+      await toInput.fill(local(at.event! + 120_000));
+      await page.getByTestId('apply-filters').click();
+      await waitFor('only the known event in the typed minute range', async () => {
+        const rows = await page.locator('table tbody tr').allTextContents();
+        return rows.length === 1 && rows[0]!.includes(written(at.event!, KOLKATA_S, 'en')) ? rows : undefined;
+      }, 15_000, 200);
       // The site zone changes (an admin saves it): the pages follow without a reload of the data.
       await page.getByTestId('language').selectOption('en');
       await page.goto(`${base}/#/system`);
