@@ -3,11 +3,13 @@ import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { className } from '../src/alerts/locale/class-names.js';
+import { csvWithHeadersIn } from '../src/alerts/locale/csv-headers.js';
 import { en as applianceEn } from '../src/alerts/locale/en.js';
 import { ru as applianceRu } from '../src/alerts/locale/ru.js';
 import { alertMessage, reportStrings, testMessage, type FiringDetails } from '../src/alerts/messages.js';
 import { ruleBodySchema, type AlertRule } from '../src/alerts/rules.js';
 import { SCOPES } from '../src/auth/roles.js';
+import { timelineCsv, type ReportBody } from '../src/analytics/report-builder.js';
 import { configSchema } from '../src/config/schema.js';
 import { EVENT_TYPES } from '../src/store/event-types.js';
 import { ROOT } from './helpers.js';
@@ -88,8 +90,9 @@ describe('locale keys (dashboard and appliance)', () => {
   });
 
   it('every key the appliance code writes a message with is in both of its locales', () => {
-    const users = sourceFiles(join(ROOT, 'appliance/src')).filter((f) => readFileSync(f, 'utf8').includes("/locale/text.js'"));
+    const users = sourceFiles(join(ROOT, 'appliance/src')).filter((f) => /from '(\.|[./a-z-]*\/locale)\/text\.js'/.test(readFileSync(f, 'utf8')));
     const { literal, prefixes } = keysUsed(users, ['m', 'message']);
+    expect(users.map((f) => relative(ROOT, f)).sort()).toEqual(expect.arrayContaining(['appliance/src/alerts/locale/csv-headers.ts', 'appliance/src/alerts/messages.ts']));
     expect(literal.length).toBeGreaterThan(15);
     expect(literal.filter(({ key }) => !(key in box.en) || !(key in box.ru)).map(({ key, at }) => `${at} ${key}`)).toEqual([]);
     expect(prefixes.filter(({ prefix }) => !Object.keys(box.en).some((k) => k.startsWith(prefix))).map(({ prefix, at }) => `${at} ${prefix}…`)).toEqual([]);
@@ -160,5 +163,27 @@ describe('locale keys (dashboard and appliance)', () => {
     texts.push(...Object.values(r).flatMap((v) => (typeof v === 'string' ? [v] : Array.isArray(v) ? v : typeof v === 'function' ? [v(1), v(3)] : Object.values(v as Record<string, string>))));
     const english = texts.filter((s) => /[A-Za-z]{2}/.test(s.replace(/Vantage/g, '')));
     expect(english).toEqual([]);
+  });
+
+  it('a scheduled report CSV names every column in Russian (one cell each) and stays as the API writes it in English', () => {
+    const counts = { entries: 1, exits: 2, crossings_in: 3, crossings_out: 4, arrivals: 4 };
+    const change = Object.fromEntries(Object.keys(counts).map((k) => [k, { abs: 1, pct: 10 }]));
+    const body = {
+      timeline: [{ time: '2026-12-01T10:00:00.000Z', tracks: 3, visitors: 2, entries: 1, exits: 2, crossings_in: 3, crossings_out: 4, max_occupancy: 2, coverage: 1, low_coverage: false }],
+      time_zone: 'Europe/Berlin',
+      totals: counts,
+      comparisons: [{ kind: 'previous', weeks_back: null, from: 'a', to: 'b', totals: counts, change }],
+      peak_hour: { local: '10:00', from: 'a', arrivals: 3 },
+      busiest_zone: { camera: 'c', zone: 'z', entries: 1 },
+      day_hour: { metric: 'arrivals', weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'], average: Array.from({ length: 7 }, () => new Array(24).fill(1)), slots: [], days: [] },
+    } as unknown as ReportBody;
+    const csv = timelineCsv(body);
+    const headers = (text: string) => text.split('\n\n').map((b) => b.split('\n')[0]!);
+    expect(headers(csv).length).toBe(5); // timeline, totals, comparisons, peak, weekday × hour
+    expect(csvWithHeadersIn('en', csv)).toBe(csv);
+    const ru = csvWithHeadersIn('ru', csv);
+    expect(headers(ru).filter((h) => /[A-Za-z]/.test(h))).toEqual([]);
+    expect(headers(ru).map((h) => h.split(',').length)).toEqual(headers(csv).map((h) => h.split(',').length));
+    expect(ru.split('\n').filter((l) => !headers(ru).includes(l))).toEqual(csv.split('\n').filter((l) => !headers(csv).includes(l))); // the rows as they were
   });
 });

@@ -19,6 +19,12 @@ export const en = {
   'alert.speeding.zone': ' in zone "{zone}"',
   'alert.test': 'Vantage{site}: alerts are connected to this chat.',
 
+  // Home Assistant MQTT discovery: the sensors' names as Home Assistant shows them.
+  'mqtt.ha.model': 'edge video analytics appliance',
+  'mqtt.ha.objects': '{camera} objects',
+  'mqtt.ha.occupancy': '{camera} {zone} occupancy',
+  'mqtt.ha.unit': 'objects',
+
   'report.title.day': 'Daily report',
   'report.title.week': 'Weekly report',
   'report.title.month': 'Monthly report',
@@ -51,6 +57,35 @@ export const en = {
   'report.weekday.5': 'Fri',
   'report.weekday.6': 'Sat',
   'report.weekday.7': 'Sun',
+
+  // Scheduled reports' CSV column names (locale/csv-headers.ts): English keeps the API's names.
+  'csv.time': 'time',
+  'csv.tracks': 'tracks',
+  'csv.visitors': 'visitors',
+  'csv.entries': 'entries',
+  'csv.exits': 'exits',
+  'csv.crossings_in': 'crossings_in',
+  'csv.crossings_out': 'crossings_out',
+  'csv.max_occupancy': 'max_occupancy',
+  'csv.coverage_pct': 'coverage_pct',
+  'csv.low_coverage': 'low_coverage',
+  'csv.section': 'section',
+  'csv.time_zone': 'time_zone',
+  'csv.arrivals': 'arrivals',
+  'csv.comparison': 'comparison',
+  'csv.weeks_back': 'weeks_back',
+  'csv.from': 'from',
+  'csv.to': 'to',
+  'csv.peak_hour_local': 'peak_hour_local',
+  'csv.peak_hour_from': 'peak_hour_from',
+  'csv.peak_hour_arrivals': 'peak_hour_arrivals',
+  'csv.busiest_camera': 'busiest_camera',
+  'csv.busiest_zone': 'busiest_zone',
+  'csv.busiest_zone_entries': 'busiest_zone_entries',
+  'csv.weekday': 'weekday',
+  'csv.change': '{column}_change',
+  'csv.changePct': '{column}_change_pct',
+  'csv.hour': 'h{hour}',
 } as const;
 
 export type MessageKey = keyof typeof en;
