@@ -16,7 +16,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const ALLOWED = new Set([
   'Vantage', 'MQTT', 'RTSP', 'Telegram', 'WebRTC', 'MPEG', 'JSMpeg', 'ONNX', 'CSV', 'PDF', 'JSON', 'API', 'HTTP', 'HTTPS', 'URL',
   'fps', 'IoU', 'CPU', 'GPU', 'CUDA', 'TensorRT', 'YOLOX', 'PicoDet', 'COCO', 'MOT', 'SQLite', 'WAL', 'ffmpeg', 'FFmpeg', 'ID', 'id',
-  'English', 'Enter', 'Esc', 'Delete', 'Backspace', 'IANA', 'BotFather', 'mp4', 'mkv', 'avi', 'ts', 'jpg', 'png', 'csv', 'pdf', 'metrics', 'JS', 'ABC',
+  'English', 'Enter', 'Esc', 'Delete', 'Backspace', 'IANA', 'BotFather', 'mp4', 'mkv', 'avi', 'ts', 'jpg', 'png', 'csv', 'pdf', 'metrics', 'JS', 'ABC', 'XXXX-XXXX-XXXX',
 ]);
 
 /** Text a person reads on the page: the rendered text, tooltips, placeholders, labels, and canvas drawings. */
@@ -43,8 +43,8 @@ const RECORD_CANVAS_TEXT = `(() => {
 
 /** English words left in a text (words of two or more Latin letters not on the allow-list). */
 export function englishWords(text: string, userData: string[]): string[] {
-  // Ids where the API has no name (an analysis session's camera) are not words.
-  let s = text.replace(/\bsession-[0-9a-f-]{36}\b/g, ' ').replace(/https?:\/\/\S+/g, ' ').replace(/\S+\.(mp4|mkv|avi|yaml|json|db|jpg|png|csv|pdf)\b/g, ' ').replace(/\S*\/\S*/g, ' ');
+  // Commands in `backticks` are typed as written; ids where the API has no name (an analysis session's camera) are not words.
+  let s = text.replace(/`[^`\n]*`/g, ' ').replace(/\bsession-[0-9a-f-]{36}\b/g, ' ').replace(/https?:\/\/\S+/g, ' ').replace(/\S+\.(mp4|mkv|avi|yaml|json|db|jpg|png|csv|pdf)\b/g, ' ').replace(/\S*\/\S*/g, ' ');
   for (const d of userData) s = s.split(d).join(' ');
   const out = new Set<string>();
   for (const m of s.matchAll(/[A-Za-z](?:[A-Za-z0-9']|-(?=[A-Za-z0-9]))*/g)) {
@@ -59,6 +59,7 @@ let base: string;
 let browser: Browser;
 let ctx: BrowserContext;
 let auth: Record<string, string>;
+let setupText = '';
 const dir = tempDir();
 
 const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -97,6 +98,16 @@ describe('the dashboard in Russian, every page (real daemon, real Chromium)', ()
     daemon = startCli(['run', '--config', cfg]);
     base = `http://127.0.0.1:${port}`;
     await waitFor('daemon ready', async () => ((await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200 ? true : undefined), 60_000, 250);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
+    await ctx.addInitScript(RECORD_CANVAS_TEXT);
+    await ctx.addInitScript(`localStorage.setItem('vantage.lang', 'ru')`);
+    // The first-run page, before the administrator exists.
+    const first = await ctx.newPage();
+    await first.goto(base);
+    await first.getByTestId('setup-form').waitFor();
+    setupText = (await first.evaluate(READ_PAGE)) as string;
+    await first.close();
     auth = { authorization: `Bearer ${await signIn(base)}` };
     await call('PUT', '/api/v1/settings', { language: 'ru', site_name: 'Склад №3', timezone: 'Europe/Moscow' });
     await call('POST', '/api/v1/alert-rules', { name: 'Люди у входа', type: 'occupancy', camera: 'campus', zone: 'zone-1', above: 0, for_seconds: 0, cooldown_seconds: 0 });
@@ -108,10 +119,6 @@ describe('the dashboard in Russian, every page (real daemon, real Chromium)', ()
     await waitFor('the session to complete', async () => ((await call<{ status: string }>('GET', `/api/v1/sessions/${session.id}`)).status === 'completed' ? true : undefined), 180_000, 500);
     await waitFor('alerts fired', async () => ((await call<{ notifications: unknown[] }>('GET', '/api/v1/notifications')).notifications.length > 0 ? true : undefined), 60_000, 500);
     await waitFor('events recorded', async () => ((await call<{ events: unknown[] }>('GET', '/api/v1/events?limit=5')).events.length > 0 ? true : undefined), 60_000, 500);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-    ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
-    await ctx.addInitScript(RECORD_CANVAS_TEXT);
-    await ctx.addInitScript(`localStorage.setItem('vantage.lang', 'ru')`);
   }, 300_000);
 
   afterAll(async () => {
@@ -130,6 +137,8 @@ describe('the dashboard in Russian, every page (real daemon, real Chromium)', ()
       const words = englishWords(text, USER_DATA);
       if (words.length) found.push(`${where}: ${words.join(', ')}`);
     };
+    const setupWords = englishWords(setupText, USER_DATA);
+    if (setupWords.length) found.push(`setup: ${setupWords.join(', ')}`);
     await p.goto(base);
     const form = p.getByTestId('login-form');
     await form.waitFor();
@@ -140,10 +149,12 @@ describe('the dashboard in Russian, every page (real daemon, real Chromium)', ()
     await p.getByTestId('whoami').waitFor();
     // The loaded models' names are proper names.
     USER_DATA.push(...(await call<{ models: Array<{ name: string }> }>('GET', '/api/v1/models')).models.map((m) => m.name));
-    const sessions = await call<{ sessions: Array<{ id: string; report_id?: string }> }>('GET', '/api/v1/sessions');
+    const session = (await call<{ sessions: Array<{ id: string }> }>('GET', '/api/v1/sessions')).sessions[0]!.id;
     const reports = await call<{ reports: Array<{ id: string }> }>('GET', '/api/v1/reports?limit=1');
-    const pages = ['cameras', 'cameras/campus', 'cameras/campus?tab=zones', 'cameras/campus?tab=heatmap', 'analytics', `reports/${reports.reports[0]!.id}`, 'sessions', 'audits', 'events', 'alerts', 'system', 'users', 'account'];
-    void sessions;
+    const pages = [
+      'cameras', 'cameras/campus', 'cameras/campus?tab=zones', 'cameras/campus?tab=heatmap', 'analytics', `reports/${reports.reports[0]!.id}`, 'sessions',
+      'audits', `audits/new?session=${session}&line=line-1`, 'events', 'alerts', 'review/campus', 'system', 'users', 'account',
+    ];
     for (const path of pages) {
       await p.evaluate('window.__drawnText = []');
       await p.goto(`${base}/#/${path}`);

@@ -37,7 +37,7 @@ const clipUrl = (kind: Mark['kind'], id: number) => (kind === 'event' ? href('/a
  * pre roll before it), frame by frame if wanted, and can be downloaded. Filters: class, zone, line, rule.
  */
 export function ReviewPage(props: { camera: string; at?: number; select?: { kind: Mark['kind']; id: number } }) {
-  const { t, fmtTime } = useI18n();
+  const { t, fmtTime, tc } = useI18n();
   const cams = useCameras();
   const cam = cams.data?.find((c) => c.id === props.camera);
   const [minutes, setMinutes] = useState(props.at ? 60 : 30);
@@ -131,7 +131,7 @@ export function ReviewPage(props: { camera: string; at?: number; select?: { kind
                 <option value="">{t('common.all')}</option>
                 {values(k).map((v) => (
                   <option value={v} key={v}>
-                    {v}
+                    {k === 'cls' ? tc(v) : v}
                   </option>
                 ))}
               </select>
@@ -163,7 +163,7 @@ export function ReviewPage(props: { camera: string; at?: number; select?: { kind
                   key={`${m.kind}-${m.id}`}
                   class={`review-mark ${m.kind === 'notification' ? 'alert' : m.type.replace('.', '-')}${clip?.kind === m.kind && clip.id === m.id ? ' on' : ''}`}
                   style={{ left: pct(m.at) }}
-                  title={`${fmtTime(new Date(m.at).toISOString())} ${m.label}${m.zone ?? m.line ? ` · ${m.zone ?? m.line}` : ''}${m.cls ? ` · ${m.cls}` : ''}`}
+                  title={`${fmtTime(new Date(m.at).toISOString())} ${m.label}${m.zone ?? m.line ? ` · ${m.zone ?? m.line}` : ''}${m.cls ? ` · ${tc(m.cls)}` : ''}`}
                   onClick={() => void open(m.kind, m.id)}
                   data-testid="review-mark"
                   data-kind={m.kind}
