@@ -1,16 +1,15 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAMPUS, freePort, MEDIA, signIn, startCli, tempDir, TEST_ADMIN, waitFor } from './helpers.js';
+import { launchChromium, signInPage } from './browser.js';
+import { CAMPUS, freePort, MEDIA, signIn, startCli, tempDir, waitFor } from './helpers.js';
 
 // Issue 19, fault 8: a Russian operator sees Russian on every page. The compiled daemon runs a real
 // camera (a looping bundled clip) with named zones and lines, alert rules that fire, a finished
 // session and a second user; a real Chromium visits every page in Russian and reads what a person
 // sees: the visible text, the tooltips and placeholders, and what is drawn on canvases (chart axes
 // and legends, overlay labels). No English word may be left apart from proper names and units.
-
-const CHROMIUM = '/usr/bin/chromium';
 
 /** Words that read the same in Russian: products, protocols, units, formats, keys on the keyboard. */
 const ALLOWED = new Set([
@@ -73,7 +72,6 @@ const USER_DATA = ['Кампус', 'Вход', 'Проход', 'Люди у вх
 
 describe('the dashboard in Russian, every page (real daemon, real Chromium)', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: \`make test\` installs it (apt-get install chromium)`);
     const port = await freePort();
     const cfg = join(dir, 'config.json');
     writeFileSync(
@@ -98,7 +96,7 @@ describe('the dashboard in Russian, every page (real daemon, real Chromium)', ()
     daemon = startCli(['run', '--config', cfg]);
     base = `http://127.0.0.1:${port}`;
     await waitFor('daemon ready', async () => ((await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200 ? true : undefined), 60_000, 250);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
     ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
     await ctx.addInitScript(RECORD_CANVAS_TEXT);
     await ctx.addInitScript(`localStorage.setItem('vantage.lang', 'ru')`);
@@ -143,16 +141,13 @@ describe('the dashboard in Russian, every page (real daemon, real Chromium)', ()
     const form = p.getByTestId('login-form');
     await form.waitFor();
     await read('login');
-    await form.locator('input[name=username]').fill(TEST_ADMIN.username);
-    await form.locator('input[name=password]').fill(TEST_ADMIN.password);
-    await form.locator('button[type=submit]').click();
-    await p.getByTestId('whoami').waitFor();
+    await signInPage(p, base);
     // The loaded models' names are proper names.
     USER_DATA.push(...(await call<{ models: Array<{ name: string }> }>('GET', '/api/v1/models')).models.map((m) => m.name));
     const session = (await call<{ sessions: Array<{ id: string }> }>('GET', '/api/v1/sessions')).sessions[0]!.id;
     const reports = await call<{ reports: Array<{ id: string }> }>('GET', '/api/v1/reports?limit=1');
     const pages = [
-      'cameras', 'cameras/campus', 'cameras/campus?tab=zones', 'cameras/campus?tab=heatmap', 'analytics', `reports/${reports.reports[0]!.id}`, 'sessions',
+      'cameras', 'cameras/campus', 'cameras/campus?tab=zones', 'cameras/campus?tab=heatmap', 'analytics', `reports/${reports.reports[0]!.id}`, 'sessions', `sessions/${session}`,
       'audits', `audits/new?session=${session}&line=line-1`, 'events', 'alerts', 'review/campus', 'system', 'users', 'account',
     ];
     for (const path of pages) {

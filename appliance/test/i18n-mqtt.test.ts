@@ -4,7 +4,7 @@ import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
 import { startBroker, type Published, type TestBroker } from './mqtt-broker.js';
-import { api, CAMPUS, freePort, tempDir, waitFor } from './helpers.js';
+import { api, CAMPUS, freePort, json, tempDir, waitFor } from './helpers.js';
 
 // Issue 19, fault 8: what the appliance sends over MQTT for people to read (Home Assistant's sensor
 // names, the alert text) is in the site's language, and follows a change of it. The real appliance
@@ -48,7 +48,7 @@ describe('MQTT texts in the site’s language', () => {
     expect(JSON.parse(latest(OBJECTS)!.payload)).toMatchObject({ name: 'Yard objects' });
 
     const changed = Date.now();
-    expect((await api(`${base}/api/v1/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ language: 'ru' }) })).status).toBe(200);
+    expect((await api(`${base}/api/v1/settings`, json('PUT', { language: 'ru' }))).status).toBe(200);
     const ru = await waitFor('Russian discovery', () => latest(ZONE, changed), 30_000);
     expect(ru.retain).toBe(true);
     expect(JSON.parse(ru.payload)).toMatchObject({ name: 'Yard: заполненность зоны door', unit_of_measurement: 'шт.', unique_id: 'vantage_demo_box_yard_door_occupancy', device: { model: 'устройство видеоаналитики' } });
@@ -56,11 +56,7 @@ describe('MQTT texts in the site’s language', () => {
   }, 90_000);
 
   it('publishes an alert’s text in Russian', async () => {
-    const created = await api(`${base}/api/v1/alert-rules`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Люди у двери', type: 'occupancy', zone: 'door', above: 0, for_seconds: 0, channels: ['mqtt'] }),
-    });
+    const created = await api(`${base}/api/v1/alert-rules`, json('POST', { name: 'Люди у двери', type: 'occupancy', zone: 'door', above: 0, for_seconds: 0, channels: ['mqtt'] }));
     expect(created.status).toBe(201);
     const alert = await waitFor('an alert on the broker', () => latest('vantage/demo/box/alerts'), 60_000);
     const body = JSON.parse(alert.payload) as { message: string };
