@@ -181,4 +181,25 @@ describe('the dashboard in Russian, every page (real daemon, real Chromium)', ()
     await read('sessions, refused');
     expect(found).toEqual([]);
   }, 240_000);
+
+  it('an English page keeps the daemon’s own error message', async () => {
+    const missingClip = join(MEDIA, 'no-such-clip.mp4');
+    const r = await fetch(`${base}/api/v1/sessions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ file: missingClip }) });
+    expect(r.status).toBe(400);
+    const { error } = (await r.json()) as { error: { code: string; message: string; fields?: Array<{ field: string; message: string }> } };
+    const said = `${error.message}${error.fields?.length ? ` (${error.fields.map((f) => `${f.field}: ${f.message}`).join('; ')})` : ''}`;
+    const en = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-GB', storageState: await ctx.storageState() });
+    try {
+      await en.addInitScript(`localStorage.setItem('vantage.lang', 'en')`);
+      const p = await en.newPage();
+      await p.goto(`${base}/#/sessions`);
+      await p.getByTestId('session-path').fill(missingClip);
+      await p.getByTestId('create-session').click();
+      const box = p.locator('.error').first();
+      await box.waitFor();
+      expect((await box.textContent())?.trim()).toBe(said);
+    } finally {
+      await en.close();
+    }
+  }, 60_000);
 });
