@@ -2,7 +2,7 @@ import { useMemo } from 'preact/hooks';
 import { useI18n, type Lang } from './i18n/i18n';
 import { useSiteTimeZone } from './site';
 // Wall-clock arithmetic is the daemon's own (Intl only, no Node API), so the page and the reports agree.
-import { localStamp, resolvedTimeZone, startOfDay, zonedTime } from '../../appliance/src/util/time-zone.js';
+import { localStamp, offsetMs, resolvedTimeZone, startOfDay, zonedTime } from '../../appliance/src/util/time-zone.js';
 
 /**
  * The dashboard's one formatter of times: every page writes a date or time through here,
@@ -30,7 +30,7 @@ export interface Formatter {
   timeZone: string;
   /** Whether that is the site's zone (false: the site has none, the browser's own applies). */
   siteZone: boolean;
-  /** The zone as a person reads it: "Asia/Kolkata (GMT+5:30)". */
+  /** The zone as a person reads it, with its offset from UTC now: "Asia/Kolkata (+05:30)". */
   zoneLabel: string;
   /** Date and time to the second: "02/12/2026, 14:30:05" (en), "02.12.2026, 14:30:05" (ru). */
   fmtTime(d: TimeValue): string;
@@ -58,7 +58,9 @@ export function formatter(lang: Lang, siteZone: string): Formatter {
   const minute = dtf({ dateStyle: 'short', timeStyle: 'short' });
   const clock = dtf({ timeStyle: 'medium' });
   const date = dtf({ dateStyle: 'short' });
-  const offset = dtf({ timeZoneName: 'shortOffset', hour: 'numeric' }).formatToParts(Date.now()).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  // The offset now as digits only ("+05:30"): the same in every language.
+  const off = Math.round(offsetMs(Date.now(), timeZone) / 60_000);
+  const offset = `${off < 0 ? '−' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
   const safe = (f: Intl.DateTimeFormat) => (d: TimeValue) => {
     const ms = toMs(d);
     return Number.isFinite(ms) ? f.format(ms) : '–';
@@ -68,7 +70,7 @@ export function formatter(lang: Lang, siteZone: string): Formatter {
     locale,
     timeZone,
     siteZone: siteZone !== '',
-    zoneLabel: offset && offset !== timeZone ? `${timeZone} (${offset})` : timeZone,
+    zoneLabel: `${timeZone} (${offset})`,
     fmtTime: safe(full),
     fmtMinute: safe(minute),
     fmtClock: safe(clock),

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, apiFetch, call, href } from '../api/client';
+import { api, apiFetch, ApiFailure, call, href } from '../api/client';
 import type { EventView, NotificationView } from '../api/types';
 import { Card, Empty, ErrorBox, Field, Loading, valueOf } from '../components/ui';
 import { errorText, useAsync, useCameras } from '../data';
@@ -82,14 +82,14 @@ export function ReviewPage(props: { camera: string; at?: number; select?: { kind
     setClip({ kind, id, url, state: 'checking' });
     const r = await apiFetch(new Request(new URL(url, location.origin), { headers: { Range: 'bytes=0-0' } }));
     if (r.status === 206 || r.status === 200) return setClip({ kind, id, url, state: 'ready' });
-    const body = (await r.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
+    const body = (await r.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
     if (r.status === 409) {
       const wait = Number(r.headers.get('retry-after') ?? 2);
       setClip({ kind, id, url, state: 'pending', note: t('review.pending', { n: wait }) });
       setTimeout(() => void open(kind, id), Math.min(30, Math.max(1, wait)) * 1000);
       return;
     }
-    setClip({ kind, id, url, state: 'missing', note: body?.error?.message ?? t('review.notRecorded') });
+    setClip({ kind, id, url, state: 'missing', note: body?.error ? errorText(ApiFailure.from(r.status, body)) : t('review.notRecorded') });
   };
   useEffect(() => {
     if (props.select) void open(props.select.kind, props.select.id);

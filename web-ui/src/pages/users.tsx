@@ -5,6 +5,7 @@ import { Card, Empty, ErrorBox, Field, Loading, valueOf, DataTable } from '../co
 import { errorText, useAsync } from '../data';
 import { useI18n } from '../i18n/i18n';
 import { useFormat } from '../format';
+import { known } from '../i18n/known';
 import { useSession } from '../session';
 // The API's own list of key scopes (the enum POST /api-keys validates against), so the form offers every one.
 import { SCOPES } from '../../../appliance/src/auth/roles.js';
@@ -201,7 +202,7 @@ function ApiKeys() {
               <td>
                 {k.name} <span class="muted small">{k.id}</span>
               </td>
-              <td>{k.scopes.join(', ')}</td>
+              <td>{k.scopes.map((s) => known(t, 'scope.', s)).join(', ')}</td>
               <td>{fmtTime(k.created_at)}</td>
               <td>{k.last_used_at ? fmtTime(k.last_used_at) : '–'}</td>
               <td class="actions">
@@ -226,7 +227,7 @@ function ApiKeys() {
           <legend>{t('keys.scopes')}</legend>
           {SCOPES.map((s) => (
             <label key={s}>
-              <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => setScopes(e.currentTarget.checked ? [...scopes, s] : scopes.filter((x) => x !== s))} /> {s}
+              <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => setScopes(e.currentTarget.checked ? [...scopes, s] : scopes.filter((x) => x !== s))} /> {known(t, 'scope.', s)}
             </label>
           ))}
         </fieldset>
