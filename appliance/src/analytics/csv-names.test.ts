@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AnalyticsStore } from '../store/analytics-store.js';
 import { migrateToLatest, openDatabase } from '../store/database.js';
+import { csvWithHeadersIn } from '../alerts/locale/csv-headers.js';
 import { auditsCsv, type AuditSummary } from './audits.js';
 import { buildReport, timelineCsv } from './report-builder.js';
 
@@ -42,6 +43,12 @@ describe('names beside ids in the CSV exports (issue 19, fault 7)', () => {
     expect(zones[2]).toMatch(/^door,zone-2,"'=HYPERLINK\(""x""\)",1,1,1,/);
     const lines = blocks.find((b) => b.startsWith('camera,line,'))!.split('\n');
     expect(lines).toEqual(['camera,line,line_name,crossings_in,crossings_out', 'door,line-1,Till,4,2']);
+    // The scheduled report's Russian CSV names these columns too (headers only; ids and names as written).
+    const ru = csvWithHeadersIn('ru', csv);
+    const heads = ru.split('\n\n').map((b) => b.split('\n')[0]!);
+    expect(heads.filter((h) => /[A-Za-z]/.test(h))).toEqual([]);
+    expect(ru).toContain('\n\nкамера,зона,название зоны,');
+    expect(ru).toContain('\ndoor,zone-1,"Front door, inside",5,3,2,');
     await db.close();
   });
 

@@ -287,11 +287,11 @@ export function timelineCsv(body: ReportBody): string {
   const blocks = [[head, ...body.timeline.map((r) => [r.time, r.tracks, r.visitors ?? '', r.entries, r.exits, r.crossings_in, r.crossings_out, r.max_occupancy, pct(r.coverage), r.low_coverage ? 'yes' : ''].join(','))].join('\n') + '\n'];
   if (body.totals && body.time_zone) blocks.push(analysisCsv(body as AnalysisSections));
   const cell = (v: number | null) => (v === null ? '' : String(v));
-  if (body.zones.length) {
+  if (body.zones?.length) {
     const head = 'camera,zone,zone_name,entries,exits,peak_occupancy,peak_occupancy_at,dwell_visits,dwell_average_s';
     blocks.push([head, ...body.zones.map((z) => [csvText(z.camera), csvText(z.zone), csvText(z.name ?? z.zone), z.entries, z.exits, z.peak_occupancy.value, z.peak_occupancy.at ?? '', z.dwell_seconds.visits, cell(z.dwell_seconds.average)].join(','))].join('\n') + '\n');
   }
-  if (body.lines.length) {
+  if (body.lines?.length) {
     const head = 'camera,line,line_name,crossings_in,crossings_out';
     blocks.push([head, ...body.lines.map((l) => [csvText(l.camera), csvText(l.line), csvText(l.name ?? l.line), l.in, l.out].join(','))].join('\n') + '\n');
   }
