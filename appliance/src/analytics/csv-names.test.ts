@@ -1,10 +1,13 @@
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AnalyticsStore } from '../store/analytics-store.js';
 import { migrateToLatest, openDatabase } from '../store/database.js';
 import { csvWithHeadersIn } from '../alerts/locale/csv-headers.js';
+import { reportStrings } from '../alerts/messages.js';
+import { renderReportPdf } from '../sync/report-pdf.js';
 import { auditsCsv, type AuditSummary } from './audits.js';
 import { buildReport, timelineCsv } from './report-builder.js';
 
@@ -49,6 +52,12 @@ describe('names beside ids in the CSV exports (issue 19, fault 7)', () => {
     expect(heads.filter((h) => /[A-Za-z]/.test(h))).toEqual([]);
     expect(ru).toContain('\n\nкамера,зона,название зоны,');
     expect(ru).toContain('\ndoor,zone-1,"Front door, inside",5,3,2,');
+    // The scheduled report's PDF names the busiest zone and its camera (pdftotext reads its text).
+    const pdf = await renderReportPdf(body, { every: 'day', site: '', timeZone: 'Asia/Kolkata', strings: reportStrings('en'), cameraName: (id) => (id === 'door' ? 'Front door' : undefined) });
+    const file = join(mkdtempSync(join(tmpdir(), 'vantage-csv-names-pdf-')), 'r.pdf');
+    writeFileSync(file, pdf);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    expect(text).toMatch(/Busiest zone: Front door, inside · Front door \(5\)/);
     await db.close();
   });
 

@@ -23,6 +23,8 @@ export interface PdfContext {
   site: string;
   timeZone: string;
   strings: ReportStrings;
+  /** A camera's display name (issue 19: names, not ids); its id when absent. */
+  cameraName?: (id: string) => string | undefined;
 }
 
 /** A change with its sign (+3, −2 as -2, 0). */
@@ -95,7 +97,7 @@ export async function renderReportPdf(body: ReportBody, ctx: PdfContext): Promis
   y += 6;
   const peak = body.peak_hour ? `${body.peak_hour.local} (${body.peak_hour.arrivals})` : s.none;
   y += pdf.text(`${s.peakHour}: ${peak}`, m, y, { size: 10 });
-  const busiest = body.busiest_zone ? `${body.busiest_zone.name ?? body.busiest_zone.zone} · ${body.busiest_zone.camera} (${body.busiest_zone.entries})` : s.none;
+  const busiest = body.busiest_zone ? `${body.busiest_zone.name ?? body.busiest_zone.zone} · ${ctx.cameraName?.(body.busiest_zone.camera) ?? body.busiest_zone.camera} (${body.busiest_zone.entries})` : s.none;
   pdf.text(`${s.busiestZone}: ${busiest}`, m, y, { size: 10 });
 
   // Line chart: arrivals and exits per timeline bucket.
