@@ -2,7 +2,7 @@ import type { CameraConfig } from '../../config/schema.js';
 import { homographyFromPoints, project } from '../../math/homography.js';
 import { pointInPolygon } from '../../math/geometry.js';
 import { minuteRow, type MinuteRow } from '../../store/analytics-store.js';
-import type { AnalyticEngine } from './engine.js';
+import type { AnalyticEngine, ReportContext } from './engine.js';
 
 /**
  * Speeds in m/s (cameras with a `speed` calibration): each track's foot point is put on the ground
@@ -113,8 +113,13 @@ export function binSpeed(b: number): number {
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
 
+/** `analytics.speed` of a report (`name`: the zone's display name, '*' for the whole view; absent from reports stored before). */
+export interface SpeedSection {
+  zones: Array<{ camera: string; zone: string; name?: string; class: string; samples: number; mean_mps: number; p50_mps: number; p85_mps: number; p95_mps: number; max_mps: number }>;
+}
+
 /** `analytics.speed`: per camera, zone (`*` = the whole view) and class: samples, mean, p50, p85, p95 and max in m/s. */
-export function speedReport(rows: MinuteRow[]): unknown {
+export function speedReport(rows: MinuteRow[], ctx?: ReportContext): SpeedSection | undefined {
   if (!rows.length) return undefined;
   const groups = new Map<string, { camera: string; zone: string; cls: string; bins: Map<number, number>; sum: number; n: number }>();
   for (const r of rows) {
@@ -141,7 +146,7 @@ export function speedReport(rows: MinuteRow[]): unknown {
         }
         return r2(binSpeed(sorted.at(-1)?.[0] ?? 0));
       };
-      return { camera: g.camera, zone: g.zone, class: g.cls, samples: g.n, mean_mps: g.n ? r2(g.sum / g.n) : 0, p50_mps: pct(0.5), p85_mps: pct(0.85), p95_mps: pct(0.95), max_mps: pct(1) };
+      return { camera: g.camera, zone: g.zone, name: g.zone === '*' ? '*' : (ctx?.zoneName(g.camera, g.zone) ?? g.zone), class: g.cls, samples: g.n, mean_mps: g.n ? r2(g.sum / g.n) : 0, p50_mps: pct(0.5), p85_mps: pct(0.85), p95_mps: pct(0.95), max_mps: pct(1) };
     }),
   };
 }
