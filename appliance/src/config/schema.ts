@@ -279,6 +279,9 @@ export const mqttSchema = z.strictObject({
       prefix: z.string().min(1).default('homeassistant'),
     })
     .prefault({}),
+  // Issue 18: the engines' live figures (sync/engine-topics.ts).
+  /** Live queue, capacity, area and speed figures go out (retained, when changed) at most this often per topic, in seconds. */
+  analytics_seconds: z.number().min(1).max(3600).default(10),
 });
 
 export const telegramSchema = z.strictObject({
