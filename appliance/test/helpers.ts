@@ -149,3 +149,14 @@ export const api: Fetch = async (url, init = {}) => {
     tokens.delete(origin);
   }
 };
+
+// ── Report analytics page test (issue 18) ──
+/** Signs the test admin in on the dashboard at `base` in a Playwright page (its login form), waiting for the header's whoami. */
+export async function signInPage(page: import('playwright-core').Page, base: string, who = TEST_ADMIN): Promise<void> {
+  await page.goto(base);
+  const form = page.getByTestId('login-form');
+  await form.locator('input[name=username]').fill(who.username);
+  await form.locator('input[name=password]').fill(who.password);
+  await form.locator('button[type=submit]').click();
+  await page.getByTestId('whoami').waitFor();
+}
