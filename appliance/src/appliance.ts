@@ -177,6 +177,7 @@ export class Appliance {
       log: root.child({ module: 'scheduled-reports' }),
       settings: () => settings.get(),
       cameras: () => this.cameraList().map((c) => c.id),
+      cameraName: (id) => this.cameraList().find((c) => c.id === id)?.config.name ?? id,
       generate: async (ids, from, to, resolution, analysis) => (await analytics.flush(), reports.generate('range', ids, from, to, resolution, analysis)),
       telegram: (file, caption, chats) => upstream.telegram.enqueueDocument(file, caption, chats),
       mqtt: cfg.mqtt ? (body) => upstream.sync.publishReport('scheduled', body) : undefined,

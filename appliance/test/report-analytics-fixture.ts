@@ -88,3 +88,8 @@ export function fixtureRows(): MinuteRow[] {
 export async function writeFixture(db: Kysely<Database>): Promise<void> {
   await db.insertInto('counts_minute').values(fixtureRows()).execute();
 }
+
+/** The zone's display name as the analytics service stores it from the config (for tests without a daemon). */
+export async function writeZoneNames(db: Kysely<Database>): Promise<void> {
+  for (const z of FIXTURE_CONFIG.cameras[0]!.zones) await db.insertInto('zones').values({ camera_id: CAMERA.id, id: z.id, name: z.name, points: JSON.stringify(z.points), updated_at: 0 }).execute();
+}
