@@ -2,7 +2,6 @@ import { csvText } from './comparisons.js';
 import type { OccupancySection } from './engines/occupancy.js';
 import type { QueuesSection } from './engines/queues.js';
 import type { SpeedSection } from './engines/speed.js';
-import type { ReportCore } from './report-builder.js';
 
 /**
  * The analytic engines' sections of a report as CSV blocks (issue 18), appended after the timeline
@@ -10,7 +9,7 @@ import type { ReportCore } from './report-builder.js';
  * with their corrections per day, the zones with a capacity, and the speeds. Names beside ids;
  * nothing when the report has none of them.
  */
-export function engineCsv(body: Pick<ReportCore, 'analytics'>): string {
+export function engineCsv(body: { analytics?: Record<string, unknown> | undefined }): string {
   const a = (body.analytics ?? {}) as { queues?: QueuesSection; occupancy?: OccupancySection; speed?: SpeedSection };
   const cell = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
   const text = (v: string | undefined) => csvText(v ?? '');
