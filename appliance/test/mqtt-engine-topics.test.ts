@@ -4,13 +4,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { AreaLive } from '../src/analytics/area-occupancy.js';
 import type { SpeedLive } from '../src/analytics/engines/speed.js';
 import type { QueueLive } from '../src/analytics/queue-monitor.js';
+import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
 import { EventBus } from '../src/events.js';
 import { silentLogger } from '../src/logger.js';
 import { migrateToLatest, openDatabase } from '../src/store/database.js';
 import { Outbox } from '../src/store/outbox.js';
 import { SyncService } from '../src/sync/sync-service.js';
-import { freePort, tempDir, waitFor } from './helpers.js';
+import { api, freePort, STADTMITTE, tempDir, waitFor } from './helpers.js';
 import { startBroker, type TestBroker } from './mqtt-broker.js';
 
 /**
@@ -114,4 +115,66 @@ describe('live queue, capacity, area and speed figures on MQTT', () => {
     expect(left.has(`${P}/cameras/door/queues/tills`)).toBe(false);
     expect(left.has(`${P}/cameras/door/speed/*`)).toBe(true);
   }, 40_000);
+});
+
+/**
+ * The same topics from the running daemon on real video (TUD-Stadtmitte through ffmpeg, the detector
+ * and the tracker; a queue zone with a capacity, an area, a speed calibration), as the live figures of
+ * GET /api/v1/cameras/{id}/occupancy give them.
+ */
+describe('engine topics from the daemon', () => {
+  let app: Appliance | undefined;
+  let broker: TestBroker | undefined;
+  afterAll(async () => {
+    await app?.stop();
+    await broker?.close();
+  });
+
+  it('publishes the queue, capacity, area and speed of real video', { timeout: 120_000 }, async () => {
+    const port = await freePort();
+    broker = await startBroker(port);
+    app = new Appliance(
+      validateConfig({
+        http: { port: 0 },
+        site: { name: 'square', device: 'cam1' },
+        storage: { path: join(tempDir(), 'v.db') },
+        mqtt: { url: `mqtt://127.0.0.1:${port}`, analytics_seconds: 1 },
+        analytics: { hourly_reports: false, daily_reports: false, occupancy: { areas: [{ id: 'walkway', name: 'Walkway', capacity: 5, lines: [{ camera: 'stadtmitte', line: 'counter' }], inside: [{ camera: 'stadtmitte', zone: 'queue' }] }] } },
+        detector: { classes: ['person'] },
+        cameras: [
+          {
+            id: 'stadtmitte',
+            source: STADTMITTE,
+            loop: true,
+            zones: [{ id: 'queue', points: [[0.3, 0.45], [0.875, 0.45], [0.875, 0.75], [0.3, 0.75]], queue: true, service_line: 'counter', capacity: 1 }],
+            lines: [{ id: 'counter', points: [[0.875, 0.4], [0.875, 0.8]] }],
+            speed: { reference: { points: [[0, 0.6], [1, 0.6]], metres: 12 } },
+          },
+        ],
+      }),
+      silentLogger(),
+    );
+    await app.start();
+    const base = `http://127.0.0.1:${app.address!.port}`;
+    const P = 'vantage/square/cam1';
+    const last = (suffix: string) => broker!.received.filter((m) => m.topic === `${P}/${suffix}` && m.payload !== '').at(-1);
+    const body = (suffix: string) => JSON.parse(last(suffix)!.payload) as Record<string, unknown>;
+    await waitFor('the engine topics', () => ['cameras/stadtmitte/queues/queue', 'cameras/stadtmitte/capacity/queue', 'areas/walkway/occupancy', 'cameras/stadtmitte/speed/*'].every((x) => last(x)) || undefined, 90_000, 500);
+    for (const x of ['cameras/stadtmitte/queues/queue', 'areas/walkway/occupancy', 'cameras/stadtmitte/speed/*']) expect(last(x)!.retain).toBe(true);
+    expect(body('cameras/stadtmitte/capacity/queue')).toMatchObject({ camera: 'stadtmitte', zone: 'queue', capacity: 1, occupancy: expect.any(Number), percent: expect.any(Number) });
+    const cap = body('cameras/stadtmitte/capacity/queue') as { occupancy: number; percent: number };
+    expect(cap.percent).toBe(cap.occupancy * 100);
+    expect(body('areas/walkway/occupancy')).toMatchObject({ area: 'walkway', name: 'Walkway', capacity: 5, day: expect.stringMatching(/^\d{4}-\d\d-\d\d$/) });
+    expect(body('cameras/stadtmitte/queues/queue')).toMatchObject({ camera: 'stadtmitte', zone: 'queue', length: expect.any(Number), estimated_wait_seconds: expect.any(Number), served: expect.any(Number), abandoned: expect.any(Number) });
+    // Speeds: people walking, p50 ≤ p85 ≤ p95 ≤ max, under a running pace.
+    const person = (body('cameras/stadtmitte/speed/*') as { classes: Record<string, { samples: number; p50_mps: number; p85_mps: number; p95_mps: number; max_mps: number }> }).classes.person!;
+    expect(person.samples).toBeGreaterThan(0);
+    expect(person.p50_mps).toBeLessThanOrEqual(person.p85_mps);
+    expect(person.p85_mps).toBeLessThanOrEqual(person.p95_mps);
+    expect(person.p95_mps).toBeLessThanOrEqual(person.max_mps);
+    expect(person.p50_mps).toBeLessThan(4);
+    // The same area as the API's live figures (its capacity and name; the count moves with the video).
+    const occ = (await (await api(`${base}/api/v1/cameras/stadtmitte/occupancy`)).json()) as { analytics: { occupancy: { areas: Record<string, { name: string; capacity: number }> } } };
+    expect(occ.analytics.occupancy.areas.walkway).toMatchObject({ name: 'Walkway', capacity: 5 });
+  });
 });
