@@ -11,8 +11,9 @@ import { silentLogger } from '../src/logger.js';
 import { migrateToLatest, openDatabase } from '../src/store/database.js';
 import { Outbox } from '../src/store/outbox.js';
 import { SyncService } from '../src/sync/sync-service.js';
-import { api, freePort, STADTMITTE, tempDir, waitFor } from './helpers.js';
+import { api, freePort, tempDir, waitFor } from './helpers.js';
 import { startBroker, type TestBroker } from './mqtt-broker.js';
+import { STADTMITTE_OPERATOR_CAMERA, WALKWAY_AREA } from './stadtmitte-operator.js';
 
 /**
  * Issue 18: the engines' live figures on retained MQTT state topics, through the real outbox (an
@@ -139,18 +140,9 @@ describe('engine topics from the daemon', () => {
         site: { name: 'square', device: 'cam1' },
         storage: { path: join(tempDir(), 'v.db') },
         mqtt: { url: `mqtt://127.0.0.1:${port}`, analytics_seconds: 1 },
-        analytics: { hourly_reports: false, daily_reports: false, occupancy: { areas: [{ id: 'walkway', name: 'Walkway', capacity: 5, lines: [{ camera: 'stadtmitte', line: 'counter' }], inside: [{ camera: 'stadtmitte', zone: 'queue' }] }] } },
+        analytics: { hourly_reports: false, daily_reports: false, occupancy: { areas: [{ ...WALKWAY_AREA, name: 'Walkway' }] } },
         detector: { classes: ['person'] },
-        cameras: [
-          {
-            id: 'stadtmitte',
-            source: STADTMITTE,
-            loop: true,
-            zones: [{ id: 'queue', points: [[0.3, 0.45], [0.875, 0.45], [0.875, 0.75], [0.3, 0.75]], queue: true, service_line: 'counter', capacity: 1 }],
-            lines: [{ id: 'counter', points: [[0.875, 0.4], [0.875, 0.8]] }],
-            speed: { reference: { points: [[0, 0.6], [1, 0.6]], metres: 12 } },
-          },
-        ],
+        cameras: [STADTMITTE_OPERATOR_CAMERA],
       }),
       silentLogger(),
     );
