@@ -150,13 +150,5 @@ export const api: Fetch = async (url, init = {}) => {
   }
 };
 
-// ── Report analytics page test (issue 18) ──
-/** Signs the test admin in on the dashboard at `base` in a Playwright page (its login form), waiting for the header's whoami. */
-export async function signInPage(page: import('playwright-core').Page, base: string, who = TEST_ADMIN): Promise<void> {
-  await page.goto(base);
-  const form = page.getByTestId('login-form');
-  await form.locator('input[name=username]').fill(who.username);
-  await form.locator('input[name=password]').fill(who.password);
-  await form.locator('button[type=submit]').click();
-  await page.getByTestId('whoami').waitFor();
-}
+/** A fetch init sending `body` as JSON with `method`. */
+export const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

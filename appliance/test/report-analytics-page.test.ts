@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OccupancySection } from '../src/analytics/engines/occupancy.js';
 import type { QueuesSection } from '../src/analytics/engines/queues.js';
@@ -8,10 +7,10 @@ import type { SpeedSection } from '../src/analytics/engines/speed.js';
 import type { ReportBody } from '../src/analytics/report-builder.js';
 import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
-import { WEB_UI_DIR } from '../src/config/paths.js';
 import { silentLogger } from '../src/logger.js';
 import { migrateToLatest, openDatabase } from '../src/store/database.js';
-import { api, ROOT, signInPage, STADTMITTE, tempDir } from './helpers.js';
+import { api, json, STADTMITTE, tempDir } from './helpers.js';
+import { ARTIFACTS, launchChromium, PageErrors, signInPage } from './browser.js';
 import { pixels } from './pixel-stats.js';
 import { CAMERA, DAY, FIXTURE_CONFIG, TRUTH, TZ, writeFixture } from './report-analytics-fixture.js';
 
@@ -21,8 +20,6 @@ import { CAMERA, DAY, FIXTURE_CONFIG, TRUTH, TZ, writeFixture } from './report-a
  * busiest zone, the weekday × hour table, the queues, occupancy and speed sections, with names, not
  * ids, and every number read off the page equals the API's report.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = resolve(ROOT, '.artifacts/dashboard');
 type Sections = { queues: QueuesSection; occupancy: OccupancySection; speed: SpeedSection };
 
 let app: Appliance;
@@ -30,15 +27,13 @@ let base: string;
 let browser: Browser;
 let page: Page;
 let report: { id: string; body: ReportBody };
-const errors: string[] = [];
+const errors = new PageErrors();
 
 /** The number in a cell's text ("1,234", "30s", "45 %", "+3", "−2"). */
 const num = (s: string | null) => Number((s ?? '').replace(/[−–]/g, '-').replace(/[^\d.\-+]/g, ''));
 
 describe('report page: the analytics sections (Chromium)', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install chromium)`);
-    if (!existsSync(join(WEB_UI_DIR, 'index.html'))) throw new Error(`${WEB_UI_DIR}/index.html is missing: build the dashboard`);
     const path = join(tempDir(), 'v.db');
     const store = openDatabase(path);
     await migrateToLatest(store.db);
@@ -48,19 +43,11 @@ describe('report page: the analytics sections (Chromium)', () => {
     app = new Appliance(validateConfig({ http: { port: 0 }, storage: { path }, ...FIXTURE_CONFIG, cameras }), silentLogger());
     await app.start();
     base = `http://127.0.0.1:${app.address!.port}`;
-    const r = await api(`${base}/api/v1/reports`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ cameras: [CAMERA.id], from: DAY, to: DAY + 86_400, resolution: '15m', compare_previous: true, compare_weeks: 1, day_hour: true, timezone: TZ }),
-    });
+    const r = await api(`${base}/api/v1/reports`, json('POST', { cameras: [CAMERA.id], from: DAY, to: DAY + 86_400, resolution: '15m', compare_previous: true, compare_weeks: 1, day_hour: true, timezone: TZ }));
     expect(r.status).toBe(201);
     report = (await r.json()) as typeof report;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' })).newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    browser = await launchChromium();
+    page = errors.watch(await (await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' })).newPage());
     await signInPage(page, base);
     await page.goto(`${base}/#/reports/${report.id}`);
     await page.getByTestId('report-speed').waitFor({ timeout: 30_000 });
@@ -153,8 +140,7 @@ describe('report page: the analytics sections (Chromium)', () => {
     expect(await count('queue-length-tills', [0x25, 0x63, 0xeb])).toBeGreaterThan(50); // mean length, blue
     expect(await count('queue-flow-tills', [0x16, 0xa3, 0x4a])).toBeGreaterThan(20); // served bars, green
     expect(await page.getByTestId('queue-length-tills').textContent()).toContain('Mean length');
-    mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'report-analytics.png'), fullPage: true });
-    expect(errors).toEqual([]);
+    expect(errors.take()).toEqual([]);
   });
 });
