@@ -97,6 +97,20 @@ describe('the PDF and CSV carry the queues, occupancy and speed sections', () =>
     expect(ru).toContain(`Checkout tills · ${CAMERA.name} ${z.peak} ${z.capacity} ${z.peak_percent} % ${z.minutes_over}`);
     expect(ru).toContain('Скорость (м/с)');
     expect(ru).toContain(`Checkout tills · ${CAMERA.name} person ${s.samples} ${s.mean_mps} ${s.p50_mps} ${s.p85_mps} ${s.p95_mps} ${s.max_mps}`);
+    // The % of capacity bars: the zone over its capacity in red, the area at 45 % in blue.
+    const ruFile = join(dir, 'report-ru.pdf');
+    execFileSync('pdftoppm', ['-png', '-r', '72', '-f', '3', '-l', '3', ruFile, join(dir, 'o')]);
+    const p = await pixels(readFileSync(join(dir, 'o-3.png')));
+    const near = (i: number, rgb: [number, number, number]) => Math.abs(p.data[i]! - rgb[0]) < 30 && Math.abs(p.data[i + 1]! - rgb[1]) < 30 && Math.abs(p.data[i + 2]! - rgb[2]) < 30;
+    let red = 0;
+    let blue = 0;
+    for (let i = 0; i < p.data.length; i += p.channels) {
+      if (near(i, [0xd6, 0x27, 0x28])) red++;
+      if (near(i, [0x1f, 0x77, 0xb4])) blue++;
+    }
+    expect(red).toBeGreaterThan(200); // 50 × 6 points at 100 %
+    expect(blue).toBeGreaterThan(80); // 45 % of it
+    expect(blue).toBeLessThan(red);
     const en = squash(text(await pdfOf('en'), 3));
     expect(en).toContain('Occupancy and capacity');
     expect(en).toContain('reset at closing');

@@ -24,7 +24,7 @@ export function engineCsv(body: { analytics?: Record<string, unknown> | undefine
   }
   const areas = Object.entries(a.occupancy?.areas ?? {});
   if (areas.length) {
-    blocks.push(['area,area_name,area_cameras,entries,exits,peak,capacity,peak_pct_of_capacity', ...areas.map(([id, x]) => [text(id), text(x.name), text((x.cameras ?? []).join(' ')), x.entries, x.exits, x.peak, cell(x.capacity), cell(x.peak_percent)].join(','))].join('\n'));
+    blocks.push(['area,area_name,area_cameras,entries,exits,peak,capacity,peak_pct_of_capacity', ...areas.map(([id, x]) => [text(id), text(x.name ?? id), text((x.cameras ?? []).join(' ')), x.entries, x.exits, x.peak, cell(x.capacity), cell(x.peak_percent)].join(','))].join('\n'));
     const fixes = areas.flatMap(([id, x]) => x.corrections.flatMap((c) => Object.entries(c.by_reason).map(([reason, v]) => [text(id), c.day, reason, v.added, v.removed, c.added, c.removed].join(','))));
     if (fixes.length) blocks.push(['correction_area,correction_day,reason,added,removed,day_added,day_removed', ...fixes].join('\n'));
   }

@@ -106,6 +106,14 @@ function row(pdf: PdfDocument, y: number, xs: readonly number[], cells: readonly
   return h + 4;
 }
 
+/** A bar of a % of capacity (full width = 100 %; red above it); 0 (the height it adds). */
+function pctBar(pdf: PdfDocument, x: number, y: number, pct: number | null): number {
+  if (pct === null) return 0;
+  pdf.rect(x, y + 1, 50, 6, '#eeeeee');
+  if (pct > 0) pdf.rect(x, y + 1, (50 * Math.min(100, pct)) / 100, 6, pct > 100 ? '#d62728' : '#1f77b4');
+  return 0;
+}
+
 /** Adds the engines' pages to `pdf` (nothing when the report has no engine section). */
 export function renderEngineSections(pdf: PdfDocument, body: ReportBody, ctx: SectionContext): void {
   const a = (body.analytics ?? {}) as { queues?: QueuesSection; occupancy?: OccupancySection; speed?: SpeedSection };
@@ -120,11 +128,12 @@ export function renderEngineSections(pdf: PdfDocument, body: ReportBody, ctx: Se
   let y = m;
   if (occ) {
     y += pdf.text(s.occupancy, m, y, { size: 13, bold: true }) + 6;
-    const areas = Object.values(occ.areas);
+    const areas = Object.entries(occ.areas).map(([id, ar]) => ({ ...ar, name: ar.name ?? id }));
     if (areas.length) {
       const xs = [m, m + 190, m + 245, m + 300, m + 345, m + 425];
       y += row(pdf, y, xs, [s.area, s.entries, s.exits, s.peak, s.capacity, s.ofCapacity], { bold: true });
       for (const ar of areas) {
+        pctBar(pdf, xs[5]! + 45, y, ar.peak_percent);
         y += row(pdf, y, xs, [`${ar.name}${ar.cameras?.length ? ` · ${ar.cameras.map(cam).join(', ')}` : ''}`, num(ar.entries), num(ar.exits), num(ar.peak), num(ar.capacity), ar.peak_percent === null ? '–' : `${num(ar.peak_percent, 1)} %`]);
         const fixes = ar.corrections.length
           ? ar.corrections.map((c) => `${c.day}: +${c.added} / −${c.removed} (${Object.entries(c.by_reason).map(([r, v]) => `${s.reasons[r] ?? r} +${v.added}/−${v.removed}`).join('; ')})`).join('\n')
@@ -136,7 +145,7 @@ export function renderEngineSections(pdf: PdfDocument, body: ReportBody, ctx: Se
     if (occ.zones.length) {
       const xs = [m, m + 190, m + 245, m + 325, m + 425];
       y += row(pdf, y, xs, [s.zone, s.peak, s.capacity, s.ofCapacity, s.minutesOver], { bold: true });
-      for (const z of occ.zones) y += row(pdf, y, xs, [`${z.name ?? z.zone} · ${cam(z.camera)}`, num(z.peak), num(z.capacity), `${num(z.peak_percent, 1)} %`, num(z.minutes_over)]);
+      for (const z of occ.zones) y += pctBar(pdf, xs[3]! + 45, y, z.peak_percent) + row(pdf, y, xs, [`${z.name ?? z.zone} · ${cam(z.camera)}`, num(z.peak), num(z.capacity), `${num(z.peak_percent, 1)} %`, num(z.minutes_over)]);
     }
     y += 16;
   }

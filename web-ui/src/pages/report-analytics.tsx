@@ -210,7 +210,7 @@ function Occupancy(props: { section: OccupancySection }) {
           {areas.map(([id, a]) => (
             <tr key={id} data-area={id}>
               <td>
-                {a.name} <span class="muted small">{(a.cameras ?? []).map(camName).join(', ')}</span>
+                {a.name ?? id} <span class="muted small">{(a.cameras ?? []).map(camName).join(', ')}</span>
               </td>
               <td data-cell="entries">{fmtNum(a.entries)}</td>
               <td data-cell="exits">{fmtNum(a.exits)}</td>

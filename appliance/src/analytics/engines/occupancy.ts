@@ -95,9 +95,9 @@ export interface Correction {
 
 /** `analytics.occupancy` of a report. */
 export interface OccupancySection {
-  /** By area id: `name` and `cameras` from the config (an area no longer configured: its id, []). */
-  areas: Record<string, { name: string; cameras: string[]; entries: number; exits: number; peak: number; capacity: number | null; peak_percent: number | null; corrections: Correction[] }>;
-  zones: Array<{ camera: string; zone: string; name: string; peak: number; capacity: number; peak_percent: number; minutes_over: number }>;
+  /** By area id: `name` and `cameras` from the config (an area no longer configured: its id, []; absent from reports stored before). */
+  areas: Record<string, { name?: string; cameras?: string[]; entries: number; exits: number; peak: number; capacity: number | null; peak_percent: number | null; corrections: Correction[] }>;
+  zones: Array<{ camera: string; zone: string; name?: string; peak: number; capacity: number; peak_percent: number; minutes_over: number }>;
 }
 
 /**
