@@ -65,6 +65,7 @@ export class Upstream {
         snapshot: async (id) => (await src.snapshot(id))?.jpeg,
         reportNow: src.reportNow,
         ...(src.analytics ? { analytics: src.analytics } : {}),
+        language: () => settings.get().language,
       },
       root.child({ module: 'sync' }),
       clock,
