@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvWithHeadersIn } from '../src/alerts/locale/csv-headers.js';
 import { reportStrings } from '../src/alerts/messages.js';
 import type { OccupancySection } from '../src/analytics/engines/occupancy.js';
 import type { QueuesSection } from '../src/analytics/engines/queues.js';
@@ -136,6 +137,13 @@ describe('the PDF and CSV carry the queues, occupancy and speed sections', () =>
     expect(after('capacity_camera,')).toBe(`door,tills,Checkout tills,${z.peak},${z.capacity},${z.peak_percent},${z.minutes_over}`);
     const s = a.speed.zones.find((x) => x.zone === 'tills')!;
     expect(lines).toContain(`door,tills,Checkout tills,person,${s.samples},${s.mean_mps},${s.p50_mps},${s.p85_mps},${s.p95_mps},${s.max_mps}`);
+    // The scheduled report's Russian CSV names every column of these blocks in Russian, one cell each, rows as they were.
+    const headers = (t: string) => t.split('\n\n').map((b) => b.split('\n')[0]!);
+    const ru = csvWithHeadersIn('ru', csv);
+    expect(headers(ru).filter((h) => /[A-Za-z]/.test(h))).toEqual([]);
+    expect(headers(ru).map((h) => h.split(',').length)).toEqual(headers(csv).map((h) => h.split(',').length));
+    expect(ru.split('\n').filter((l) => !headers(ru).includes(l))).toEqual(lines.filter((l) => !headers(csv).includes(l)));
+    expect(csvWithHeadersIn('en', csv)).toBe(csv);
     // The timeline and the comparisons come first, as before.
     expect(lines[0]).toMatch(/^time,tracks,visitors,/);
     expect(csv.indexOf('comparison,weeks_back')).toBeLessThan(csv.indexOf('queue_camera'));
