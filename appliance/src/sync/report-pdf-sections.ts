@@ -9,7 +9,9 @@ import type { OccupancySection } from '../analytics/engines/occupancy.js';
 import type { QueuesSection } from '../analytics/engines/queues.js';
 import type { SpeedSection } from '../analytics/engines/speed.js';
 import type { ReportBody } from '../analytics/report-builder.js';
-import type { Language, ReportEvery } from '../alerts/messages.js';
+import type { ReportEvery } from '../alerts/messages.js';
+import type { MessageKey } from '../alerts/locale/en.js';
+import { message, type Language } from '../alerts/locale/text.js';
 import { localStamp } from '../util/time-zone.js';
 import { axes, legend, niceMax } from './pdf-charts.js';
 import type { PdfDocument } from './pdf-document.js';
@@ -21,70 +23,42 @@ const QUEUE_COLOURS = ['#1f77b4', '#2ca02c', '#9467bd', '#8c564b'];
 const SERVED = '#2ca02c';
 const ABANDONED = '#d62728';
 
-const STRINGS = {
-  en: {
-    queues: 'Queues',
-    queue: 'Queue',
-    joined: 'Joined',
-    served: 'Served',
-    abandoned: 'Abandoned',
-    meanWait: 'Mean wait, s',
-    maxWait: 'Longest wait, s',
-    meanLength: 'Mean length',
-    maxLength: 'Longest',
-    lengthOverTime: 'Queue length over time (people, mean per interval)',
-    flowPerInterval: (min: number) => `Served and abandoned per ${min} min (people)`,
-    occupancy: 'Occupancy and capacity',
-    area: 'Area',
-    zone: 'Zone',
-    entries: 'Entries',
-    exits: 'Exits',
-    peak: 'Peak',
-    capacity: 'Capacity',
-    ofCapacity: '% of capacity',
-    minutesOver: 'Minutes over',
-    correction: 'Correction',
-    noCorrection: 'no correction',
-    reasons: { below_zero: 'below zero', below_seen: 'fewer than seen', closing: 'reset at closing' } as Record<string, string>,
-    speed: 'Speed (m/s)',
-    cls: 'Class',
-    samples: 'Samples',
-    wholeView: 'whole view',
-    mean: 'mean',
-    max: 'max',
-  },
-  ru: {
-    queues: 'Очереди',
-    queue: 'Очередь',
-    joined: 'Встали',
-    served: 'Обслужено',
-    abandoned: 'Ушли',
-    meanWait: 'Ср. ожидание, с',
-    maxWait: 'Макс. ожидание, с',
-    meanLength: 'Ср. длина',
-    maxLength: 'Макс. длина',
-    lengthOverTime: 'Длина очереди во времени (человек, среднее за интервал)',
-    flowPerInterval: (min: number) => `Обслужено и ушли за ${min} мин (человек)`,
-    occupancy: 'Заполненность и вместимость',
-    area: 'Помещение',
-    zone: 'Зона',
-    entries: 'Входы',
-    exits: 'Выходы',
-    peak: 'Пик',
-    capacity: 'Вместимость',
-    ofCapacity: '% вместимости',
-    minutesOver: 'Минут сверх',
-    correction: 'Поправка',
-    noCorrection: 'без поправки',
-    reasons: { below_zero: 'ниже нуля', below_seen: 'меньше видимого', closing: 'сброс при закрытии' } as Record<string, string>,
-    speed: 'Скорость (м/с)',
-    cls: 'Класс',
-    samples: 'Замеры',
-    wholeView: 'весь кадр',
-    mean: 'средн.',
-    max: 'макс.',
-  },
-} satisfies Record<Language, unknown>;
+/** The section's words in the report's language (alerts/locale: `pdf18.*`). */
+function words(lang: Language) {
+  const w = (k: MessageKey, vars?: Record<string, string | number>) => message(lang, k, vars);
+  return {
+    queues: w('pdf18.queues'),
+    queue: w('pdf18.queue'),
+    joined: w('pdf18.joined'),
+    served: w('pdf18.served'),
+    abandoned: w('pdf18.abandoned'),
+    meanWait: w('pdf18.meanWait'),
+    maxWait: w('pdf18.maxWait'),
+    meanLength: w('pdf18.meanLength'),
+    maxLength: w('pdf18.maxLength'),
+    lengthOverTime: w('pdf18.lengthOverTime'),
+    occupancy: w('pdf18.occupancy'),
+    area: w('pdf18.area'),
+    zone: w('pdf18.zone'),
+    entries: w('pdf18.entries'),
+    exits: w('pdf18.exits'),
+    peak: w('pdf18.peak'),
+    capacity: w('pdf18.capacity'),
+    ofCapacity: w('pdf18.ofCapacity'),
+    minutesOver: w('pdf18.minutesOver'),
+    correction: w('pdf18.correction'),
+    noCorrection: w('pdf18.noCorrection'),
+    speed: w('pdf18.speed'),
+    cls: w('pdf18.cls'),
+    samples: w('pdf18.samples'),
+    wholeView: w('pdf18.wholeView'),
+    mean: w('pdf18.mean'),
+    max: w('pdf18.max'),
+    flowPerInterval: (min: number) => w('pdf18.flowPerInterval', { min }),
+    reasons: { below_zero: w('pdf18.reason_below_zero'), below_seen: w('pdf18.reason_below_seen'), closing: w('pdf18.reason_closing') } as Record<string, string>,
+  };
+}
+type Words = ReturnType<typeof words>;
 
 export interface SectionContext {
   every: ReportEvery;
@@ -117,7 +91,7 @@ function pctBar(pdf: PdfDocument, x: number, y: number, pct: number | null): num
 /** Adds the engines' pages to `pdf` (nothing when the report has no engine section). */
 export function renderEngineSections(pdf: PdfDocument, body: ReportBody, ctx: SectionContext): void {
   const a = (body.analytics ?? {}) as { queues?: QueuesSection; occupancy?: OccupancySection; speed?: SpeedSection };
-  const s = STRINGS[ctx.language];
+  const s = words(ctx.language);
   const cam = ctx.cameraName ?? ((id: string) => id);
   if (a.queues?.queues.length) queuesPage(pdf, body, a.queues, ctx, s, cam);
   const occ = a.occupancy && (Object.keys(a.occupancy.areas).length || a.occupancy.zones.length) ? a.occupancy : undefined;
@@ -163,7 +137,7 @@ export function renderEngineSections(pdf: PdfDocument, body: ReportBody, ctx: Se
   }
 }
 
-function queuesPage(pdf: PdfDocument, body: ReportBody, q: QueuesSection, ctx: SectionContext, s: (typeof STRINGS)[Language], cam: (id: string) => string): void {
+function queuesPage(pdf: PdfDocument, body: ReportBody, q: QueuesSection, ctx: SectionContext, s: Words, cam: (id: string) => string): void {
   pdf.addPage();
   const m = pdf.margin;
   let y = m;
