@@ -53,7 +53,7 @@ describe('names beside ids in the CSV exports (issue 19, fault 7)', () => {
     expect(ru).toContain('\n\nкамера,зона,название зоны,');
     expect(ru).toContain('\ndoor,zone-1,"Front door, inside",5,3,2,');
     // The scheduled report's PDF names the busiest zone and its camera (pdftotext reads its text).
-    const pdf = await renderReportPdf(body, { every: 'day', site: '', timeZone: 'Asia/Kolkata', strings: reportStrings('en'), cameraName: (id) => (id === 'door' ? 'Front door' : undefined) });
+    const pdf = await renderReportPdf(body, { every: 'day', site: '', timeZone: 'Asia/Kolkata', strings: reportStrings('en'), cameraName: (id) => (id === 'door' ? 'Front door' : id) });
     const file = join(mkdtempSync(join(tmpdir(), 'vantage-csv-names-pdf-')), 'r.pdf');
     writeFileSync(file, pdf);
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });

@@ -8,6 +8,7 @@ import { VantageError } from '../errors.js';
 import { VISITORS_KIND } from './engines/zones.js';
 import { analysisCsv, analysisSections, type AnalysisOptions, type AnalysisSections } from './comparisons.js';
 import { csvText } from '../util/csv.js';
+import { engineCsv } from './engine-csv.js';
 
 export type Resolution = 60 | 900 | 3600;
 
@@ -277,23 +278,22 @@ function quantile(sorted: number[], q: number): number {
 }
 
 /**
- * The timeline as CSV; after a blank line each, the analysis sections (when asked for), then the zones
- * and the lines with their ids and display names (when the report has any).
+ * The timeline as CSV, then (a blank line before each) the comparisons' blocks, the engines'
+ * (engine-csv.ts), and the zones and the lines with their ids and display names (when it has any).
  */
 export function timelineCsv(body: ReportBody): string {
   const head = 'time,tracks,visitors,entries,exits,crossings_in,crossings_out,max_occupancy,coverage_pct,low_coverage';
   // Reports stored before coverage (or visitors) existed lack those fields: empty cells, not "undefined".
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(Math.round(v * 1000) / 10));
-  const blocks = [[head, ...body.timeline.map((r) => [r.time, r.tracks, r.visitors ?? '', r.entries, r.exits, r.crossings_in, r.crossings_out, r.max_occupancy, pct(r.coverage), r.low_coverage ? 'yes' : ''].join(','))].join('\n') + '\n'];
-  if (body.totals && body.time_zone) blocks.push(analysisCsv(body as AnalysisSections));
   const cell = (v: number | null) => (v === null ? '' : String(v));
+  const own: string[] = [];
   if (body.zones?.length) {
     const head = 'camera,zone,zone_name,entries,exits,peak_occupancy,peak_occupancy_at,dwell_visits,dwell_average_s';
-    blocks.push([head, ...body.zones.map((z) => [csvText(z.camera), csvText(z.zone), csvText(z.name ?? z.zone), z.entries, z.exits, z.peak_occupancy.value, z.peak_occupancy.at ?? '', z.dwell_seconds.visits, cell(z.dwell_seconds.average)].join(','))].join('\n') + '\n');
+    own.push([head, ...body.zones.map((z) => [csvText(z.camera), csvText(z.zone), csvText(z.name ?? z.zone), z.entries, z.exits, z.peak_occupancy.value, z.peak_occupancy.at ?? '', z.dwell_seconds.visits, cell(z.dwell_seconds.average)].join(','))].join('\n'));
   }
   if (body.lines?.length) {
     const head = 'camera,line,line_name,crossings_in,crossings_out';
-    blocks.push([head, ...body.lines.map((l) => [csvText(l.camera), csvText(l.line), csvText(l.name ?? l.line), l.in, l.out].join(','))].join('\n') + '\n');
+    own.push([head, ...body.lines.map((l) => [csvText(l.camera), csvText(l.line), csvText(l.name ?? l.line), l.in, l.out].join(','))].join('\n'));
   }
-  return blocks.join('\n');
+  return [head, ...body.timeline.map((r) => [r.time, r.tracks, r.visitors ?? '', r.entries, r.exits, r.crossings_in, r.crossings_out, r.max_occupancy, pct(r.coverage), r.low_coverage ? 'yes' : ''].join(','))].join('\n') + '\n' + (body.totals && body.time_zone ? '\n' + analysisCsv(body as AnalysisSections) : '') + engineCsv(body) + own.map((b) => `\n${b}\n`).join('');
 }

@@ -11,12 +11,7 @@ import { useI18n } from '../i18n/i18n';
 import { useFormat } from '../format';
 import { link } from '../router';
 import { SessionVideo } from './session-video';
-
-/** A camera's display name from the camera list (sessions and removed cameras keep their id). */
-function useCameraName(): (id: string) => string {
-  const cams = useCameras();
-  return (id) => cams.data?.find((c) => c.id === id)?.name ?? id;
-}
+import { ReportAnalytics, useCameraName } from './report-analytics';
 
 function Kpi(props: { label: string; value: string | number; testid?: string }) {
   return (
@@ -238,6 +233,7 @@ export function ReportPage(props: { id: string }) {
       <Timeline body={body} />
       <Zones body={body} />
       <Lines body={body} />
+      <ReportAnalytics body={body} />
       {body.heatmaps.length > 0 && (
         <Card title={t('report.heatmaps')}>
           <div class="heatmaps">
