@@ -50,6 +50,7 @@ describe('names beside ids in the CSV exports (issue 19, fault 7)', () => {
     const ru = csvWithHeadersIn('ru', csv);
     const heads = ru.split('\n\n').map((b) => b.split('\n')[0]!);
     expect(heads.filter((h) => /[A-Za-z]/.test(h))).toEqual([]);
+    expect(heads.map((h) => h.split(',').length)).toEqual(csv.split('\n\n').map((b) => b.split('\n')[0]!.split(',').length)); // one cell per column
     expect(ru).toContain('\n\nкамера,зона,название зоны,');
     expect(ru).toContain('\ndoor,zone-1,"Front door, inside",5,3,2,');
     // The scheduled report's PDF names the busiest zone and its camera (pdftotext reads its text).

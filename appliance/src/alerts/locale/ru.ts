@@ -86,7 +86,7 @@ export const ru: Record<MessageKey, string> = {
   'csv.peak_occupancy': 'пиковая заполненность',
   'csv.peak_occupancy_at': 'время пиковой заполненности',
   'csv.dwell_visits': 'посещения',
-  'csv.dwell_average_s': 'среднее время в зоне, с',
+  'csv.dwell_average_s': 'среднее время в зоне (с)',
   'csv.weekday': 'день недели',
   'csv.change': '{column}: изменение',
   'csv.changePct': '{column}: изменение %',
