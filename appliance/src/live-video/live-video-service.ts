@@ -9,6 +9,8 @@ import { VantageError, isVantageError, type ErrorCode } from '../errors.js';
 import { CameraLive, type StreamSocket } from './camera-live.js';
 import { releaseWrtc } from './wrtc.js';
 import type { ProcessedFrame } from '../pipeline/frame-processor.js';
+import type { Privacy } from '../config/privacy.js';
+import { frameBlurRegions } from './i420-blur.js';
 
 export type LiveVideoConfig = Config['live_video'];
 
@@ -28,6 +30,10 @@ export interface LiveVideoDeps {
   log: Logger;
   /** Why a camera's picture may not be shown (privacy.metadata_only), undefined when it may. */
   withheld?(id: string): string | undefined;
+  /** The privacy in force for a camera: its `blur` applies to the WebRTC picture (i420-blur.ts). */
+  privacy?(id: string): Privacy;
+  /** Class id → model class name (the privacy's `classes` are names). */
+  className?(classId: number): string;
 }
 
 /** `GET /api/v1/cameras/:id/mpeg1` with `Upgrade: websocket`: MPEG-TS for JSMpeg. */
@@ -70,11 +76,14 @@ export class LiveVideo {
   }
 
   /**
-   * A frame a live camera's pipeline analysed (a frame consumer, after the bus consumer published its
-   * tracks): its picture goes to the camera's WebRTC viewers now, so picture and boxes leave together.
+   * A frame a live camera's pipeline analysed (handed over by the bus consumer just before it publishes
+   * the frame's tracks): its picture, blurred as the camera's privacy says, goes to the camera's WebRTC
+   * viewers now. Returns the frame's time in the video's clock (the update's `rtp`), undefined when
+   * nobody watches.
    */
-  frame(f: ProcessedFrame): void {
-    this.cams.get(f.camera)?.analysed(f.result.frame, f.result.letterbox);
+  frame(f: ProcessedFrame): number | undefined {
+    const { privacy, className } = this.deps;
+    return this.cams.get(f.camera)?.analysed(f.result.frame, f.result.letterbox, () => (privacy && className ? frameBlurRegions(privacy(f.camera), f, className) : []));
   }
 
   /** Answers a WebRTC offer for a camera: 404 unknown, 409 disabled, 400 bad SDP, 503 over a limit. */
