@@ -27,7 +27,7 @@ const PERSON = 0;
 /** 90 kHz ticks a frame's RTP timestamp and its boxes' stamp may differ by and still be the same frame (player/rtp-lock.ts). */
 const SAME_FRAME_TICKS = 6 * 90;
 
-interface Sample {
+export interface Sample {
   png: string;
   width: number;
   height: number;
@@ -36,10 +36,10 @@ interface Sample {
   drawn: { seq: number; pts: number | null; rtp: number | null; tracks: Array<{ id: number; class: number; box: Box }> } | null;
 }
 
-/** In the page: at the next presented video frame, its picture as PNG, its RTP timestamp and the overlay's boxes. */
-const SAMPLE = `new Promise((resolve) => {
-  const video = document.querySelector('.player video.live-media');
-  const overlay = document.querySelector('.player .player-overlay');
+/** In the page: at the next presented video frame of the first player in `scope`, its picture as PNG, its RTP timestamp and the overlay's boxes. */
+const sampleScript = (scope = '') => `new Promise((resolve) => {
+  const video = document.querySelector('${scope} .player video.live-media');
+  const overlay = document.querySelector('${scope} .player .player-overlay');
   if (!video || !overlay || !video.videoWidth) return resolve(null);
   video.requestVideoFrameCallback((now, meta) => {
     const c = document.createElement('canvas');
@@ -50,6 +50,11 @@ const SAMPLE = `new Promise((resolve) => {
   });
   setTimeout(() => resolve(null), 5000);
 })`;
+
+/** One sample of the player in `scope` (a CSS selector; '' for the first on the page), null if it shows no video. */
+export async function takeSample(page: Page, scope = ''): Promise<Sample | null> {
+  return (await page.evaluate(sampleScript(scope))) as Sample | null;
+}
 
 export interface SyncSummary {
   fps: number;
@@ -76,14 +81,15 @@ export class LiveSyncRig {
   detector!: Detector;
   base = '';
 
-  async start(): Promise<void> {
+  /** Starts the appliance (by default one looped TUD-Campus camera), a detector and Chromium signed in. */
+  async start(cameras: Array<Record<string, unknown>> = [{ id: 'campus', name: 'Campus walkway', source: CAMPUS, loop: true }]): Promise<void> {
     this.app = new Appliance(
       validateConfig({
         http: { port: 0 },
         storage: { path: join(tempDir(), 'v.db'), media_dirs: [MEDIA] },
         analytics: { hourly_reports: false, daily_reports: false },
         detector: { workers: 1 },
-        cameras: [{ id: 'campus', name: 'Campus walkway', source: CAMPUS, loop: true }],
+        cameras,
       }),
       silentLogger(),
     );
@@ -110,7 +116,7 @@ export class LiveSyncRig {
     const page = this.page;
     await page.goto(`${this.base}/#/cameras`);
     await waitFor('WebRTC picture', async () => ((await page.locator('.player').first().getAttribute('data-mode')) === 'webrtc' ? true : undefined), 60_000);
-    await waitFor('boxes drawn', async () => ((await page.evaluate(SAMPLE)) as Sample | null)?.drawn?.tracks.length || undefined, 60_000);
+    await waitFor('boxes drawn', async () => (await takeSample(page))?.drawn?.tracks.length || undefined, 60_000);
     // The player learns the peer's RTP offset from its first frames; give it a few seconds.
     await new Promise((r) => setTimeout(r, 3000));
     const shown = async () => Number(await page.locator('.player').first().getAttribute('data-frames'));
@@ -118,7 +124,7 @@ export class LiveSyncRig {
     const taken: Sample[] = [];
     for (let i = 0; i < samples; i++) {
       await new Promise((r) => setTimeout(r, everyMs));
-      const s = (await page.evaluate(SAMPLE)) as Sample | null;
+      const s = await takeSample(page);
       if (s) taken.push(s);
     }
     // The picture's rate (frames shown per second, counted by the player once a second): reported, not asserted.
