@@ -1,7 +1,8 @@
 import sharp from 'sharp';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Box } from '../src/math/box.js';
-import { CAMPUS, waitFor } from './helpers.js';
+import { CAMPUS, signIn, waitFor } from './helpers.js';
 import { LiveSyncRig, takeSample, type Sample } from './live-sync-kit.js';
 
 // Issue 19: privacy.blur covers the live view. Two cameras on the same clip in one appliance, one with
@@ -45,6 +46,20 @@ async function detail(s: Sample, camera: { width: number; height: number }): Pro
   return inN && outN ? { inside: inSum / inN, outside: outSum / outN } : undefined;
 }
 
+/** The MPEG-1 WebSocket's upgrade: status (101 when open) and the refusal's body. */
+function mpeg1(url: string, token: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+    ws.once('open', () => (ws.terminate(), resolve({ status: 101, body: '' })));
+    ws.once('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    ws.once('error', () => resolve({ status: -1, body: '' }));
+  });
+}
+
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? NaN;
 
 describe('live view: privacy.blur people blurs the WebRTC picture', () => {
@@ -86,4 +101,13 @@ describe('live view: privacy.blur people blurs the WebRTC picture', () => {
     expect(figures.private.inside, JSON.stringify(figures)).toBeLessThan(0.5 * figures.plain.inside);
     expect(Math.abs(figures.private.outside / figures.plain.outside - 1), JSON.stringify(figures)).toBeLessThanOrEqual(0.15);
   }, 300_000);
+
+  it('the MPEG-1 stream (decoded apart from the analysis, so it cannot be blurred) is refused under blur, 403 naming privacy.blur', async () => {
+    const token = await signIn(rig.base);
+    const ws = rig.base.replace(/^http/, 'ws');
+    const refused = await mpeg1(`${ws}/api/v1/cameras/private/mpeg1`, token);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toContain('privacy.blur');
+    expect((await mpeg1(`${ws}/api/v1/cameras/plain/mpeg1`, token)).status).toBe(101);
+  });
 });

@@ -218,6 +218,14 @@ export class CameraLive {
     if (changed) this.demand();
   }
 
+  /** Closes every MPEG-1 socket (policy violation, with the reason): the camera's privacy no longer lets that stream out. */
+  closeMpeg1(reason: string): void {
+    if (!this.sockets.size) return;
+    for (const s of this.sockets.keys()) closeSocket(s, 1008, reason.slice(0, 120));
+    this.sockets.clear();
+    this.demand();
+  }
+
   /** The camera's stream changed: the MPEG-1 encoder restarts with it; viewers stay connected. */
   setSpec(spec: SourceSpec): void {
     if (isDeepStrictEqual(spec, this.spec)) return;

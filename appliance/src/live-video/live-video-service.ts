@@ -110,6 +110,8 @@ export class LiveVideo {
         if (!allows(p, 'cameras:read')) return refuse(socket, 403, 'ERR_FORBIDDEN', `${p.kind === 'key' ? 'this API key' : `role ${p.role}`} may not do this (needs cameras:read)`);
         let cam: CameraLive;
         try {
+          const blurred = this.mpeg1Blurred(decode(raw));
+          if (blurred) throw new VantageError('ERR_FORBIDDEN', blurred);
           cam = this.admit(decode(raw));
         } catch (e) {
           if (isVantageError(e) && UPGRADE_STATUS[e.code]) return refuse(socket, UPGRADE_STATUS[e.code]!, e.code, e.message);
@@ -141,6 +143,8 @@ export class LiveVideo {
       const c = byId.get(id);
       if (c?.enabled && !this.deps.withheld?.(id)) {
         cam.setSpec(liveSpec(c));
+        const blurred = this.mpeg1Blurred(id);
+        if (blurred) cam.closeMpeg1(blurred);
         continue;
       }
       this.cams.delete(id);
@@ -166,6 +170,16 @@ export class LiveVideo {
     await Promise.all(cams.map((c) => c.close('server shutting down')));
     const left = await releaseWrtc();
     if (left > 0) this.deps.log.warn({ objects: left }, 'WebRTC objects still referenced at stop; the process may not exit cleanly');
+  }
+
+  /**
+   * Why a camera's MPEG-1 stream is refused although its picture may be shown: the MPEG-1 stream is
+   * the source decoded by an ffmpeg of its own, apart from the analysis, so it has no boxes to blur
+   * people by; under privacy.blur only the WebRTC picture (the analysed frames, blurred) is served.
+   */
+  private mpeg1Blurred(id: string): string | undefined {
+    const blur = this.deps.camera(id) && this.deps.privacy?.(id).blur;
+    return blur && blur !== 'none' ? `privacy.blur is ${blur} for this camera: the MPEG-1 stream cannot be blurred (it is decoded apart from the analysis); watch over WebRTC` : undefined;
   }
 
   private admit(id: string): CameraLive {
