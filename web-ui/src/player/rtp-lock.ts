@@ -8,14 +8,22 @@
  * It is learnt from the pattern of the last frames shown: the gaps between frames (analysis times vary
  * by milliseconds) repeat only under the right offset, so the offset under which most recent frames
  * have a message is the one; where frames come so evenly that shifted offsets fit as well, the one
- * pairing frames with the messages that arrived closest to them wins. A locked offset that stops
- * fitting (most frames without a message although messages around them arrived) is learnt again.
+ * pairing frames with the messages that arrived closest to them wins, which is right while messages
+ * arrive within half a frame interval of their frames (a limit: evenly spaced frames on a page busy
+ * when the offset is learnt can be paired one frame off). A locked offset that stops fitting (most
+ * frames without a message although messages around them arrived) is learnt again.
  */
 
 /** 90 kHz ticks in a millisecond. */
 const TICKS_PER_MS = 90;
 /** A frame and a message are the same frame when their stamps differ by at most this (the encoder reads its clock within this of the daemon's stamp). */
 export const MATCH_TICKS = 6 * TICKS_PER_MS;
+/**
+ * While learning, a frame fits an offset only within this (measured: the RTP timestamp is the daemon's
+ * stamp plus the offset within ±1 ms, the encoder's clock being read in whole ms): the tighter, the
+ * less a shifted offset fits frames that came almost evenly.
+ */
+const LEARN_TICKS = 2 * TICKS_PER_MS;
 /** Frames remembered for learning; at least this many must fit the offset chosen. */
 const FRAMES = 16;
 const MIN_FIT = 6;
@@ -90,7 +98,7 @@ export class RtpLock {
       let fit = 0;
       let cost = 0;
       for (const f of this.frames) {
-        const h = this.nearest((f.rtp - offset) >>> 0);
+        const h = this.nearest((f.rtp - offset) >>> 0, LEARN_TICKS);
         if (!h) continue;
         fit++;
         cost += Math.abs(f.receivedAt - h.at);
@@ -100,11 +108,11 @@ export class RtpLock {
     return best && best.fit >= Math.max(MIN_FIT, Math.ceil(0.75 * this.frames.length)) ? best.offset : undefined;
   }
 
-  private nearest(stamp: number): Heard | undefined {
+  private nearest(stamp: number, within: number): Heard | undefined {
     let best: Heard | undefined;
     for (const h of this.heard) {
       const d = Math.abs(stampDiff(h.stamp, stamp));
-      if (d <= MATCH_TICKS && (!best || d < Math.abs(stampDiff(best.stamp, stamp)))) best = h;
+      if (d <= within && (!best || d < Math.abs(stampDiff(best.stamp, stamp)))) best = h;
     }
     return best;
   }
