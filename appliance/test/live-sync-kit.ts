@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { Appliance } from '../src/appliance.js';
 import { DEFAULT_MODEL_MANIFEST } from '../src/config/paths.js';
@@ -20,9 +20,9 @@ import { letterboxImage } from '../src/detect/image.js';
 import type { Box } from '../src/math/box.js';
 import { iou } from '../src/math/box.js';
 import { silentLogger } from '../src/logger.js';
+import { launchChromium } from './browser.js';
 import { CAMPUS, MEDIA, signIn, tempDir, TEST_ADMIN, waitFor } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PERSON = 0;
 /** 90 kHz ticks a frame's RTP timestamp and its boxes' stamp may differ by and still be the same frame (player/rtp-lock.ts). */
 const SAME_FRAME_TICKS = 6 * 90;
@@ -97,7 +97,7 @@ export class LiveSyncRig {
     this.base = `http://127.0.0.1:${this.app.address!.port}`;
     await signIn(this.base);
     this.detector = await Detector.create({ manifestPath: DEFAULT_MODEL_MANIFEST, provider: 'cpu', threads: 1, scoreThreshold: 0.3, classes: [] });
-    this.browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    this.browser = await launchChromium();
     const ctx = await this.browser.newContext({ viewport: { width: 1366, height: 768 } });
     const login = await ctx.request.post(`${this.base}/api/v1/auth/login`, { data: { ...TEST_ADMIN, use_cookies: true } });
     expect(login.status()).toBe(200);
