@@ -182,15 +182,16 @@ export class Appliance {
       telegram: (file, caption, chats) => upstream.telegram.enqueueDocument(file, caption, chats),
       mqtt: cfg.mqtt ? (body) => upstream.sync.publishReport('scheduled', body) : undefined,
     });
-    // Issue 19: the live view's WebRTC picture is each analysed frame, sent as its tracks are published.
-    const liveFrames = { frame: (f: ProcessedFrame) => p.liveVideo?.frame(f) };
+    // Issue 19: the live view's WebRTC picture is each analysed frame, sent just before its tracks are
+    // published; the update names the frame by its time in the video's clock (rtp).
+    const liveFrames = (f: ProcessedFrame) => p.liveVideo?.frame(f);
     const cameras = (p.cameras = new CameraManager({
       detector,
       detectorFor: (cam) => detectors.get(cam.model, 'cameras[].model'),
       trackerOptions: tracking,
       allocatorFor: (id) => new TrackIds(store.raw, id).allocate,
       // Live cameras: every consumer, in this order (see FrameProcessor).
-      consumers: [busConsumer(bus, { trackUpdates: true }), metricsConsumer(metrics, className, { frames: true }), analytics.consumer(), trackRecorder(trackStore, className), detectionCounter(counts), audit.coverage.consumer(), liveFrames, recordings.consumer(), media.consumer()],
+      consumers: [busConsumer(bus, { trackUpdates: true, video: liveFrames }), metricsConsumer(metrics, className, { frames: true }), analytics.consumer(), trackRecorder(trackStore, className), detectionCounter(counts), audit.coverage.consumer(), recordings.consumer(), media.consumer()],
       countThreshold: cfg.detector.count_threshold,
       onDecoded: (camera, n) => metrics.framesDecoded.inc({ camera }, n),
       onDropped: (camera) => metrics.framesDropped.inc({ camera }),
@@ -225,6 +226,9 @@ export class Appliance {
       clock,
       log: root.child({ module: 'live-video' }),
       withheld: (id) => (privacyFor(id).metadata_only ? METADATA_ONLY_MESSAGE : undefined),
+      // Issue 19: privacy.blur covers the live picture too (live-video/i420-blur.ts).
+      privacy: privacyFor,
+      className,
     }));
     const parts = { config: cfg, clock, detector, detectors: () => detectors.detectors(), loadedModels: () => detectors.models(), cameras, analytics, reports, sessions: p.sessions, trackStore, counts, upstream, auth, setupCode, hostAllowed, settings, liveVideo, metrics };
     const deps = audit.withApi(apiDeps({ ...parts, databaseOpen: () => store.raw.open, stopped: () => this.stopped, disk: () => p.disk?.state(), system: () => this.system(), putCamera: async (c, m) => cameraSet.put(c.model ? { ...c, model: await detectors.apiModel(c.model, cameraSet.fileModels()) } : c, m), deleteCamera: (id) => cameraSet.remove(id) }));

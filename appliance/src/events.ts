@@ -27,6 +27,12 @@ export type ApplianceEvent =
        * the live view's picture shares (its WebRTC frames are these frames). Absent for other paths.
        */
       pts?: number;
+      /**
+       * The frame's time in the live view's WebRTC video (90 kHz, wrapping at 2^32; live-video/wrtc.ts):
+       * each viewer's RTP timestamp of this very frame, less that viewer's constant offset. Absent when
+       * the frame went to no viewer.
+       */
+      rtp?: number;
       /** Pipe read → tracks available, ms. */
       latencyMs: number;
       /** Whether the detector ran on this frame (else boxes are the motion model's). */

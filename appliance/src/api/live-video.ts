@@ -18,6 +18,8 @@ const offerSchema = z.strictObject({
  * The live view of a camera: `POST …/:id/webrtc` answers a WebRTC offer (non-trickle: the answer
  * carries this box's host candidates); `GET …/:id/mpeg1` is a WebSocket (MPEG-TS for JSMpeg) served
  * by the upgrade handler in live-video/, listed here so a plain GET says so and the API document shows it.
+ * Under privacy.blur the MPEG-1 stream is refused (403: it is not the analysed frames, so it cannot be
+ * blurred); the WebRTC picture is served blurred.
  */
 export function liveVideoRoutes(deps: ApiDeps) {
   return new Hono<ApiEnv>()

@@ -11,6 +11,8 @@ import { answerOffer, createVideoFeed, type RtcPeer, type VideoFeed } from './wr
 import type { Principal } from '../auth/roles.js';
 import type { Letterbox } from '../detect/types.js';
 import { letterboxedToI420, type I420 } from './frame-i420.js';
+import { blurI420 } from './i420-blur.js';
+import type { Region } from '../config/privacy.js';
 
 /** The part of a WebSocket (from `ws`, through the live hub) the MPEG-1 stream uses. */
 export interface StreamSocket {
@@ -216,6 +218,14 @@ export class CameraLive {
     if (changed) this.demand();
   }
 
+  /** Closes every MPEG-1 socket (policy violation, with the reason): the camera's privacy no longer lets that stream out. */
+  closeMpeg1(reason: string): void {
+    if (!this.sockets.size) return;
+    for (const s of this.sockets.keys()) closeSocket(s, 1008, reason.slice(0, 120));
+    this.sockets.clear();
+    this.demand();
+  }
+
   /** The camera's stream changed: the MPEG-1 encoder restarts with it; viewers stay connected. */
   setSpec(spec: SourceSpec): void {
     if (isDeepStrictEqual(spec, this.spec)) return;
@@ -225,17 +235,22 @@ export class CameraLive {
 
   /**
    * One frame the camera's pipeline analysed (letterboxed gbrp, valid only during the call): its picture
-   * area goes to every WebRTC peer now, in the tick its tracks are published.
+   * area, with `blur()` (source pixels, asked only when someone watches) blurred, goes to every WebRTC
+   * peer now, in the tick its tracks are published. Returns the frame's time in the video's clock
+   * (wrtc.ts RTP_HZ), undefined when it went to nobody.
    */
-  analysed(frame: Uint8Array, lb: Letterbox): void {
-    if (!this.feed || this.peers.size === 0 || this.closed) return;
+  analysed(frame: Uint8Array, lb: Letterbox, blur: () => readonly Region[]): number | undefined {
+    if (!this.feed || this.peers.size === 0 || this.closed) return undefined;
     const pic = (this.picture = letterboxedToI420(frame, lb, this.picture));
+    blurI420(pic, lb, blur());
     try {
-      this.feed.push(pic.width, pic.height, pic.data); // synchronous: wrtc copies the frame
+      const rtp = this.feed.push(pic.width, pic.height, pic.data); // synchronous: wrtc copies the frame
       this.lastPushAt = this.opts.clock.monotonic();
+      return rtp;
     } catch (e) {
       if (!this.pushFailed) this.opts.log.error({ err: errorMessage(e) }, 'WebRTC refused a frame');
       this.pushFailed = true;
+      return undefined;
     }
   }
 

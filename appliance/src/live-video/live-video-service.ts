@@ -9,6 +9,8 @@ import { VantageError, isVantageError, type ErrorCode } from '../errors.js';
 import { CameraLive, type StreamSocket } from './camera-live.js';
 import { releaseWrtc } from './wrtc.js';
 import type { ProcessedFrame } from '../pipeline/frame-processor.js';
+import type { Privacy } from '../config/privacy.js';
+import { frameBlurRegions } from './i420-blur.js';
 
 export type LiveVideoConfig = Config['live_video'];
 
@@ -28,6 +30,10 @@ export interface LiveVideoDeps {
   log: Logger;
   /** Why a camera's picture may not be shown (privacy.metadata_only), undefined when it may. */
   withheld?(id: string): string | undefined;
+  /** The privacy in force for a camera: its `blur` applies to the WebRTC picture (i420-blur.ts). */
+  privacy?(id: string): Privacy;
+  /** Class id → model class name (the privacy's `classes` are names). */
+  className?(classId: number): string;
 }
 
 /** `GET /api/v1/cameras/:id/mpeg1` with `Upgrade: websocket`: MPEG-TS for JSMpeg. */
@@ -70,11 +76,14 @@ export class LiveVideo {
   }
 
   /**
-   * A frame a live camera's pipeline analysed (a frame consumer, after the bus consumer published its
-   * tracks): its picture goes to the camera's WebRTC viewers now, so picture and boxes leave together.
+   * A frame a live camera's pipeline analysed (handed over by the bus consumer just before it publishes
+   * the frame's tracks): its picture, blurred as the camera's privacy says, goes to the camera's WebRTC
+   * viewers now. Returns the frame's time in the video's clock (the update's `rtp`), undefined when
+   * nobody watches.
    */
-  frame(f: ProcessedFrame): void {
-    this.cams.get(f.camera)?.analysed(f.result.frame, f.result.letterbox);
+  frame(f: ProcessedFrame): number | undefined {
+    const { privacy, className } = this.deps;
+    return this.cams.get(f.camera)?.analysed(f.result.frame, f.result.letterbox, () => (privacy && className ? frameBlurRegions(privacy(f.camera), f, className) : []));
   }
 
   /** Answers a WebRTC offer for a camera: 404 unknown, 409 disabled, 400 bad SDP, 503 over a limit. */
@@ -101,6 +110,8 @@ export class LiveVideo {
         if (!allows(p, 'cameras:read')) return refuse(socket, 403, 'ERR_FORBIDDEN', `${p.kind === 'key' ? 'this API key' : `role ${p.role}`} may not do this (needs cameras:read)`);
         let cam: CameraLive;
         try {
+          const blurred = this.mpeg1Blurred(decode(raw));
+          if (blurred) throw new VantageError('ERR_FORBIDDEN', blurred);
           cam = this.admit(decode(raw));
         } catch (e) {
           if (isVantageError(e) && UPGRADE_STATUS[e.code]) return refuse(socket, UPGRADE_STATUS[e.code]!, e.code, e.message);
@@ -132,6 +143,8 @@ export class LiveVideo {
       const c = byId.get(id);
       if (c?.enabled && !this.deps.withheld?.(id)) {
         cam.setSpec(liveSpec(c));
+        const blurred = this.mpeg1Blurred(id);
+        if (blurred) cam.closeMpeg1(blurred);
         continue;
       }
       this.cams.delete(id);
@@ -157,6 +170,16 @@ export class LiveVideo {
     await Promise.all(cams.map((c) => c.close('server shutting down')));
     const left = await releaseWrtc();
     if (left > 0) this.deps.log.warn({ objects: left }, 'WebRTC objects still referenced at stop; the process may not exit cleanly');
+  }
+
+  /**
+   * Why a camera's MPEG-1 stream is refused although its picture may be shown: the MPEG-1 stream is
+   * the source decoded by an ffmpeg of its own, apart from the analysis, so it has no boxes to blur
+   * people by; under privacy.blur only the WebRTC picture (the analysed frames, blurred) is served.
+   */
+  private mpeg1Blurred(id: string): string | undefined {
+    const blur = this.deps.camera(id) && this.deps.privacy?.(id).blur;
+    return blur && blur !== 'none' ? `privacy.blur is ${blur} for this camera: the MPEG-1 stream cannot be blurred (it is decoded apart from the analysis); watch over WebRTC` : undefined;
   }
 
   private admit(id: string): CameraLive {

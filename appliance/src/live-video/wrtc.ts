@@ -11,9 +11,22 @@ import { VantageError, errorMessage } from '../errors.js';
 export type PeerHealth = 'connecting' | 'connected' | 'disconnected' | 'gone';
 
 export interface VideoFeed {
-  /** Hands one I420 frame (width × height × 1.5 bytes) to every peer; wrtc copies it before returning. */
-  push(width: number, height: number, i420: Uint8Array): void;
+  /**
+   * Hands one I420 frame (width × height × 1.5 bytes) to every peer; wrtc copies it before returning.
+   * Returns the frame's time in the video's own clock, 90 kHz wrapping at 2^32 (see `RTP_HZ`): every
+   * peer's RTP timestamp of this frame is this value plus that peer's constant (random) offset.
+   */
+  push(width: number, height: number, i420: Uint8Array): number;
 }
+
+/**
+ * The RTP clock of the video (ticks per second). wrtc's RTCVideoSource has no way to give a frame its
+ * own timestamp: it stamps each frame with the moment it is pushed, and libwebrtc turns that moment
+ * (its monotonic clock, in whole ms) into the RTP timestamp, 90 per ms, plus a random offset chosen
+ * per sender. So the time a frame is pushed, on the same monotonic clock (performance.now()), names
+ * that frame in every peer's stream up to the offset, which the player learns (web-ui/src/player/rtp-lock.ts).
+ */
+export const RTP_HZ = 90_000;
 
 export interface RtcPeer {
   /** The answer SDP, with this side's host ICE candidates (non-trickle). */
@@ -82,8 +95,10 @@ function wrtc(): Promise<Wrtc> {
 
 class WrtcFeed implements VideoFeed {
   constructor(readonly source: InstanceType<Wrtc['nonstandard']['RTCVideoSource']>) {}
-  push(width: number, height: number, i420: Uint8Array): void {
+  push(width: number, height: number, i420: Uint8Array): number {
+    const at = performance.now();
     this.source.onFrame({ width, height, data: i420 });
+    return Math.round(at * (RTP_HZ / 1000)) % 2 ** 32;
   }
 }
 

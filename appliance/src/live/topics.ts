@@ -33,7 +33,7 @@ export function matches(pattern: string, topic: string): boolean {
 export function toMessage(e: ApplianceEvent): LiveMessage | undefined {
   switch (e.type) {
     case 'track.update':
-      return { topic: 'tracks', camera: e.camera, data: { t: e.t, seq: e.seq, ...(e.pts === undefined ? {} : { pts: e.pts }), inferred: e.inferred, tracks: e.tracks.map((t) => ({ id: t.id, class: t.classId, box: t.box, score: t.score })) } };
+      return { topic: 'tracks', camera: e.camera, data: { t: e.t, seq: e.seq, ...(e.pts === undefined ? {} : { pts: e.pts }), ...(e.rtp === undefined ? {} : { rtp: e.rtp }), inferred: e.inferred, tracks: e.tracks.map((t) => ({ id: t.id, class: t.classId, box: t.box, score: t.score })) } };
     case 'camera.status':
       return { topic: 'camera.status', camera: e.camera, data: e.view };
     case 'alert.fired':

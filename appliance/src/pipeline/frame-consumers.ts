@@ -2,22 +2,27 @@ import type { EventBus } from '../events.js';
 import type { Metrics } from '../metrics.js';
 import type { DetectionCounts } from '../store/detection-counts.js';
 import type { TrackStore } from '../store/track-store.js';
-import type { FrameConsumer } from './frame-processor.js';
+import type { FrameConsumer, ProcessedFrame } from './frame-processor.js';
 
 /**
  * The frame consumers every path shares (analytics brings its own, see analytics-service.ts). Each is
  * one small object; a new one (recordings, …) is a function like these added to a consumer list.
  */
 
-/** Track lifecycle events onto the bus, and (live cameras) every frame's tracks as `track.update`. */
-export function busConsumer(bus: EventBus, opts: { trackUpdates: boolean }): FrameConsumer {
+/**
+ * Track lifecycle events onto the bus, and (live cameras) every frame's tracks as `track.update`.
+ * `video` (the live view) is handed each frame first and returns the frame's time in the live video's
+ * own clock (90 kHz), undefined when the frame is not sent; the update carries it as `rtp`.
+ */
+export function busConsumer(bus: EventBus, opts: { trackUpdates: boolean; video?: (f: ProcessedFrame) => number | undefined }): FrameConsumer {
   return {
     trackEvent: (camera, e) => bus.emit({ ...e, camera }),
     ...(opts.trackUpdates
       ? {
           frame: (f) => {
             const r = f.result;
-            bus.emit({ type: 'track.update', camera: f.camera, t: f.timeMs / 1000, seq: r.seq, ...(r.ptsMs === undefined ? {} : { pts: r.ptsMs / 1000 }), latencyMs: r.latencyMs, inferred: r.inferred, tracks: f.tracks });
+            const rtp = opts.video?.(f);
+            bus.emit({ type: 'track.update', camera: f.camera, t: f.timeMs / 1000, seq: r.seq, ...(r.ptsMs === undefined ? {} : { pts: r.ptsMs / 1000 }), ...(rtp === undefined ? {} : { rtp }), latencyMs: r.latencyMs, inferred: r.inferred, tracks: f.tracks });
           },
         }
       : {}),

@@ -52,6 +52,8 @@ export interface TracksData {
   seq: number;
   /** The frame's presentation time in the source (s); the WebRTC picture is this very frame. */
   pts?: number;
+  /** The frame's time in the WebRTC video's clock (90 kHz): its RTP timestamp less the peer's offset (player/rtp-lock.ts). */
+  rtp?: number;
   inferred: boolean;
   tracks: Array<{ id: number; class: number; box: { x1: number; y1: number; x2: number; y2: number }; score: number }>;
 }

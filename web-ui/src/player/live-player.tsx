@@ -4,7 +4,7 @@ import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
 import { LiveVideo, type VideoMode } from './live-video';
 import { Overlay } from './overlay';
-import { TrackBuffer } from './track-buffer';
+import { TrackBuffer, type ShownFrame } from './track-buffer';
 
 /** Whether the element is on screen (players off screen close their connections). */
 function useVisible(ref: { current: HTMLElement | null }): boolean {
@@ -68,8 +68,8 @@ export function LivePlayer(props: { camera: CameraView; classes: string[] | unde
       if (!synced.current) buffer.clear();
       setMode(m);
     };
-    const onShown = (receivedAt: number): void => {
-      const d = buffer.take(receivedAt);
+    const onShown = (f: ShownFrame): void => {
+      const d = buffer.take(f);
       if (d) overlay.current?.showFrame(d);
     };
     const v = new LiveVideo(camera.id, media.current!, onMode, onShown);
@@ -88,8 +88,12 @@ export function LivePlayer(props: { camera: CameraView; classes: string[] | unde
     ['tracks'],
     [camera.id],
     (m) => {
-      if (synced.current) buffer.push(m.data);
-      else overlay.current?.setTracks(m.data);
+      if (!synced.current) overlay.current?.setTracks(m.data);
+      else {
+        // The frame on screen was waiting for this message: drawn now.
+        const now = buffer.push(m.data);
+        if (now) overlay.current?.showFrame(now);
+      }
       setBoxes(m.data.tracks.length);
     },
     visible,

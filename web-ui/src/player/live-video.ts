@@ -1,4 +1,5 @@
 import { api, apiFetch, call, href, wsUrl } from '../api/client';
+import type { ShownFrame } from './track-buffer';
 
 export type VideoMode = 'off' | 'connecting' | 'webrtc' | 'mpeg1' | 'snapshot';
 
@@ -66,10 +67,10 @@ export class LiveVideo {
     private readonly host: HTMLElement,
     private readonly onMode: (m: VideoMode) => void,
     /**
-     * A WebRTC frame is on screen; `receivedAt` is when it arrived (performance.now() clock, from
-     * requestVideoFrameCallback's receiveTime), which places it among the `tracks` messages.
+     * A WebRTC frame is on screen: when it arrived (performance.now() clock, requestVideoFrameCallback's
+     * receiveTime) and its RTP timestamp (which names its `tracks` message, see TrackBuffer).
      */
-    private readonly onShown: (receivedAt: number) => void = () => {},
+    private readonly onShown: (frame: ShownFrame) => void = () => {},
   ) {}
 
   start(): void {
@@ -168,7 +169,7 @@ export class LiveVideo {
     const onFrame = (now: number, meta: VideoFrameCallbackMetadata) => {
       this.frame();
       if (this.mode !== 'webrtc') this.setMode('webrtc');
-      this.onShown(meta.receiveTime ?? now);
+      this.onShown({ receivedAt: meta.receiveTime ?? now, rtp: meta.rtpTimestamp });
       if (!this.closed) video.requestVideoFrameCallback(onFrame);
     };
     video.requestVideoFrameCallback(onFrame);

@@ -84,7 +84,7 @@ export class Overlay {
     this.drawn = 0;
     const shown = this.tracks && performance.now() - this.tracksAt <= STALE_MS ? this.tracks : undefined;
     // What is drawn, in source-frame pixels, for tests and anyone checking boxes against the picture.
-    c.dataset.drawn = JSON.stringify(shown ? { seq: shown.seq, pts: shown.pts ?? null, tracks: shown.tracks.map((t) => ({ id: t.id, class: t.class, box: t.box })) } : null);
+    c.dataset.drawn = JSON.stringify(shown ? { seq: shown.seq, pts: shown.pts ?? null, rtp: shown.rtp ?? null, tracks: shown.tracks.map((t) => ({ id: t.id, class: t.class, box: t.box })) } : null);
     if (!shown) return;
     const frame = this.opts.frame();
     const sx = w / frame.width;
