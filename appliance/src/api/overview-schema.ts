@@ -48,7 +48,7 @@ export const overviewCameraSchema = z.object({
 
 export const overviewSchema = z.object({
   time: z.string(),
-  timezone: z.string().describe("the site's time zone ('' = the box's); the local day and last week's window are in it"),
+  timezone: z.string().describe("the site's time zone (the box's when the settings name none); the local day and last week's window are in it"),
   windows: z.object({ today_from: z.string(), today_to: z.string(), last_week_from: z.string(), last_week_to: z.string() }),
   site: z.object({
     compare: todayVsLastWeekSchema.describe("every camera's figures added up"),

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import { localMinutes } from '../alerts/rules.js';
 import { sumInOut, todayVsLastWeek, todayWindows, windowsIso, type TodayVsLastWeek } from '../analytics/today-vs-last-week.js';
+import { resolvedTimeZone } from '../util/time-zone.js';
 import { access, type ApiEnv } from './access.js';
 import { describeRoute } from './openapi.js';
 import { nowFigures } from './overview-now.js';
@@ -27,12 +27,12 @@ export function overviewRoutes(deps: ApiDeps) {
   });
   return new Hono<ApiEnv>().get('/', doc, access('events:read'), async (c) => {
     const now = deps.clock.now();
-    const tz = deps.settings.get().timezone;
+    const tz = resolvedTimeZone(deps.settings.get().timezone);
     const windows = todayWindows(now, tz);
     const areas = new Map<string, CapacityNow>();
     const compares: TodayVsLastWeek[] = [];
-    // Local midnight: now minus the minutes since it (whole seconds).
-    const midnight = Math.floor(now / 1000) - localMinutes(now, tz) * 60 - new Date(now).getUTCSeconds();
+    // The local midnight that began today (unix seconds; DST-safe: on a 23- or 25-hour day too).
+    const midnight = windows.today[0];
     const hourAgo = now - 3_600_000;
     const cameras: OverviewCamera[] = [];
     for (const v of deps.cameras()) {
