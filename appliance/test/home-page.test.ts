@@ -9,7 +9,7 @@ import { WEB_UI_DIR } from '../src/config/paths.js';
 import { silentLogger } from '../src/logger.js';
 import { AnalyticsStore, minuteRow } from '../src/store/analytics-store.js';
 import { migrateToLatest, openDatabase } from '../src/store/database.js';
-import { api, ROOT, signIn, STADTMITTE, tempDir, TEST_ADMIN, waitFor } from './helpers.js';
+import { api, ROOT, signIn, signInOnPage, STADTMITTE, tempDir, waitFor } from './helpers.js';
 
 /**
  * Issue 18 on the home page, end to end: the real daemon on TUD-Stadtmitte (a queue zone with a
@@ -92,12 +92,7 @@ describe('home page: today vs. the same time last week, now vs. capacity, queues
     // Signed in through the page, once; the other contexts start with its cookies.
     const ctx = await browser.newContext({ viewport: SIZES[0], locale: 'en-GB' });
     const page = await ctx.newPage();
-    await page.goto(base);
-    const form = page.getByTestId('login-form');
-    await form.locator('input[name=username]').fill(TEST_ADMIN.username);
-    await form.locator('input[name=password]').fill(TEST_ADMIN.password);
-    await form.locator('button[type=submit]').click();
-    await page.getByTestId('whoami').waitFor();
+    await signInOnPage(page, base);
     signedIn = await ctx.storageState();
     await ctx.close();
   }, 60_000);
