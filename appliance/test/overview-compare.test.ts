@@ -136,7 +136,7 @@ describe('overview: today vs. the same time last week from the stored minute cou
 
   it('the OpenAPI document describes the answer (the dashboard types are generated from it)', async () => {
     type Schema = { required?: string[]; properties?: Record<string, Schema>; items?: Schema };
-    const doc = (await (await h.app.request('/api/v1/openapi.json')).json()) as { paths: Record<string, Record<string, { responses: Record<string, { content: { 'application/json': { schema: Schema } } }> }>> };
+    const doc = (await (await h.app.request('/api/v1/openapi.json', { headers: admin })).json()) as { paths: Record<string, Record<string, { responses: Record<string, { content: { 'application/json': { schema: Schema } } }> }>> };
     const s = doc.paths['/api/v1/overview']!.get!.responses['200']!.content['application/json'].schema;
     expect(s.required).toEqual(expect.arrayContaining(['time', 'timezone', 'windows', 'site', 'cameras']));
     expect(s.properties!.site!.required).toEqual(expect.arrayContaining(['compare', 'capacity']));
