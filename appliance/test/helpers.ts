@@ -150,14 +150,5 @@ export const api: Fetch = async (url, init = {}) => {
   }
 };
 
-// --- signing in through the dashboard's form (h18home) ---
-/** Signs `page` in through the dashboard's login form at `base` as `who` (an existing user) and waits for the signed-in page. */
-export async function signInOnPage(page: import('playwright-core').Page, base: string, who = TEST_ADMIN): Promise<void> {
-  await page.goto(base);
-  const form = page.getByTestId('login-form');
-  await form.locator('input[name=username]').fill(who.username);
-  await form.locator('input[name=password]').fill(who.password);
-  await form.locator('button[type=submit]').click();
-  await page.getByTestId('whoami').waitFor();
-}
-// --- end signing in through the dashboard's form ---
+/** A fetch init sending `body` as JSON with `method`. */
+export const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

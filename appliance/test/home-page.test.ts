@@ -1,15 +1,15 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
 import type { Overview } from '../src/api/overview-schema.js';
 import { validateConfig } from '../src/config/loader.js';
-import { WEB_UI_DIR } from '../src/config/paths.js';
 import { silentLogger } from '../src/logger.js';
 import { AnalyticsStore, minuteRow } from '../src/store/analytics-store.js';
 import { migrateToLatest, openDatabase } from '../src/store/database.js';
-import { api, ROOT, signIn, signInOnPage, STADTMITTE, tempDir, waitFor } from './helpers.js';
+import { launchChromium, PageErrors, signInPage } from './browser.js';
+import { api, json, ROOT, signIn, STADTMITTE, tempDir, waitFor } from './helpers.js';
 
 /**
  * Issue 18 on the home page, end to end: the real daemon on TUD-Stadtmitte (a queue zone with a
@@ -20,7 +20,6 @@ import { api, ROOT, signIn, signInOnPage, STADTMITTE, tempDir, waitFor } from '.
  * last week are stored before the daemon starts (Moscow: no DST, so 7 local days back is 7 × 24 h), so
  * the figures run into the thousands and the grouping shows.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const PROBES = resolve(ROOT, 'appliance/test/dashboard-probes.js');
 const ARTIFACTS = resolve(ROOT, '.artifacts/home');
 const TZ = 'Europe/Moscow';
@@ -48,8 +47,6 @@ async function text(loc: Locator): Promise<string> {
 
 describe('home page: today vs. the same time last week, now vs. capacity, queues now', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: \`make test\` installs it (apt-get install chromium)`);
-    if (!existsSync(join(WEB_UI_DIR, 'index.html'))) throw new Error(`${WEB_UI_DIR}/index.html is missing: build the dashboard`);
     mkdirSync(ARTIFACTS, { recursive: true });
     const dbPath = join(tempDir(), 'v.db');
     const db = openDatabase(dbPath);
@@ -87,12 +84,12 @@ describe('home page: today vs. the same time last week, now vs. capacity, queues
     await app.start();
     base = `http://127.0.0.1:${app.address!.port}`;
     await signIn(base);
-    expect((await api(`${base}/api/v1/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timezone: TZ }) })).status).toBe(200);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    expect((await api(`${base}/api/v1/settings`, json('PUT', { timezone: TZ }))).status).toBe(200);
+    browser = await launchChromium();
     // Signed in through the page, once; the other contexts start with its cookies.
     const ctx = await browser.newContext({ viewport: SIZES[0], locale: 'en-GB' });
     const page = await ctx.newPage();
-    await signInOnPage(page, base);
+    await signInPage(page, base);
     signedIn = await ctx.storageState();
     await ctx.close();
   }, 60_000);
@@ -136,10 +133,9 @@ describe('home page: today vs. the same time last week, now vs. capacity, queues
         const ctx = await browser.newContext({ viewport: size, locale, storageState: signedIn });
         await ctx.addInitScript({ path: PROBES });
         await ctx.addInitScript(`localStorage.setItem('vantage.lang', '${lang}')`);
-        const errors: string[] = [];
+        const errors = new PageErrors();
         try {
-          const page: Page = await ctx.newPage();
-          page.on('pageerror', (e) => errors.push(e.message));
+          const page: Page = errors.watch(await ctx.newPage());
           await page.goto(`${base}/#/cameras`);
           const site = page.getByTestId('site-figures');
           await site.waitFor({ timeout: 20_000 });
@@ -187,7 +183,7 @@ describe('home page: today vs. the same time last week, now vs. capacity, queues
           await page.screenshot({ path: join(ARTIFACTS, `home-${size.width}x${size.height}-${lang}.png`), fullPage: true });
           expect(await page.evaluate('__probe.overflowX()'), 'the page must not scroll sideways').toBeLessThanOrEqual(0);
           expect(await page.evaluate('__probe.textProblems()')).toEqual([]);
-          expect(errors).toEqual([]);
+          expect(errors.take()).toEqual([]);
         } finally {
           await ctx.close();
         }
