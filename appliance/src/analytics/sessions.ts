@@ -14,43 +14,12 @@ import type { Database, SessionsTable } from '../store/schema.js';
 import { FrameProcessor, type FrameConsumer } from '../pipeline/frame-processor.js';
 import { CameraTracker } from '../track/camera-tracker.js';
 import type { TrackerOptions } from '../track/types.js';
-import { redactUrl } from '../util/redact.js';
-import { isNetworkUrl } from '../sources/ffmpeg.js';
+import { isNetworkUrl, videoTimes } from '../sources/ffmpeg.js';
 import type { AnalyticsService } from './analytics-service.js';
 import type { Reports } from './reports.js';
 import { finestResolution, MAX_TIMELINE_BUCKETS } from './report-builder.js';
-
-export type SessionView = Omit<SessionsTable, 'created_at' | 'started_at' | 'finished_at' | 'range_from' | 'range_to' | 'shapes' | 'uploaded' | 'duration_s' | 'summary' | 'video_base_ms' | 'model'> & {
-  /** The manifest of the model a file session runs on (null: detector.model). */
-  model: string | null;
-  /** The upload route wrote the file: it is deleted with the session. */
-  uploaded: boolean;
-  /** A file session's stream-time base (unix ms): an event at `ts` is `ts − video_base_ms` ms into the video. */
-  video_base_ms: number | null;
-  shapes: Pick<CameraConfig, 'zones' | 'lines'>;
-  /** Seconds of the video analysed at most (a stream's duration; null for a whole file). */
-  duration: number | null;
-  /** What the analysis of a file or stream measured, once it completed. */
-  summary: SessionSummary | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  from: string | null;
-  to: string | null;
-};
-
-/** What the analysis of a session's file or stream measured (snake_case, as served). */
-export interface SessionSummary {
-  frames: number;
-  /** Wall-clock seconds the analysis took, and frames analysed per second of it. */
-  seconds: number;
-  fps: number;
-  width: number;
-  height: number;
-  source_fps: number;
-  /** Per class: detections at or above the session's counting threshold, and frames with one. */
-  detections: AnalyzeSummary['classes'];
-}
+import { sessionTimeline, type SessionTimeline } from './session-timeline.js';
+import { view, type SessionSummary, type SessionView } from './session-view.js';
 
 /** What a session analyses: a file or a stream URL (with zones and lines), or a camera's recorded window. */
 export type SessionRequest =
@@ -60,8 +29,10 @@ export type SessionRequest =
 
 /**
  * Analysis jobs. A `file` session runs a video through decode → detect → track → analytics as fast as
- * the detector allows, under its own camera id (`session-<id>`), with its frames timed from the
- * session's creation; it ends with a report. A `camera` session is a report over what a camera
+ * the detector allows, under its own camera id (`session-<id>`), with its frames stored at the
+ * session's creation + their offset into the video (so retention keeps them with the session); the
+ * file's own clock (its creation_time) is kept beside them and its timeline is served in video time
+ * (session-timeline.ts); it ends with a report. A `camera` session is a report over what a camera
  * already recorded in a time window. A `stream` session runs a stream URL (not a configured camera)
  * through the same path for a number of seconds, timed from when it starts; cancelling it while it
  * runs ends it early with its report. Sessions run one at a time, so live cameras keep their share of
@@ -119,6 +90,13 @@ export class Sessions {
 
   async list(limit: number): Promise<SessionView[]> {
     return (await this.db.selectFrom('sessions').selectAll().orderBy('created_at', 'desc').limit(limit).execute()).map(view);
+  }
+
+  /** A file or stream session's timeline and events in video time; null for a camera session or one not started yet. */
+  async timeline(id: string): Promise<SessionTimeline | null | undefined> {
+    const s = await this.get(id);
+    if (!s) return undefined;
+    return (await sessionTimeline(this.db, this.deps.analytics.store, s)) ?? null;
   }
 
   /** Queues a created session; returns at once. */
@@ -227,7 +205,10 @@ export class Sessions {
     const camera = `session-${id}`;
     const { analytics, bus } = this.deps;
     const detector = model && this.deps.detectorFor ? await this.deps.detectorFor(model) : this.deps.detector;
-    await this.update(id, { video_base_ms: baseMs });
+    // Events are stored at base + offset into the video (base: the session's creation, so retention
+    // keeps them with the session); the file's own clock (creation_time) is kept beside them.
+    const times = isNetworkUrl(file) ? { createdMs: null, durationMs: null } : await videoTimes(file);
+    await this.update(id, { video_base_ms: baseMs, video_start_ms: times.createdMs, video_duration_ms: times.durationMs });
     await analytics.attachSession(camera, shapes);
     let next = 1;
     const processor = new FrameProcessor({
@@ -265,7 +246,8 @@ export class Sessions {
     const lastMs = processor.lastTimeMs;
     const report = await this.deps.reports.generate('session', [camera], Math.floor(baseMs / 1000), Math.ceil(lastMs / 1000) + 1, 60);
     const measured: SessionSummary = { frames: summary.frames, seconds: summary.seconds, fps: summary.fps, width: summary.width, height: summary.height, source_fps: summary.sourceFps, detections: summary.classes };
-    await this.update(id, { summary: JSON.stringify(measured) });
+    const analysedMs = summary.sourceFps > 0 ? Math.round((summary.frames * 1000) / summary.sourceFps) : null;
+    await this.update(id, { summary: JSON.stringify(measured), ...(analysedMs ? { video_duration_ms: analysedMs } : {}) });
     return report.id;
   }
 
@@ -296,31 +278,4 @@ export function ownedUpload(file: string, uploadsDir: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** A stored session row as served (shapes and summary parsed, times as ISO strings). */
-export function view(r: SessionsTable): SessionView {
-  const iso = (v: number | null) => (v === null ? null : new Date(v).toISOString());
-  return {
-    id: r.id,
-    kind: r.kind,
-    source: r.kind === 'stream' ? redactUrl(r.source) : r.source,
-    camera_id: r.camera_id,
-    status: r.status,
-    progress: r.progress,
-    error: r.error,
-    report_id: r.report_id,
-    uploaded: r.uploaded === 1,
-    video_base_ms: r.video_base_ms ?? null,
-    model: r.model ?? null,
-    created_at: new Date(r.created_at).toISOString(),
-    started_at: iso(r.started_at),
-    finished_at: iso(r.finished_at),
-    from: r.range_from === null ? null : iso(r.range_from * 1000),
-    to: r.range_to === null ? null : iso(r.range_to * 1000),
-    shapes: r.shapes ? (JSON.parse(r.shapes) as Pick<CameraConfig, 'zones' | 'lines'>) : { zones: [], lines: [] },
-    duration: r.duration_s,
-    count_threshold: r.count_threshold,
-    summary: r.summary ? (JSON.parse(r.summary) as SessionSummary) : null,
-  };
 }

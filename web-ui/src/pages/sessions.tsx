@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, call, csrfToken, href, refreshSession } from '../api/client';
+import { api, ApiFailure, call, csrfToken, href, refreshSession } from '../api/client';
 import type { SessionView } from '../api/types';
 import { Card, Empty, ErrorBox, Field, Loading, ProgressBar, StatusBadge, valueOf, DataTable, CameraSelect } from '../components/ui';
 import { errorText, useAction, useAsync, useCameras } from '../data';
@@ -23,15 +23,15 @@ function upload(file: File, zonesFrom: string, onProgress: (pct: number) => void
       xhr.responseType = 'json';
       xhr.upload.onprogress = (e) => e.lengthComputable && onProgress((e.loaded / e.total) * 100);
       xhr.onload = () => resolve({ status: xhr.status, body: xhr.response as unknown });
-      xhr.onerror = () => reject(new Error('upload failed: connection lost'));
+      xhr.onerror = () => reject(new TypeError('upload failed: connection lost'));
       xhr.send(file);
     });
   return (async () => {
     let r = await send();
     if (r.status === 401 && (await refreshSession())) r = await send();
     if (r.status !== 201) {
-      const e = (r.body as { error?: { message?: string } } | null)?.error;
-      throw new Error(e?.message ?? `upload failed: HTTP ${r.status}`);
+      const e = (r.body as { error?: { code?: string; message?: string } } | null)?.error;
+      throw new ApiFailure(r.status, e?.code ?? `HTTP_${r.status}`, e?.message ?? `upload failed: HTTP ${r.status}`);
     }
     return r.body as SessionView;
   })();
@@ -153,7 +153,17 @@ export function SessionsPage() {
               const pct = s.status === 'completed' ? 100 : s.status === 'running' ? Math.max(s.progress, progress[s.id] ?? 0) : s.progress;
               return (
                 <tr key={s.id} data-session={s.id} data-status={s.status}>
-                  <td title={s.source}>{s.kind === 'file' ? basename(s.source) : s.kind === 'stream' ? s.source : `${s.camera_id} ${s.from ?? ''}–${s.to ?? ''}`}</td>
+                  <td title={s.source}>
+                    {s.kind === 'file' ? (
+                      <a href={link('sessions', s.id)} data-testid="open-session">
+                        {basename(s.source)}
+                      </a>
+                    ) : s.kind === 'stream' ? (
+                      s.source
+                    ) : (
+                      `${s.camera_id} ${s.from ?? ''}–${s.to ?? ''}`
+                    )}
+                  </td>
                   <td>
                     <StatusBadge status={s.status} />
                     {s.error && <div class="error small">{s.error}</div>}
