@@ -43,4 +43,14 @@ describe('linkTracklets', () => {
     expect(continuation(before, at(45, 0, 150), 0.4)).toBeUndefined(); // 1.5× the height
     expect(continuation(before, at(45, 0, 130), 0.4)).toBeDefined();
   });
+
+  it('continuation: the heading is the last second of the track, in frames at the rows\' frame rate', () => {
+    // Walks right at 4 px/frame for frames 1–20, then stands still for frames 21–30.
+    const rows = walker(1, 1, 30).map((r) => (r.frame <= 20 ? r : { ...r, box: { ...walker(1, 20, 20)[0]!.box }, frame: r.frame }));
+    const later = { ...rows.at(-1)!, frame: 60 }; // 30 frames later, still standing there
+    // At 10 fps its last second is standing: it is where it was heading.
+    expect(continuation(rows, later, 0.4, 10)).toBeCloseTo(0, 5);
+    // At 25 fps its last second still walks: it was heading 0.7 heights further on.
+    expect(continuation(rows, later, 0.4, 25)).toBeUndefined();
+  });
 });
