@@ -3,50 +3,36 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
-import { validateConfig } from '../src/config/loader.js';
-import { silentLogger } from '../src/logger.js';
-import { api, freePort, tempDir, waitFor } from './helpers.js';
-import { startBroker, type TestBroker } from './mqtt-broker.js';
-import { startRtspServer, type RtspServer } from './rtsp-server.js';
-import { TelegramTestServer } from './telegram-server.js';
+import { api, json, waitFor } from './helpers.js';
+import { startRig, type Rig } from './rig.js';
+import type { TestBroker } from './mqtt-broker.js';
+import type { TelegramTestServer } from './telegram-server.js';
 
-const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const POST_SECONDS = 3;
 
 describe('an alert\'s clip upstream: Telegram photo then video, MQTT announcement, through an outage', () => {
-  const dir = tempDir();
+  let rig: Rig;
+  let dir: string;
   let app: Appliance;
   let tg: TelegramTestServer;
   let broker: TestBroker;
-  let rtsp: RtspServer;
   let base: string;
 
   beforeAll(async () => {
-    tg = await new TelegramTestServer().start();
-    rtsp = await startRtspServer();
-    const port = await freePort();
-    broker = await startBroker(port);
-    app = new Appliance(
-      validateConfig({
+    rig = await startRig({
+      telegram: true,
+      mqtt: true,
+      rtsp: true,
+      config: (urls) => ({
         site: { name: 'demo', device: 'box1' },
-        http: { port: 0 },
-        storage: { path: join(dir, 'v.db') },
-        analytics: { hourly_reports: false, daily_reports: false },
-        telegram: { base_url: tg.url },
-        mqtt: { url: `mqtt://127.0.0.1:${port}` },
-        cameras: [{ id: 'street', name: 'Street', source: rtsp.url, record: { mode: 'events', pre_seconds: 2, post_seconds: POST_SECONDS }, zones: [{ id: 'all', points: [[0, 0], [1, 0], [1, 1], [0, 1]] }] }],
+        cameras: [{ id: 'street', name: 'Street', source: urls.rtsp, record: { mode: 'events', pre_seconds: 2, post_seconds: POST_SECONDS }, zones: [{ id: 'all', points: [[0, 0], [1, 0], [1, 1], [0, 1]] }] }],
       }),
-      silentLogger(),
-    );
-    await app.start();
-    base = `http://127.0.0.1:${app.address!.port}`;
+    });
+    ({ app, dir, base } = rig);
+    tg = rig.tg!;
+    broker = rig.broker!;
   });
-  afterAll(async () => {
-    await app?.stop();
-    await tg?.stop();
-    await broker?.close();
-    await rtsp?.stop();
-  });
+  afterAll(async () => rig?.stop());
 
   it('sends the photo, then the clip once its post roll is recorded, once each, in order, though Telegram fails and goes away meanwhile', { timeout: 180_000 }, async () => {
     expect((await api(`${base}/api/v1/notifications/telegram/connect`, json('POST', { bot_token: tg.token, chat_id: 1001 }))).status).toBe(200);

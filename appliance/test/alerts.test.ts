@@ -4,28 +4,21 @@ import SQLite from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
-import { validateConfig } from '../src/config/loader.js';
-import { silentLogger } from '../src/logger.js';
-import { api, CAMPUS, ROOT, tempDir, waitFor } from './helpers.js';
-import { TelegramTestServer } from './telegram-server.js';
-
-const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+import { api, CAMPUS, json, ROOT, waitFor } from './helpers.js';
+import { startRig, type Rig } from './rig.js';
+import type { TelegramTestServer } from './telegram-server.js';
 
 describe('alert rules → notifications history, Telegram with an annotated snapshot', () => {
-  const dir = tempDir();
-  const dbPath = join(dir, 'v.db');
+  let rig: Rig;
+  let dbPath: string;
   let app: Appliance;
   let tg: TelegramTestServer;
   let base: string;
 
   beforeAll(async () => {
-    tg = await new TelegramTestServer().start();
-    app = new Appliance(
-      validateConfig({
-        http: { port: 0 },
-        storage: { path: dbPath },
-        analytics: { hourly_reports: false, daily_reports: false },
-        telegram: { base_url: tg.url },
+    rig = await startRig({
+      telegram: true,
+      config: () => ({
         cameras: [
           {
             id: 'campus',
@@ -37,15 +30,11 @@ describe('alert rules → notifications history, Telegram with an annotated snap
           },
         ],
       }),
-      silentLogger(),
-    );
-    await app.start();
-    base = `http://127.0.0.1:${app.address!.port}`;
+    });
+    ({ app, dbPath, base } = rig);
+    tg = rig.tg!;
   });
-  afterAll(async () => {
-    await app?.stop();
-    await tg?.stop();
-  });
+  afterAll(async () => rig?.stop());
 
   it('connects Telegram, fires rules in Russian with one photo per firing, none in cooldown or quiet hours', async () => {
     const bad = await api(`${base}/api/v1/notifications/telegram/connect`, json('POST', { bot_token: '1:short', chat_id: '1001' }));

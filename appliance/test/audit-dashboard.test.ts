@@ -1,19 +1,16 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
-import { WEB_UI_DIR } from '../src/config/paths.js';
 import { silentLogger } from '../src/logger.js';
-import { CAMPUS, ROOT, signIn, STADTMITTE, tempDir, TEST_ADMIN, waitFor } from './helpers.js';
+import { CAMPUS, signIn, STADTMITTE, tempDir, waitFor } from './helpers.js';
+import { ARTIFACTS, launchChromium, PageErrors, signInPage } from './browser.js';
 
 // Acceptance of the count audit in the dashboard: the real appliance analyses the bundled clip as a
 // session, and an operator in Debian's Chromium (playwright-core) watches it on the audit page, marks
 // crossings with the keyboard, submits, and gets the report — numbers equal to a hand computation.
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = resolve(ROOT, '.artifacts/dashboard');
 const LINE = { id: 'walkway', points: [[0.65, 0.35], [0.65, 0.85]] };
 
 /** What the test reads of a <video> (the test's tsconfig has no DOM types). */
@@ -28,7 +25,7 @@ let app: Appliance;
 let base: string;
 let browser: Browser;
 let page: Page;
-let errors: string[] = [];
+const errors = new PageErrors();
 let sessionId: string;
 let reportId: string;
 /** The line crossings the appliance stored for the session, in video seconds. */
@@ -48,9 +45,6 @@ const get = async <T>(path: string, token: string): Promise<T> => {
 
 describe('count audit in the dashboard (Chromium)', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: \`make test\` installs it (apt-get install chromium)`);
-    if (!existsSync(join(WEB_UI_DIR, 'index.html'))) throw new Error(`${WEB_UI_DIR}/index.html is missing: build the dashboard with \`make build\``);
-    mkdirSync(ARTIFACTS, { recursive: true });
     app = new Appliance(validateConfig({ http: { port: 0 }, storage: { path: join(tempDir(), 'v.db') }, analytics: { hourly_reports: false, daily_reports: false }, cameras: [] }), silentLogger());
     await app.start();
     base = `http://127.0.0.1:${app.address!.port}`;
@@ -66,28 +60,14 @@ describe('count audit in the dashboard (Chromium)', () => {
     const from = Math.floor(s.video_base_ms / 1000) - 1;
     const ev = await get<{ events: Array<{ time: string; direction: string }> }>(`/api/v1/events?camera=session-${sessionId}&type=line.cross&line=walkway&from=${from}&to=${from + 60}&limit=1000`, token);
     counted = ev.events.map((e) => ({ t: (Date.parse(e.time) - s.video_base_ms) / 1000, direction: e.direction }));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-GB' });
-    page = await ctx.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()} @ ${m.location().url}`);
-    });
-    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-    await page.goto(base);
-    const form = page.getByTestId('login-form');
-    await form.locator('input[name=username]').fill(TEST_ADMIN.username);
-    await form.locator('input[name=password]').fill(TEST_ADMIN.password);
-    await form.locator('button[type=submit]').click();
-    await page.getByTestId('whoami').waitFor();
+    page = errors.watch(await ctx.newPage());
+    await signInPage(page, base);
   }, 180_000);
 
   afterEach(() => {
-    const seen = errors;
-    errors = [];
-    expect(seen, 'browser console errors').toEqual([]);
+    expect(errors.take(), 'browser console errors').toEqual([]);
   });
 
   afterAll(async () => {

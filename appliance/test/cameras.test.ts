@@ -8,7 +8,7 @@ import type { CameraView } from '../src/api/types.js';
 import { validateConfig } from '../src/config/loader.js';
 import type { ConfigInput } from '../src/config/schema.js';
 import { silentLogger } from '../src/logger.js';
-import { CAMPUS, MEDIA, STADTMITTE, freePort, startCli, tempDir, waitFor, api } from './helpers.js';
+import { api, CAMPUS, freePort, json, MEDIA, STADTMITTE, startCli, tempDir, waitFor } from './helpers.js';
 
 async function startApp(doc: ConfigInput): Promise<{ app: Appliance; base: string; cams: () => Promise<CameraView[]>; cam: (id: string) => Promise<CameraView | undefined> }> {
   const app = new Appliance(validateConfig({ http: { port: 0 }, ...doc }), silentLogger());
@@ -18,7 +18,6 @@ async function startApp(doc: ConfigInput): Promise<{ app: Appliance; base: strin
   return { app, base, cams, cam: async (id) => (await cams()).find((c) => c.id === id) };
 }
 
-const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 /** Samples a camera every 250 ms while `during` runs: it must stay online with frames rising. */
 async function staysUp(cam: () => Promise<CameraView | undefined>, during: () => Promise<void>): Promise<number> {

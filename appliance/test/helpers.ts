@@ -149,3 +149,6 @@ export const api: Fetch = async (url, init = {}) => {
     tokens.delete(origin);
   }
 };
+
+/** A fetch init sending `body` as JSON with `method`. */
+export const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -1,14 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAMPUS, freePort, MEDIA, signIn, startCli, tempDir, waitFor } from './helpers.js';
+import { launchChromium } from './browser.js';
 
 // Issue 19, fault 2: SIGTERM while someone watched over WebRTC ended in a native crash in wrtc's
 // cleanup after "stopped" (SIGSEGV/SIGABRT: every time on this machine before the fix). The real
 // daemon, real Chromium viewers, a real SIGTERM; repeated, as such a crash can be intermittent.
 
-const CHROMIUM = '/usr/bin/chromium';
 const ROUNDS = 3;
 
 /**
@@ -50,7 +50,7 @@ const VIEW = `async ({ camera, token }) => {
 describe('stopping the daemon while WebRTC viewers watch', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   });
   afterAll(async () => browser?.close());
 

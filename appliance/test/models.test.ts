@@ -4,12 +4,11 @@ import { Appliance } from '../src/appliance.js';
 import type { CameraView } from '../src/camera-runtime.js';
 import { validateConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
-import { CAMPUS, ROOT, api, tempDir, waitFor } from './helpers.js';
+import { api, CAMPUS, json, ROOT, tempDir, waitFor } from './helpers.js';
 
 const PICODET = resolve(ROOT, 'models/picodet-s/manifest.json');
 /** The aspect-aware YOLOX-Nano (symbolic input size; the default manifest.json is the square 416x416). */
 const YOLOX_ANY = resolve(ROOT, 'models/yolox-nano/manifest-any.json');
-const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 interface SystemDetection {
   models: Array<{ name: string; cameras: string[] }>;

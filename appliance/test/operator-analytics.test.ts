@@ -1,14 +1,11 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
-import { api, signIn, STADTMITTE, tempDir, TEST_ADMIN, waitFor } from './helpers.js';
-
-const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+import { api, json, signIn, STADTMITTE, tempDir, waitFor } from './helpers.js';
+import { launchChromium, PageErrors, signInPage } from './browser.js';
 
 type Live = { analytics?: { queues?: Record<string, { length: number }>; occupancy?: { areas: Record<string, { occupancy: number; capacity: number }>; zones: Record<string, { capacity: number; percent: number }> }; speed?: Record<string, unknown> } };
 
@@ -112,20 +109,12 @@ describe('queues, occupancy and speed in the daemon', () => {
   });
 
   it('shows the gauge on the camera page (Chromium)', async () => {
-    const CHROMIUM = '/usr/bin/chromium';
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: \`make test\` installs it (apt-get install chromium)`);
     await signIn(base);
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const browser = await launchChromium();
     try {
-      const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-GB' })).newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(base);
-      const form = page.getByTestId('login-form');
-      await form.locator('input[name=username]').fill(TEST_ADMIN.username);
-      await form.locator('input[name=password]').fill(TEST_ADMIN.password);
-      await form.locator('button[type=submit]').click();
-      await page.getByTestId('whoami').waitFor();
+      const errors = new PageErrors();
+      const page = errors.watch(await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-GB' })).newPage());
+      await signInPage(page, base);
       await page.goto(`${base}/#/cameras/stadtmitte`);
       const gauge = page.getByTestId('capacity-gauge');
       await gauge.waitFor({ timeout: 30_000 });
@@ -135,7 +124,7 @@ describe('queues, occupancy and speed in the daemon', () => {
       expect(text).toMatch(/walkway \(area\): \d+ \/ 5/);
       expect(text).toMatch(/queue \d+ · wait ≈ \d+ s/);
       expect(await gauge.getByRole('progressbar').count()).toBeGreaterThanOrEqual(2);
-      expect(errors).toEqual([]);
+      expect(errors.take()).toEqual([]);
     } finally {
       await browser.close();
     }

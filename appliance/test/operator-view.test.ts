@@ -1,16 +1,13 @@
-import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
-import { validateConfig } from '../src/config/loader.js';
-import { silentLogger } from '../src/logger.js';
-import { api, CAMPUS, tempDir, waitFor } from './helpers.js';
-import { TelegramTestServer } from './telegram-server.js';
+import { api, CAMPUS, json, waitFor } from './helpers.js';
+import { startRig, type Rig } from './rig.js';
+import type { TelegramTestServer } from './telegram-server.js';
 
 // Issue 19 through the API: alert rules that can fire, names where people read them (ids stay in
 // the API), events in strict time order, honest MQTT status. The real appliance on the campus clip.
 
-const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 type Fields = { error: { message: string; fields: Array<{ field: string }> } };
 type Rule = { id: string; name: string; target_name: string | null; target_missing: boolean };
 
@@ -18,31 +15,18 @@ const ZONES = [{ id: 'left', name: 'Left side', points: [[0.02, 0.3], [0.5, 0.3]
 const LINES = [{ id: 'middle', name: 'Middle line', points: [[0.5, 0.3], [0.5, 0.95]] }];
 
 describe('what operators see: rules that can fire, names, order', () => {
-  const dir = tempDir();
-  const dbPath = join(dir, 'v.db');
+  let rig: Rig;
+  let dbPath: string;
   let app: Appliance;
   let tg: TelegramTestServer;
   let base: string;
 
   beforeAll(async () => {
-    tg = await new TelegramTestServer().start();
-    app = new Appliance(
-      validateConfig({
-        http: { port: 0 },
-        storage: { path: dbPath },
-        analytics: { hourly_reports: false, daily_reports: false },
-        telegram: { base_url: tg.url },
-        cameras: [{ id: 'campus', name: 'Campus', source: CAMPUS, loop: true, lines: LINES, zones: ZONES }],
-      }),
-      silentLogger(),
-    );
-    await app.start();
-    base = `http://127.0.0.1:${app.address!.port}`;
+    rig = await startRig({ telegram: true, config: () => ({ cameras: [{ id: 'campus', name: 'Campus', source: CAMPUS, loop: true, lines: LINES, zones: ZONES }] }) });
+    ({ app, dbPath, base } = rig);
+    tg = rig.tg!;
   });
-  afterAll(async () => {
-    await app?.stop();
-    await tg?.stop();
-  });
+  afterAll(async () => rig?.stop());
 
   const rules = async () => ((await (await api(`${base}/api/v1/alert-rules`)).json()) as { rules: Rule[] }).rules;
 

@@ -4,17 +4,15 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
-import { validateConfig } from '../src/config/loader.js';
 import { blurRegions, type Region } from '../src/config/privacy.js';
 import { blurJpeg } from '../src/detect/image.js';
-import { silentLogger } from '../src/logger.js';
 import { boxesAt } from '../src/recordings/private-media.js';
 import type { Recordings } from '../src/recordings/recordings-service.js';
 import type { NormBox } from '../src/store/privacy-boxes.js';
 import { frameTimes } from '../src/sources/frame-filter.js';
-import { api, tempDir, waitFor } from './helpers.js';
-import { startRtspServer, type RtspServer } from './rtsp-server.js';
-import { detail, differingOutside, pixels, variance, type Pixels } from './pixel-stats.js';
+import { api, json, waitFor } from './helpers.js';
+import { startRig, type Rig } from './rig.js';
+import { detail, differingOutside, pixels, type Pixels, variance } from './pixel-stats.js';
 
 /** Frame `n` of a video, decoded by ffmpeg, as raw pixels. */
 async function frameOf(file: string, n: number): Promise<Pixels> {
@@ -39,35 +37,27 @@ function meanDiffOutside(a: Pixels, b: Pixels, regions: readonly Region[], margi
 }
 
 describe('privacy over recordings: blurred clips and thumbnails, nothing recorded under metadata_only', () => {
-  const dir = tempDir();
-  const dbPath = join(dir, 'v.db');
+  let rig: Rig;
+  let dir: string;
+  let dbPath: string;
   let app: Appliance;
   let base: string;
-  let rtsp: RtspServer;
   const all = { id: 'all', points: [[0, 0], [1, 0], [1, 1], [0, 1]] as Array<[number, number]> };
 
   beforeAll(async () => {
     // A live H.264 camera: the analysis and the recorder see the same moment at the same time.
-    rtsp = await startRtspServer();
-    app = new Appliance(
-      validateConfig({
-        http: { port: 0 },
-        storage: { path: dbPath },
-        analytics: { hourly_reports: false, daily_reports: false },
+    rig = await startRig({
+      rtsp: true,
+      config: (urls) => ({
         cameras: [
-          { id: 'campus', source: rtsp.url, record: { mode: 'continuous', pre_seconds: 2, post_seconds: 2 }, privacy: { blur: 'people' }, zones: [all] },
-          { id: 'hidden', source: rtsp.url, record: { mode: 'continuous', pre_seconds: 2, post_seconds: 2 }, privacy: { metadata_only: true }, zones: [all] },
+          { id: 'campus', source: urls.rtsp, record: { mode: 'continuous', pre_seconds: 2, post_seconds: 2 }, privacy: { blur: 'people' }, zones: [all] },
+          { id: 'hidden', source: urls.rtsp, record: { mode: 'continuous', pre_seconds: 2, post_seconds: 2 }, privacy: { metadata_only: true }, zones: [all] },
         ],
       }),
-      silentLogger(),
-    );
-    await app.start();
-    base = `http://127.0.0.1:${app.address!.port}`;
+    });
+    ({ app, dir, dbPath, base } = rig);
   });
-  afterAll(async () => {
-    await app?.stop();
-    await rtsp?.stop();
-  });
+  afterAll(async () => rig?.stop());
 
   const crossing = (camera: string) =>
     waitFor(`a zone entry on ${camera}`, async () => {

@@ -1,20 +1,16 @@
-import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
 import type { CameraRuntime } from '../src/camera-runtime.js';
-import { validateConfig } from '../src/config/loader.js';
 import { blurRegions, NO_PRIVACY } from '../src/config/privacy.js';
-import { silentLogger } from '../src/logger.js';
-import { api, CAMPUS, freePort, tempDir, waitFor } from './helpers.js';
-import { startBroker, type TestBroker } from './mqtt-broker.js';
-import { TelegramTestServer } from './telegram-server.js';
+import { api, CAMPUS, json, waitFor } from './helpers.js';
+import { startRig, type Rig } from './rig.js';
+import type { TestBroker } from './mqtt-broker.js';
+import type { TelegramTestServer } from './telegram-server.js';
 import { detail, differingOutside, pixels, variance } from './pixel-stats.js';
 
-const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
 describe('privacy: blurred people in served images, metadata_only sends no image anywhere', () => {
-  const dir = tempDir();
+  let rig: Rig;
   let app: Appliance;
   let tg: TelegramTestServer;
   let broker: TestBroker;
@@ -22,17 +18,11 @@ describe('privacy: blurred people in served images, metadata_only sends no image
   let port: number;
 
   beforeAll(async () => {
-    tg = await new TelegramTestServer().start();
-    port = await freePort();
-    broker = await startBroker(port);
-    app = new Appliance(
-      validateConfig({
+    rig = await startRig({
+      telegram: true,
+      mqtt: true,
+      config: () => ({
         site: { name: 'demo', device: 'box1' },
-        http: { port: 0 },
-        storage: { path: join(dir, 'v.db') },
-        analytics: { hourly_reports: false, daily_reports: false },
-        telegram: { base_url: tg.url },
-        mqtt: { url: `mqtt://127.0.0.1:${port}` },
         privacy: { blur: 'people' },
         cameras: [
           // Plays once, so its last kept frame (and the snapshot) stays put once it ended.
@@ -40,16 +30,13 @@ describe('privacy: blurred people in served images, metadata_only sends no image
           { id: 'hidden', source: CAMPUS, loop: true, privacy: { metadata_only: true }, lines: [{ id: 'middle', points: [[0.5, 0.3], [0.5, 0.95]] }] },
         ],
       }),
-      silentLogger(),
-    );
-    await app.start();
-    base = `http://127.0.0.1:${app.address!.port}`;
+    });
+    ({ app, base } = rig);
+    tg = rig.tg!;
+    broker = rig.broker!;
+    port = rig.mqttPort!;
   });
-  afterAll(async () => {
-    await app?.stop();
-    await tg?.stop();
-    await broker?.close();
-  });
+  afterAll(async () => rig?.stop());
 
   it('the served snapshot has every person blurred and every other pixel as the unblurred frame has it', async () => {
     await waitFor('campus ended', async () => {

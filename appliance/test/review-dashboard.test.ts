@@ -1,19 +1,16 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
-import { WEB_UI_DIR } from '../src/config/paths.js';
 import { silentLogger } from '../src/logger.js';
-import { api, ROOT, tempDir, TEST_ADMIN, waitFor } from './helpers.js';
+import { api, tempDir, waitFor } from './helpers.js';
+import { ARTIFACTS, launchChromium, PageErrors, signInPage } from './browser.js';
 import { startRtspServer, type RtspServer } from './rtsp-server.js';
 
 // The review page (issue 17) end to end: a live RTSP camera recorded in events mode, the built
 // web-ui/dist, and a real headless Chromium playing a line crossing's clip from the timeline.
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = resolve(ROOT, '.artifacts/dashboard');
 const PRE_SECONDS = 3;
 
 /** What the test reads of a <video> (the test's tsconfig has no DOM types). */
@@ -29,13 +26,10 @@ let base: string;
 let rtsp: RtspServer;
 let browser: Browser;
 let page: Page;
-let errors: string[] = [];
+const errors = new PageErrors();
 
 describe('review of recordings in the dashboard (Chromium)', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: \`make test\` installs it (apt-get install chromium)`);
-    if (!existsSync(join(WEB_UI_DIR, 'index.html'))) throw new Error(`${WEB_UI_DIR}/index.html is missing: build the dashboard with \`make build\``);
-    mkdirSync(ARTIFACTS, { recursive: true });
     rtsp = await startRtspServer();
     app = new Appliance(
       validateConfig({
@@ -49,28 +43,14 @@ describe('review of recordings in the dashboard (Chromium)', () => {
     await app.start();
     base = `http://127.0.0.1:${app.address!.port}`;
     await api(`${base}/api/v1/auth/me`); // first-run setup as the test admin
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-    });
+    browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-GB' });
-    page = await ctx.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()} @ ${m.location().url}`);
-    });
-    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-    await page.goto(base);
-    const form = page.getByTestId('login-form');
-    await form.locator('input[name=username]').fill(TEST_ADMIN.username);
-    await form.locator('input[name=password]').fill(TEST_ADMIN.password);
-    await form.locator('button[type=submit]').click();
-    await page.getByTestId('whoami').waitFor();
+    page = errors.watch(await ctx.newPage());
+    await signInPage(page, base);
   }, 120_000);
 
   afterEach(() => {
-    const seen = errors;
-    errors = [];
-    expect(seen, 'browser console errors').toEqual([]);
+    expect(errors.take(), 'browser console errors').toEqual([]);
   });
 
   afterAll(async () => {
@@ -153,8 +133,7 @@ describe('review of recordings in the dashboard (Chromium)', () => {
     expect(await row.getByTestId('event-play').getAttribute('href')).toBe(`#/review/street?event=${crossing.id}&at=${crossing.at}`);
     // Other rows may ask for a frame the recordings service cannot extract (404; the row then shows the
     // empty placeholder): Chromium logs those image loads; only they are let through.
-    const broken = errors.filter((e) => /Failed to load resource.* 404 .*\/api\/v1\/events\/\d+\/thumb\.jpg$/.test(e));
+    const broken = errors.takeMatching(/Failed to load resource.* 404 .*\/api\/v1\/events\/\d+\/thumb\.jpg$/);
     for (const e of broken) expect(await page.locator(`tr[data-event="${/events\/(\d+)\//.exec(e)![1]}"] .thumb.none`).count()).toBe(1);
-    errors = errors.filter((e) => !broken.includes(e));
   });
 });

@@ -11,6 +11,7 @@ import { CameraPage } from './pages/camera';
 import { AnalyticsPage } from './pages/analytics';
 import { ReportPage } from './pages/report';
 import { SessionsPage } from './pages/sessions';
+import { SessionPage } from './pages/session'; // issue 19 (h19sess)
 import { EventsPage } from './pages/events';
 import { AlertsPage } from './pages/alerts';
 import { SystemPage } from './pages/system';
@@ -76,7 +77,7 @@ export function Layout(props: { settings: Settings | undefined; onSettings(s: Se
       page = id ? <ReportPage id={id} key={id} /> : <AnalyticsPage />;
       break;
     case 'sessions':
-      page = <SessionsPage />;
+      page = id ? <SessionPage id={id} key={id} /> : <SessionsPage />;
       break;
     case 'audits':
       page =

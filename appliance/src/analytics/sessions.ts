@@ -15,18 +15,23 @@ import { FrameProcessor, type FrameConsumer } from '../pipeline/frame-processor.
 import { CameraTracker } from '../track/camera-tracker.js';
 import type { TrackerOptions } from '../track/types.js';
 import { redactUrl } from '../util/redact.js';
-import { isNetworkUrl } from '../sources/ffmpeg.js';
+import { isNetworkUrl, videoTimes } from '../sources/ffmpeg.js';
 import type { AnalyticsService } from './analytics-service.js';
 import type { Reports } from './reports.js';
 import { finestResolution, MAX_TIMELINE_BUCKETS } from './report-builder.js';
+import { sessionTimeline, type SessionTimeline } from './session-timeline.js';
 
-export type SessionView = Omit<SessionsTable, 'created_at' | 'started_at' | 'finished_at' | 'range_from' | 'range_to' | 'shapes' | 'uploaded' | 'duration_s' | 'summary' | 'video_base_ms' | 'model'> & {
+export type SessionView = Omit<SessionsTable, 'created_at' | 'started_at' | 'finished_at' | 'range_from' | 'range_to' | 'shapes' | 'uploaded' | 'duration_s' | 'summary' | 'video_base_ms' | 'model' | 'video_start_ms' | 'video_duration_ms'> & {
   /** The manifest of the model a file session runs on (null: detector.model). */
   model: string | null;
   /** The upload route wrote the file: it is deleted with the session. */
   uploaded: boolean;
   /** A file session's stream-time base (unix ms): an event at `ts` is `ts − video_base_ms` ms into the video. */
   video_base_ms: number | null;
+  /** When a file session's video was recorded (its creation_time tag), ISO; null when the file does not say: its times are offsets from its start. */
+  video_start: string | null;
+  /** Seconds of video the session covers (the file's duration, then what was analysed); null until known. */
+  video_duration_s: number | null;
   shapes: Pick<CameraConfig, 'zones' | 'lines'>;
   /** Seconds of the video analysed at most (a stream's duration; null for a whole file). */
   duration: number | null;
@@ -60,8 +65,10 @@ export type SessionRequest =
 
 /**
  * Analysis jobs. A `file` session runs a video through decode → detect → track → analytics as fast as
- * the detector allows, under its own camera id (`session-<id>`), with its frames timed from the
- * session's creation; it ends with a report. A `camera` session is a report over what a camera
+ * the detector allows, under its own camera id (`session-<id>`), with its frames stored at the
+ * session's creation + their offset into the video (so retention keeps them with the session); the
+ * file's own clock (its creation_time) is kept beside them and its timeline is served in video time
+ * (session-timeline.ts); it ends with a report. A `camera` session is a report over what a camera
  * already recorded in a time window. A `stream` session runs a stream URL (not a configured camera)
  * through the same path for a number of seconds, timed from when it starts; cancelling it while it
  * runs ends it early with its report. Sessions run one at a time, so live cameras keep their share of
@@ -119,6 +126,13 @@ export class Sessions {
 
   async list(limit: number): Promise<SessionView[]> {
     return (await this.db.selectFrom('sessions').selectAll().orderBy('created_at', 'desc').limit(limit).execute()).map(view);
+  }
+
+  /** A file or stream session's timeline and events in video time; null for a camera session or one not started yet. */
+  async timeline(id: string): Promise<SessionTimeline | null | undefined> {
+    const s = await this.get(id);
+    if (!s) return undefined;
+    return (await sessionTimeline(this.db, this.deps.analytics.store, s)) ?? null;
   }
 
   /** Queues a created session; returns at once. */
@@ -227,7 +241,10 @@ export class Sessions {
     const camera = `session-${id}`;
     const { analytics, bus } = this.deps;
     const detector = model && this.deps.detectorFor ? await this.deps.detectorFor(model) : this.deps.detector;
-    await this.update(id, { video_base_ms: baseMs });
+    // Events are stored at base + offset into the video (base: the session's creation, so retention
+    // keeps them with the session); the file's own clock (creation_time) is kept beside them.
+    const times = isNetworkUrl(file) ? { createdMs: null, durationMs: null } : await videoTimes(file);
+    await this.update(id, { video_base_ms: baseMs, video_start_ms: times.createdMs, video_duration_ms: times.durationMs });
     await analytics.attachSession(camera, shapes);
     let next = 1;
     const processor = new FrameProcessor({
@@ -265,7 +282,8 @@ export class Sessions {
     const lastMs = processor.lastTimeMs;
     const report = await this.deps.reports.generate('session', [camera], Math.floor(baseMs / 1000), Math.ceil(lastMs / 1000) + 1, 60);
     const measured: SessionSummary = { frames: summary.frames, seconds: summary.seconds, fps: summary.fps, width: summary.width, height: summary.height, source_fps: summary.sourceFps, detections: summary.classes };
-    await this.update(id, { summary: JSON.stringify(measured) });
+    const analysedMs = summary.sourceFps > 0 ? Math.round((summary.frames * 1000) / summary.sourceFps) : null;
+    await this.update(id, { summary: JSON.stringify(measured), ...(analysedMs ? { video_duration_ms: analysedMs } : {}) });
     return report.id;
   }
 
@@ -312,6 +330,8 @@ export function view(r: SessionsTable): SessionView {
     report_id: r.report_id,
     uploaded: r.uploaded === 1,
     video_base_ms: r.video_base_ms ?? null,
+    video_start: r.video_start_ms === null || r.video_start_ms === undefined ? null : new Date(r.video_start_ms).toISOString(),
+    video_duration_s: r.video_duration_ms === null || r.video_duration_ms === undefined ? null : r.video_duration_ms / 1000,
     model: r.model ?? null,
     created_at: new Date(r.created_at).toISOString(),
     started_at: iso(r.started_at),

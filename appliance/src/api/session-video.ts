@@ -11,18 +11,27 @@ import { UUID_TEXT } from '../util/ids.js';
 /**
  * GET /sessions/:id/video: a file session's video for the audit page, as MP4 (H.264), with HTTP Range
  * (206 partial content, 416 for a range past the end). The file comes from the session's record.
+ * GET /sessions/:id/timeline: the session's timeline and events in video time (issue 19).
  */
 export function sessionVideoRoutes(deps: ApiDeps) {
   const idParam = z.strictObject({ id: z.string().regex(UUID_TEXT, 'must be a session id') });
-  return new Hono<ApiEnv>().get('/:id/video', access('cameras:read'), validate('param', idParam), async (c) => {
-    const id = c.req.valid('param').id;
-    const s = await deps.sessions.get(id);
-    if (!s) throw new ApiError(404, 'ERR_NOT_FOUND', `no session "${id}"`);
-    if (s.kind !== 'file') throw new ApiError(409, 'ERR_CONFLICT', 'a camera session has no video: recordings of live cameras are not kept');
-    if (!existsSync(s.source)) throw new ApiError(404, 'ERR_NOT_FOUND', "the session's video file is gone");
-    const { path, size } = await deps.sessionVideo.file(id, s.source);
-    return sendFile(c, path, size, 'video/mp4');
-  });
+  return new Hono<ApiEnv>()
+    .get('/:id/timeline', access('cameras:read'), validate('param', idParam), async (c) => {
+      const id = c.req.valid('param').id;
+      const t = await deps.sessions.timeline(id);
+      if (t === undefined) throw new ApiError(404, 'ERR_NOT_FOUND', `no session "${id}"`);
+      if (t === null) throw new ApiError(409, 'ERR_CONFLICT', 'only a file or stream session that has started has a video timeline (a camera session is in its camera\'s time: see its report)');
+      return c.json(t);
+    })
+    .get('/:id/video', access('cameras:read'), validate('param', idParam), async (c) => {
+      const id = c.req.valid('param').id;
+      const s = await deps.sessions.get(id);
+      if (!s) throw new ApiError(404, 'ERR_NOT_FOUND', `no session "${id}"`);
+      if (s.kind !== 'file') throw new ApiError(409, 'ERR_CONFLICT', 'a camera session has no video: recordings of live cameras are not kept');
+      if (!existsSync(s.source)) throw new ApiError(404, 'ERR_NOT_FOUND', "the session's video file is gone");
+      const { path, size } = await deps.sessionVideo.file(id, s.source);
+      return sendFile(c, path, size, 'video/mp4');
+    });
 }
 
 /** A file with HTTP Range (206 partial content, 416 for a range past the end); `extra` headers added. */

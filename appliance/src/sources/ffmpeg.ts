@@ -260,3 +260,43 @@ export async function mediaDuration(file: string): Promise<number> {
   }
 }
 // --- end recordings ---
+
+// --- session video time (issue 19) ---
+
+/** A video file's own clock: when it was recorded (its creation_time tag) and how long it is. */
+export interface VideoTimes {
+  /** Unix ms of the file's first frame (creation_time of the container or the video stream), null when it has none. */
+  createdMs: number | null;
+  /** Milliseconds of video (the container's duration), null when unknown. */
+  durationMs: number | null;
+}
+
+/** Reads a file's creation_time tag and duration (ffprobe); nulls for what it does not state or cannot read. */
+export async function videoTimes(file: string): Promise<VideoTimes> {
+  try {
+    const out = await runTool('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'format=duration:format_tags=creation_time:stream_tags=creation_time', '-of', 'json', file], 30_000);
+    return parseVideoTimes(out.toString('utf8'));
+  } catch {
+    return { createdMs: null, durationMs: null };
+  }
+}
+
+/** ffprobe's JSON (format duration and tags, the first stream's tags) as VideoTimes. */
+export function parseVideoTimes(json: string): VideoTimes {
+  let p: { format?: { duration?: string; tags?: { creation_time?: string } }; streams?: Array<{ tags?: { creation_time?: string } }> };
+  try {
+    p = JSON.parse(json) as typeof p;
+  } catch {
+    return { createdMs: null, durationMs: null };
+  }
+  const d = Number(p.format?.duration);
+  return { createdMs: creationMs(p.format?.tags?.creation_time) ?? creationMs(p.streams?.[0]?.tags?.creation_time) ?? null, durationMs: Number.isFinite(d) && d > 0 ? Math.round(d * 1000) : null };
+}
+
+/** An ISO creation_time (UTC when it names no zone) as unix ms; undefined for none, garbage or outside 1970–2100 (an unset MP4 clock reads 1904). */
+function creationMs(tag: string | undefined): number | undefined {
+  if (!tag || tag.length > 64) return undefined;
+  const text = /(Z|[+-]\d\d:?\d\d)$/.test(tag.trim()) ? tag.trim() : `${tag.trim()}Z`;
+  const ms = Date.parse(text.replace(' ', 'T'));
+  return Number.isFinite(ms) && ms > 0 && ms < Date.UTC(2100, 0, 1) ? ms : undefined;
+}

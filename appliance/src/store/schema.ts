@@ -131,6 +131,10 @@ export interface SessionsTable {
   video_base_ms?: number | null;
   /** The manifest of the model a file session runs on (null: detector.model). Migration 013. */
   model?: string | null;
+  /** Issue 19, migration 016: when a file session's video was recorded (its creation_time, unix ms; null: not stated). */
+  video_start_ms?: number | null;
+  /** Issue 19, migration 016: milliseconds of video the file session covers (null: not known yet, or stored before). */
+  video_duration_ms?: number | null;
 }
 
 export interface ReportsTable {

@@ -23,7 +23,7 @@ const fmtTotal = (n: number, locale: string) => n.toLocaleString(locale, { maxim
  * names every series with its total (never "--" until hovered); times are written in the page's
  * locale and the site's time zone; `yLabel` names the unit of the y axis.
  */
-export function Chart(props: { x: number[]; series: ChartSeries[]; height?: number; testid?: string; /** x range (unix s); default: the data's. */ range?: [number, number]; yLabel?: string }) {
+export function Chart(props: { x: number[]; series: ChartSeries[]; height?: number; testid?: string; /** x range (unix s); default: the data's. */ range?: [number, number]; yLabel?: string; /** Issue 19 (h19sess): x is not a clock (seconds into a video): its labels, and the axis's name. */ xAxis?: { format: (v: number) => string; label: string; /** Ticks at multiples of this (a bucket). */ step?: number } }) {
   const ref = useRef<HTMLDivElement>(null);
   const { lang, t } = useI18n();
   const tz = useSiteTimeZone();
@@ -45,9 +45,9 @@ export function Chart(props: { x: number[]; series: ChartSeries[]; height?: numb
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
-      scales: { x: { time: true, ...(range ? { range: (): uPlot.Range.MinMax => range } : {}) }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.1)] } },
+      scales: { x: { time: !props.xAxis, ...(range ? { range: (): uPlot.Range.MinMax => range } : {}) }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.1)] } },
       series: [
-        { value: (_u, v) => (v === null ? '' : full.format(v * 1000)) },
+        { value: (_u, v) => (v === null ? '' : props.xAxis ? props.xAxis.format(v) : full.format(v * 1000)) },
         ...props.series.map((s) => {
           const total = s.values.reduce<number>((a, v) => a + (v ?? 0), 0);
           const label = s.total === false ? s.label : `${s.label}: ${fmtTotal(total, locale)}`;
@@ -66,7 +66,7 @@ export function Chart(props: { x: number[]; series: ChartSeries[]; height?: numb
         }),
       ],
       axes: [
-        { values: (_u, splits) => splits.map((v) => fmt.format(v * 1000)), label: tz ? t('chart.timeIn', { tz }) : t('chart.time'), labelSize: 18, labelFont: '12px system-ui', font: '11px system-ui' },
+        { ...(props.xAxis?.step ? { incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600].map((k) => k * props.xAxis!.step!) } : {}), values: (_u, splits) => splits.map((v) => (props.xAxis ? props.xAxis.format(v) : fmt.format(v * 1000))), label: props.xAxis?.label ?? (tz ? t('chart.timeIn', { tz }) : t('chart.time')), labelSize: 18, labelFont: '12px system-ui', font: '11px system-ui' },
         { size: 52, label: props.yLabel, labelSize: props.yLabel ? 18 : 0, labelFont: '12px system-ui', font: '11px system-ui', values: (_u, splits) => splits.map((v) => fmtTotal(v, locale)) },
       ],
       legend: { live: false },
@@ -78,7 +78,7 @@ export function Chart(props: { x: number[]; series: ChartSeries[]; height?: numb
       ro.disconnect();
       u.destroy();
     };
-  }, [props.x, props.series, height, lang, tz, props.yLabel, range?.[0], range?.[1]]);
+  }, [props.x, props.series, height, lang, tz, props.yLabel, range?.[0], range?.[1], props.xAxis]);
   return <div class="chart" ref={ref} data-testid={props.testid} />;
 }
 

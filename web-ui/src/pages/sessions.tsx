@@ -153,7 +153,17 @@ export function SessionsPage() {
               const pct = s.status === 'completed' ? 100 : s.status === 'running' ? Math.max(s.progress, progress[s.id] ?? 0) : s.progress;
               return (
                 <tr key={s.id} data-session={s.id} data-status={s.status}>
-                  <td title={s.source}>{s.kind === 'file' ? basename(s.source) : s.kind === 'stream' ? s.source : `${s.camera_id} ${s.from ?? ''}–${s.to ?? ''}`}</td>
+                  <td title={s.source}>
+                    {s.kind === 'file' ? (
+                      <a href={link('sessions', s.id)} data-testid="open-session">
+                        {basename(s.source)}
+                      </a>
+                    ) : s.kind === 'stream' ? (
+                      s.source
+                    ) : (
+                      `${s.camera_id} ${s.from ?? ''}–${s.to ?? ''}`
+                    )}
+                  </td>
                   <td>
                     <StatusBadge status={s.status} />
                     {s.error && <div class="error small">{s.error}</div>}
