@@ -64,6 +64,7 @@ export class Upstream {
         system: src.system,
         snapshot: async (id) => (await src.snapshot(id))?.jpeg,
         reportNow: src.reportNow,
+        language: () => settings.get().language,
       },
       root.child({ module: 'sync' }),
       clock,

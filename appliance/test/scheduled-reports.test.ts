@@ -140,7 +140,8 @@ describe('scheduled reports: a PDF and a CSV to Telegram, the summary on MQTT, o
 
     // The CSV: the timeline, then the totals and comparisons computed from the stored minutes.
     const text = csv.document!.bytes.toString();
-    expect(text.split('\n')[0]).toBe('time,tracks,visitors,entries,exits,crossings_in,crossings_out,max_occupancy,coverage_pct,low_coverage');
+    // Its column names in the report's language (issue 19, fault 8); the rows as the API writes them.
+    expect(text.split('\n')[0]).toBe('время,треки,посетители,входы,выходы,пересечения (вход),пересечения (выход),макс. заполненность,покрытие %,низкое покрытие');
     const totals = text.split('\n').find((l) => l.startsWith('totals,'))!.split(',');
     expect(totals[1]).toBe('Europe/Berlin');
     expect(Number(totals[6])).toBe(arrivalsOn[0]); // arrivals = entries + in

@@ -7,6 +7,7 @@ import { Layout } from './layout';
 import { SignIn } from './pages/sign-in';
 import { sessionOf, SessionCtx } from './session';
 import { Loading } from './components/ui';
+import { errorText } from './data';
 
 type AuthState = { kind: 'loading' } | { kind: 'setup'; codeFile: string | null } | { kind: 'login' } | { kind: 'in'; me: Me; settings: Settings | undefined } | { kind: 'down'; error: string };
 
@@ -32,7 +33,7 @@ export function App() {
       setAuth({ kind: 'in', me, settings });
     } catch (e) {
       if (!hasSession()) setAuth({ kind: 'login' });
-      else setAuth({ kind: 'down', error: String(e instanceof Error ? e.message : e) });
+      else setAuth({ kind: 'down', error: errorText(e) });
     }
   };
 

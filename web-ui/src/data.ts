@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiFailure, call } from './api/client';
 import type { CameraView, ModelInfo } from './api/types';
+import { localizedError } from './i18n/errors';
 import { useLive } from './live/live-socket';
 
 export interface Async<T> {
@@ -10,8 +11,9 @@ export interface Async<T> {
   reload(): void;
 }
 
+/** An error for showing to a person, in the page's language (i18n/errors.ts). */
 export function errorText(e: unknown): string {
-  return e instanceof ApiFailure ? e.describe() : e instanceof Error ? e.message : String(e);
+  return localizedError(e);
 }
 
 /** Runs `fn` when deps change (and every `everyMs` if given); keeps the last data while reloading. */

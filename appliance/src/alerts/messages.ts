@@ -1,6 +1,9 @@
+import type { MessageKey } from './locale/en.js';
+import { className } from './locale/class-names.js';
+import { message, type Language } from './locale/text.js';
 import type { AlertRule } from './rules.js';
 
-export type Language = 'en' | 'ru';
+export type { Language };
 
 /** What a firing found, in numbers; the message is written from these. */
 export interface FiringDetails {
@@ -20,163 +23,54 @@ export interface FiringDetails {
   speed?: number;
 }
 
-/** Class names in Russian: every class of the bundled COCO models (both spellings where models differ). */
-const RU_CLASSES: Record<string, string> = {
-  person: 'человек',
-  bicycle: 'велосипед',
-  car: 'автомобиль',
-  motorbike: 'мотоцикл',
-  motorcycle: 'мотоцикл',
-  aeroplane: 'самолёт',
-  airplane: 'самолёт',
-  bus: 'автобус',
-  train: 'поезд',
-  truck: 'грузовик',
-  boat: 'лодка',
-  'traffic light': 'светофор',
-  'fire hydrant': 'гидрант',
-  'stop sign': 'знак «стоп»',
-  'parking meter': 'паркомат',
-  bench: 'скамейка',
-  bird: 'птица',
-  cat: 'кошка',
-  dog: 'собака',
-  horse: 'лошадь',
-  sheep: 'овца',
-  cow: 'корова',
-  elephant: 'слон',
-  bear: 'медведь',
-  zebra: 'зебра',
-  giraffe: 'жираф',
-  backpack: 'рюкзак',
-  umbrella: 'зонт',
-  handbag: 'сумка',
-  tie: 'галстук',
-  suitcase: 'чемодан',
-  frisbee: 'фрисби',
-  skis: 'лыжи',
-  snowboard: 'сноуборд',
-  'sports ball': 'мяч',
-  kite: 'воздушный змей',
-  'baseball bat': 'бейсбольная бита',
-  'baseball glove': 'бейсбольная перчатка',
-  skateboard: 'скейтборд',
-  surfboard: 'доска для сёрфинга',
-  'tennis racket': 'теннисная ракетка',
-  bottle: 'бутылка',
-  'wine glass': 'бокал',
-  cup: 'чашка',
-  fork: 'вилка',
-  knife: 'нож',
-  spoon: 'ложка',
-  bowl: 'миска',
-  banana: 'банан',
-  apple: 'яблоко',
-  sandwich: 'бутерброд',
-  orange: 'апельсин',
-  broccoli: 'брокколи',
-  carrot: 'морковь',
-  'hot dog': 'хот-дог',
-  pizza: 'пицца',
-  donut: 'пончик',
-  cake: 'торт',
-  chair: 'стул',
-  sofa: 'диван',
-  couch: 'диван',
-  pottedplant: 'растение в горшке',
-  'potted plant': 'растение в горшке',
-  bed: 'кровать',
-  diningtable: 'обеденный стол',
-  'dining table': 'обеденный стол',
-  toilet: 'унитаз',
-  tvmonitor: 'телевизор',
-  tv: 'телевизор',
-  laptop: 'ноутбук',
-  mouse: 'мышь',
-  remote: 'пульт',
-  keyboard: 'клавиатура',
-  'cell phone': 'телефон',
-  microwave: 'микроволновка',
-  oven: 'духовка',
-  toaster: 'тостер',
-  sink: 'раковина',
-  refrigerator: 'холодильник',
-  book: 'книга',
-  clock: 'часы',
-  vase: 'ваза',
-  scissors: 'ножницы',
-  'teddy bear': 'плюшевый мишка',
-  'hair drier': 'фен',
-  toothbrush: 'зубная щётка',
-  objects: 'объекты',
-};
-
 const secs = (s: number | undefined) => Math.round(s ?? 0);
 
-/** The alert text in the chosen language: a title line (rule, site) and what happened. */
+/** The alert text in the chosen language (locale/en.ts, locale/ru.ts): a title line (rule, site) and what happened. */
 export function alertMessage(rule: AlertRule, d: FiringDetails, lang: Language, site: string): string {
-  const cls = d.className ?? 'objects';
-  const ru = lang === 'ru';
-  const c = ru ? (RU_CLASSES[cls] ?? cls) : cls;
+  const m = (key: MessageKey, vars: Record<string, string | number | undefined> = {}) =>
+    message(lang, key, Object.fromEntries(Object.entries({ camera: d.cameraName, class: className(d.className, lang), ...vars }).map(([k, v]) => [k, v ?? ''])));
   let what: string;
   switch (rule.type) {
     case 'occupancy':
-      what = ru
-        ? `${d.cameraName}: в зоне «${d.zone}» ${d.count} (${c}) дольше ${secs(d.seconds)} с, порог ${rule.above}`
-        : `${d.cameraName}: ${d.count} ${c} in zone "${d.zone}" for over ${secs(d.seconds)} s (limit ${rule.above})`;
+      what = m('alert.occupancy', { count: d.count, zone: d.zone, seconds: secs(d.seconds), limit: rule.above });
       break;
     case 'loitering':
-      what = ru ? `${d.cameraName}: ${c} #${d.trackId} находится в зоне «${d.zone}» уже ${secs(d.seconds)} с` : `${d.cameraName}: ${c} #${d.trackId} has stayed in zone "${d.zone}" for ${secs(d.seconds)} s`;
+      what = m('alert.loitering', { track: d.trackId, zone: d.zone, seconds: secs(d.seconds) });
       break;
     case 'line_count':
-      what = ru
-        ? `${d.cameraName}: ${d.count} пересечений линии «${d.line}» за ${secs(d.seconds)} с (порог ${rule.over})`
-        : `${d.cameraName}: ${d.count} crossings of line "${d.line}" in ${secs(d.seconds)} s (limit ${rule.over})`;
+      what = m('alert.line_count', { count: d.count, line: d.line, seconds: secs(d.seconds), limit: rule.over });
       break;
     case 'presence':
-      what = ru ? `${d.cameraName}: ${c} в зоне «${d.zone}» в ${rule.during.from}–${rule.during.to}` : `${d.cameraName}: ${c} in zone "${d.zone}" during ${rule.during.from}–${rule.during.to}`;
+      what = m('alert.presence', { zone: d.zone, from: rule.during.from, to: rule.during.to });
       break;
     case 'camera_offline':
-      what = ru ? `Камера ${d.cameraName} не в сети уже ${secs(d.seconds)} с` : `Camera ${d.cameraName} has been offline for ${secs(d.seconds)} s`;
+      what = m('alert.camera_offline', { seconds: secs(d.seconds) });
       break;
+    // Queues, capacity and speed (issue 18).
+    case 'queue_length':
+      what = m('alert.queue_length', { count: d.count, zone: d.zone, seconds: secs(d.seconds), limit: rule.above });
+      break;
+    case 'queue_wait':
+      what = m('alert.queue_wait', { zone: d.zone, seconds: secs(d.count), limit: rule.above_seconds });
+      break;
+    case 'capacity': {
+      const where = d.area ? m('alert.capacity.area', { area: d.area }) : m('alert.capacity.zone', { zone: d.zone });
+      what = m('alert.capacity', { where, percent: d.percent, count: d.count, limit: rule.above_percent });
+      break;
+    }
+    case 'speeding': {
+      const where = d.zone && d.zone !== '*' ? m('alert.speeding.zone', { zone: d.zone }) : '';
+      what = m('alert.speeding', { track: d.trackId, where, speed: d.speed, limit: rule.above_mps });
+      break;
+    }
     default:
-      what = issue18Message(rule, d, ru);
+      what = '';
   }
   return `⚠ ${rule.name}${site ? ` · ${site}` : ''}\n${what}`;
 }
 
-/** Queues, capacity and speed (issue 18). */
-function issue18Message(rule: AlertRule, d: FiringDetails, ru: boolean): string {
-  switch (rule.type) {
-    case 'queue_length':
-      return ru
-        ? `${d.cameraName}: в очереди «${d.zone}» ${d.count} дольше ${secs(d.seconds)} с, порог ${rule.above}`
-        : `${d.cameraName}: ${d.count} waiting in queue "${d.zone}" for over ${secs(d.seconds)} s (limit ${rule.above})`;
-    case 'queue_wait':
-      return ru
-        ? `${d.cameraName}: ожидание в очереди «${d.zone}» около ${secs(d.count)} с (порог ${rule.above_seconds} с)`
-        : `${d.cameraName}: the wait in queue "${d.zone}" is about ${secs(d.count)} s (limit ${rule.above_seconds} s)`;
-    case 'capacity': {
-      const where = d.area ? (ru ? `зона учёта «${d.area}»` : `area "${d.area}"`) : ru ? `зона «${d.zone}»` : `zone "${d.zone}"`;
-      return ru
-        ? `${d.cameraName}: ${where} заполнена на ${d.percent}% (${d.count}), порог ${rule.above_percent}%`
-        : `${d.cameraName}: ${where} is at ${d.percent}% of capacity (${d.count}), limit ${rule.above_percent}%`;
-    }
-    case 'speeding': {
-      const c = d.className ?? 'objects';
-      const cls = ru ? (RU_CLASSES[c] ?? c) : c;
-      const where = d.zone && d.zone !== '*' ? (ru ? ` в зоне «${d.zone}»` : ` in zone "${d.zone}"`) : '';
-      return ru
-        ? `${d.cameraName}: ${cls} #${d.trackId}${where} движется со скоростью ${d.speed} м/с (порог ${rule.above_mps} м/с)`
-        : `${d.cameraName}: ${cls} #${d.trackId}${where} at ${d.speed} m/s (limit ${rule.above_mps} m/s)`;
-    }
-    default:
-      return '';
-  }
-}
-
 export function testMessage(lang: Language, site: string): string {
-  return lang === 'ru' ? `Vantage${site ? ` · ${site}` : ''}: оповещения подключены к этому чату.` : `Vantage${site ? ` · ${site}` : ''}: alerts are connected to this chat.`;
+  return message(lang, 'alert.test', { site: site ? ` · ${site}` : '' });
 }
 
 // ── Scheduled reports (issue 18): the PDF's and the Telegram caption's words, per language ──
@@ -210,55 +104,31 @@ export interface ReportStrings {
   weekdays: string[];
 }
 
-const REPORT_STRINGS: Record<Language, ReportStrings> = {
-  en: {
-    title: { day: 'Daily report', week: 'Weekly report', month: 'Monthly report' },
-    period: 'Period',
-    timeZone: 'time zone',
-    generated: 'Generated',
-    totals: 'Totals',
-    entries: 'Zone entries',
-    exits: 'Zone exits',
-    in: 'In (line)',
-    out: 'Out (line)',
-    arrivals: 'Arrivals (entries + in)',
-    departures: 'Departures (exits + out)',
-    vsPrevious: { day: 'vs. the day before', week: 'vs. the week before', month: 'vs. the month before' },
-    vsWeeks: (n) => (n === 1 ? 'vs. the same time a week before' : `vs. the same time ${n} weeks before`),
-    peakHour: 'Peak hour',
-    busiestZone: 'Busiest zone',
-    none: '—',
-    countsOverTime: 'Arrivals and departures over time',
-    inOutBars: 'In / out',
-    heatmap: 'Presence heatmap',
-    dayHour: 'Average arrivals per weekday and hour',
-    weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
-  },
-  ru: {
-    title: { day: 'Отчёт за день', week: 'Отчёт за неделю', month: 'Отчёт за месяц' },
-    period: 'Период',
-    timeZone: 'часовой пояс',
-    generated: 'Сформирован',
-    totals: 'Итоги',
-    entries: 'Входы в зоны',
-    exits: 'Выходы из зон',
-    in: 'Вход (линия)',
-    out: 'Выход (линия)',
-    arrivals: 'Приходы (входы + вход)',
-    departures: 'Уходы (выходы + выход)',
-    vsPrevious: { day: 'к предыдущему дню', week: 'к предыдущей неделе', month: 'к предыдущему месяцу' },
-    vsWeeks: (n) => (n === 1 ? 'к тому же времени неделю назад' : `к тому же времени ${n} нед. назад`),
-    peakHour: 'Час пик',
-    busiestZone: 'Самая загруженная зона',
-    none: '—',
-    countsOverTime: 'Приходы и уходы по времени',
-    inOutBars: 'Вход / выход',
-    heatmap: 'Тепловая карта присутствия',
-    dayHour: 'Средние приходы по дням недели и часам',
-    weekdays: ['Пн', 'Вт', 'Ср', 'Чт', 'Пт', 'Сб', 'Вс'],
-  },
-};
-
+/** The report's words in the language, from the locale files. */
 export function reportStrings(lang: Language): ReportStrings {
-  return REPORT_STRINGS[lang];
+  const m = (key: MessageKey, vars?: Record<string, string | number>) => message(lang, key, vars);
+  const every = (prefix: 'report.title' | 'report.vsPrevious') => ({ day: m(`${prefix}.day`), week: m(`${prefix}.week`), month: m(`${prefix}.month`) });
+  return {
+    title: every('report.title'),
+    period: m('report.period'),
+    timeZone: m('report.timeZone'),
+    generated: m('report.generated'),
+    totals: m('report.totals'),
+    entries: m('report.entries'),
+    exits: m('report.exits'),
+    in: m('report.in'),
+    out: m('report.out'),
+    arrivals: m('report.arrivals'),
+    departures: m('report.departures'),
+    vsPrevious: every('report.vsPrevious'),
+    vsWeeks: (n) => (n === 1 ? m('report.vsWeek') : m('report.vsWeeks', { n })),
+    peakHour: m('report.peakHour'),
+    busiestZone: m('report.busiestZone'),
+    none: m('report.none'),
+    countsOverTime: m('report.countsOverTime'),
+    inOutBars: m('report.inOutBars'),
+    heatmap: m('report.heatmap'),
+    dayHour: m('report.dayHour'),
+    weekdays: ([1, 2, 3, 4, 5, 6, 7] as const).map((d) => m(`report.weekday.${d}`)),
+  };
 }

@@ -8,7 +8,7 @@ import { VantageError } from '../errors.js';
 import type { Database } from '../store/schema.js';
 import type { LineCounts } from './count-eval.js';
 import { VISITORS_KIND } from './engines/zones.js';
-import { view, type SessionView } from './sessions.js';
+import { view, type SessionView } from './session-view.js';
 
 export interface SessionCounts {
   session: SessionView & { summary: NonNullable<SessionView['summary']> };

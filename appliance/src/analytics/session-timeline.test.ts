@@ -8,7 +8,7 @@ import { AnalyticsStore } from '../store/analytics-store.js';
 import { migrateToLatest, openDatabase, type OpenedDatabase } from '../store/database.js';
 import { MIGRATIONS } from '../store/migrations/index.js';
 import { bucketSeconds, MAX_SESSION_BUCKETS, sessionTimeline } from './session-timeline.js';
-import { view } from './sessions.js';
+import { view } from './session-view.js';
 
 describe('session timeline buckets', () => {
   it('sizes buckets to the video: seconds for a short clip, at most 120 buckets', () => {

@@ -6,7 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { AnalyticsStore, EventView } from '../store/analytics-store.js';
 import type { Database } from '../store/schema.js';
-import type { SessionView } from './sessions.js';
+import type { SessionView } from './session-view.js';
 
 /** Bucket sizes a session timeline may use, in seconds (the first that gives at most MAX_SESSION_BUCKETS). */
 export const SESSION_BUCKET_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400] as const;

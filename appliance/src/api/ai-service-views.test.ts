@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportBody } from '../analytics/report-builder.js';
-import type { SessionView } from '../analytics/sessions.js';
+import type { SessionView } from '../analytics/session-view.js';
 import { heatmapOf, statusOf } from './ai-service-views.js';
 
 const session = (status: SessionView['status'], error: string | null = null) => ({ status, error }) as SessionView;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { maxOf, resample, type HeatmapGrid } from '../analytics/heatmap.js';
 import type { ReportBody } from '../analytics/report-builder.js';
-import type { SessionView } from '../analytics/sessions.js';
+import type { SessionView } from '../analytics/session-view.js';
 
 export const CONTRACT_TAG = 'AI service';
 export const CONTRACT_TAG_DESCRIPTION =

@@ -13,6 +13,7 @@ import type { KeyValue } from '../store/key-value.js';
 import type { ReportBody, Resolution } from '../analytics/report-builder.js';
 import { timelineCsv } from '../analytics/report-builder.js';
 import type { AnalysisOptions } from '../analytics/comparisons.js';
+import { csvWithHeadersIn } from '../alerts/locale/csv-headers.js';
 import { reportStrings, type Language, type ReportEvery } from '../alerts/messages.js';
 import { localDate, localParts, resolvedTimeZone, startOfDay, zonedTime, addDays } from '../util/time-zone.js';
 import { renderReportPdf, signed } from './report-pdf.js';
@@ -131,7 +132,7 @@ export class ScheduledReports {
     const caption = `${title}\n${label} (${tz})${t ? `\n${strings.arrivals}: ${t.arrivals}${vs}` : ''}`;
     const files: Array<{ name: string; type: string; bytes: Buffer }> = [];
     if (s.format.includes('pdf')) files.push({ name: `report-${s.every}-${label}.pdf`, type: 'application/pdf', bytes: await renderReportPdf(report.body, { every: s.every, site: site.site_name, timeZone: tz, strings }) });
-    if (s.format.includes('csv')) files.push({ name: `report-${s.every}-${label}.csv`, type: 'text/csv', bytes: Buffer.from(timelineCsv(report.body)) });
+    if (s.format.includes('csv')) files.push({ name: `report-${s.every}-${label}.csv`, type: 'text/csv', bytes: Buffer.from(csvWithHeadersIn(lang, timelineCsv(report.body))) });
     // Everything is queued (synchronously, in the outbox) before the period is marked sent.
     if (s.channels.includes('telegram')) {
       for (const f of files) if (!this.d.telegram(f, caption, s.chats).length) this.d.log.warn({ every: s.every }, 'scheduled report: Telegram is not connected; not sent there');

@@ -1,3 +1,4 @@
+import { message, type Language } from '../alerts/locale/text.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { EventBus } from '../events.js';
@@ -32,6 +33,8 @@ export class SyncService {
       snapshot(camera: string): Promise<Buffer | undefined>;
       /** A report of the last hour, generated now. */
       reportNow(): Promise<Record<string, unknown>>;
+      /** The site's language (settings.language): Home Assistant's sensor names are written in it. */
+      language?(): Language;
     },
     private readonly log: Logger,
     private readonly clock: Clock,
@@ -128,22 +131,24 @@ export class SyncService {
     const { name: site, device } = this.cfg.site;
     const slug = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_');
     const node = slug(`vantage_${site}_${device}`);
-    const dev = { identifiers: [node], name: `Vantage ${site}/${device}`, manufacturer: 'Vantage', model: 'edge video analytics appliance' };
+    const lang = this.poll.language?.() ?? 'en';
+    const dev = { identifiers: [node], name: `Vantage ${site}/${device}`, manufacturer: 'Vantage', model: message(lang, 'mqtt.ha.model') };
     const wanted = new Map<string, Record<string, unknown>>();
     for (const c of this.poll.cameras()) {
-      const common = { state_topic: `${this.prefix}/cameras/${c.id}/counts`, availability_topic: `${this.prefix}/status`, payload_available: 'online', payload_not_available: 'offline', state_class: 'measurement', unit_of_measurement: 'objects', device: dev };
-      wanted.set(`${haPrefix}/sensor/${node}/${slug(c.id)}_objects/config`, { ...common, name: `${c.name} objects`, unique_id: `${node}_${slug(c.id)}_objects`, value_template: '{{ value_json.active }}', icon: 'mdi:cctv' });
+      const common = { state_topic: `${this.prefix}/cameras/${c.id}/counts`, availability_topic: `${this.prefix}/status`, payload_available: 'online', payload_not_available: 'offline', state_class: 'measurement', unit_of_measurement: message(lang, 'mqtt.ha.unit'), device: dev };
+      wanted.set(`${haPrefix}/sensor/${node}/${slug(c.id)}_objects/config`, { ...common, name: message(lang, 'mqtt.ha.objects', { camera: c.name }), unique_id: `${node}_${slug(c.id)}_objects`, value_template: '{{ value_json.active }}', icon: 'mdi:cctv' });
       for (const zone of Object.keys(this.poll.occupancy(c.id))) {
         wanted.set(`${haPrefix}/sensor/${node}/${slug(c.id)}_${slug(zone)}_occupancy/config`, {
           ...common,
-          name: `${c.name} ${zone} occupancy`,
+          name: message(lang, 'mqtt.ha.occupancy', { camera: c.name, zone }),
           unique_id: `${node}_${slug(c.id)}_${slug(zone)}_occupancy`,
           value_template: `{{ value_json.totals[${JSON.stringify(zone)}] | default(0) }}`,
           icon: 'mdi:account-group',
         });
       }
     }
-    const signature = JSON.stringify([...wanted.keys()].sort());
+    // A new language re-announces every sensor under its new name.
+    const signature = JSON.stringify([lang, ...[...wanted.keys()].sort()]);
     if (signature === this.haSignature) return;
     for (const topic of this.haTopics) if (!wanted.has(topic)) this.publishRaw(topic, '');
     for (const [topic, body] of wanted) this.publishRaw(topic, JSON.stringify(body));

@@ -4,7 +4,7 @@
 export type { CameraView, EventView } from '../../../appliance/src/api/types.js';
 export type { ReportBody, TimelineRow } from '../../../appliance/src/analytics/report-builder.js';
 export type { StoredReport } from '../../../appliance/src/analytics/reports.js';
-export type { SessionView } from '../../../appliance/src/analytics/sessions.js';
+export type { SessionView } from '../../../appliance/src/analytics/session-view.js';
 export type { SessionTimeline, SessionTimelineEvent } from '../../../appliance/src/analytics/session-timeline.js'; // issue 19 (h19sess)
 export type { AuditSummary, AuditView } from '../../../appliance/src/analytics/audits.js';
 export type { UserView, ApiKeyView } from '../../../appliance/src/auth/auth-service.js';

@@ -1,6 +1,6 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useI18n, type T } from '../i18n/i18n';
-import type { Key } from '../i18n/en';
+import { known } from '../i18n/known';
 
 export function ErrorBox(props: { error: string | undefined }) {
   if (!props.error) return null;
@@ -19,11 +19,9 @@ export function Loading() {
 /** A camera or session status as a coloured pill; the text is translated, data-status is not. */
 export function StatusBadge(props: { status: string }) {
   const { t } = useI18n();
-  const key = `status.${props.status}` as Key;
-  const text = t(key);
   return (
     <span class={`badge status-${props.status}`} data-status={props.status}>
-      {text === key ? props.status : text}
+      {known(t, 'status.', props.status)}
     </span>
   );
 }

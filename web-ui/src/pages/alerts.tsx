@@ -5,6 +5,7 @@ import { reviewLink } from './review';
 import { Card, Empty, ErrorBox, Loading, DataTable } from '../components/ui';
 import { errorText, useAction, useAsync, useCameras } from '../data';
 import { useI18n, type T } from '../i18n/i18n';
+import { known } from '../i18n/known';
 import { useLive } from '../live/live-socket';
 import { useSession } from '../session';
 import { bodyOf, draftOf, EMPTY, RuleForm, summary, type Draft } from './alert-rule-form';
@@ -99,8 +100,8 @@ function Rules() {
 /** Each alert channel's delivery state (or one per recipient, e.g. Telegram chats), whatever the channels are, in the page's language. */
 function deliveryText(d: NotificationView['deliveries'], t: T): string {
   const label = (channel: string) => (channel === 'mqtt' ? 'MQTT' : channel.charAt(0).toUpperCase() + channel.slice(1));
-  const KNOWN = ['queued', 'delivered', 'quiet hours', 'not connected'];
-  const state = (s: string) => (KNOWN.includes(s) ? t(`delivery.${s.replace(' ', '_') as 'queued'}`) : s.startsWith('failed') ? t('delivery.failed', { why: s.replace(/^failed:?\s*/, '') }) : s);
+  // 'quiet hours' → delivery.quiet_hours, 'off (no broker)' → delivery.off_no_broker; an unknown state as the daemon wrote it.
+  const state = (s: string) => (s.startsWith('failed') ? t('delivery.failed', { why: s.replace(/^failed:?\s*/, '') }) : known(t, 'delivery.', s.replace(/\W+/g, '_').replace(/_$/, ''), s));
   return Object.entries(d)
     .filter(([, s]) => s)
     .map(([channel, s]) => `${label(channel)}: ${typeof s === 'string' ? state(s) : Object.entries(s).map(([to, x]) => `${to} ${state(x)}`).join(', ')}`)

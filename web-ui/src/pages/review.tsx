@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, apiFetch, call, href } from '../api/client';
+import { api, apiFetch, ApiFailure, call, href } from '../api/client';
 import type { EventView, NotificationView } from '../api/types';
 import { Card, Empty, ErrorBox, Field, Loading, valueOf } from '../components/ui';
 import { errorText, useAsync, useCameras } from '../data';
@@ -37,7 +37,7 @@ const clipUrl = (kind: Mark['kind'], id: number) => (kind === 'event' ? href('/a
  * pre roll before it), frame by frame if wanted, and can be downloaded. Filters: class, zone, line, rule.
  */
 export function ReviewPage(props: { camera: string; at?: number; select?: { kind: Mark['kind']; id: number } }) {
-  const { t, fmtTime } = useI18n();
+  const { t, fmtTime, tc } = useI18n();
   const cams = useCameras();
   const cam = cams.data?.find((c) => c.id === props.camera);
   const [minutes, setMinutes] = useState(props.at ? 60 : 30);
@@ -76,14 +76,14 @@ export function ReviewPage(props: { camera: string; at?: number; select?: { kind
     setClip({ kind, id, url, state: 'checking' });
     const r = await apiFetch(new Request(new URL(url, location.origin), { headers: { Range: 'bytes=0-0' } }));
     if (r.status === 206 || r.status === 200) return setClip({ kind, id, url, state: 'ready' });
-    const body = (await r.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
+    const body = (await r.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
     if (r.status === 409) {
       const wait = Number(r.headers.get('retry-after') ?? 2);
       setClip({ kind, id, url, state: 'pending', note: t('review.pending', { n: wait }) });
       setTimeout(() => void open(kind, id), Math.min(30, Math.max(1, wait)) * 1000);
       return;
     }
-    setClip({ kind, id, url, state: 'missing', note: body?.error?.message ?? t('review.notRecorded') });
+    setClip({ kind, id, url, state: 'missing', note: body?.error ? errorText(ApiFailure.from(r.status, body)) : t('review.notRecorded') });
   };
   useEffect(() => {
     if (props.select) void open(props.select.kind, props.select.id);
@@ -131,7 +131,7 @@ export function ReviewPage(props: { camera: string; at?: number; select?: { kind
                 <option value="">{t('common.all')}</option>
                 {values(k).map((v) => (
                   <option value={v} key={v}>
-                    {v}
+                    {k === 'cls' ? tc(v) : v}
                   </option>
                 ))}
               </select>
@@ -163,7 +163,7 @@ export function ReviewPage(props: { camera: string; at?: number; select?: { kind
                   key={`${m.kind}-${m.id}`}
                   class={`review-mark ${m.kind === 'notification' ? 'alert' : m.type.replace('.', '-')}${clip?.kind === m.kind && clip.id === m.id ? ' on' : ''}`}
                   style={{ left: pct(m.at) }}
-                  title={`${fmtTime(new Date(m.at).toISOString())} ${m.label}${m.zone ?? m.line ? ` · ${m.zone ?? m.line}` : ''}${m.cls ? ` · ${m.cls}` : ''}`}
+                  title={`${fmtTime(new Date(m.at).toISOString())} ${m.label}${m.zone ?? m.line ? ` · ${m.zone ?? m.line}` : ''}${m.cls ? ` · ${tc(m.cls)}` : ''}`}
                   onClick={() => void open(m.kind, m.id)}
                   data-testid="review-mark"
                   data-kind={m.kind}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, call, csrfToken, href, refreshSession } from '../api/client';
+import { api, ApiFailure, call, csrfToken, href, refreshSession } from '../api/client';
 import type { SessionView } from '../api/types';
 import { Card, Empty, ErrorBox, Field, Loading, ProgressBar, StatusBadge, valueOf, DataTable, CameraSelect } from '../components/ui';
 import { errorText, useAction, useAsync, useCameras } from '../data';
@@ -23,15 +23,15 @@ function upload(file: File, zonesFrom: string, onProgress: (pct: number) => void
       xhr.responseType = 'json';
       xhr.upload.onprogress = (e) => e.lengthComputable && onProgress((e.loaded / e.total) * 100);
       xhr.onload = () => resolve({ status: xhr.status, body: xhr.response as unknown });
-      xhr.onerror = () => reject(new Error('upload failed: connection lost'));
+      xhr.onerror = () => reject(new TypeError('upload failed: connection lost'));
       xhr.send(file);
     });
   return (async () => {
     let r = await send();
     if (r.status === 401 && (await refreshSession())) r = await send();
     if (r.status !== 201) {
-      const e = (r.body as { error?: { message?: string } } | null)?.error;
-      throw new Error(e?.message ?? `upload failed: HTTP ${r.status}`);
+      const e = (r.body as { error?: { code?: string; message?: string } } | null)?.error;
+      throw new ApiFailure(r.status, e?.code ?? `HTTP_${r.status}`, e?.message ?? `upload failed: HTTP ${r.status}`);
     }
     return r.body as SessionView;
   })();

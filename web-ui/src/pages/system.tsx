@@ -4,6 +4,7 @@ import type { ModelInfo, Settings, SystemInfo } from '../api/types';
 import { Card, ErrorBox, Field, fmtDuration, Loading, StatusBadge, valueOf, DataTable } from '../components/ui';
 import { errorText, useAsync, useCameras } from '../data';
 import { LANGS, useI18n, type Lang } from '../i18n/i18n';
+import { known } from '../i18n/known';
 import { useLive } from '../live/live-socket';
 import { useSession } from '../session';
 
@@ -70,7 +71,7 @@ function SettingsForm(props: { settings: Settings; onSaved(s: Settings): void })
 
 /** What the box is and how it is doing: version, uptime, load, memory, disk, cameras, outbox, model. */
 export function SystemPage(props: { settings: Settings | undefined; onSettings(s: Settings): void }) {
-  const { t, fmtNum } = useI18n();
+  const { t, fmtNum, tc } = useI18n();
   const { isAdmin } = useSession();
   const sys = useAsync(() => call<SystemInfo>(api.GET('/api/v1/system')), [], 10_000);
   const [live, setLive] = useState<SystemInfo>();
@@ -209,7 +210,7 @@ export function SystemPage(props: { settings: Settings | undefined; onSettings(s
             <div>
               <dt>{t('sys.provider')}</dt>
               <dd>
-                {m.provider} · {t('sys.workers', { n: m.workers })}
+                {known(t, 'sys.provider.', m.provider)} · {t('sys.workers', { n: m.workers })}
               </dd>
             </div>
             <div>
@@ -218,7 +219,7 @@ export function SystemPage(props: { settings: Settings | undefined; onSettings(s
             </div>
             <div>
               <dt>{t('sys.classes')}</dt>
-              <dd class="small">{m.classes.length > 12 ? `${m.classes.slice(0, 12).join(', ')} … (${m.classes.length})` : m.classes.join(', ')}</dd>
+              <dd class="small">{m.classes.length > 12 ? `${m.classes.slice(0, 12).map(tc).join(', ')} … (${m.classes.length})` : m.classes.map(tc).join(', ')}</dd>
             </div>
           </dl>
         </Card>

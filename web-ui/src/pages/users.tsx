@@ -4,6 +4,7 @@ import type { ApiKeyView, Role, Scope, UserView } from '../api/types';
 import { Card, Empty, ErrorBox, Field, Loading, valueOf, DataTable } from '../components/ui';
 import { errorText, useAsync } from '../data';
 import { useI18n } from '../i18n/i18n';
+import { known } from '../i18n/known';
 import { useSession } from '../session';
 
 const ROLES: Role[] = ['viewer', 'operator', 'admin'];
@@ -197,7 +198,7 @@ function ApiKeys() {
               <td>
                 {k.name} <span class="muted small">{k.id}</span>
               </td>
-              <td>{k.scopes.join(', ')}</td>
+              <td>{k.scopes.map((s) => known(t, 'scope.', s)).join(', ')}</td>
               <td>{fmtTime(k.created_at)}</td>
               <td>{k.last_used_at ? fmtTime(k.last_used_at) : '–'}</td>
               <td class="actions">
@@ -222,7 +223,7 @@ function ApiKeys() {
           <legend>{t('keys.scopes')}</legend>
           {SCOPES.map((s) => (
             <label key={s}>
-              <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => setScopes(e.currentTarget.checked ? [...scopes, s] : scopes.filter((x) => x !== s))} /> {s}
+              <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => setScopes(e.currentTarget.checked ? [...scopes, s] : scopes.filter((x) => x !== s))} /> {known(t, 'scope.', s)}
             </label>
           ))}
         </fieldset>
