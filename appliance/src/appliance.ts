@@ -151,7 +151,7 @@ export class Appliance {
     // Reports are built in a worker thread (analytics/report-runner), off the event loop.
     const reportLog = root.child({ module: 'reports' });
     const runner = (p.reportRunner = new ReportRunner(cfg.storage.path, (req, now) => buildReport(store.db, analytics.store, req, now), reportLog));
-    const reports = (p.reports = new Reports(store.db, analytics.store, clock, reportLog, (req, now) => runner.build(req, now)));
+    const reports = (p.reports = new Reports(store.db, analytics.store, clock, reportLog, (req, now) => runner.build(req, now), () => cfg.analytics.occupancy.areas));
     // A session's frames: stored like a camera's, but no per-frame bus traffic, inference metrics or detection counts.
     const sessionConsumers = [busConsumer(bus, { trackUpdates: false }), metricsConsumer(metrics, className, { frames: false }), analytics.consumer(), trackRecorder(trackStore, className)];
     p.sessions = new Sessions(store.db, { detector, detectorFor: (m) => detectors.get(m, 'model'), trackerOptions: tracking, countThreshold: cfg.detector.count_threshold, analytics, reports, consumers: sessionConsumers, bus, log: root.child({ module: 'sessions' }), clock, uploadsDir: uploadsDir(cfg.storage.path), onRemove: (id) => audit.sessionVideo.remove(id) });
@@ -177,6 +177,7 @@ export class Appliance {
       log: root.child({ module: 'scheduled-reports' }),
       settings: () => settings.get(),
       cameras: () => this.cameraList().map((c) => c.id),
+      cameraName: (id) => this.cameraList().find((c) => c.id === id)?.config.name ?? id,
       generate: async (ids, from, to, resolution, analysis) => (await analytics.flush(), reports.generate('range', ids, from, to, resolution, analysis)),
       telegram: (file, caption, chats) => upstream.telegram.enqueueDocument(file, caption, chats),
       mqtt: cfg.mqtt ? (body) => upstream.sync.publishReport('scheduled', body) : undefined,

@@ -64,6 +64,7 @@ export class Upstream {
         system: src.system,
         snapshot: async (id) => (await src.snapshot(id))?.jpeg,
         reportNow: src.reportNow,
+        ...(src.analytics ? { analytics: src.analytics } : {}),
         language: () => settings.get().language,
       },
       root.child({ module: 'sync' }),

@@ -51,13 +51,14 @@ describe('a day of area occupancy with a missed exit every hour', () => {
   let nextMorning: AreaLive;
   let report: { areas: Record<string, { entries: number; exits: number; peak: number; capacity: number; peak_percent: number; corrections: unknown[] }> };
   let id = 1;
+  let cfg: ReturnType<typeof validateConfig>;
   const missed = { exits: 0 };
   const truth = { entries: 0, exits: 0 };
 
   beforeAll(async () => {
     store = openDatabase(join(tempDir(), 'o.db'));
     await migrateToLatest(store.db);
-    const cfg = validateConfig({
+    cfg = validateConfig({
       analytics: {
         occupancy: {
           closing_time: '21:00',
@@ -115,7 +116,7 @@ describe('a day of area occupancy with a missed exit every hour', () => {
     nextMorning = structuredClone(gauge());
     p.end();
     await analytics.stop();
-    const body = await engineSections(store.db, { cameras: ['door'], from: OPEN - 3600, to: OPEN + 2 * 86_400, resolution: 3600 });
+    const body = await engineSections(store.db, { cameras: ['door'], from: OPEN - 3600, to: OPEN + 2 * 86_400, resolution: 3600 }, { areas: cfg.analytics.occupancy.areas });
     report = body.analytics!.occupancy as typeof report;
   });
   afterAll(async () => {

@@ -4,8 +4,9 @@ import WebSocket from 'ws';
 import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
 import { silentLogger } from '../src/logger.js';
-import { api, json, signIn, STADTMITTE, tempDir, waitFor } from './helpers.js';
+import { api, json, signIn, tempDir, waitFor } from './helpers.js';
 import { launchChromium, PageErrors, signInPage } from './browser.js';
+import { STADTMITTE_OPERATOR_CAMERA, WALKWAY_AREA } from './stadtmitte-operator.js';
 
 type Live = { analytics?: { queues?: Record<string, { length: number }>; occupancy?: { areas: Record<string, { occupancy: number; capacity: number }>; zones: Record<string, { capacity: number; percent: number }> }; speed?: Record<string, unknown> } };
 
@@ -25,20 +26,10 @@ describe('queues, occupancy and speed in the daemon', () => {
         analytics: {
           hourly_reports: false,
           daily_reports: false,
-          occupancy: { closing_time: '03:00', timezone: 'Europe/Moscow', areas: [{ id: 'walkway', capacity: 5, lines: [{ camera: 'stadtmitte', line: 'counter' }], inside: [{ camera: 'stadtmitte', zone: 'queue' }] }] },
+          occupancy: { closing_time: '03:00', timezone: 'Europe/Moscow', areas: [WALKWAY_AREA] },
         },
         detector: { classes: ['person'] },
-        cameras: [
-          {
-            id: 'stadtmitte',
-            source: STADTMITTE,
-            loop: true,
-            zones: [{ id: 'queue', points: [[0.3, 0.45], [0.875, 0.45], [0.875, 0.75], [0.3, 0.75]], queue: true, service_line: 'counter', capacity: 1 }],
-            lines: [{ id: 'counter', points: [[0.875, 0.4], [0.875, 0.8]] }],
-            // About 12 m from the left to the right edge of the square.
-            speed: { reference: { points: [[0, 0.6], [1, 0.6]], metres: 12 } },
-          },
-        ],
+        cameras: [STADTMITTE_OPERATOR_CAMERA],
       }),
       silentLogger(),
     );

@@ -17,6 +17,13 @@
  */
 import { minuteRow, type MinuteRow } from '../store/analytics-store.js';
 
+/**
+ * The `counts_minute` camera id of an area's rows: an area spans cameras, so its rows belong to the
+ * site, not to one camera (a report of a camera is not given an area's entries; a camera id never
+ * starts with '@'). Rows stored before under the first line's camera are moved here by migration 015.
+ */
+export const SITE_ROWS = '@site';
+
 export interface AreaDef {
   id: string;
   name?: string | undefined;
@@ -54,7 +61,7 @@ export interface DayTotals {
 
 interface Area {
   def: AreaDef;
-  /** The camera whose analytics store the area's rows. */
+  /** The camera whose engine drains the area's rows (stored under SITE_ROWS). */
   owner: string;
   count: number;
   day: string;
@@ -194,14 +201,14 @@ export class AreaLedger {
     return out;
   }
 
-  /** The rows of the areas `camera` owns (kind `occupancy`, target `area:<id>`), minutes before `before` (all when omitted). */
+  /** The rows of the areas `camera` drains (camera id SITE_ROWS, kind `occupancy`, target `area:<id>`), minutes before `before` (all when omitted). */
   drain(camera: string, before?: number): MinuteRow[] {
     const rows: MinuteRow[] = [];
     for (const [k, m] of this.minutes) {
       const a = this.areas.find((x) => x.def.id === m.area)!;
       if (a.owner !== camera || (before !== undefined && m.minute >= before)) continue;
       this.minutes.delete(k);
-      const row = (class_name: string, r: Partial<MinuteRow>): MinuteRow => minuteRow({ camera_id: camera, minute: m.minute, kind: 'occupancy', target: `area:${m.area}`, class_name }, r);
+      const row = (class_name: string, r: Partial<MinuteRow>): MinuteRow => minuteRow({ camera_id: SITE_ROWS, minute: m.minute, kind: 'occupancy', target: `area:${m.area}`, class_name }, r);
       rows.push(row('flow', { entries: m.entries, exits: m.exits, max_occupancy: m.peak }));
       if (a.def.capacity) rows.push(row(`cap:${a.def.capacity}`, { max_occupancy: m.peak }));
       for (const [fix, [added, removed]] of m.fixes) rows.push(row(`fix:${fix}`, { entries: added, exits: removed }));
@@ -210,7 +217,7 @@ export class AreaLedger {
   }
 
   private involvesArea(a: Area, camera: string): boolean {
-    return a.def.lines.some((l) => l.camera === camera) || a.def.inside.some((z) => z.camera === camera);
+    return areaCameras(a.def).includes(camera);
   }
 
   private inside(a: Area): number {
@@ -280,6 +287,11 @@ export class AreaLedger {
     const p = this.parts(t);
     return Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s) / 1000 - Math.floor(t);
   }
+}
+
+/** The cameras an area counts with (its lines) or watches with (its inside zones), each once. */
+export function areaCameras(a: AreaDef): string[] {
+  return [...new Set([...a.lines.map((l) => l.camera), ...a.inside.map((z) => z.camera)])];
 }
 
 function dateLabel(p: { y: number; mo: number; d: number }): string {

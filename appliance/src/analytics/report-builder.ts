@@ -7,6 +7,7 @@ import { coverageTimeline, type Coverage } from './coverage.js';
 import { VantageError } from '../errors.js';
 import { VISITORS_KIND } from './engines/zones.js';
 import { analysisCsv, analysisSections, type AnalysisOptions, type AnalysisSections } from './comparisons.js';
+import { engineCsv } from './engine-csv.js';
 
 export type Resolution = 60 | 900 | 3600;
 
@@ -275,10 +276,10 @@ function quantile(sorted: number[], q: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
-/** The timeline as CSV. */
+/** The timeline as CSV, then the comparisons' blocks and the engines' (engine-csv.ts). */
 export function timelineCsv(body: ReportBody): string {
   const head = 'time,tracks,visitors,entries,exits,crossings_in,crossings_out,max_occupancy,coverage_pct,low_coverage';
   // Reports stored before coverage (or visitors) existed lack those fields: empty cells, not "undefined".
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(Math.round(v * 1000) / 10));
-  return [head, ...body.timeline.map((r) => [r.time, r.tracks, r.visitors ?? '', r.entries, r.exits, r.crossings_in, r.crossings_out, r.max_occupancy, pct(r.coverage), r.low_coverage ? 'yes' : ''].join(','))].join('\n') + '\n' + (body.totals && body.time_zone ? '\n' + analysisCsv(body as AnalysisSections) : '');
+  return [head, ...body.timeline.map((r) => [r.time, r.tracks, r.visitors ?? '', r.entries, r.exits, r.crossings_in, r.crossings_out, r.max_occupancy, pct(r.coverage), r.low_coverage ? 'yes' : ''].join(','))].join('\n') + '\n' + (body.totals && body.time_zone ? '\n' + analysisCsv(body as AnalysisSections) : '') + engineCsv(body);
 }

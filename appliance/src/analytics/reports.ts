@@ -6,6 +6,7 @@ import type { AnalyticsStore } from '../store/analytics-store.js';
 import type { Database, ReportsTable } from '../store/schema.js';
 import { buildReport, type ReportBody, type ReportRequest, type Resolution } from './report-builder.js';
 import { engineSections } from './engine-reports.js';
+import type { AreaDef } from './area-occupancy.js';
 import type { AnalysisOptions } from './comparisons.js';
 import { localParts, resolvedTimeZone, startOfDay, zonedTime } from '../util/time-zone.js';
 
@@ -32,11 +33,13 @@ export class Reports {
     private readonly log: Logger,
     /** Where reports are built (a worker thread: analytics/report-runner); default: here. */
     private readonly build: (req: ReportRequest, now: Date) => Promise<ReportBody> = (req, now) => buildReport(db, store, req, now),
+    /** The configured areas (analytics.occupancy.areas): a report gets those of its cameras (engine-reports.ts). */
+    private readonly areas: () => readonly AreaDef[] = () => [],
   ) {}
 
   async generate(kind: ReportsTable['kind'], cameras: string[], from: number, to: number, resolution: Resolution, analysis?: AnalysisOptions): Promise<StoredReport & { body: ReportBody }> {
     const req = { cameras, from, to, resolution, ...(analysis ? { analysis } : {}) };
-    const body: ReportBody = { ...(await this.build(req, new Date(this.clock.now()))), ...(await engineSections(this.db, req)) };
+    const body: ReportBody = { ...(await this.build(req, new Date(this.clock.now()))), ...(await engineSections(this.db, req, { areas: this.areas() })) };
     const row: ReportsTable = { id: randomUUID(), kind, cameras: JSON.stringify(cameras), range_from: from, range_to: to, created_at: this.clock.now(), body: JSON.stringify(body) };
     await this.db.insertInto('reports').values(row).execute();
     return { ...summary(row), body };

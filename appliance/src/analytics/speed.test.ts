@@ -83,4 +83,32 @@ describe('speed from a ground calibration', () => {
     console.log(`speed (known length): ${v.toFixed(3)} m/s → p50 ${car.p50_mps}`);
     expect(Math.abs(car.p50_mps - v) / v).toBeLessThan(0.05);
   });
+
+  // Issue 18, live speed topics: the percentiles of the last minute's samples per zone and class.
+  it('gives live percentiles of the last minute per class, and the fastest sample of the last windows', () => {
+    const scale = 20 / (0.8 * W); // the picture is 25 m × 14 m
+    const topDown = (gx: number, gy: number): [number, number] => [gx / scale / W, gy / scale / H];
+    // A person at 1.5 m/s and two cars, at 6 m/s for 3.2 s and at 9 m/s for 2.5 s, all in the picture.
+    const { live } = run({ cameras: [{ id: 'road', source: 'x', speed: { reference: { points: [[0.1, 0.5], [0.9, 0.5]], metres: 20 } } }] }, [
+      groundTrack(1, 0, 2, 3, 1.5, 0, 3.2, topDown),
+      groundTrack(2, 1, 1, 7, 6, 0, 3.2, topDown),
+      groundTrack(3, 1, 1, 11, 9, 0, 2.5, topDown),
+    ]);
+    const l = live as Record<string, Record<string, { mps: number; track: number; samples: number; p50_mps: number; p85_mps: number; p95_mps: number; max_mps: number }>>;
+    const near = (v: number, want: number) => expect(Math.abs(v - want) / want).toBeLessThan(0.05);
+    const person = l['*']!.person!;
+    expect(person.samples).toBe(3);
+    near(person.p50_mps, 1.5);
+    near(person.p95_mps, 1.5);
+    // One sample a second (at 1.04, 2.08, 3.12 s of 12.5 fps): 3 of the slower car, 2 of the faster: the median is the slower's, p85 and up the faster's.
+    const car = l['*']!.car!;
+    expect(car.samples).toBe(5);
+    near(car.p50_mps, 6);
+    near(car.p85_mps, 9);
+    near(car.p95_mps, 9);
+    near(car.max_mps, 9);
+    // The speeding rule's input: the fastest of the last two windows, with its track.
+    expect(car.track).toBe(3);
+    near(car.mps, 9);
+  });
 });

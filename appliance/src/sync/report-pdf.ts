@@ -1,67 +1,35 @@
 /**
  * A report as a PDF: the period and totals with their comparisons, the peak hour and busiest zone,
  * a line chart of arrivals and exits over time, grouped in/out bars per local hour (a day) or local
- * day (a week, a month), each camera's presence heatmap, and the weekday × hour table when the report
- * has one. Words in the site's language, times in the site's time zone.
+ * day (a week, a month), each camera's presence heatmap, the weekday × hour table when the report
+ * has one, and the queues, occupancy and speed sections (report-pdf-sections.ts). Words in the site's
+ * language, times in the site's time zone.
  */
 import type { ReportBody } from '../analytics/report-builder.js';
 import { renderHeatmapPng } from '../analytics/heatmap-render.js';
-import type { ReportEvery, ReportStrings } from '../alerts/messages.js';
+import type { Language, ReportEvery, ReportStrings } from '../alerts/messages.js';
 import { localDate, localStamp } from '../util/time-zone.js';
 import { PdfDocument } from './pdf-document.js';
+import { axes, GRID, IN_COLOUR, legend, niceMax, OUT_COLOUR, xLabels } from './pdf-charts.js';
+import { renderEngineSections } from './report-pdf-sections.js';
 
 /** Where the two charts of page 1 are drawn (points from the top-left; the tests look there). */
 export const LINE_CHART_BOX = { x: 70, y: 280, w: 480, h: 190 } as const;
 export const BAR_CHART_BOX = { x: 70, y: 530, w: 480, h: 190 } as const;
-
-const IN_COLOUR = '#1f77b4';
-const OUT_COLOUR = '#ff7f0e';
-const GRID = '#d9d9d9';
 
 export interface PdfContext {
   every: ReportEvery;
   site: string;
   timeZone: string;
   strings: ReportStrings;
+  /** The language of `strings` (the engines' sections, report-pdf-sections.ts); default en. */
+  language?: Language | undefined;
+  /** A camera's display name (default: its id). */
+  cameraName?: ((id: string) => string) | undefined;
 }
 
 /** A change with its sign (+3, −2 as -2, 0). */
 export const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
-
-/** 1, 2, 5 × 10ⁿ at or above `v` (at least 1). */
-function niceMax(v: number): number {
-  if (v <= 1) return 1;
-  const p = 10 ** Math.floor(Math.log10(v));
-  return ([1, 2, 5, 10].find((m) => m * p >= v) ?? 10) * p;
-}
-
-function axes(pdf: PdfDocument, box: { x: number; y: number; w: number; h: number }, max: number): void {
-  for (const f of [0, 0.5, 1]) {
-    const y = box.y + box.h - f * box.h;
-    pdf.polyline([[box.x, y], [box.x + box.w, y]], GRID, 0.5);
-    const label = String(Math.round(max * f));
-    pdf.text(label, box.x - 6 - pdf.textWidth(label, 7), y - 4, { size: 7, color: '#555555', width: 40 });
-  }
-  pdf.polyline([[box.x, box.y], [box.x, box.y + box.h]], '#888888', 0.7);
-}
-
-function xLabels(pdf: PdfDocument, box: { x: number; w: number; y: number; h: number }, labels: string[]): void {
-  const every = Math.max(1, Math.ceil(labels.length / 8));
-  const step = box.w / Math.max(1, labels.length);
-  labels.forEach((l, i) => {
-    if (i % every) return;
-    pdf.text(l, box.x + i * step, box.y + box.h + 4, { size: 7, color: '#555555', width: 70 });
-  });
-}
-
-function legend(pdf: PdfDocument, x: number, y: number, items: Array<[string, string]>): void {
-  let at = x;
-  for (const [colour, label] of items) {
-    pdf.rect(at, y + 2, 8, 8, colour);
-    pdf.text(label, at + 11, y, { size: 8, width: 160 });
-    at += 24 + pdf.textWidth(label, 8);
-  }
-}
 
 /** The report as PDF bytes. */
 export async function renderReportPdf(body: ReportBody, ctx: PdfContext): Promise<Buffer> {
@@ -95,7 +63,8 @@ export async function renderReportPdf(body: ReportBody, ctx: PdfContext): Promis
   y += 6;
   const peak = body.peak_hour ? `${body.peak_hour.local} (${body.peak_hour.arrivals})` : s.none;
   y += pdf.text(`${s.peakHour}: ${peak}`, m, y, { size: 10 });
-  const busiest = body.busiest_zone ? `${body.busiest_zone.zone} · ${body.busiest_zone.camera} (${body.busiest_zone.entries})` : s.none;
+  const b = body.busiest_zone;
+  const busiest = b ? `${body.zones.find((z) => z.camera === b.camera && z.zone === b.zone)?.name ?? b.zone} · ${ctx.cameraName?.(b.camera) ?? b.camera} (${b.entries})` : s.none;
   pdf.text(`${s.busiestZone}: ${busiest}`, m, y, { size: 10 });
 
   // Line chart: arrivals and exits per timeline bucket.
@@ -172,5 +141,6 @@ export async function renderReportPdf(body: ReportBody, ctx: PdfContext): Promis
       });
     });
   }
+  renderEngineSections(pdf, body, { every: ctx.every, timeZone: tz, language: ctx.language ?? 'en', cameraName: ctx.cameraName });
   return pdf.end();
 }

@@ -50,6 +50,8 @@ export interface ScheduledReportDeps {
   settings(): { timezone: string; language: Language; site_name: string };
   /** Every camera's id (a schedule without `cameras` covers them all). */
   cameras(): string[];
+  /** A camera's display name, for the PDF (default: its id). */
+  cameraName?: ((id: string) => string) | undefined;
   /** Builds and stores a report. */
   generate(cameras: string[], from: number, to: number, resolution: Resolution, analysis: AnalysisOptions): Promise<{ id: string; body: ReportBody }>;
   /** Queues a file for Telegram chats (all connected ones when none are named); the chats it went to. */
@@ -131,7 +133,7 @@ export class ScheduledReports {
     const vs = prev ? ` (${signed(prev.abs)}${prev.pct === null ? '' : `, ${signed(prev.pct)}%`} ${strings.vsPrevious[s.every]})` : '';
     const caption = `${title}\n${label} (${tz})${t ? `\n${strings.arrivals}: ${t.arrivals}${vs}` : ''}`;
     const files: Array<{ name: string; type: string; bytes: Buffer }> = [];
-    if (s.format.includes('pdf')) files.push({ name: `report-${s.every}-${label}.pdf`, type: 'application/pdf', bytes: await renderReportPdf(report.body, { every: s.every, site: site.site_name, timeZone: tz, strings }) });
+    if (s.format.includes('pdf')) files.push({ name: `report-${s.every}-${label}.pdf`, type: 'application/pdf', bytes: await renderReportPdf(report.body, { every: s.every, site: site.site_name, timeZone: tz, strings, language: lang, cameraName: this.d.cameraName }) });
     if (s.format.includes('csv')) files.push({ name: `report-${s.every}-${label}.csv`, type: 'text/csv', bytes: Buffer.from(csvWithHeadersIn(lang, timelineCsv(report.body))) });
     // Everything is queued (synchronously, in the outbox) before the period is marked sent.
     if (s.channels.includes('telegram')) {

@@ -6,11 +6,13 @@ import type { Logger } from '../logger.js';
 import type { Outbox } from '../store/outbox.js';
 import { eventType } from '../store/event-types.js';
 import { MQTT_CHANNEL, MqttPublisher } from './mqtt-publisher.js';
+import { EngineTopicThrottle, engineTopics } from './engine-topics.js';
 
 /**
  * What leaves the box over MQTT, under `vantage/<site>/<device>/`: zone and line events (`events`,
  * QoS 1), camera status (`cameras/<id>/status`, retained) and occupancy (`cameras/<id>/counts`,
- * retained, every 10 s), reports (`reports/hourly|daily|scheduled`, QoS 1), system stats (`stats`, every 60 s). Everything goes through the
+ * retained, every 10 s), the engines' live queue, capacity, area and speed figures (sync/engine-topics.ts,
+ * retained, on change, at most every `mqtt.analytics_seconds` per topic), reports (`reports/hourly|daily|scheduled`, QoS 1), system stats (`stats`, every 60 s). Everything goes through the
  * outbox first, so a broker outage or a restart loses nothing.
  */
 export class SyncService {
@@ -33,6 +35,8 @@ export class SyncService {
       snapshot(camera: string): Promise<Buffer | undefined>;
       /** A report of the last hour, generated now. */
       reportNow(): Promise<Record<string, unknown>>;
+      /** The camera's engines' live figures by engine name (queues, occupancy, speed); absent: none published. */
+      analytics?(camera: string): unknown;
       /** The site's language (settings.language): Home Assistant's sensor names are written in it. */
       language?(): Language;
     },
@@ -87,6 +91,19 @@ export class SyncService {
     };
     counts();
     every(10_000, counts);
+    // Issue 18: the engines' live figures, each on its retained state topic, throttled.
+    const analytics = this.poll.analytics;
+    if (analytics) {
+      const throttle = new EngineTopicThrottle(m.analytics_seconds * 1000);
+      const engines = () => {
+        const { publish, clear } = throttle.due(this.clock.now(), engineTopics(this.poll.cameras().map((c) => ({ id: c.id, live: analytics(c.id) }))));
+        const time = new Date(this.clock.now()).toISOString();
+        for (const [suffix, figures] of publish) this.enqueue(suffix, { ...figures, time }, true);
+        for (const suffix of clear) this.publishRaw(`${this.prefix}/${suffix}`, '');
+      };
+      engines();
+      every(Math.min(1000, m.analytics_seconds * 1000), engines);
+    }
     every(60_000, () => {
       void this.poll.system().then((stats) => this.enqueue('stats', { ...stats, outbox: this.depth(), time: new Date(this.clock.now()).toISOString() }));
       const dropped = this.outbox.enforceBounds(this.cfg.outbox.max_messages, this.cfg.outbox.max_age_hours * 3_600_000, this.clock.now());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ByteTracker } from './byte-tracker.js';
-import { appearanceDistance, embed, EMBEDDING_SIZE, type FrameView } from './appearance.js';
+import { appearanceDistance, colourBin, embed, EMBEDDING_SIZE, type FrameView } from './appearance.js';
 import type { Box } from '../math/box.js';
 import type { Detection } from './types.js';
 import { PLANE } from '../detect/preprocess.js';
@@ -83,5 +83,44 @@ describe('ByteTracker with appearance', () => {
     expect(withAppearance[5]).toEqual([2, 1]); // left box (x=89) is the green person, id 2
     const motionOnly = crossing(0);
     expect(motionOnly[5]).toEqual([1, 2]); // the swap appearance prevents
+  });
+});
+
+// --- colour bins by integer comparisons (issue 16, CPU per frame) ---
+describe('colourBin', () => {
+  /** The bins as first written, with divisions: the integer comparisons must give the same for every colour. */
+  function byDivision(c0: number, c1: number, c2: number): number {
+    const max = Math.max(c0, c1, c2);
+    const min = Math.min(c0, c1, c2);
+    const chroma = max - min;
+    if (chroma < 24 || max < 40) return 48 + (max >> 4);
+    let h: number;
+    if (max === c0) h = (c1 - c2) / chroma;
+    else if (max === c1) h = 2 + (c2 - c0) / chroma;
+    else h = 4 + (c0 - c1) / chroma;
+    if (h < 0) h += 6;
+    return Math.min(11, Math.floor(h * 2)) * 4 + Math.min(3, Math.floor((chroma / max) * 4));
+  }
+
+  it('puts every one of the 2^24 colours in the bin the division formula gives', () => {
+    let differing = 0;
+    let outside = 0;
+    for (let b = 0; b < 256; b++) {
+      for (let g = 0; g < 256; g++) {
+        for (let r = 0; r < 256; r++) {
+          const bin = colourBin(b, g, r);
+          if (bin !== byDivision(b, g, r)) differing++;
+          if (!(bin >= 0 && bin < 64)) outside++;
+        }
+      }
+    }
+    expect(differing).toBe(0);
+    expect(outside).toBe(0);
+  });
+
+  it('bins greys by brightness and colours by hue and saturation', () => {
+    expect(colourBin(128, 128, 128)).toBe(48 + 8);
+    expect(colourBin(30, 30, 200)).toBe(byDivision(30, 30, 200));
+    expect(colourBin(200, 40, 30)).not.toBe(colourBin(30, 30, 200));
   });
 });

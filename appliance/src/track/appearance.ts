@@ -74,19 +74,35 @@ export function appearanceDistance(a: Float32Array, b: Float32Array): number {
  * Hue × saturation bins for coloured pixels (12 hues × 4 saturation steps = 48 bins) and 16
  * brightness bins for greys: a colour shift in brightness moves few pixels between bins, unlike RGB
  * cubes. Takes blue, green, red.
+ *
+ * The hue in half-sextants is ⌊2h⌋ with h = sector + d / chroma (d the difference of the other two
+ * channels, |d| ≤ chroma), and the saturation step ⌊4·chroma / max⌋: both are found by comparing
+ * integers instead of dividing, which gives the same bin for every colour (a tested identity) at a
+ * fraction of the cost, on the main thread's per-frame path (about 20 000 samples a frame for ten people).
  */
-function colourBin(c0: number, c1: number, c2: number): number {
+export function colourBin(c0: number, c1: number, c2: number): number {
   const max = c0 > c1 ? (c0 > c2 ? c0 : c2) : c1 > c2 ? c1 : c2;
   const min = c0 < c1 ? (c0 < c2 ? c0 : c2) : c1 < c2 ? c1 : c2;
   const chroma = max - min;
   if (chroma < 24 || max < 40) return 48 + (max >> 4); // grey, white or too dark for a hue
-  let h: number;
-  if (max === c0) h = (c1 - c2) / chroma;
-  else if (max === c1) h = 2 + (c2 - c0) / chroma;
-  else h = 4 + (c0 - c1) / chroma;
-  if (h < 0) h += 6;
-  const hue = Math.min(11, Math.floor(h * 2));
-  const sat = Math.min(3, Math.floor((chroma / max) * 4));
+  // Twice the hue: 2·sector + ⌊2d / chroma⌋ (−2 … 2), a negative hue wrapping by 12 half-sextants.
+  let d: number;
+  let hue: number;
+  if (max === c0) {
+    d = c1 - c2;
+    hue = d < 0 ? 12 : 0;
+  } else if (max === c1) {
+    d = c2 - c0;
+    hue = 4;
+  } else {
+    d = c0 - c1;
+    hue = 8;
+  }
+  const d2 = 2 * d;
+  hue += d2 >= 2 * chroma ? 2 : d2 >= chroma ? 1 : d2 >= 0 ? 0 : d2 >= -chroma ? -1 : -2;
+  if (hue > 11) hue = 11;
+  const c4 = 4 * chroma;
+  const sat = c4 >= 3 * max ? 3 : c4 >= 2 * max ? 2 : c4 >= max ? 1 : 0;
   return hue * 4 + sat;
 }
 

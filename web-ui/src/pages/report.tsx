@@ -10,12 +10,7 @@ import { useSnapshots } from '../snapshot';
 import { useI18n } from '../i18n/i18n';
 import { link } from '../router';
 import { SessionVideo } from './session-video';
-
-/** A camera's display name from the camera list (sessions and removed cameras keep their id). */
-function useCameraName(): (id: string) => string {
-  const cams = useCameras();
-  return (id) => cams.data?.find((c) => c.id === id)?.name ?? id;
-}
+import { ReportAnalytics, useCameraName } from './report-analytics';
 
 function Kpi(props: { label: string; value: string | number; testid?: string }) {
   return (
@@ -233,6 +228,7 @@ export function ReportPage(props: { id: string }) {
       <Timeline body={body} />
       <Zones body={body} />
       <Lines body={body} />
+      <ReportAnalytics body={body} />
       {body.heatmaps.length > 0 && (
         <Card title={t('report.heatmaps')}>
           <div class="heatmaps">

@@ -69,5 +69,13 @@ export interface AnalyticEngine {
    * The engine's section of a report (`analytics.<name>`), from its stored minute rows in the report's
    * range and cameras (rows whose kind is the engine's name); undefined leaves the section out.
    */
-  report?(rows: MinuteRow[]): unknown;
+  report?(rows: MinuteRow[], ctx?: ReportContext): unknown;
+}
+
+/** What a report section may look up beyond its rows: display names, the configured areas. */
+export interface ReportContext {
+  /** A zone's display name (undefined when the zone is unknown or unnamed). */
+  zoneName(camera: string, zone: string): string | undefined;
+  /** A configured area (its name, capacity and the cameras it spans), undefined when no longer configured. */
+  area(id: string): { name: string; cameras: string[] } | undefined;
 }

@@ -1,14 +1,14 @@
 import { minuteRow, type MinuteRow } from '../../store/analytics-store.js';
 import { AreaLedger } from '../area-occupancy.js';
 import type { AnalyticsEvent } from '../zone-engine.js';
-import type { AnalyticEngine, EngineSetup } from './engine.js';
+import type { AnalyticEngine, EngineSetup, ReportContext } from './engine.js';
 
 /**
  * Occupancy you can trust all day: the configured areas (`analytics.occupancy`, counted in − out over
  * lines of any cameras with drift correction and a reset at closing, see analytics/area-occupancy.ts)
  * and every zone with a `capacity`. Live: `{ areas: { <id>: AreaLive }, zones: { <id>: { occupancy,
  * capacity, percent } } }`, the gauge. Stored as `counts_minute` rows of kind `occupancy`: for an area
- * (under the camera of its first line) target `area:<id>` with class `flow` (entries, exits,
+ * (under the site's camera id SITE_ROWS, an area spans cameras) target `area:<id>` with class `flow` (entries, exits,
  * max_occupancy = peak), `cap:<capacity>` (peak) and `fix:<reason>@<day>` (entries = added, exits =
  * removed); for a zone with a capacity, target `zone:<id>` class `cap:<capacity>` (peak).
  */
@@ -86,11 +86,18 @@ function gauge(occupancy: number, capacity: number): { occupancy: number; capaci
   return { occupancy, capacity, percent: Math.round((occupancy / capacity) * 1000) / 10 };
 }
 
-interface Correction {
+export interface Correction {
   day: string;
   added: number;
   removed: number;
   by_reason: Record<string, { added: number; removed: number }>;
+}
+
+/** `analytics.occupancy` of a report. */
+export interface OccupancySection {
+  /** By area id: `name` and `cameras` from the config (an area no longer configured: its id, []; absent from reports stored before). */
+  areas: Record<string, { name?: string; cameras?: string[]; entries: number; exits: number; peak: number; capacity: number | null; peak_percent: number | null; corrections: Correction[] }>;
+  zones: Array<{ camera: string; zone: string; name?: string; peak: number; capacity: number; peak_percent: number; minutes_over: number }>;
 }
 
 /**
@@ -98,16 +105,17 @@ interface Correction {
  * per day with their reasons; per zone with a capacity, its peak and % of capacity and the minutes it
  * was over capacity.
  */
-export function occupancyReport(rows: MinuteRow[]): unknown {
+export function occupancyReport(rows: MinuteRow[], ctx?: ReportContext): OccupancySection | undefined {
   if (!rows.length) return undefined;
-  const areas: Record<string, { camera: string; entries: number; exits: number; peak: number; capacity: number | null; peak_percent: number | null; corrections: Correction[] }> = {};
-  const zones: Record<string, { camera: string; zone: string; peak: number; capacity: number; peak_percent: number; minutes_over: number }> = {};
+  const areas: OccupancySection['areas'] = {};
+  const zones: Record<string, OccupancySection['zones'][number]> = {};
   const fixes = new Map<string, Map<string, Correction>>();
   for (const r of rows) {
     const cap = r.class_name.startsWith('cap:') ? Number(r.class_name.slice(4)) : undefined;
     if (r.target.startsWith('zone:') && cap) {
-      const key = `${r.camera_id}|${r.target.slice(5)}`;
-      const z = (zones[key] ??= { camera: r.camera_id, zone: r.target.slice(5), peak: 0, capacity: cap, peak_percent: 0, minutes_over: 0 });
+      const zone = r.target.slice(5);
+      const key = `${r.camera_id}|${zone}`;
+      const z = (zones[key] ??= { camera: r.camera_id, zone, name: ctx?.zoneName(r.camera_id, zone) ?? zone, peak: 0, capacity: cap, peak_percent: 0, minutes_over: 0 });
       z.peak = Math.max(z.peak, r.max_occupancy);
       z.capacity = cap;
       if (r.max_occupancy > cap) z.minutes_over++;
@@ -115,7 +123,8 @@ export function occupancyReport(rows: MinuteRow[]): unknown {
     }
     if (!r.target.startsWith('area:')) continue;
     const id = r.target.slice(5);
-    const a = (areas[id] ??= { camera: r.camera_id, entries: 0, exits: 0, peak: 0, capacity: null, peak_percent: null, corrections: [] });
+    const def = ctx?.area(id);
+    const a = (areas[id] ??= { name: def?.name ?? id, cameras: def?.cameras ?? [], entries: 0, exits: 0, peak: 0, capacity: null, peak_percent: null, corrections: [] });
     if (r.class_name === 'flow') {
       a.entries += r.entries;
       a.exits += r.exits;

@@ -1,6 +1,6 @@
 import { minuteRow, type MinuteRow } from '../../store/analytics-store.js';
 import { QueueMonitor, type QueueMinute } from '../queue-monitor.js';
-import type { AnalyticEngine } from './engine.js';
+import type { AnalyticEngine, ReportContext } from './engine.js';
 
 /**
  * Queues: zones marked `queue: true` with their `service_line` (analytics/queue-monitor.ts states
@@ -74,7 +74,26 @@ function add(s: Sums, r: MinuteRow): void {
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
 
-function figures(s: Sums) {
+/** A queue's figures over a range or an interval. */
+export interface QueueFigures {
+  joined: number;
+  served: number;
+  abandoned: number;
+  mean_wait_seconds: number | null;
+  max_wait_seconds: number;
+  mean_length: number;
+  max_length: number;
+  mean_estimated_wait_seconds: number;
+  max_estimated_wait_seconds: number;
+}
+
+/** `analytics.queues` of a report (`name`: the zone's display name, absent from reports stored before). */
+export interface QueuesSection {
+  interval_seconds: number;
+  queues: Array<{ camera: string; zone: string; name?: string; intervals: Array<{ start: number } & QueueFigures> } & QueueFigures>;
+}
+
+function figures(s: Sums): QueueFigures {
   return {
     joined: s.joined,
     served: s.served,
@@ -93,7 +112,7 @@ function figures(s: Sums) {
  * minute for a range of up to 3 h of rows, 15 minutes up to 2 days, else an hour), each with its
  * joined, served, abandoned, mean/longest wait and mean/longest length.
  */
-export function queuesReport(rows: MinuteRow[]): unknown {
+export function queuesReport(rows: MinuteRow[], ctx?: ReportContext): QueuesSection | undefined {
   if (!rows.length) return undefined;
   let lo = Infinity;
   let hi = -Infinity;
@@ -119,6 +138,7 @@ export function queuesReport(rows: MinuteRow[]): unknown {
     queues: [...byQueue.values()].map((q) => ({
       camera: q.camera,
       zone: q.zone,
+      name: ctx?.zoneName(q.camera, q.zone) ?? q.zone,
       ...figures(q.total),
       intervals: [...q.intervals.entries()].sort((a, b) => a[0] - b[0]).map(([start, s]) => ({ start: start * 60, ...figures(s) })),
     })),

@@ -2,7 +2,7 @@ import type { CameraConfig } from '../../config/schema.js';
 import { homographyFromPoints, project } from '../../math/homography.js';
 import { pointInPolygon } from '../../math/geometry.js';
 import { minuteRow, type MinuteRow } from '../../store/analytics-store.js';
-import type { AnalyticEngine } from './engine.js';
+import type { AnalyticEngine, ReportContext } from './engine.js';
 
 /**
  * Speeds in m/s (cameras with a `speed` calibration): each track's foot point is put on the ground
@@ -10,9 +10,25 @@ import type { AnalyticEngine } from './engine.js';
  * windows of `window_seconds` of track time (straight-line ground distance / time, so box jitter
  * averages out). Each window is one sample of the zones its foot point ends in and of the whole view
  * (`*`). Stored per minute as `counts_minute` rows of kind `speed`, target = zone (or `*`), class =
- * `<class>#<bin>` with visits = samples, bins 2% wide (so percentiles read back within 1%). Live: the
- * fastest sample per zone and class of the last two windows (the speeding rule's input).
+ * `<class>#<bin>` with visits = samples, bins 2% wide (so percentiles read back within 1%). Live: per
+ * zone and class, the fastest sample of the last two windows (`mps`, `track`: the speeding rule's
+ * input; 0 and -1 when none) and the percentiles of the samples of the last LIVE_WINDOW_SECONDS
+ * (`samples`, `p50_mps`, `p85_mps`, `p95_mps`, `max_mps`: the MQTT speed topics).
  */
+/** Live percentiles are over the samples of this many seconds. */
+export const LIVE_WINDOW_SECONDS = 60;
+
+/** A zone's and class's live speed (see the engine's comment). */
+export interface SpeedLive {
+  mps: number;
+  track: number;
+  samples: number;
+  p50_mps: number;
+  p85_mps: number;
+  p95_mps: number;
+  max_mps: number;
+}
+
 export const speedEngine: AnalyticEngine = {
   name: 'speed',
   create({ cameraId, shapes }) {
@@ -38,7 +54,7 @@ export const speedEngine: AnalyticEngine = {
     return {
       frame: (f) => {
         lastT = f.t;
-        latest = latest.filter((s) => f.t - s.t <= 2 * window);
+        latest = latest.filter((s) => f.t - s.t <= LIVE_WINDOW_SECONDS);
         for (const p of f.points) {
           const [gx, gy] = toGround(p.x, p.y, f.width, f.height);
           if (!Number.isFinite(gx) || !Number.isFinite(gy)) continue;
@@ -60,12 +76,21 @@ export const speedEngine: AnalyticEngine = {
       },
       close: () => tracks.clear(),
       live: () => {
-        const out: Record<string, Record<string, { mps: number; track: number }>> = {};
+        const groups = new Map<string, { zone: string; cls: string; speeds: number[]; fastest: { mps: number; track: number } }>();
         for (const s of latest) {
-          if (lastT - s.t > 2 * window) continue;
-          const z = (out[s.zone] ??= {});
-          const c = z[s.cls];
-          if (!c || s.mps > c.mps) z[s.cls] = { mps: Math.round(s.mps * 100) / 100, track: s.track };
+          if (lastT - s.t > LIVE_WINDOW_SECONDS) continue;
+          const k = `${s.zone}|${s.cls}`;
+          let g = groups.get(k);
+          if (!g) groups.set(k, (g = { zone: s.zone, cls: s.cls, speeds: [], fastest: { mps: 0, track: -1 } }));
+          g.speeds.push(s.mps);
+          if (lastT - s.t <= 2 * window && s.mps > g.fastest.mps) g.fastest = { mps: s.mps, track: s.track };
+        }
+        const out: Record<string, Record<string, SpeedLive>> = {};
+        for (const g of groups.values()) {
+          const sorted = g.speeds.sort((a, b) => a - b);
+          // Nearest rank: the smallest sample with at least p of the samples at or below it.
+          const pct = (p: number) => r2(sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!);
+          (out[g.zone] ??= {})[g.cls] = { mps: r2(g.fastest.mps), track: g.fastest.track, samples: sorted.length, p50_mps: pct(0.5), p85_mps: pct(0.85), p95_mps: pct(0.95), max_mps: r2(sorted.at(-1)!) };
         }
         return out;
       },
@@ -113,8 +138,13 @@ export function binSpeed(b: number): number {
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
 
+/** `analytics.speed` of a report (`name`: the zone's display name, '*' for the whole view; absent from reports stored before). */
+export interface SpeedSection {
+  zones: Array<{ camera: string; zone: string; name?: string; class: string; samples: number; mean_mps: number; p50_mps: number; p85_mps: number; p95_mps: number; max_mps: number }>;
+}
+
 /** `analytics.speed`: per camera, zone (`*` = the whole view) and class: samples, mean, p50, p85, p95 and max in m/s. */
-export function speedReport(rows: MinuteRow[]): unknown {
+export function speedReport(rows: MinuteRow[], ctx?: ReportContext): SpeedSection | undefined {
   if (!rows.length) return undefined;
   const groups = new Map<string, { camera: string; zone: string; cls: string; bins: Map<number, number>; sum: number; n: number }>();
   for (const r of rows) {
@@ -141,7 +171,7 @@ export function speedReport(rows: MinuteRow[]): unknown {
         }
         return r2(binSpeed(sorted.at(-1)?.[0] ?? 0));
       };
-      return { camera: g.camera, zone: g.zone, class: g.cls, samples: g.n, mean_mps: g.n ? r2(g.sum / g.n) : 0, p50_mps: pct(0.5), p85_mps: pct(0.85), p95_mps: pct(0.95), max_mps: pct(1) };
+      return { camera: g.camera, zone: g.zone, name: g.zone === '*' ? '*' : (ctx?.zoneName(g.camera, g.zone) ?? g.zone), class: g.cls, samples: g.n, mean_mps: g.n ? r2(g.sum / g.n) : 0, p50_mps: pct(0.5), p85_mps: pct(0.85), p95_mps: pct(0.95), max_mps: pct(1) };
     }),
   };
 }

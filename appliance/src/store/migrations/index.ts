@@ -13,6 +13,7 @@ import { audits } from './011-audits.js';
 import { recordings } from './012-recordings.js';
 import { sessionModel } from './013-session-model.js';
 import { privacyBoxes } from './014-privacy-boxes.js';
+import { siteAreaRows } from './015-site-area-rows.js';
 import { sessionVideoTime } from './016-session-video-time.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
@@ -31,5 +32,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '012-recordings': recordings,
   '013-session-model': sessionModel,
   '014-privacy-boxes': privacyBoxes,
+  '015-site-area-rows': siteAreaRows,
   '016-session-video-time': sessionVideoTime,
 };
