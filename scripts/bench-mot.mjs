@@ -10,8 +10,11 @@
 //                     with a zone. prefix a counting option (ZoneEngineOptions, e.g. zone.lineHysteresis)
 //   --clips A,B       only these clips
 //   --json-only       print only the JSON line
+//   --model M         detect with this model manifest (default: detector.model)
+//   --input I         detector input: auto or WIDTHxHEIGHT (default: detector.input)
+// Recordings are cached per clip, model and input.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
@@ -26,9 +29,16 @@ const { parseMot } = await import(join(dist, 'eval/mot-format.js'));
 const { trackerOptions } = await import(join(dist, 'track/options.js'));
 
 const { values } = parseArgs({
-  options: { set: { type: 'string', multiple: true, default: [] }, clips: { type: 'string' }, 'json-only': { type: 'boolean', default: false } },
+  options: {
+    set: { type: 'string', multiple: true, default: [] },
+    clips: { type: 'string' },
+    'json-only': { type: 'boolean', default: false },
+    model: { type: 'string' },
+    input: { type: 'string' },
+  },
 });
 const { config } = loadConfig({ env: {} });
+const detectorConfig = { ...config.detector, ...(values.model ? { model: resolve(values.model) } : {}), ...(values.input ? { input: values.input } : {}) };
 const log = createLogger('warn', process.stderr);
 const opts = trackerOptions(config.tracker);
 const zoneOpts = {};
@@ -47,8 +57,9 @@ const names = values.clips ? values.clips.split(',') : ['TUD-Stadtmitte', 'TUD-C
 const clips = [];
 for (const name of names) {
   const video = join(media, name, `${name}.mp4`);
-  const detector = () => detectorFromConfig(config.detector, { classes: ['person'] });
-  const recording = await cachedRecording(video, join(cacheDir, `${name}.json`), () => recordWith(video, detector, log));
+  const detector = () => detectorFromConfig(detectorConfig, { classes: ['person'] });
+  const tag = `${basename(dirname(detectorConfig.model))}-${basename(detectorConfig.model, '.json')}-${detectorConfig.input}`;
+  const recording = await cachedRecording(video, join(cacheDir, `${name}.${tag}.json`), () => recordWith(video, detector, log));
   clips.push({ name, recording, gt: parseMot(readFileSync(join(media, name, 'gt.txt'), 'utf8')) });
 }
 
@@ -64,4 +75,4 @@ if (!values['json-only']) {
   }
   console.log(`mean IDF1 ${f1(r.meanIDF1)} (min ${f1(r.minIDF1)})   count accuracy ${f1(r.countAccuracy)}% (min cell ${f1(r.minCountAccuracy)}%)`);
 }
-console.log(JSON.stringify({ bench: 'mot', model: 'yolox-nano', options: opts, zoneOptions: zoneOpts, ...r }));
+console.log(JSON.stringify({ bench: 'mot', model: detectorConfig.model.replace(`${root}/`, ''), input: detectorConfig.input, options: opts, zoneOptions: zoneOpts, ...r }));

@@ -112,9 +112,14 @@ export function weeksBack(from: number, to: number, weeks: number, tz: string): 
   return [addDays(from * 1000, -7 * weeks, tz) / 1000, addDays(to * 1000, -7 * weeks, tz) / 1000];
 }
 
+/** `now` against `then`: the difference and that as % of `then` (one decimal; null when `then` is 0). */
+export function changeOf(now: number, then: number): { abs: number; pct: number | null } {
+  return { abs: now - then, pct: then === 0 ? null : Math.round(((now - then) / then) * 1000) / 10 };
+}
+
 function change(now: Counts, then: Counts): Comparison['change'] {
   const out = {} as Comparison['change'];
-  for (const k of KEYS) out[k] = { abs: now[k] - then[k], pct: then[k] === 0 ? null : Math.round(((now[k] - then[k]) / then[k]) * 1000) / 10 };
+  for (const k of KEYS) out[k] = changeOf(now[k], then[k]);
   return out;
 }
 

@@ -20,6 +20,7 @@ import { VERSION } from '../version.js';
 import { policyFor } from '../sources/source-policy.js';
 import type { ApiDeps, AuditApiDeps } from './types.js';
 import { privacyOf } from '../config/privacy.js';
+import { countsBetween } from '../analytics/comparisons.js'; // h18home
 
 /** The running services the HTTP API reads and drives (built by the composition root). */
 export interface ApiParts {
@@ -139,5 +140,7 @@ export function apiDeps(p: ApiParts): Omit<ApiDeps, keyof AuditApiDeps> {
     detections: (cameraId, from, to) => p.counts.list(cameraId, from, to),
     // Privacy (issue 17)
     privacy: (camera) => privacyOf(config.privacy, p.cameras.get(camera)?.config),
+    // Home page figures (issue 18, h18home)
+    minuteCounts: (cameras, from, to) => countsBetween(analytics.store, cameras, from, to),
   };
 }

@@ -1,39 +1,38 @@
 import { Hono } from 'hono';
-import { localMinutes } from '../alerts/rules.js';
+import { sumInOut, todayVsLastWeek, todayWindows, windowsIso, type TodayVsLastWeek } from '../analytics/today-vs-last-week.js';
+import { resolvedTimeZone } from '../util/time-zone.js';
 import { access, type ApiEnv } from './access.js';
+import { describeRoute } from './openapi.js';
+import { nowFigures } from './overview-now.js';
+import { overviewSchema, type CapacityNow, type Overview, type OverviewCamera } from './overview-schema.js';
 import type { ApiDeps } from './types.js';
+
+export type { OverviewCamera } from './overview-schema.js';
 
 /** Events one camera's figures read at most (a busier day is reported as at least this many). */
 const MAX_EVENTS_READ = 20_000;
 const PAGE = 1000;
 
-/** Per camera, the figures of the first screen after sign-in. */
-export interface OverviewCamera {
-  id: string;
-  name: string;
-  status: string;
-  fps: number;
-  last_frame_at: string | null;
-  /** Line crossings since local midnight (the site's time zone), per direction. */
-  today: { in: number; out: number };
-  /** Objects in the camera's zones now, summed over zones and classes. */
-  occupancy_now: number;
-  /** Zone and line events in the last hour. */
-  events_last_hour: number;
-  /** The figures hit MAX_EVENTS_READ: at least these. */
-  capped: boolean;
-}
-
 /**
  * GET /api/v1/overview — "how is my site doing right now": per camera today's in/out, occupancy now,
- * events in the last hour and its health, from the events table and the live occupancy.
+ * events in the last hour and its health, from the events table and the live occupancy; and (issue 18)
+ * per camera and for the site today so far against the same local time last week, now vs. capacity
+ * per zone and area that has one, and each queue's length and wait now.
  */
 export function overviewRoutes(deps: ApiDeps) {
-  return new Hono<ApiEnv>().get('/', access('events:read'), async (c) => {
+  const doc = describeRoute({
+    tags: ['Dashboard'],
+    summary: "The home page's figures: today, the same time last week, now vs. capacity, queues now, camera health",
+    response: { status: 200, description: 'the overview', schema: overviewSchema },
+  });
+  return new Hono<ApiEnv>().get('/', doc, access('events:read'), async (c) => {
     const now = deps.clock.now();
-    const tz = deps.settings.get().timezone;
-    // Local midnight: now minus the minutes since it (whole seconds).
-    const midnight = Math.floor(now / 1000) - localMinutes(now, tz) * 60 - new Date(now).getUTCSeconds();
+    const tz = resolvedTimeZone(deps.settings.get().timezone);
+    const windows = todayWindows(now, tz);
+    const areas = new Map<string, CapacityNow>();
+    const compares: TodayVsLastWeek[] = [];
+    // The local midnight that began today (unix seconds; DST-safe: on a 23- or 25-hour day too).
+    const midnight = windows.today[0];
     const hourAgo = now - 3_600_000;
     const cameras: OverviewCamera[] = [];
     for (const v of deps.cameras()) {
@@ -55,8 +54,33 @@ export function overviewRoutes(deps: ApiDeps) {
       if (hourAgo < midnight * 1000) lastHour += (await deps.events({ camera: v.id, from: Math.floor(hourAgo / 1000), to: midnight, limit: PAGE })).filter((e) => Date.parse(e.time) >= hourAgo).length;
       const occ = deps.occupancy(v.id);
       const occupancy = Object.values(occ).reduce((a, byClass) => a + Object.values(byClass).reduce((x, y) => x + y, 0), 0);
-      cameras.push({ id: v.id, name: v.name, status: v.status, fps: v.fps, last_frame_at: v.lastFrameAt, today, occupancy_now: occupancy, events_last_hour: lastHour, capped: read >= MAX_EVENTS_READ });
+      const compare = await todayVsLastWeek((from, to) => crossings(deps, [v.id], from, to), windows);
+      compares.push(compare);
+      const zones = deps.cameraConfig(v.id)?.zones ?? [];
+      const live = nowFigures(deps.analyticsLive?.(v.id) ?? {}, (id) => zones.find((z) => z.id === id)?.name ?? id);
+      for (const a of live.areas) areas.set(a.id, a);
+      cameras.push({
+        id: v.id,
+        name: v.name,
+        status: v.status,
+        fps: v.fps,
+        last_frame_at: v.lastFrameAt,
+        today,
+        occupancy_now: occupancy,
+        events_last_hour: lastHour,
+        capped: read >= MAX_EVENTS_READ,
+        compare,
+        capacity: live.zones,
+        queues: live.queues,
+      });
     }
-    return c.json({ time: new Date(now).toISOString(), timezone: tz, cameras });
+    const body: Overview = { time: new Date(now).toISOString(), timezone: tz, windows: windowsIso(windows), site: { compare: sumInOut(compares), capacity: [...areas.values()] }, cameras };
+    return c.json(body);
   });
+}
+
+/** Line crossings in / out from the minute counts (none without a store, as in a bare test app). */
+async function crossings(deps: ApiDeps, cameras: string[], from: number, to: number): Promise<{ in: number; out: number }> {
+  const c = await deps.minuteCounts?.(cameras, from, to);
+  return { in: c?.crossings_in ?? 0, out: c?.crossings_out ?? 0 };
 }

@@ -17,6 +17,7 @@ import type { SessionVideo } from '../recordings/session-video.js';
 import type { DetectionSecondsTable, TracksTable } from '../store/schema.js';
 import type { Privacy } from '../config/privacy.js';
 import type { Recordings } from '../recordings/recordings-service.js';
+import type { Counts } from '../analytics/comparisons.js'; // h18home
 
 export type { CameraView } from '../camera-runtime.js';
 export type { EventQuery, EventView } from '../store/analytics-store.js';
@@ -125,6 +126,10 @@ export interface ApiDeps {
   privacy(camera: string): Privacy;
   /** Recordings (issue 17): segments, playlists, clips, thumbnails; absent = the routes answer 404. */
   recordings?: RecordingsApi;
+  // --- home page figures (issue 18, h18home) ---
+  /** Zone and line totals of `cameras` over [from, to) unix seconds, from the stored minute counts (analytics/comparisons countsBetween). */
+  minuteCounts?(cameras: readonly string[], from: number, to: number): Promise<Counts>;
+  // --- end home page figures ---
 }
 
 // --- recordings (issue 17) ---

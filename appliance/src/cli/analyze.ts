@@ -6,7 +6,7 @@ import { detectorFromConfig } from '../detect/from-config.js';
 import { VantageError } from '../errors.js';
 import { motLines } from '../eval/mot-writer.js';
 import { interpolateGaps, type TrackRow } from '../eval/interpolate.js';
-import { linkTracklets, OFFLINE_LINK } from '../eval/link-tracklets.js';
+import { continuation, linkTracklets, OFFLINE_LINK } from '../eval/link-tracklets.js';
 import { createLogger } from '../logger.js';
 import { analyzeFile, type AnalyzeSummary } from '../pipeline/analyze-file.js';
 import { FrameProcessor, type FrameConsumer } from '../pipeline/frame-processor.js';
@@ -79,8 +79,10 @@ export async function analyzeCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
       const maxGap = Math.round(config.tracker.track_buffer_seconds * (summary.sourceFps || 25));
       const offline = () => {
         const gap = Math.round(OFFLINE_LINK.maxGapSeconds * (summary.sourceFps || 25));
-        const linked = linkTracklets([...early, ...rows], { maxGapFrames: gap, maxHeights: OFFLINE_LINK.maxHeights });
-        return interpolateGaps(linked, Math.max(gap, maxGap));
+        const fps = summary.sourceFps || 25;
+        const linked = linkTracklets([...early, ...rows], { maxGapFrames: gap, maxHeights: OFFLINE_LINK.maxHeights, fps });
+        // A gap is drawn across only where the linker would call the two sides one object.
+        return interpolateGaps(linked, Math.max(gap, maxGap), (before, after) => continuation(before, after, OFFLINE_LINK.maxHeights, fps) !== undefined);
       };
       const written = values.online ? rows : offline();
       writeFileSync(resolve(motOut), motLines(written));

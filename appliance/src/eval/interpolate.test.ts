@@ -11,4 +11,11 @@ describe('interpolateGaps', () => {
     expect(out.filter((r) => r.id === 2).map((r) => r.frame)).toEqual([1, 20]); // a 19-frame gap is too long
     expect(out.map((r) => r.frame)).toEqual([...out.map((r) => r.frame)].sort((a, b) => a - b));
   });
+
+  it('with a continuation rule, leaves empty the gaps it refuses', () => {
+    const rows = [row(1, 1, 0), row(5, 1, 40), row(10, 1, 300)];
+    // Only gaps the object could have walked (≤ 15 px a frame) are drawn.
+    const out = interpolateGaps(rows, 10, (before, after) => (after.box.x1 - before.at(-1)!.box.x1) / (after.frame - before.at(-1)!.frame) <= 15);
+    expect(out.map((r) => r.frame)).toEqual([1, 2, 3, 4, 5, 10]);
+  });
 });

@@ -12,8 +12,16 @@ export interface TrackRow {
  * same id within `maxGapFrames`, the frames in between get boxes interpolated linearly between the
  * two sightings (as ByteTrack's offline evaluation does). Only for files analysed after the fact —
  * a live camera cannot know the future. Returns the rows sorted by frame, then id.
+ *
+ * `joins`, when given, decides per gap whether the sighting after it (`after`) is plausibly the
+ * object of the rows before it (`before`, sorted by frame); a gap it refuses stays empty (the
+ * tracker's re-activation is looser than what is worth drawing boxes across).
  */
-export function interpolateGaps(rows: readonly TrackRow[], maxGapFrames: number): TrackRow[] {
+export function interpolateGaps(
+  rows: readonly TrackRow[],
+  maxGapFrames: number,
+  joins?: (before: readonly TrackRow[], after: TrackRow) => boolean,
+): TrackRow[] {
   const byId = new Map<number, TrackRow[]>();
   for (const r of rows) {
     const list = byId.get(r.id);
@@ -28,6 +36,7 @@ export function interpolateGaps(rows: readonly TrackRow[], maxGapFrames: number)
       const b = list[i]!;
       const gap = b.frame - a.frame;
       if (gap <= 1 || gap > maxGapFrames) continue;
+      if (joins && !joins(list.slice(0, i), b)) continue;
       for (let f = a.frame + 1; f < b.frame; f++) {
         const k = (f - a.frame) / gap;
         const lerp = (x: number, y: number) => x + (y - x) * k;

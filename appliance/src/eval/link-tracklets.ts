@@ -13,7 +13,7 @@ export const OFFLINE_LINK = { maxGapSeconds: 2, maxHeights: 0.4 } as const;
  * first id). Greedy by time gap then distance; each track continues at most one and is continued
  * by at most one. Distances are in box heights, so it means the same near and far from the camera.
  */
-export function linkTracklets(rows: readonly TrackRow[], opts: { maxGapFrames: number; maxHeights: number }): TrackRow[] {
+export function linkTracklets(rows: readonly TrackRow[], opts: { maxGapFrames: number; maxHeights: number; fps?: number }): TrackRow[] {
   const tracks = new Map<number, TrackRow[]>();
   for (const r of rows) {
     const list = tracks.get(r.id);
@@ -21,27 +21,14 @@ export function linkTracklets(rows: readonly TrackRow[], opts: { maxGapFrames: n
     else tracks.set(r.id, [r]);
   }
   for (const list of tracks.values()) list.sort((a, b) => a.frame - b.frame);
-  const cx = (r: TrackRow) => (r.box.x1 + r.box.x2) / 2;
-  const h = (r: TrackRow) => r.box.y2 - r.box.y1;
   const candidates: Array<{ from: number; to: number; gap: number; dist: number }> = [];
   for (const [a, la] of tracks) {
-    const end = la[la.length - 1]!;
-    // Velocity over the last second of the track, per frame, to predict where it went.
-    const back = la[Math.max(0, la.length - 25)]!;
-    const span = Math.max(1, end.frame - back.frame);
-    const vx = (cx(end) - cx(back)) / span;
-    const vy = (end.box.y2 - back.box.y2) / span;
     for (const [b, lb] of tracks) {
       if (a === b) continue;
-      const start = lb[0]!;
-      const gap = start.frame - end.frame;
+      const gap = lb[0]!.frame - la[la.length - 1]!.frame;
       if (gap <= 0 || gap > opts.maxGapFrames) continue;
-      const ratio = h(start) / h(end);
-      if (ratio < 0.7 || ratio > 1.4) continue;
-      const px = cx(end) + vx * gap;
-      const py = end.box.y2 + vy * gap;
-      const dist = Math.hypot(cx(start) - px, start.box.y2 - py) / ((h(start) + h(end)) / 2);
-      if (dist <= opts.maxHeights) candidates.push({ from: a, to: b, gap, dist });
+      const dist = continuation(la, lb[0]!, opts.maxHeights, opts.fps);
+      if (dist !== undefined) candidates.push({ from: a, to: b, gap, dist });
     }
   }
   candidates.sort((x, y) => x.gap - y.gap || x.dist - y.dist);
@@ -58,4 +45,32 @@ export function linkTracklets(rows: readonly TrackRow[], opts: { maxGapFrames: n
     return r;
   };
   return rows.map((r) => (continues.has(r.id) ? { ...r, id: root(r.id) } : r));
+}
+
+const cx = (r: TrackRow) => (r.box.x1 + r.box.x2) / 2;
+const h = (r: TrackRow) => r.box.y2 - r.box.y1;
+
+/**
+ * Whether `start` (a later sighting) plausibly continues the object seen in `before` (its rows up to
+ * a gap, sorted by frame): of similar size (heights within 0.7–1.4×) and where the object was
+ * heading (its velocity over its last second), within `maxHeights` box heights. Returns that
+ * distance in box heights, or undefined when it does not continue it. `fps`: frames per second of
+ * the rows' numbering (default 25).
+ */
+export function continuation(before: readonly TrackRow[], start: TrackRow, maxHeights: number, fps = 25): number | undefined {
+  const end = before[before.length - 1]!;
+  const gap = start.frame - end.frame;
+  // Velocity over the last second of the track, per frame, to predict where it went.
+  let i = before.length - 1;
+  while (i > 0 && before[i - 1]!.frame >= end.frame - fps) i--;
+  const back = before[i]!;
+  const span = Math.max(1, end.frame - back.frame);
+  const vx = (cx(end) - cx(back)) / span;
+  const vy = (end.box.y2 - back.box.y2) / span;
+  const ratio = h(start) / h(end);
+  if (ratio < 0.7 || ratio > 1.4) return undefined;
+  const px = cx(end) + vx * gap;
+  const py = end.box.y2 + vy * gap;
+  const dist = Math.hypot(cx(start) - px, start.box.y2 - py) / ((h(start) + h(end)) / 2);
+  return dist <= maxHeights ? dist : undefined;
 }

@@ -166,7 +166,7 @@ export class CameraPipeline {
     }
     if (!this.opts.motionThreshold) return this.inferring(frame, lb);
     // The gate samples frames of the planned input size; a new plan starts a new reference.
-    if (this.motion?.width !== lb.inputWidth || this.motion.height !== lb.inputHeight) this.motion = new MotionGate(lb.inputWidth, lb.inputHeight);
+    if (!this.motion?.fits(lb)) this.motion = MotionGate.forLetterbox(lb);
     const t = this.frameTime(frame);
     if (t - this.lastInferredAt < (this.opts.motionMaxSkipMs ?? 2000) && this.motion.changed(frame.data) < this.opts.motionThreshold!) return false;
     this.motion.setReference(frame.data);
@@ -186,13 +186,13 @@ export class CameraPipeline {
     if (t - this.lastInferredAt >= 1000 / fps) return false;
     // Still against the last frame the detector saw (set in shouldInfer), so slow motion adds up.
     const gate = this.idleMotion;
-    return gate !== undefined && gate.width === lb.inputWidth && gate.height === lb.inputHeight && gate.changed(frame.data) < IDLE_MOTION;
+    return gate !== undefined && gate.fits(lb) && gate.changed(frame.data) < IDLE_MOTION;
   }
 
   /** A frame goes to the detector: the adaptive rate compares later frames against it. */
   private inferring(frame: FrameRef, lb: Letterbox): true {
     if (this.opts.idleFps) {
-      if (this.idleMotion?.width !== lb.inputWidth || this.idleMotion.height !== lb.inputHeight) this.idleMotion = new MotionGate(lb.inputWidth, lb.inputHeight);
+      if (!this.idleMotion?.fits(lb)) this.idleMotion = MotionGate.forLetterbox(lb);
       this.idleMotion.setReference(frame.data);
       this.lastInferredAt = Math.max(this.lastInferredAt, this.frameTime(frame));
     }

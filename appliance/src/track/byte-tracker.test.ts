@@ -207,6 +207,26 @@ describe('ByteTracker', () => {
     expect(tracker.size).toEqual({ tracked: 1, unconfirmed: 0, lost: 0 });
   });
 
+  it('a lost track whose prediction drifts onto a younger tracked one is ended, never the tracked one', () => {
+    const tracker = new ByteTracker();
+    // Person 1 walks right at 5 px/frame and vanishes at frame 20; its prediction walks on.
+    // Person 2 stands 50 px ahead from frame 20 on, where the prediction arrives about frame 30.
+    const walking = (f: number): Box => box(100 + 5 * f, 200, 40, 100);
+    const standing = box(100 + 5 * 30, 200, 40, 100);
+    const frames = range(45).map((f) => (f < 20 ? [det(walking(f))] : [det(standing)]));
+    const r = run(tracker, frames);
+    expect(r.events.filter((e) => e.type !== 'track.lost').map((e) => [e.type, e.track.id])).toEqual([
+      ['track.new', 1],
+      ['track.new', 2],
+      ['track.end', 1],
+    ]);
+    const end = ofType(r.events, 'track.end')[0]!;
+    expect(end.track.state).toBe('lost');
+    expect(end.t).toBeLessThan(time(35)); // as a duplicate, before the 1.2 s buffer runs out
+    // The standing person keeps one id from its second frame to the end.
+    for (const u of r.frames.slice(21)) expect(u.tracks.map((t) => t.id)).toEqual([2]);
+  });
+
   it('uses the ids handed out by allocateId', () => {
     let next = 1000;
     const tracker = new ByteTracker({}, () => next++);

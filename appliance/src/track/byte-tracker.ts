@@ -233,8 +233,11 @@ export class ByteTracker {
 
   /**
    * ByteTrack's remove_duplicate_stracks: a tracked/lost pair of one class overlapping by more than
-   * duplicateIou is one object twice; the one tracked for fewer frames is dropped (ties drop the
-   * tracked one, as in the reference).
+   * duplicateIou is one object twice. Unlike the reference, which drops whichever was tracked for
+   * fewer frames, the lost one always goes: every tracked track holds this frame's detection, a
+   * lost one only a prediction, so a long-lost prediction drifting onto a young track must not end
+   * the track that shows where the object is (the object would go untracked, the lost track being
+   * no nearer to a detection).
    */
   private removeDuplicates(
     tracked: STrack[],
@@ -243,21 +246,18 @@ export class ByteTracker {
     events: TrackEvent[],
   ): { tracked: STrack[]; lost: STrack[] } {
     if (tracked.length === 0 || lost.length === 0) return { tracked, lost };
-    const dropA = new Set<STrack>();
-    const dropB = new Set<STrack>();
-    for (const a of tracked) {
-      for (const b of lost) {
-        if (a.classId !== b.classId || iou(a.box, b.box) <= this.options.duplicateIou) continue;
-        const ageA = a.frameId - a.startFrame;
-        const ageB = b.frameId - b.startFrame;
-        if (ageA > ageB) dropB.add(b);
-        else dropA.add(a);
+    const drop = new Set<STrack>();
+    for (const b of lost) {
+      for (const a of tracked) {
+        if (a.classId === b.classId && iou(a.box, b.box) > this.options.duplicateIou) {
+          drop.add(b);
+          break;
+        }
       }
     }
-    if (dropA.size === 0 && dropB.size === 0) return { tracked, lost };
-    for (const tr of dropA) this.end(tr, t, events);
-    for (const tr of dropB) this.end(tr, t, events);
-    return { tracked: tracked.filter((tr) => !dropA.has(tr)), lost: lost.filter((tr) => !dropB.has(tr)) };
+    if (drop.size === 0) return { tracked, lost };
+    for (const tr of drop) this.end(tr, t, events);
+    return { tracked, lost: lost.filter((tr) => !drop.has(tr)) };
   }
 }
 

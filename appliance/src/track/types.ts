@@ -28,7 +28,7 @@ export interface TrackerOptions {
   trackBufferSeconds: number;
   /** Frames with a matched detection before a track is confirmed and gets an external id. */
   minHits: number;
-  /** A tracked/lost pair of one class with IoU above this is a duplicate; the younger one goes. */
+  /** A tracked/lost pair of one class with IoU above this is a duplicate; the lost one goes. */
   duplicateIou: number;
   /** Weight of the appearance distance added to the motion (IoU) cost; 0 disables appearance. */
   appearanceWeight: number;

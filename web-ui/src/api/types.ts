@@ -75,3 +75,5 @@ import type { AlertRule as Rule } from '../../../appliance/src/alerts/rules.js';
 import type { RuleTargetView } from '../../../appliance/src/alerts/rule-targets.js';
 export type RuleView = Rule & RuleTargetView;
 export type { OverviewCamera } from '../../../appliance/src/api/overview.js';
+// Issue 18 (h18home): the home page's figures.
+export type { Overview } from '../../../appliance/src/api/overview-schema.js';

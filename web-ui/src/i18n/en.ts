@@ -544,6 +544,15 @@ export const en = {
   'overview.todayInOut': 'Today in / out',
   'overview.occupancyNow': 'In zones now',
   'overview.eventsHour': 'Events, last hour',
+  // --- home page: today vs. the same time last week, now vs. capacity (issue 18, h18home) ---
+  'home.site': 'Whole site',
+  'home.windows': 'Today {today} · compared with {week}',
+  'home.in': 'In',
+  'home.out': 'Out',
+  'home.today': 'Today so far',
+  'home.lastWeek': 'Same time last week',
+  'home.change': 'Change',
+  // --- end home page ---
   'delivery.queued': 'queued',
   'delivery.delivered': 'delivered',
   'delivery.quiet_hours': 'quiet hours',

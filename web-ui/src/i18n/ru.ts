@@ -546,6 +546,15 @@ export const ru: Record<Key, string> = {
   'overview.todayInOut': 'Сегодня вход / выход',
   'overview.occupancyNow': 'В зонах сейчас',
   'overview.eventsHour': 'Событий за час',
+  // --- home page: today vs. the same time last week, now vs. capacity (issue 18, h18home) ---
+  'home.site': 'Весь объект',
+  'home.windows': 'Сегодня {today} · сравнение с {week}',
+  'home.in': 'Вход',
+  'home.out': 'Выход',
+  'home.today': 'Сегодня',
+  'home.lastWeek': 'То же время неделю назад',
+  'home.change': 'Изменение',
+  // --- end home page ---
   'delivery.queued': 'в очереди',
   'delivery.delivered': 'доставлено',
   'delivery.quiet_hours': 'тихие часы',

@@ -2,13 +2,14 @@ import { useState } from 'preact/hooks';
 import type { CameraView, CountsData } from '../api/types';
 import { Empty, ErrorBox, Loading, StatusBadge } from '../components/ui';
 import { api, call } from '../api/client';
-import type { OverviewCamera } from '../api/types';
+import type { Overview, OverviewCamera } from '../api/types';
 import { useAsync, useCameras, useModel } from '../data';
 import { useI18n } from '../i18n/i18n';
 import { useLive } from '../live/live-socket';
 import { LivePlayer } from '../player/live-player';
 import { link } from '../router';
 import { shapeName, useShapes, type Shapes } from '../shapes';
+import { CameraFigures, SiteFigures } from './home-figures';
 
 /** Per-zone totals over classes, from the live `counts` topic. */
 export function zoneTotals(c: CountsData | undefined): Array<[string, number]> {
@@ -36,8 +37,9 @@ function Tile(props: { camera: CameraView; counts: CountsData | undefined; class
           <dl class="tile-stats today" data-testid="tile-today">
             <div>
               <dt>{t('overview.todayInOut')}</dt>
+              {/* The minute counts' figure, as the same time last week below is (issue 18). */}
               <dd data-testid="today-in-out">
-                {fmtNum(props.overview.today.in)} / {fmtNum(props.overview.today.out)}
+                {fmtNum(props.overview.compare.today.in)} / {fmtNum(props.overview.compare.today.out)}
               </dd>
             </div>
             <div>
@@ -50,6 +52,7 @@ function Tile(props: { camera: CameraView; counts: CountsData | undefined; class
             </div>
           </dl>
         )}
+        {props.overview && <CameraFigures overview={props.overview} />}
         <dl class="tile-stats">
           <div>
             <dt>{t('cam.fps')}</dt>
@@ -86,7 +89,7 @@ export function CamerasPage() {
   const model = useModel();
   const shapes = useShapes();
   // Today's figures per camera, refreshed every 30 s (live counts keep occupancy current in between).
-  const overview = useAsync(() => call<{ cameras: OverviewCamera[] }>(api.GET('/api/v1/overview')), [], 30_000);
+  const overview = useAsync(() => call<Overview>(api.GET('/api/v1/overview')), [], 30_000);
   const [counts, setCounts] = useState<Record<string, CountsData>>({});
   useLive<CountsData>(['counts'], undefined, (m) => setCounts((c) => ({ ...c, [m.data.camera]: m.data })));
   if (!cams.data) return cams.error ? <ErrorBox error={cams.error} /> : <Loading />;
@@ -99,11 +102,14 @@ export function CamerasPage() {
       {cams.data.length === 0 ? (
         <Empty>{t('cam.none')}</Empty>
       ) : (
+        <>
+        {overview.data && <SiteFigures overview={overview.data} />}
         <div class="tiles">
           {cams.data.map((c) => (
             <Tile camera={c} counts={counts[c.id]} classes={model?.classes.map(tc)} shapes={shapes} overview={overview.data?.cameras.find((o) => o.id === c.id)} key={c.id} />
           ))}
         </div>
+        </>
       )}
     </div>
   );

@@ -11,6 +11,57 @@ interface EngineFigures {
   queues?: Record<string, { length: number; estimated_wait_seconds: number }>;
 }
 
+/** One gauge: a zone or area now vs. its capacity (none: the count alone). */
+export interface GaugeItem {
+  key: string;
+  /** What people read: the zone's or area's name. */
+  label: string;
+  occupancy: number;
+  capacity: number | null;
+  percent: number | null;
+  /** A line under the bar (the area's corrections). */
+  note?: string;
+}
+
+/** A queue now: its length and the estimated wait of someone joining. */
+export interface QueueItem {
+  key: string;
+  label: string;
+  length: number;
+  waitSeconds: number;
+}
+
+/** The gauges and queues as a list (the camera page's card and the home page's tiles); nothing when empty. */
+export function GaugeList(props: { gauges: GaugeItem[]; queues: QueueItem[]; testid?: string }) {
+  const { t, fmtNum } = useI18n();
+  if (!props.gauges.length && !props.queues.length) return null;
+  return (
+    <dl class="capacity-gauge" data-testid={props.testid ?? 'capacity-gauge'}>
+      {props.gauges.map((g) => (
+        <div key={g.key} data-gauge={g.key}>
+          <dt>
+            <span data-testid="gauge-name">{g.label}</span>:{' '}
+            <span data-testid="gauge-count">
+              {fmtNum(g.occupancy)}
+              {g.capacity ? ` / ${fmtNum(g.capacity)}` : ''}
+            </span>
+          </dt>
+          <dd>
+            {g.percent !== null && <ProgressBar value={g.percent} label={g.label} />}
+            {g.note && <small>{g.note}</small>}
+          </dd>
+        </div>
+      ))}
+      {props.queues.map((q) => (
+        <div key={q.key} data-queue={q.key}>
+          <dt data-testid="queue-name">{q.label}</dt>
+          <dd data-testid="queue-now">{t('occ.queue', { n: fmtNum(q.length), s: fmtNum(Math.round(q.waitSeconds)) })}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 /**
  * Queues, occupancy and speed (issue 18): a small live gauge per area and per zone with a capacity
  * (now vs. capacity), and each queue's length and estimated wait. Nothing when the camera has none.
@@ -18,43 +69,23 @@ interface EngineFigures {
 export function CapacityGauge(props: { counts: CountsData | undefined }) {
   const { t } = useI18n();
   const a = (props.counts as (CountsData & { analytics?: EngineFigures }) | undefined)?.analytics;
-  const areas = Object.entries(a?.occupancy?.areas ?? {});
-  const zones = Object.entries(a?.occupancy?.zones ?? {});
-  const queues = Object.entries(a?.queues ?? {});
-  if (!areas.length && !zones.length && !queues.length) return null;
+  const gauges: GaugeItem[] = [
+    ...Object.entries(a?.occupancy?.areas ?? {}).map(([id, g]) => ({
+      key: `a-${id}`,
+      label: `${g.name} (${t('occ.area')})`,
+      occupancy: g.occupancy,
+      capacity: g.capacity,
+      percent: g.percent,
+      note: t('occ.corrected', { added: String(g.added), removed: String(g.removed) }),
+    })),
+    ...Object.entries(a?.occupancy?.zones ?? {}).map(([id, g]) => ({ key: `z-${id}`, label: id, occupancy: g.occupancy, capacity: g.capacity, percent: g.percent })),
+  ];
+  const queues = Object.entries(a?.queues ?? {}).map(([id, q]) => ({ key: `q-${id}`, label: id, length: q.length, waitSeconds: q.estimated_wait_seconds }));
+  if (!gauges.length && !queues.length) return null;
   return (
     <Card>
       <h3>{t('occ.title')}</h3>
-      <dl class="capacity-gauge" data-testid="capacity-gauge">
-        {areas.map(([id, g]) => (
-          <div key={`a-${id}`}>
-            <dt>
-              {g.name} ({t('occ.area')}): {g.occupancy}
-              {g.capacity ? ` / ${g.capacity}` : ''}
-            </dt>
-            <dd>
-              {g.percent !== null && <ProgressBar value={g.percent} label={g.name} />}
-              <small>{t('occ.corrected', { added: String(g.added), removed: String(g.removed) })}</small>
-            </dd>
-          </div>
-        ))}
-        {zones.map(([id, g]) => (
-          <div key={`z-${id}`}>
-            <dt>
-              {id}: {g.occupancy} / {g.capacity}
-            </dt>
-            <dd>
-              <ProgressBar value={g.percent} label={id} />
-            </dd>
-          </div>
-        ))}
-        {queues.map(([id, q]) => (
-          <div key={`q-${id}`}>
-            <dt>{id}</dt>
-            <dd>{t('occ.queue', { n: String(q.length), s: String(Math.round(q.estimated_wait_seconds)) })}</dd>
-          </div>
-        ))}
-      </dl>
+      <GaugeList gauges={gauges} queues={queues} />
     </Card>
   );
 }
