@@ -40,6 +40,8 @@ export interface Formatter {
   fmtClock(d: TimeValue): string;
   /** Date only. */
   fmtDate(d: TimeValue): string;
+  /** Hours and minutes, with the weekday, day and month when `withDay`. */
+  fmtHourMinute(d: TimeValue, withDay: boolean): string;
   /** Chart axis ticks for a span of `spanSeconds`: day and month over more than two days, hours and minutes up to a week. */
   axis(spanSeconds: number): Intl.DateTimeFormat;
 }
@@ -58,6 +60,8 @@ export function formatter(lang: Lang, siteZone: string): Formatter {
   const minute = dtf({ dateStyle: 'short', timeStyle: 'short' });
   const clock = dtf({ timeStyle: 'medium' });
   const date = dtf({ dateStyle: 'short' });
+  const hm = dtf({ hour: '2-digit', minute: '2-digit' });
+  const hmDay = dtf({ hour: '2-digit', minute: '2-digit', weekday: 'short', day: 'numeric', month: 'short' });
   // The offset now as digits only ("+05:30"): the same in every language.
   const off = Math.round(offsetMs(Date.now(), timeZone) / 60_000);
   const offset = `${off < 0 ? '−' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
@@ -75,6 +79,7 @@ export function formatter(lang: Lang, siteZone: string): Formatter {
     fmtMinute: safe(minute),
     fmtClock: safe(clock),
     fmtDate: safe(date),
+    fmtHourMinute: (d, withDay) => safe(withDay ? hmDay : hm)(d),
     axis: (span) =>
       dtf({
         ...(span > 2 * 86_400 ? { day: '2-digit', month: 'short' } : {}),

@@ -1,6 +1,7 @@
 import type { Overview, OverviewCamera } from '../api/types';
 import { Card } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
+import { formatter } from '../format';
 import { GaugeList, type GaugeItem, type QueueItem } from './capacity-gauge';
 
 /**
@@ -18,8 +19,8 @@ function useFormats() {
     fmtNum,
     signed: (n: number) => n.toLocaleString(locale, { signDisplay: 'exceptZero', maximumFractionDigits: 0 }),
     percent: (pct: number) => (pct / 100).toLocaleString(locale, { style: 'percent', signDisplay: 'exceptZero', maximumFractionDigits: 1 }),
-    time: (iso: string, tz: string, withDay: boolean) =>
-      new Date(iso).toLocaleString(locale, { ...(tz ? { timeZone: tz } : {}), hour: '2-digit', minute: '2-digit', ...(withDay ? { weekday: 'short', day: 'numeric', month: 'short' } : {}) }),
+    // Times through format.ts, in the zone the overview names (the site's).
+    time: (iso: string, tz: string, withDay: boolean) => formatter(lang, tz).fmtHourMinute(iso, withDay),
   };
 }
 
