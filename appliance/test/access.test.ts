@@ -140,6 +140,8 @@ const TABLE: Record<string, { level: Level; req: (caller: Caller) => Promise<Req
   'GET /api/v1/reports/sessions/{session_id}/analytics': { level: 'reports:read', allowed: 409, req: async () => ({ path: `/api/v1/reports/sessions/${await newSession()}/analytics` }) },
   'GET /api/v1/reports/sessions/{session_id}/heatmap': { level: 'reports:read', allowed: 409, req: async () => ({ path: `/api/v1/reports/sessions/${await newSession()}/heatmap` }) },
   'POST /api/v1/reports/generate': { level: 'analysis:run', allowed: 409, req: async () => ({ path: '/api/v1/reports/generate', init: body('POST', { session_id: await newSession() }) }) },
+  // A session that has not started has no video timeline yet: 409 once access is granted.
+  'GET /api/v1/sessions/{id}/timeline': { level: 'cameras:read', allowed: 409, req: async () => ({ path: `/api/v1/sessions/${await newSession()}/timeline` }) },
   'GET /api/v1/sessions/{id}/video': { level: 'cameras:read', req: async () => ({ path: `/api/v1/sessions/${await (videoSession ??= newSession())}/video`, init: { headers: { range: 'bytes=0-99' } } }) },
   'GET /api/v1/cameras/{id}/coverage': { level: 'cameras:read', req: () => ({ path: '/api/v1/cameras/campus/coverage' }) },
   'POST /api/v1/audits': { level: 'operate', req: async () => ({ path: '/api/v1/audits', init: body('POST', { camera: await auditCamera(), line: 'l', from: now() - 60, to: now(), marks: [] }) }) },
