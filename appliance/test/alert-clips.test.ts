@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Appliance } from '../src/appliance.js';
 import { api, json, waitFor } from './helpers.js';
 import { startRig, type Rig } from './rig.js';
 import type { TestBroker } from './mqtt-broker.js';
@@ -13,7 +12,6 @@ const POST_SECONDS = 3;
 describe('an alert\'s clip upstream: Telegram photo then video, MQTT announcement, through an outage', () => {
   let rig: Rig;
   let dir: string;
-  let app: Appliance;
   let tg: TelegramTestServer;
   let broker: TestBroker;
   let base: string;
@@ -28,7 +26,7 @@ describe('an alert\'s clip upstream: Telegram photo then video, MQTT announcemen
         cameras: [{ id: 'street', name: 'Street', source: urls.rtsp, record: { mode: 'events', pre_seconds: 2, post_seconds: POST_SECONDS }, zones: [{ id: 'all', points: [[0, 0], [1, 0], [1, 1], [0, 1]] }] }],
       }),
     });
-    ({ app, dir, base } = rig);
+    ({ dir, base } = rig);
     tg = rig.tg!;
     broker = rig.broker!;
   });

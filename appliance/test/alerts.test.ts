@@ -3,7 +3,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Appliance } from '../src/appliance.js';
 import { api, CAMPUS, json, ROOT, waitFor } from './helpers.js';
 import { startRig, type Rig } from './rig.js';
 import type { TelegramTestServer } from './telegram-server.js';
@@ -11,7 +10,6 @@ import type { TelegramTestServer } from './telegram-server.js';
 describe('alert rules → notifications history, Telegram with an annotated snapshot', () => {
   let rig: Rig;
   let dbPath: string;
-  let app: Appliance;
   let tg: TelegramTestServer;
   let base: string;
 
@@ -31,7 +29,7 @@ describe('alert rules → notifications history, Telegram with an annotated snap
         ],
       }),
     });
-    ({ app, dbPath, base } = rig);
+    ({ dbPath, base } = rig);
     tg = rig.tg!;
   });
   afterAll(async () => rig?.stop());

@@ -1,6 +1,5 @@
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Appliance } from '../src/appliance.js';
 import { api, CAMPUS, json, waitFor } from './helpers.js';
 import { startRig, type Rig } from './rig.js';
 import type { TelegramTestServer } from './telegram-server.js';
@@ -17,13 +16,12 @@ const LINES = [{ id: 'middle', name: 'Middle line', points: [[0.5, 0.3], [0.5, 0
 describe('what operators see: rules that can fire, names, order', () => {
   let rig: Rig;
   let dbPath: string;
-  let app: Appliance;
   let tg: TelegramTestServer;
   let base: string;
 
   beforeAll(async () => {
     rig = await startRig({ telegram: true, config: () => ({ cameras: [{ id: 'campus', name: 'Campus', source: CAMPUS, loop: true, lines: LINES, zones: ZONES }] }) });
-    ({ app, dbPath, base } = rig);
+    ({ dbPath, base } = rig);
     tg = rig.tg!;
   });
   afterAll(async () => rig?.stop());

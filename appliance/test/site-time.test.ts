@@ -1,13 +1,10 @@
-import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Appliance } from '../src/appliance.js';
 import { SCOPES } from '../src/auth/roles.js';
-import { validateConfig } from '../src/config/loader.js';
-import { silentLogger } from '../src/logger.js';
 import { launchChromium, PageErrors, signInPage } from './browser.js';
-import { signIn, STADTMITTE, tempDir, TEST_ADMIN, waitFor } from './helpers.js';
+import { signIn, STADTMITTE, TEST_ADMIN, waitFor } from './helpers.js';
+import { startRig, type Rig } from './rig.js';
 
 // Issue 19, fault 5: every time the dashboard shows is written in the page's locale and the site's
 // time zone, whatever zone the browser runs in. The real appliance (a camera on the bundled clip, a
@@ -39,9 +36,8 @@ function offsetIn(zone: string, ms: number): number {
 }
 
 describe('times in the site time zone on every page (Chromium)', () => {
-  const dir = tempDir();
-  const dbPath = join(dir, 'v.db');
-  let app: Appliance;
+  let rig: Rig;
+  let dbPath: string;
   let base: string;
   let token: string;
   let browser: Browser;
@@ -58,17 +54,8 @@ describe('times in the site time zone on every page (Chromium)', () => {
   };
 
   beforeAll(async () => {
-    app = new Appliance(
-      validateConfig({
-        http: { port: 0 },
-        storage: { path: dbPath },
-        analytics: { hourly_reports: false, daily_reports: false },
-        cameras: [{ id: 'door', name: 'Front door', source: STADTMITTE, loop: false, realtime: true, zones: ZONES, lines: LINES }],
-      }),
-      silentLogger(),
-    );
-    await app.start();
-    base = `http://127.0.0.1:${app.address!.port}`;
+    rig = await startRig({ config: () => ({ cameras: [{ id: 'door', name: 'Front door', source: STADTMITTE, loop: false, realtime: true, zones: ZONES, lines: LINES }] }) });
+    ({ base, dbPath } = rig);
     token = await signIn(base);
     await call('/api/v1/settings', { method: 'PUT', body: JSON.stringify({ timezone: 'Asia/Kolkata' }) });
 
@@ -112,7 +99,7 @@ describe('times in the site time zone on every page (Chromium)', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await app?.stop();
+    await rig?.stop();
   });
 
   /** A browser in `zone`, signed in as the admin (the last login's time is read after it). */
