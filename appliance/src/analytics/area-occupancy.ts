@@ -34,19 +34,14 @@ export interface AreaDef {
 
 export type CorrectionReason = 'below_zero' | 'below_seen' | 'closing';
 
-export interface AreaLive {
+/** With the current day (see the file's comment) and its totals so far. */
+export interface AreaLive extends DayTotals {
   name: string;
   occupancy: number;
   capacity: number | null;
   percent: number | null;
   /** What the inside zones see now. */
   seen_inside: number;
-  /** The current day (see the file's comment) and its totals so far. */
-  day: string;
-  entries: number;
-  exits: number;
-  added: number;
-  removed: number;
   /** The day before, with its totals and corrections (the closing reset included); null on the first day. */
   previous: DayTotals | null;
 }
@@ -59,16 +54,12 @@ export interface DayTotals {
   removed: number;
 }
 
-interface Area {
+/** An area's state: its count, and the current day with its totals so far. */
+interface Area extends DayTotals {
   def: AreaDef;
   /** The camera whose engine drains the area's rows (stored under SITE_ROWS). */
   owner: string;
   count: number;
-  day: string;
-  entries: number;
-  exits: number;
-  added: number;
-  removed: number;
   previous: DayTotals | null;
 }
 
