@@ -106,7 +106,7 @@ export class ByteTracker {
     const stillLost = unmatchedPool.map((i) => pool[i]!).filter((tr) => tr.state === 'lost');
     const candidates = [...unmatchedTracked, ...stillLost];
     const recovered = new Set<STrack>();
-    const recoverOpts = { heightsPerSecond: o.recoverHeightsPerSecond, appearanceGate: o.recoverAppearanceGate, maxSizeRatio: 1.5, youngSeconds: 0.5 };
+    const recoverOpts = { heightsPerSecond: o.recoverHeightsPerSecond, appearanceGate: o.recoverAppearanceGate, maxSizeRatio: 1.5 };
     const taken = new Set<number>();
     for (const [i, j] of recoverTracks(candidates, leftHigh, t, recoverOpts)) {
       const tr = candidates[i]!;

@@ -19,11 +19,6 @@
  * the person pass the size check. The detection must be within the ratio of both (the last box as
  * well, because a re-found box far off the last one moves the foot point that counting follows).
  * Distances are in steady heights, so a larger other person does not shrink them.
- *
- * A young track — observed for a fraction of a second — has little evidence of who it is; the
- * half-height allowance for box noise grows with how long it was seen (full after `youngSeconds`),
- * so a track seen for two frames and gone for a second is continued only where the walk itself
- * reaches, and a new id is cheaper than a continuation on another person.
  */
 import { gatedAssignment } from './matching.js';
 import { appearanceDistance } from './appearance.js';
@@ -37,8 +32,6 @@ export interface RecoveryOptions {
   appearanceGate: number;
   /** Largest box-height ratio between the detection and the track's steady height, and its last box. */
   maxSizeRatio: number;
-  /** Seconds a track must have been observed for the full allowance; 0 gives it to every track. */
-  youngSeconds: number;
 }
 
 /** Pairs (track index, detection index) re-activating tracks; cost mixes distance and appearance. */
@@ -54,8 +47,6 @@ export function recoverTracks(tracks: readonly STrack[], dets: readonly Detectio
     const lx = (last.x1 + last.x2) / 2;
     const ly = (last.y1 + last.y2) / 2;
     const gap = Math.max(0, t - tr.lastSeen);
-    const seen = tr.lastSeen - tr.firstSeen;
-    const allowance = 0.5 * (o.youngSeconds > 0 ? Math.min(1, Math.max(0, seen) / o.youngSeconds) : 1);
     dets.forEach((d, j) => {
       if (d.classId !== tr.classId) return;
       const h = d.box.y2 - d.box.y1;
@@ -66,7 +57,7 @@ export function recoverTracks(tracks: readonly STrack[], dets: readonly Detectio
       const moving = Math.hypot(cx - lx - tr.obsVx * gap, cy - ly - tr.obsVy * gap);
       const dist = Math.min(still, moving) / sh;
       const app = tr.feature && d.embedding ? appearanceDistance(tr.feature, d.embedding) : undefined;
-      const gate = o.heightsPerSecond * (allowance + gap) * (app === undefined ? 0.5 : 1);
+      const gate = o.heightsPerSecond * (0.5 + gap) * (app === undefined ? 0.5 : 1);
       if (dist > gate) return;
       if (app !== undefined && app > o.appearanceGate) return;
       row[j] = 0.5 * (dist / gate) + 0.5 * (app === undefined ? 1 : app / o.appearanceGate);
