@@ -79,7 +79,11 @@ export interface ZoneEngineOptions {
   enterFrames: number;
   /** Consecutive appearances outside before a track counts as outside again (at least; default 3). */
   exitFrames: number;
-  /** Seconds from the first appearance inside before a track counts as inside (default 0: frames only). */
+  /**
+   * Seconds from the first appearance inside before a track counts as inside (default 0: frames
+   * only). The appliance passes its config (engines/zones.ts zoneTimingOptions: 0.3 s in, 0.5 s out,
+   * at least 2 appearances), chosen on the bench-mot zone matrix (README, "Zone entries").
+   */
   enterSeconds: number;
   /** Seconds from the first appearance outside before a track counts as outside again (default 0). */
   exitSeconds: number;
