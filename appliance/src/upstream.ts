@@ -71,7 +71,7 @@ export class Upstream {
       clock,
       (id) => alertStore.setDelivery(id, MQTT_CHANNEL, 'delivered'),
     );
-    this.telegram = new TelegramService(cfg.telegram, kv, outbox, clock, root.child({ module: 'telegram' }), (id, chat, state) => alertStore.setDelivery(id, TELEGRAM_CHANNEL, state, chat));
+    this.telegram = new TelegramService(cfg.telegram, kv, outbox, clock, root.child({ module: 'telegram' }), (id, chat, state) => alertStore.setDelivery(id, TELEGRAM_CHANNEL, state, chat), () => settings.get().language);
     const sync = this.sync;
     const clips = src.clips;
     if (clips) this.telegram.clips = (kind, id) => clips.file(kind, id);
@@ -136,11 +136,11 @@ export class Upstream {
 
   /** The outbox, Telegram and alert figures of GET /api/v1/system. */
   summary(): Record<string, unknown> {
-    const { state, reason, queued, failed_messages, bot_username } = this.telegram.status();
+    const { state, reason, reason_code, reason_params, queued, failed_messages, bot_username } = this.telegram.status();
     return {
       // mqtt_configured: whether an MQTT broker is set at all ("not configured" is not "disconnected").
       outbox: { ...this.sync.depth(), mqtt_connected: this.sync.connected, mqtt_configured: this.mqttConfigured },
-      telegram: { state, reason, queued, failed_messages, bot_username },
+      telegram: { state, reason, reason_code, reason_params, queued, failed_messages, bot_username },
       alerts: { rules: this.alertStore.rules().length, fired: this.alerts.fired, suppressed_by_cooldown: this.alerts.suppressed },
     };
   }

@@ -41,7 +41,7 @@ export interface SystemInfo {
   disk: { total_mb: number; free_mb: number } | null;
   outbox: { messages: number; oldestAgeSeconds: number; dropped: number; mqtt_connected: boolean; mqtt_configured?: boolean };
   cameras: Array<{ id: string; status: string; fps: number; frames_dropped: number; inference_ms: number | null; active_tracks: number }>;
-  telegram?: { state: 'unconfigured' | 'ok' | 'failed'; reason: string | null; queued: number; failed_messages: number; bot_username: string | null } | null;
+  telegram?: { state: 'unconfigured' | 'ok' | 'failed'; reason: string | null; reason_code?: string | null; reason_params?: Record<string, string | number> | null; queued: number; failed_messages: number; bot_username: string | null } | null;
   alerts?: { rules: number; fired: number; suppressed_by_cooldown: number };
   live_video?: { viewers: number; encoders: number } | null;
 }
