@@ -67,7 +67,8 @@ const RULES: Rule[] = [
   [/\b404 Not Found/, fixed('not_found')],
   [/Server returned 5XX|\b5\d\d (?:Internal Server Error|Service Unavailable|Bad Gateway)/, fixed('server_error')],
   // "Decoder (codec none) not found for input stream #0:0", "Unknown decoder 'h264_nvv4l2dec'"
-  [/Decoder \(codec (\S+)\) not found/, (m) => diagnostic('unsupported_codec', { codec: m[1]! })],
+  // ffmpeg says "none" for a codec it cannot even name: then there is no name to show.
+  [/Decoder \(codec (\S+)\) not found/, (m) => diagnostic('unsupported_codec', m[1] === 'none' ? {} : { codec: m[1]! })],
   [/Unknown decoder '([^']+)'/, (m) => diagnostic('unsupported_codec', { codec: m[1]! })],
   // "Stream map '0:v:0' matches no streams." (audio-only input), ours: "… has no video stream"
   [/Stream map '[^']*v[^']*' matches no streams|has no video stream|no video stream with a size/, fixed('no_video_stream')],

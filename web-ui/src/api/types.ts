@@ -68,7 +68,7 @@ export interface CountsData {
 // Alerts and notifications (built alongside the dashboard; see the Alerts page).
 export type { AlertRule, RuleBody } from '../../../appliance/src/alerts/rules.js';
 export type { NotificationView } from '../../../appliance/src/store/alert-store.js';
-export type { TelegramStatus } from '../../../appliance/src/sync/telegram-service.js';
+export type { TelegramStatus, TestResult as TelegramTestResult } from '../../../appliance/src/sync/telegram-service.js';
 
 // Issue 19 (h19b): a rule as listed, with its target's name and whether that target was removed.
 import type { AlertRule as Rule } from '../../../appliance/src/alerts/rules.js';

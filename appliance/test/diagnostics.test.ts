@@ -1,0 +1,133 @@
+import { closeSync, ftruncateSync, openSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../src/logger.js';
+import { migrateToLatest, openDatabase } from '../src/store/database.js';
+import { KeyValueStore } from '../src/store/key-value.js';
+import { Outbox } from '../src/store/outbox.js';
+import { TelegramClient, TelegramError } from '../src/sync/telegram-client.js';
+import { TelegramService } from '../src/sync/telegram-service.js';
+import type { Language } from '../src/alerts/locale/text.js';
+import { ROOT, tempDir, waitFor } from './helpers.js';
+import { localeTable } from './locale-table.js';
+import { TelegramTestServer } from './telegram-server.js';
+
+// Every diagnostic code the daemon gives has its sentence in both dashboard locales; Telegram's refusals as codes the dashboard words in the reader's language, read off real HTTP
+// answers of the local Telegram server (its real error bodies, and scripted statuses), and the alert
+// clip too large for a bot announced with its size limit in the site's language.
+
+describe('diagnostic codes and the dashboard locales', () => {
+  it('every code a source, a session or Telegram can be given has a sentence in English and Russian', () => {
+    const sourceTs = readFileSync(join(ROOT, 'appliance/src/sources/source-diagnostic.ts'), 'utf8');
+    const union = sourceTs.slice(sourceTs.indexOf('export type SourceCode'), sourceTs.indexOf(';', sourceTs.indexOf('export type SourceCode')));
+    const source = [...union.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]!);
+    const telegram = [...readFileSync(join(ROOT, 'appliance/src/sync/telegram-client.ts'), 'utf8').matchAll(/diagnostic\('([a-z_]+)'/g)].map((m) => m[1]!);
+    expect(source.length).toBeGreaterThan(15);
+    expect(telegram).toEqual(expect.arrayContaining(['telegram_bad_token', 'telegram_chat_not_found', 'telegram_rate_limited', 'telegram_too_large', 'telegram_network']));
+    for (const lang of ['en', 'ru']) {
+      const table = localeTable(join(ROOT, `web-ui/src/i18n/${lang}.ts`));
+      expect([...source, ...telegram].filter((c) => !(`diag.${c}` in table)), lang).toEqual([]);
+    }
+  });
+});
+
+let server: TelegramTestServer;
+afterEach(async () => server?.stop());
+
+async function refusal(fn: () => Promise<unknown>): Promise<TelegramError> {
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof TelegramError) return e;
+    throw e;
+  }
+  throw new Error('Telegram accepted it');
+}
+
+describe('Telegram refusals as codes', () => {
+  it('reads each refusal of a real HTTP answer: token, chat, blocked, rate limit, size, server, network', async () => {
+    server = await new TelegramTestServer().start();
+    const good = new TelegramClient(server.url, server.token);
+    expect((await refusal(() => new TelegramClient(server.url, '999:wrong-token').getMe())).diagnostic).toEqual({ code: 'telegram_bad_token', params: { status: 401 } });
+    const chat = await refusal(() => good.sendMessage('42', 'hi'));
+    expect(chat.description).toBe('Bad Request: chat not found');
+    expect(chat.diagnostic).toEqual({ code: 'telegram_chat_not_found', params: {} });
+    server.script.push({ status: 403, description: 'Forbidden: bot was blocked by the user' });
+    expect((await refusal(() => good.sendMessage('1001', 'hi'))).diagnostic).toEqual({ code: 'telegram_blocked', params: {} });
+    server.script.push({ status: 429, description: 'Too Many Requests: retry after 7', retryAfter: 7 });
+    expect((await refusal(() => good.sendMessage('1001', 'hi'))).diagnostic).toEqual({ code: 'telegram_rate_limited', params: { seconds: 7 } });
+    // 413: the limit is the one of the method refused (videos and files 50 MB, photos 10 MB).
+    server.script.push({ status: 413, description: 'Request Entity Too Large' });
+    expect((await refusal(() => good.sendVideo('1001', Buffer.from([0, 0, 0, 24]), 'clip'))).diagnostic).toEqual({ code: 'telegram_too_large', params: { limit_mb: 50 } });
+    server.script.push({ status: 413, description: 'Request Entity Too Large' });
+    expect((await refusal(() => good.sendPhoto('1001', Buffer.from([0xff, 0xd8, 0xff, 0xd9]), 'photo'))).diagnostic).toEqual({ code: 'telegram_too_large', params: { limit_mb: 10 } });
+    server.script.push({ status: 502, description: 'Bad Gateway' });
+    expect((await refusal(() => good.sendMessage('1001', 'hi'))).diagnostic).toEqual({ code: 'telegram_server_error', params: { status: 502 } });
+    server.script.push({ status: 400, description: 'Bad Request: message text is empty' });
+    expect((await refusal(() => good.sendMessage('1001', 'hi'))).diagnostic).toEqual({ code: 'telegram_bad_request', params: {} });
+    // Nothing listens: the request never gets an answer.
+    const srv = createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as AddressInfo).port;
+    await new Promise<void>((r) => srv.close(() => r()));
+    const network = await refusal(() => new TelegramClient(`http://127.0.0.1:${port}`, server.token).getMe());
+    expect(network.status).toBe(0);
+    expect(network.diagnostic).toEqual({ code: 'telegram_network', params: {} });
+  });
+});
+
+async function service(language: Language = 'en') {
+  server = await new TelegramTestServer().start();
+  const db = openDatabase(join(tempDir(), 't.db'));
+  await migrateToLatest(db.db);
+  const clock = { now: () => Date.now(), monotonic: () => performance.now() };
+  const svc = new TelegramService({ base_url: server.url, chat_ids: ['1001'], bot_token: server.token }, new KeyValueStore(db.raw), new Outbox(db.raw), clock, silentLogger(), () => {}, () => language);
+  return svc;
+}
+
+describe('Telegram channel state and test results carry the code', () => {
+  it('a chat that went away fails the channel with telegram_chat_not_found naming the chat; the raw reason stays', async () => {
+    const svc = await service();
+    server.script.push({ status: 400, description: 'Bad Request: chat not found' });
+    svc.enqueue(1, 'hello');
+    svc.start();
+    const st = await waitFor('the channel to fail', () => (svc.status().state === 'failed' ? svc.status() : undefined), 10_000, 50);
+    await svc.stop();
+    expect(st.reason).toBe('chat 1001: 400: Bad Request: chat not found');
+    expect(st.reason_code).toBe('telegram_chat_not_found');
+    expect(st.reason_params).toEqual({ chat: '1001' });
+  });
+
+  it('a test message per chat answers with the code beside Telegram’s words', async () => {
+    const svc = await service();
+    server.script.push({ status: 403, description: 'Forbidden: bot was kicked from the group chat' });
+    const [r] = await svc.test('hi');
+    expect(r).toEqual({ chat_id: '1001', ok: false, error: 'telegram 403: Forbidden: bot was kicked from the group chat', error_code: 'telegram_blocked', error_params: {} });
+  });
+});
+
+describe('an alert clip too large for a bot', () => {
+  /** A sparse file of `mb` MiB: its size is real, its blocks are not written. */
+  function bigFile(mb: number): string {
+    const path = join(tempDir(), 'clip.mp4');
+    const fd = openSync(path, 'w');
+    ftruncateSync(fd, mb * 1024 * 1024);
+    closeSync(fd);
+    return path;
+  }
+
+  it.each([
+    ['ru', 'Клип: /api/v1/notifications/5/clip.mp4 (51 МБ; бот может отправить не больше 50 МБ)'],
+    ['en', 'Clip: /api/v1/notifications/5/clip.mp4 (51 MB; a bot may send at most 50 MB)'],
+  ] as const)('is announced as a link with its size and the limit in the site’s language (%s)', async (lang, line) => {
+    const svc = await service(lang);
+    const file = bigFile(51);
+    svc.clips = async () => file;
+    svc.enqueueClip(5, 'Ворота: 3 человека');
+    svc.start();
+    await waitFor('the announcement', () => (server.received.length ? true : undefined), 10_000, 50);
+    await svc.stop();
+    expect(server.received).toEqual([expect.objectContaining({ method: 'sendMessage', chat_id: '1001', text: `Ворота: 3 человека\n${line}` })]);
+  });
+});

@@ -1,0 +1,41 @@
+/**
+ * English: diagnostics (camera, session and Telegram errors) by the code the daemon classifies them
+ * with (appliance/src/sources/source-diagnostic.ts, sync/telegram-client.ts): `diag.<code>`, filled
+ * with the code's figures; `diag.<code>.bare` is the sentence for when a figure is not known.
+ */
+export const enDiagnostics = {
+  'diag.detail': 'Details',
+  'diag.connection_refused': 'Connection refused: nothing answers at the source’s address and port.',
+  'diag.host_unreachable': 'The source’s host {host} cannot be found: check the address.',
+  'diag.host_unreachable.bare': 'The source’s host cannot be reached: its name does not resolve or there is no route to it.',
+  'diag.timeout': 'The source did not answer within {seconds} s.',
+  'diag.timeout.bare': 'The source did not answer in time.',
+  'diag.no_frames': 'No frames for {seconds} s: the decoder is being restarted.',
+  'diag.auth_failed': 'The source refused access ({status}): check the user name and password.',
+  'diag.not_found': 'The source has no stream at this path (404): check the path in its address.',
+  'diag.server_error': 'The source’s server reported an internal error.',
+  'diag.file_not_found': 'The video file does not exist.',
+  'diag.permission_denied': 'The video file cannot be read: permission denied.',
+  'diag.invalid_data': 'The file or stream is not a video the appliance can read.',
+  'diag.no_video_stream': 'The source has no video stream (audio only, or empty).',
+  'diag.unsupported_codec': 'The video cannot be decoded on this appliance: no decoder {codec}.',
+  'diag.unsupported_codec.bare': 'The video’s codec cannot be decoded on this appliance.',
+  'diag.decode_error': 'The video could not be decoded: the stream is damaged.',
+  'diag.stream_ended': 'The stream ended: the source closed the connection.',
+  'diag.resolution_changed': 'The source changed its resolution from {from} to {to}; boxes follow the new size.',
+  'diag.decoder_exited': 'The decoder (ffmpeg) stopped with exit code {code}.',
+  'diag.decoder_killed': 'The decoder (ffmpeg) was stopped by the signal {signal}.',
+  'diag.ffmpeg_missing': 'ffmpeg is not installed on this appliance.',
+  'diag.cancelled': 'The analysis was cancelled.',
+  'diag.other': 'An error the appliance does not recognise: see the details.',
+  'diag.telegram_network': 'Telegram cannot be reached from the appliance (network).',
+  'diag.telegram_bad_token': 'Telegram does not accept the bot token.',
+  'diag.telegram_chat_not_found': 'Telegram does not know the chat {chat}: check its id and that the bot was added to it.',
+  'diag.telegram_chat_not_found.bare': 'Telegram does not know this chat: check its id and that the bot was added to it.',
+  'diag.telegram_blocked': 'The bot may not write to the chat {chat}: it was blocked or removed.',
+  'diag.telegram_blocked.bare': 'The bot may not write to this chat: it was blocked or removed.',
+  'diag.telegram_rate_limited': 'Telegram asks to wait {seconds} s before sending more.',
+  'diag.telegram_too_large': 'The file is over Telegram’s limit of {limit_mb} MB for bots.',
+  'diag.telegram_bad_request': 'Telegram refused the message as malformed.',
+  'diag.telegram_server_error': 'Telegram’s servers reported an error ({status}).',
+} as const;
