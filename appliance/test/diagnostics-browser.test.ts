@@ -1,16 +1,15 @@
 import { writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, PageErrors, signInPage } from './browser.js';
 import { englishWords, READ_PAGE } from './english-words.js';
-import { ROOT, signIn, tempDir, waitFor } from './helpers.js';
+import { freePort, ROOT, signIn, tempDir, waitFor } from './helpers.js';
 import { localeTable } from './locale-table.js';
 import { startRig, type Rig } from './rig.js';
 
 // Diagnostics an operator reads in their language: the real appliance with a camera pointed at a
-// closed 127.0.0.1 port (ffmpeg really fails to connect), a session on a file that is not a video
+// closed 127.0.0.1 port (ffmpeg really fails to connect), an MQTT broker on that port too, a session on a file that is not a video
 // (ffmpeg really refuses it) and the local Telegram server refusing a chat; Debian's Chromium reads
 // the pages in Russian: the classified sentence from the locale, no English word outside the
 // allow-list while the raw text is folded away, and the raw text (ffmpeg's own line) one click away.
@@ -18,15 +17,8 @@ import { startRig, type Rig } from './rig.js';
 const ruText = localeTable(join(ROOT, 'web-ui/src/i18n/ru.ts'));
 const enText = localeTable(join(ROOT, 'web-ui/src/i18n/en.ts'));
 const CAMERA_NAME = 'Ворота';
-const USER_DATA = [CAMERA_NAME, 'Склад', 'admin', 'gate', 'notes.mp4'];
-
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+/** Names the operator or a product gave (the test bot's username; the loaded models' names are added once known). */
+const USER_DATA = [CAMERA_NAME, 'Склад', 'admin', 'gate', 'notes.mp4', 'vantage_test_bot'];
 
 describe('diagnostics in the page’s language (real ffmpeg, real Chromium)', () => {
   let rig: Rig;
@@ -47,18 +39,20 @@ describe('diagnostics in the page’s language (real ffmpeg, real Chromium)', ()
   const read = async (p: Page) => (await p.evaluate(READ_PAGE)) as string;
 
   beforeAll(async () => {
-    const port = await closedPort();
+    const port = await freePort(); // nothing listens there
     writeFileSync(join(media, 'notes.mp4'), 'meeting notes, not a video\n');
     rig = await startRig({
       telegram: true,
       config: () => ({
         storage: { path: join(tempDir(), 'v.db'), media_dirs: [media] },
         cameras: [{ id: 'gate', name: CAMERA_NAME, source: `rtsp://127.0.0.1:${port}/cam1` }],
+        mqtt: { url: `mqtt://127.0.0.1:${port}` },
       }),
     });
     base = rig.base;
     token = await signIn(base);
     await call('/api/v1/settings', { method: 'PUT', body: JSON.stringify({ language: 'ru', site_name: 'Склад', timezone: 'Europe/Moscow' }) });
+    USER_DATA.push(...(await call<{ models: Array<{ name: string }> }>('/api/v1/models')).models.map((m) => m.name));
     browser = await launchChromium();
     ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ru-RU' });
     await ctx.addInitScript(`localStorage.setItem('vantage.lang', 'ru')`);
@@ -153,6 +147,20 @@ describe('diagnostics in the page’s language (real ffmpeg, real Chromium)', ()
     expect(englishWords(await read(p), USER_DATA)).toEqual([]);
     await diag.locator('summary').click();
     expect(await diag.locator('code').textContent()).toMatch(/bot was blocked by the user/);
+    await p.close();
+    expect(errors.take()).toEqual([]);
+  }, 60_000);
+
+  it('the system page says in Russian why the MQTT broker is not reached', async () => {
+    await waitFor('the MQTT refusal', async () => ((await call<{ outbox: { mqtt_error_code: string | null } }>('/api/v1/system')).outbox.mqtt_error_code === 'mqtt_connection_refused' ? true : undefined));
+    const p = errors.watch(await ctx.newPage());
+    await p.goto(`${base}/#/system`);
+    const diag = p.getByTestId('outbox').locator('[data-diag=mqtt_connection_refused]');
+    await diag.waitFor({ timeout: 20_000 });
+    expect((await diag.locator('.diag-text').textContent())?.trim()).toBe(ruText['diag.mqtt_connection_refused']);
+    expect(englishWords(await read(p), USER_DATA)).toEqual([]);
+    await diag.locator('summary').click();
+    expect(await diag.locator('code').textContent()).toMatch(/ECONNREFUSED/);
     await p.close();
     expect(errors.take()).toEqual([]);
   }, 60_000);

@@ -8,8 +8,10 @@ import { KeyValueStore } from '../src/store/key-value.js';
 import { Outbox } from '../src/store/outbox.js';
 import { TelegramClient, TelegramError } from '../src/sync/telegram-client.js';
 import { TelegramService } from '../src/sync/telegram-service.js';
+import { MqttPublisher } from '../src/sync/mqtt-publisher.js';
+import { Aedes } from 'aedes';
 import type { Language } from '../src/alerts/locale/text.js';
-import { ROOT, tempDir, waitFor } from './helpers.js';
+import { freePort, ROOT, tempDir, waitFor } from './helpers.js';
 import { localeTable } from './locale-table.js';
 import { TelegramTestServer } from './telegram-server.js';
 
@@ -23,11 +25,13 @@ describe('diagnostic codes and the dashboard locales', () => {
     const union = sourceTs.slice(sourceTs.indexOf('export type SourceCode'), sourceTs.indexOf(';', sourceTs.indexOf('export type SourceCode')));
     const source = [...union.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]!);
     const telegram = [...readFileSync(join(ROOT, 'appliance/src/sync/telegram-client.ts'), 'utf8').matchAll(/diagnostic\('([a-z_]+)'/g)].map((m) => m[1]!);
+    const mqtt = [...readFileSync(join(ROOT, 'appliance/src/sync/mqtt-publisher.ts'), 'utf8').matchAll(/diagnostic\('([a-z_]+)'/g)].map((m) => m[1]!);
+    expect(mqtt).toEqual(expect.arrayContaining(['mqtt_connection_refused', 'mqtt_auth_failed', 'mqtt_host_unreachable']));
     expect(source.length).toBeGreaterThan(15);
     expect(telegram).toEqual(expect.arrayContaining(['telegram_bad_token', 'telegram_chat_not_found', 'telegram_rate_limited', 'telegram_too_large', 'telegram_network']));
     for (const lang of ['en', 'ru']) {
       const table = localeTable(join(ROOT, `web-ui/src/i18n/${lang}.ts`));
-      expect([...source, ...telegram].filter((c) => !(`diag.${c}` in table)), lang).toEqual([]);
+      expect([...source, ...telegram, ...mqtt].filter((c) => !(`diag.${c}` in table)), lang).toEqual([]);
     }
   });
 });
@@ -67,10 +71,7 @@ describe('Telegram refusals as codes', () => {
     server.script.push({ status: 400, description: 'Bad Request: message text is empty' });
     expect((await refusal(() => good.sendMessage('1001', 'hi'))).diagnostic).toEqual({ code: 'telegram_bad_request', params: {} });
     // Nothing listens: the request never gets an answer.
-    const srv = createServer();
-    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-    const port = (srv.address() as AddressInfo).port;
-    await new Promise<void>((r) => srv.close(() => r()));
+    const port = await freePort();
     const network = await refusal(() => new TelegramClient(`http://127.0.0.1:${port}`, server.token).getMe());
     expect(network.status).toBe(0);
     expect(network.diagnostic).toEqual({ code: 'telegram_network', params: {} });
@@ -130,4 +131,42 @@ describe('an alert clip too large for a bot', () => {
     await svc.stop();
     expect(server.received).toEqual([expect.objectContaining({ method: 'sendMessage', chat_id: '1001', text: `Ворота: 3 человека\n${line}` })]);
   });
+});
+
+describe('MQTT broker refusals as codes (mqtt.js against real sockets and a real aedes broker)', () => {
+  async function publisherTo(url: string, auth: { username?: string; password?: string } = {}) {
+    const db = openDatabase(join(tempDir(), 'm.db'));
+    await migrateToLatest(db.db);
+    const clock = { now: () => Date.now(), monotonic: () => performance.now() };
+    const p = new MqttPublisher({ url, clientId: 'diag-test', keepalive: 30, prefix: 'vantage/s/d', ...auth }, new Outbox(db.raw), silentLogger(), clock);
+    p.start();
+    return p;
+  }
+
+  it('a closed port, an unknown host and a broker refusing the login', async () => {
+    const refused = await publisherTo(`mqtt://127.0.0.1:${await freePort()}`);
+    const e1 = await waitFor('a refusal', () => refused.lastError ?? undefined, 10_000, 50);
+    await refused.stop();
+    expect(e1).toMatchObject({ code: 'mqtt_connection_refused', params: {} });
+    expect(e1.text).toMatch(/ECONNREFUSED/);
+
+    const unknown = await publisherTo('mqtt://broker.invalid:1883');
+    const e2 = await waitFor('a lookup failure', () => unknown.lastError ?? undefined, 15_000, 50);
+    await unknown.stop();
+    expect(e2).toMatchObject({ code: 'mqtt_host_unreachable', params: { host: 'broker.invalid' } });
+
+    const broker = await Aedes.createBroker();
+    broker.authenticate = (_client, _user, _pass, cb) => cb(Object.assign(new Error('bad credentials'), { returnCode: 4 }) as never, false);
+    const srv = createServer(broker.handle);
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    try {
+      const denied = await publisherTo(`mqtt://127.0.0.1:${(srv.address() as AddressInfo).port}`, { username: 'vantage', password: 'wrong' });
+      const e3 = await waitFor('a CONNACK refusal', () => denied.lastError ?? undefined, 10_000, 50);
+      await denied.stop();
+      expect(e3).toMatchObject({ code: 'mqtt_auth_failed', params: { code: 4 } });
+      expect(e3.text).toBe('Connection refused: Bad username or password');
+    } finally {
+      await new Promise<void>((r) => srv.close(() => broker.close(() => r())));
+    }
+  }, 40_000);
 });

@@ -18,6 +18,7 @@ import {
   streamEndedMessage,
   tellingLine,
 } from './source-diagnostic.js';
+import { freePort } from '../../test/helpers.js';
 
 /**
  * The classifier against what ffmpeg really prints: each case runs ffmpeg with the camera decoder's
@@ -45,11 +46,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   httpPort = (http.address() as AddressInfo).port;
-  // A port nothing listens on: taken from the OS, then released.
-  const probeSrv = createTcpServer();
-  await new Promise<void>((r) => probeSrv.listen(0, '127.0.0.1', r));
-  closedPort = (probeSrv.address() as AddressInfo).port;
-  await new Promise<void>((r) => probeSrv.close(() => r()));
+  closedPort = await freePort(); // nothing listens there
   writeFileSync(join(dir, 'notes.mp4'), 'these are meeting notes, not a video\n');
   ffmpegTool(['-f', 'lavfi', '-i', 'sine=d=1', join(dir, 'audio.m4a')]);
   // A video stream of a codec this ffmpeg has no decoder for: an FFV1 AVI whose FourCC is made unknown.

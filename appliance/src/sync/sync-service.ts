@@ -209,6 +209,11 @@ export class SyncService {
     return this.publisher?.connected ?? false;
   }
 
+  /** Why the broker is not reached (its words, code and figures), null while connected or not configured. */
+  get lastError(): MqttPublisher['lastError'] {
+    return this.publisher?.lastError ?? null;
+  }
+
   async stop(): Promise<void> {
     this.unsubscribe?.();
     for (const t of this.timers) clearInterval(t);

@@ -39,7 +39,7 @@ export interface SystemInfo {
   cpu: { cores: number; load: number[] };
   memory: { rss_mb: number; heap_mb: number; system_free_mb: number; system_total_mb: number };
   disk: { total_mb: number; free_mb: number } | null;
-  outbox: { messages: number; oldestAgeSeconds: number; dropped: number; mqtt_connected: boolean; mqtt_configured?: boolean };
+  outbox: { messages: number; oldestAgeSeconds: number; dropped: number; mqtt_connected: boolean; mqtt_configured?: boolean; mqtt_error?: string | null; mqtt_error_code?: string | null; mqtt_error_params?: Record<string, string | number> | null };
   cameras: Array<{ id: string; status: string; fps: number; frames_dropped: number; inference_ms: number | null; active_tracks: number }>;
   telegram?: { state: 'unconfigured' | 'ok' | 'failed'; reason: string | null; reason_code?: string | null; reason_params?: Record<string, string | number> | null; queued: number; failed_messages: number; bot_username: string | null } | null;
   alerts?: { rules: number; fired: number; suppressed_by_cooldown: number };

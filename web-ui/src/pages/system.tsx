@@ -135,6 +135,7 @@ export function SystemPage(props: { settings: Settings | undefined; onSettings(s
               <dt>MQTT</dt>
               <dd>
                 <StatusBadge status={s.outbox.mqtt_configured === false ? 'not_configured' : s.outbox.mqtt_connected ? 'connected' : 'disconnected'} />
+                {!s.outbox.mqtt_connected && s.outbox.mqtt_error && <Diagnostic class="error small" code={s.outbox.mqtt_error_code} params={s.outbox.mqtt_error_params} detail={s.outbox.mqtt_error} />}
               </dd>
             </div>
             <div>

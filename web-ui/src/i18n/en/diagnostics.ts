@@ -38,4 +38,11 @@ export const enDiagnostics = {
   'diag.telegram_too_large': 'The file is over Telegram’s limit of {limit_mb} MB for bots.',
   'diag.telegram_bad_request': 'Telegram refused the message as malformed.',
   'diag.telegram_server_error': 'Telegram’s servers reported an error ({status}).',
+  'diag.mqtt_connection_refused': 'The MQTT broker refused the connection: nothing answers at its address and port.',
+  'diag.mqtt_host_unreachable': 'The MQTT broker’s host {host} cannot be found: check the address.',
+  'diag.mqtt_host_unreachable.bare': 'The MQTT broker’s host cannot be reached.',
+  'diag.mqtt_auth_failed': 'The MQTT broker refused the login (code {code}): check the user name and password.',
+  'diag.mqtt_refused': 'The MQTT broker refused the connection (code {code}).',
+  'diag.mqtt_timeout': 'The MQTT broker did not answer in time.',
+  'diag.mqtt_tls': 'The secure (TLS) connection to the MQTT broker failed: check its certificate and port.',
 } as const;

@@ -36,4 +36,11 @@ export const ruDiagnostics = {
   'diag.telegram_too_large': 'Файл больше предела Telegram для ботов: {limit_mb} МБ.',
   'diag.telegram_bad_request': 'Telegram отклонил сообщение как неправильно составленное.',
   'diag.telegram_server_error': 'Серверы Telegram сообщили об ошибке ({status}).',
+  'diag.mqtt_connection_refused': 'MQTT-брокер отклонил подключение: по его адресу и порту никто не отвечает.',
+  'diag.mqtt_host_unreachable': 'Узел MQTT-брокера {host} не найден: проверьте адрес.',
+  'diag.mqtt_host_unreachable.bare': 'Узел MQTT-брокера недоступен.',
+  'diag.mqtt_auth_failed': 'MQTT-брокер отклонил вход (код {code}): проверьте имя пользователя и пароль.',
+  'diag.mqtt_refused': 'MQTT-брокер отклонил подключение (код {code}).',
+  'diag.mqtt_timeout': 'MQTT-брокер не ответил вовремя.',
+  'diag.mqtt_tls': 'Защищённое (TLS) подключение к MQTT-брокеру не удалось: проверьте его сертификат и порт.',
 } satisfies Partial<Record<Key, string>>;
