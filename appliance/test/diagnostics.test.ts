@@ -78,12 +78,12 @@ describe('Telegram refusals as codes', () => {
   });
 });
 
-async function service(language: Language = 'en') {
+async function service(language: Language = 'en', onDelivery: (id: number, chat: string, state: string) => void = () => {}) {
   server = await new TelegramTestServer().start();
   const db = openDatabase(join(tempDir(), 't.db'));
   await migrateToLatest(db.db);
   const clock = { now: () => Date.now(), monotonic: () => performance.now() };
-  const svc = new TelegramService({ base_url: server.url, chat_ids: ['1001'], bot_token: server.token }, new KeyValueStore(db.raw), new Outbox(db.raw), clock, silentLogger(), () => {}, () => language);
+  const svc = new TelegramService({ base_url: server.url, chat_ids: ['1001'], bot_token: server.token }, new KeyValueStore(db.raw), new Outbox(db.raw), clock, silentLogger(), onDelivery, () => language);
   return svc;
 }
 
@@ -105,6 +105,22 @@ describe('Telegram channel state and test results carry the code', () => {
     server.script.push({ status: 403, description: 'Forbidden: bot was kicked from the group chat' });
     const [r] = await svc.test('hi');
     expect(r).toEqual({ chat_id: '1001', ok: false, error: 'telegram 403: Forbidden: bot was kicked from the group chat', error_code: 'telegram_blocked', error_params: {} });
+  });
+});
+
+describe('a message too large for a bot (413)', () => {
+  it('is dropped with its reason and does not hold back the next ones; the channel stays ok', async () => {
+    const fates: string[] = [];
+    const svc = await service('en', (id, _chat, state) => fates.push(`${id}:${state}`));
+    server.script.push({ status: 413, description: 'Request Entity Too Large' });
+    svc.enqueue(1, 'big', Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
+    svc.enqueue(2, 'after it');
+    svc.start();
+    await waitFor('the next message', () => (server.received.length ? true : undefined), 10_000, 50);
+    await svc.stop();
+    expect(server.received.map((r) => r.text ?? r.caption)).toEqual(['after it']);
+    expect(fates).toEqual(['1:failed: 413: Request Entity Too Large', '2:delivered']);
+    expect(svc.status()).toMatchObject({ state: 'ok', failed_messages: 1 });
   });
 });
 

@@ -269,6 +269,13 @@ export class TelegramService {
         const wait = (err.retryAfter ?? 5) * 1000;
         this.outbox.retryAt(m, now + wait);
         this.log.warn({ retryAfterS: wait / 1000 }, 'telegram rate limit; waiting as told');
+      } else if (err instanceof TelegramError && err.status === 413) {
+        // Too large for a bot: this message can never go, the next ones can (the chat is fine).
+        const reason = `${err.status}: ${err.description}`;
+        this.outbox.markDead(m.id, reason, now);
+        if (p.notification_id !== null) this.onDelivery(p.notification_id, p.chat_id, `failed: ${reason}`);
+        this.log.error({ chat: p.chat_id, reason, limitMb: err.diagnostic.params.limit_mb }, 'telegram refused a message as too large; dropped');
+        return true;
       } else if (err instanceof TelegramError && err.permanent) {
         const reason = `${err.status}: ${err.description}`;
         this.outbox.markDead(m.id, reason, now);
