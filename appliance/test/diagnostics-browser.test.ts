@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, PageErrors, signInPage } from './browser.js';
+import { ARTIFACTS, launchChromium, PageErrors, signInPage } from './browser.js';
 import { englishWords, READ_PAGE } from './english-words.js';
 import { freePort, ROOT, signIn, tempDir, waitFor } from './helpers.js';
 import { localeTable } from './locale-table.js';
@@ -89,6 +89,7 @@ describe('diagnostics in the page’s language (real ffmpeg, real Chromium)', ()
     // The expert's raw line, unfolded.
     await diag.locator('summary').click();
     expect(await diag.locator('code').textContent()).toMatch(/Connection refused/);
+    await p.screenshot({ path: join(ARTIFACTS, 'diagnostics-cameras-ru.png') });
     // The camera's own page: the same sentence in its details.
     await p.goto(`${base}/#/cameras/gate`);
     const detail = p.locator('[data-diag=connection_refused]').first();
