@@ -10,6 +10,10 @@ import { TelegramClient, TelegramError } from '../src/sync/telegram-client.js';
 import { TelegramService } from '../src/sync/telegram-service.js';
 import { MqttPublisher } from '../src/sync/mqtt-publisher.js';
 import { Aedes } from 'aedes';
+import { validateConfig } from '../src/config/loader.js';
+import { EventBus } from '../src/events.js';
+import { SyncService } from '../src/sync/sync-service.js';
+import { startBroker } from './mqtt-broker.js';
 import type { Language } from '../src/alerts/locale/text.js';
 import { freePort, ROOT, tempDir, waitFor } from './helpers.js';
 import { localeTable } from './locale-table.js';
@@ -185,4 +189,32 @@ describe('MQTT broker refusals as codes (mqtt.js against real sockets and a real
       await new Promise<void>((r) => srv.close(() => broker.close(() => r())));
     }
   }, 40_000);
+});
+
+describe('camera status over MQTT carries the code', () => {
+  it('cameras/<id>/status has last_error_code and its figures beside last_error', async () => {
+    const port = await freePort();
+    const broker = await startBroker(port);
+    const db = openDatabase(join(tempDir(), 's.db'));
+    await migrateToLatest(db.db);
+    const cfg = validateConfig({ site: { name: 'shop', device: 'box1' }, mqtt: { url: `mqtt://127.0.0.1:${port}` }, cameras: [{ id: 'door', source: '/dev/null' }] });
+    const camera = { id: 'door', name: 'Door', status: 'stalled', lastError: 'no frame for 10 s', lastErrorCode: 'no_frames', lastErrorParams: { seconds: 10 }, activeTracks: 0 };
+    const sync = new SyncService(
+      cfg,
+      new Outbox(db.raw),
+      new EventBus(),
+      { cameras: () => [camera], occupancy: () => ({}), system: async () => ({}), snapshot: async () => undefined, reportNow: async () => ({}) },
+      silentLogger(),
+      { now: () => Date.now(), monotonic: () => performance.now() },
+    );
+    try {
+      sync.start();
+      const m = await waitFor('the camera status', () => broker.received.find((x) => x.topic === 'vantage/shop/box1/cameras/door/status'), 10_000, 50);
+      expect(m.retain).toBe(true);
+      expect(JSON.parse(m.payload)).toMatchObject({ status: 'stalled', last_error: 'no frame for 10 s', last_error_code: 'no_frames', last_error_params: { seconds: 10 } });
+    } finally {
+      await sync.stop();
+      await broker.close();
+    }
+  });
 });
