@@ -133,11 +133,16 @@ describe('analytics over the API', () => {
   it('serves live occupancy, events with pagination, and a snapshot', async () => {
     const occ = (await (await get('/api/v1/cameras/campus/occupancy')).json()) as { zones: Record<string, Record<string, number>> };
     expect(Object.keys(occ.zones)).toEqual(['left']);
-    const page1 = (await (await get('/api/v1/events?camera=campus&limit=2')).json()) as { events: Array<{ id: number; type: string; camera: string }>; next: number };
+    const page1 = (await (await get('/api/v1/events?camera=campus&limit=2')).json()) as { events: Array<{ id: number; time: string; type: string; camera: string }>; next: number };
     expect(page1.events).toHaveLength(2);
     expect(page1.next).toBe(page1.events[1]!.id);
-    const page2 = (await (await get(`/api/v1/events?camera=campus&limit=2&cursor=${page1.next}`)).json()) as { events: Array<{ id: number }> };
-    expect(page2.events[0]!.id).toBeLessThan(page1.next);
+    const page2 = (await (await get(`/api/v1/events?camera=campus&limit=2&cursor=${page1.next}`)).json()) as { events: Array<{ id: number; time: string }> };
+    // Newest first by event time, the id breaking ties (an entry is stamped when it began, so it may
+    // be stored after a later event): page 2 continues strictly after page 1's last event.
+    const last = page1.events[1]!;
+    const first = page2.events[0]!;
+    expect(first.time < last.time || (first.time === last.time && first.id < last.id), `${JSON.stringify(first)} after ${JSON.stringify(last)}`).toBe(true);
+    expect(page2.events.map((e) => e.id)).not.toContain(last.id);
     const snap = await get('/api/v1/cameras/campus/snapshot.jpg');
     expect(snap.headers.get('content-type')).toBe('image/jpeg');
     const meta = await sharp(Buffer.from(await snap.arrayBuffer())).metadata();
