@@ -5,7 +5,8 @@ import { DEFAULT_CONFIG_FILE } from '../config/paths.js';
 import { createLogger } from '../logger.js';
 import { isVantageError } from '../errors.js';
 
-const STOP_DEADLINE_MS = 5000;
+/** How long a stop may take before the CLI gives up and exits 1 (systemd waits TimeoutStopSec=10 before SIGKILL). */
+export const STOP_DEADLINE_MS = 5000;
 
 /** `vantage run`: start the daemon and stop it cleanly on SIGTERM/SIGINT within 5 s. */
 export async function runCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
