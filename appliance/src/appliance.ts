@@ -274,14 +274,15 @@ export class Appliance {
       recordings: () => p.recordings?.stop(),
     });
     p.media?.stop();
-    // Every input has ended: the rows its last frames left, in order (analytics' events also go to the
-    // outbox), while the detector and report workers end.
+    // Every input has ended: the rows its last frames left, in order (analytics' closing events also go
+    // to the outbox), written before the outbox's delivery ends (MQTT may take its time), while the
+    // detector and report workers end.
     const rest = ph.all({
       rows: async () => {
         await ph.run('coverage', () => p.audit?.coverage.stop());
         await ph.run('analytics', () => p.analytics?.stop());
-        await ph.run('upstream', () => p.upstream?.stop());
         await ph.run('flusher', () => p.flusher?.stop());
+        await ph.run('upstream', () => p.upstream?.stop());
       },
       detectors: () => p.detectors?.close(),
       'report runner': () => p.reportRunner?.stop(),
