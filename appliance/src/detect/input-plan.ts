@@ -49,7 +49,10 @@ export function checkRequest(input: ModelManifest['input'], req: InputRequest, m
  * - A fixed-size model, or an explicit size: the frame letterboxed into it (aspect kept).
  * - auto on a dynamic-size model: the frame at the scale the nominal size gives it (or the largest
  *   that fits `pixels`), padded only up to the next multiple of the model's stride, so a 4:3 camera
- *   runs 416×320 instead of 416×416 and a 16:9 one 416×256.
+ *   runs 416×320 instead of 416×416 and a 16:9 one 416×256. The picture stays at the top-left
+ *   (manifest `letterbox.align`) and keeps its aspect: on the TUD clips (and their mirror images)
+ *   neither centring the padding nor stretching the picture to fill the input (2.6 % off aspect)
+ *   matched this plan's AP50 on every clip and frame rate.
  */
 export function planInput(input: ModelManifest['input'], srcWidth: number, srcHeight: number, req: InputRequest = AUTO_INPUT): Letterbox {
   if (!(srcWidth > 0 && srcHeight > 0)) throw new RangeError(`source size ${srcWidth}x${srcHeight}`);

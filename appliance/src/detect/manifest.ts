@@ -24,6 +24,13 @@ const manifestSchema = z.strictObject({
     scale: z.number().positive(),
     mean: z.tuple([z.number(), z.number(), z.number()]),
     std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]),
+    /**
+     * The picture at the input's top-left corner, padded right and bottom with padValue (YOLOX's
+     * reference). Kept for dynamic sizes too, so a picture lies on the same stride grid whatever the
+     * padding: the model is not invariant to shifts under a stride, and on the TUD clips moving the
+     * picture 4 rows (centred padding) changed a person's score 7× or more as much as the amount of
+     * padding did, its AP50 winning on some clips and losing on others (a mirrored clip flips the sign).
+     */
     letterbox: z.strictObject({ align: z.literal('top-left'), padValue: z.number().int().min(0).max(255) }),
     /**
      * How a frame becomes the input: "letterbox" keeps the aspect (scaled to fit, padded at the right
