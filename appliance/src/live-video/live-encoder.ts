@@ -3,6 +3,7 @@ import { errorMessage } from '../errors.js';
 import { Backoff } from '../sources/backoff.js';
 import { endProcess, onLogLines, parseDecoderLog, spawnDecoder, type DecoderProcess } from '../sources/ffmpeg.js';
 import { redactUrl } from '../util/redact.js';
+import { ErrorLines, exitMessage, ffmpegMissingMessage, killedMessage } from '../sources/source-diagnostic.js';
 
 /** A live stream has nothing to finish for anyone: an encoder not gone this long after SIGTERM is killed. */
 const ENCODER_GRACE_MS = 1000;
@@ -105,10 +106,10 @@ export class LiveEncoder {
     this.opts.onSpawn();
     let resolveExit!: () => void;
     this.exited = new Promise((r) => (resolveExit = r));
-    let lastErrorLine = '';
+    const errorLines = new ErrorLines();
     onLogLines(proc.stderr, (line) => {
       const entry = parseDecoderLog(line);
-      if (entry.kind === 'error') lastErrorLine = entry.text;
+      if (entry.kind === 'error') errorLines.add(entry.text);
     });
     proc.stdout.on('data', (chunk: Buffer) => {
       if (gen !== this.generation) return;
@@ -121,7 +122,7 @@ export class LiveEncoder {
       this.opts.onChunk(chunk);
     });
     proc.on('error', (err: NodeJS.ErrnoException) => {
-      lastErrorLine = err.code === 'ENOENT' ? 'ffmpeg not found on PATH (install ffmpeg)' : err.message;
+      errorLines.add(err.code === 'ENOENT' ? ffmpegMissingMessage : err.message);
     });
     proc.on('close', (code, signal) => {
       if (this.proc === proc) this.proc = undefined;
@@ -132,7 +133,7 @@ export class LiveEncoder {
         this.state = 'ended';
         return;
       }
-      this.retry(gen, redactUrl(lastErrorLine || (signal ? `ffmpeg killed by ${signal}` : `ffmpeg exited with code ${code}`)));
+      this.retry(gen, redactUrl(errorLines.telling || (signal ? killedMessage(signal) : exitMessage(code))));
     });
   }
 
