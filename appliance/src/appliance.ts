@@ -49,6 +49,7 @@ import { METADATA_ONLY_MESSAGE, privacyOf } from './config/privacy.js';
 import { Recordings, recordingsDir } from './recordings/recordings-service.js';
 import { PrivateMedia } from './recordings/private-media.js';
 import { PrivacyBoxes } from './store/privacy-boxes.js';
+import { StopPhases } from './util/stop-phases.js';
 
 /** The services of a running appliance; start() fills them in order, stop() stops whichever exist. */
 interface Parts {
@@ -244,34 +245,54 @@ export class Appliance {
     root.info({ module: 'api', url: `http://${cfg.http.host}:${this.address?.port}` }, 'listening');
   }
 
-  /** Stops sources, flushes the store, closes everything. Safe to call twice. */
+  /**
+   * Stops sources, flushes the store, closes everything; safe to call twice. What runs apart runs side
+   * by side (the CLI gives a stop 5 s, also on a saturated box); what holds rows runs in order: every
+   * input ends first (cameras, sessions: their open tracks end with the stream), then analytics, the
+   * outbox, tracks and counts are written, and the store closes last. A phase that fails is logged and
+   * the others still run (no rows are lost to it); the first failure is thrown at the end.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     const p = this.p;
+    const ph = new StopPhases();
     p.disk?.stop();
     p.retention?.stop();
     p.reports?.stop();
-    await p.scheduledReports?.stop();
     p.live?.close();
-    await p.liveVideo?.stop();
     const server = this.server;
     const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
     server?.closeAllConnections?.();
-    // Tracks still open end with their stream, so their summaries are stored too.
-    await p.sessions?.stop();
-    await p.cameras?.stopAll();
-    await p.recordings?.stop();
+    // The live view holds no rows: its viewers close and WebRTC's native objects are released (rounds
+    // of garbage collection) while the rest goes on.
+    const liveVideo = ph.run('live video', () => p.liveVideo?.stop());
+    await ph.all({
+      'scheduled reports': () => p.scheduledReports?.stop(),
+      sessions: () => p.sessions?.stop(),
+      cameras: () => p.cameras?.stopAll(),
+      recordings: () => p.recordings?.stop(),
+    });
     p.media?.stop();
-    await p.audit?.coverage.stop();
-    await p.analytics?.stop();
-    await p.upstream?.stop();
-    await p.flusher?.stop();
-    await p.detectors?.close();
-    await closed;
-    await p.reportRunner?.stop();
-    await p.store?.close();
-    this.log.info('stopped');
+    // Every input has ended: the rows its last frames left, in order (analytics' closing events also go
+    // to the outbox), written before the outbox's delivery ends (MQTT may take its time), while the
+    // detector and report workers end.
+    const rest = ph.all({
+      rows: async () => {
+        await ph.run('coverage', () => p.audit?.coverage.stop());
+        await ph.run('analytics', () => p.analytics?.stop());
+        await ph.run('flusher', () => p.flusher?.stop());
+        await ph.run('upstream', () => p.upstream?.stop());
+      },
+      detectors: () => p.detectors?.close(),
+      'report runner': () => p.reportRunner?.stop(),
+      http: () => closed,
+    });
+    await Promise.all([liveVideo, rest]);
+    await ph.run('store', () => p.store?.close());
+    for (const { phase, err } of ph.errors) this.log.error({ phase, err }, 'a stop phase failed');
+    this.log.info({ phases_ms: ph.ms, total_ms: ph.totalMs }, 'stopped');
+    if (ph.errors.length) throw ph.errors[0]!.err;
   }
 
   /**

@@ -118,8 +118,12 @@ export class CameraManager {
   }
 
   private async stopOne(rt: CameraRuntime): Promise<void> {
+    const t0 = performance.now();
     await rt.pipeline?.stop();
     rt.processor?.end(this.deps.clock.now());
+    // What the camera analysed in all, and its last analysed frame's time: the rows a stop must leave in the store.
+    const p = rt.pipeline;
+    if (p) this.deps.log.info({ module: 'camera', camera: rt.id, frames_inferred: p.framesInferred, last_inferred_ms: p.lastInferredFrameMs, ms: Math.round(performance.now() - t0) }, 'camera stopped');
   }
 }
 

@@ -4,8 +4,10 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Appliance } from '../src/appliance.js';
 import { validateConfig } from '../src/config/loader.js';
-import { silentLogger } from '../src/logger.js';
+import { createLogger, silentLogger } from '../src/logger.js';
+import { STOP_DEADLINE_MS } from '../src/cli/run.js';
 import type { CameraView } from '../src/api/types.js';
+import { cameraStops, logLines, stopTimes, storedCounts, type LogLine } from './stop-kit.js';
 import { CAMPUS, MEDIA, childPids, freePort, processAlive, runCli, startCli, tempDir, waitFor, api } from './helpers.js';
 
 describe('file → detector → SQLite → API, in process', () => {
@@ -13,6 +15,7 @@ describe('file → detector → SQLite → API, in process', () => {
   const dbPath = join(dir, 'vantage.db');
   let app: Appliance;
   let base: string;
+  const logged: string[] = [];
 
   beforeAll(async () => {
     const config = validateConfig({
@@ -25,7 +28,8 @@ describe('file → detector → SQLite → API, in process', () => {
         { id: 'off', source: CAMPUS, enabled: false },
       ],
     });
-    app = new Appliance(config, silentLogger());
+    // Its log lines are kept: the stop's own account (each camera's frames, the phases) is checked against the file.
+    app = new Appliance(config, createLogger('info', { write: (line: string) => void logged.push(line) }));
     await app.start();
     base = `http://127.0.0.1:${app.address!.port}`;
   });
@@ -144,6 +148,11 @@ describe('file → detector → SQLite → API, in process', () => {
     expect(secs.n).toBeGreaterThanOrEqual(2);
     // Campus has a person in every frame, so the person rows cover every frame analysed.
     expect(secs.frames).toBeGreaterThanOrEqual(inferred);
+    // Every frame the camera analysed up to its stop is counted, its last second too, within the CLI's deadline.
+    const logs = logLines(logged.join(''));
+    const stop = cameraStops(logs).get('campus')!;
+    expect(storedCounts(dbPath, 'campus')).toEqual({ frames: stop.framesInferred, lastSecond: Math.floor(stop.lastInferredMs! / 1000) });
+    expect(stopTimes(logs)!.total_ms).toBeLessThan(STOP_DEADLINE_MS);
   });
 });
 
@@ -207,6 +216,8 @@ describe('vantage run (the daemon as a process)', () => {
       const logs = child.output().trim().split('\n').map((l) => JSON.parse(l) as { module?: string; camera?: string; msg: string });
       expect(logs.some((l) => l.module === 'camera' && l.camera === 'sample' && l.msg === 'online')).toBe(true);
       expect(logs.at(-1)!.msg).toBe('stopped');
+      const stop = cameraStops(logs as LogLine[]).get('sample')!;
+      expect(storedCounts(join(dir, 'v.db'), 'sample')).toEqual({ frames: stop.framesInferred, lastSecond: Math.floor(stop.lastInferredMs! / 1000) });
     } finally {
       child.kill('SIGKILL');
     }

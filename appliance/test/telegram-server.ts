@@ -25,6 +25,8 @@ export class TelegramTestServer {
   readonly token = '123456:TEST-token-abcdefghijklmnopqrstuvwxyz';
   readonly chats = new Set(['1001', '-100200']);
   attempts = 0;
+  /** While true, a send call is taken and never answered (a stalled upload); the client has to give up. */
+  hold = false;
   private server: Server | undefined;
   url = '';
 
@@ -54,6 +56,7 @@ export class TelegramTestServer {
     if (method === 'getMe') return { status: 200, body: { ok: true, result: { id: 123456, is_bot: true, first_name: 'Vantage test', username: 'vantage_test_bot' } } };
     if (method !== 'sendMessage' && method !== 'sendPhoto' && method !== 'sendDocument' && method !== 'sendVideo') return { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } };
     this.attempts++;
+    if (this.hold) return new Promise(() => {});
     const next = this.script.shift();
     if (next && next.status !== 200) {
       return { status: next.status, body: { ok: false, error_code: next.status, description: next.description ?? 'scripted failure', ...(next.retryAfter ? { parameters: { retry_after: next.retryAfter } } : {}) } };

@@ -1,9 +1,12 @@
 import type { Logger } from '../logger.js';
 import { errorMessage } from '../errors.js';
 import { Backoff } from '../sources/backoff.js';
-import { onLogLines, parseDecoderLog, spawnDecoder, type DecoderProcess } from '../sources/ffmpeg.js';
+import { endProcess, onLogLines, parseDecoderLog, spawnDecoder, type DecoderProcess } from '../sources/ffmpeg.js';
 import { redactUrl } from '../util/redact.js';
 import { ErrorLines, exitMessage, ffmpegMissingMessage, killedMessage } from '../sources/source-diagnostic.js';
+
+/** A live stream has nothing to finish for anyone: an encoder not gone this long after SIGTERM is killed. */
+const ENCODER_GRACE_MS = 1000;
 
 export type EncoderState = 'idle' | 'starting' | 'running' | 'retrying' | 'ended';
 
@@ -26,7 +29,7 @@ export interface LiveEncoderOptions {
 /**
  * One ffmpeg process that runs only while it is wanted: `want(true)` starts it (or keeps it), and
  * `want(false)` stops it `lingerMs` later unless wanted again. While wanted, a process that fails or
- * exits is restarted with backoff (1 s doubling to 30 s); a stop is SIGTERM, then SIGKILL after 2 s,
+ * exits is restarted with backoff (1 s doubling to 30 s); a stop is SIGTERM, then SIGKILL after 1 s,
  * and `close()` resolves only when the process has exited, so none is left behind.
  */
 export class LiveEncoder {
@@ -152,15 +155,8 @@ export class LiveEncoder {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     const proc = this.proc;
-    const exited = this.exited;
-    if (proc && proc.exitCode === null && proc.signalCode === null) {
-      proc.kill('SIGTERM');
-      const killer = setTimeout(() => proc.kill('SIGKILL'), 2000);
-      await exited;
-      clearTimeout(killer);
-    } else if (proc) {
-      await exited;
-    }
+    // Its stdout is still read (and dropped: an old generation) until it exits, so SIGTERM ends it.
+    if (proc) await endProcess(proc, this.exited, ENCODER_GRACE_MS);
     if (gen === this.generation) this.state = 'idle'; // unless started again meanwhile
   }
 }

@@ -90,6 +90,8 @@ export class CameraPipeline {
   /** Of framesSkipped: frames the adaptive rate saved on an empty, still scene. */
   framesIdleSkipped = 0;
   lastInferenceMs = 0;
+  /** Frame time of the last inferred frame handed to the sink (ms), null before the first. */
+  lastInferredFrameMs: number | null = null;
 
   constructor(
     private readonly opts: PipelineOptions,
@@ -214,6 +216,7 @@ export class CameraPipeline {
       if (e.inferred && r) {
         this.framesInferred++;
         this.lastInferenceMs = r.inferenceMs;
+        this.lastInferredFrameMs = this.frameTime(e.frame);
         if (r.detections.some((d) => d.score >= (this.opts.activeScore ?? 0.5))) this.lastActiveAt = Math.max(this.lastActiveAt, this.frameTime(e.frame));
       } else if (!e.inferred) {
         this.framesSkipped++;

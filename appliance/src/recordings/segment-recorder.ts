@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { Backoff } from '../sources/backoff.js';
-import { isNetworkUrl, onLogLines, spawnRecorder, type RecorderProcess, type SourceSpec } from '../sources/ffmpeg.js';
+import { endProcess, isNetworkUrl, onLogLines, spawnRecorder, type RecorderProcess, type SourceSpec } from '../sources/ffmpeg.js';
 import { buildRecordArgs, parseSegmentLine } from '../sources/record-args.js';
 import { redactText } from '../util/redact.js';
 
@@ -16,6 +16,9 @@ export interface FinishedSegment {
   bytes: number;
   run: number;
 }
+
+/** SIGTERM → exit takes a recorder tens of ms (it writes its segment's end); one not gone by then is killed. */
+const RECORDER_GRACE_MS = 3000;
 
 /** The stream time of a run drifting this far from the wall clock re-anchors it (a long stall); a busy event loop reading the line late stays below it. */
 const REANCHOR_MS = 30_000;
@@ -55,17 +58,16 @@ export class SegmentRecorder {
     this.spawn();
   }
 
-  /** Stops ffmpeg gracefully (it finishes and reports the segment it was writing); SIGKILL after 5 s. */
+  /**
+   * Stops ffmpeg gracefully (it finishes and reports the segment it was writing); SIGKILL after
+   * RECORDER_GRACE_MS, short enough that a daemon's stop still ends within the CLI's 5 s.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-      child.once('close', () => (clearTimeout(kill), resolve()));
-      child.kill('SIGTERM');
-    });
+    await endProcess(child, new Promise((r) => child.once('close', r)), RECORDER_GRACE_MS);
   }
 
   private spawn(): void {

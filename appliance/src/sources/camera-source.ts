@@ -7,9 +7,15 @@ import { FrameRing, type FrameRef, type RingPolicy } from './frame-ring.js';
 import { redactText, redactUrl } from '../util/redact.js';
 import { Backoff } from './backoff.js';
 import type { Socket } from 'node:net';
-import { buildDecodeArgs, isNetworkUrl, onLogLines, parseDecoderLog, probe, spawnFrameDecoder, type FrameDecoderProcess, type SourceSpec, type StreamInfo } from './ffmpeg.js';
+import { buildDecodeArgs, endProcess, isNetworkUrl, onLogLines, parseDecoderLog, probe, spawnFrameDecoder, type FrameDecoderProcess, type SourceSpec, type StreamInfo } from './ffmpeg.js';
 import { openFrameChannel, type FrameChannel } from './frame-channel.js';
 import { exitMessage, ffmpegMissingMessage, killedMessage, resolutionMessage, stallMessage, streamEndedMessage, ErrorLines } from './source-diagnostic.js';
+
+/**
+ * How long a decoder may take to exit after SIGTERM before it is killed. A decoder has nothing to
+ * finish (its frames are not wanted once the camera stops), so the wait is short.
+ */
+const DECODER_GRACE_MS = 500;
 
 export type CameraStatus = 'starting' | 'online' | 'offline' | 'stalled' | 'ended' | 'stopped';
 
@@ -69,6 +75,8 @@ export class CameraSource {
   private fpsWindowStart = 0;
   private fpsWindowFrames = 0;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Cancels the probe of the connect under way (stop). */
+  private probing: AbortController | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private readonly backoff = new Backoff();
   private exited: Promise<void> = Promise.resolve();
@@ -123,20 +131,21 @@ export class CameraSource {
     }
   }
 
+  /**
+   * Ends the decoder: no frame is wanted from here on, so this process's end of the frame socket closes
+   * first (a decoder blocked writing a frame nobody reads gets EPIPE at once instead of waiting for
+   * SIGKILL), then SIGTERM, SIGKILL after DECODER_GRACE_MS. A probe under way is cancelled.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     this.generation++;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.watchdog) clearInterval(this.watchdog);
-    const proc = this.proc;
-    if (proc && proc.exitCode === null && proc.signalCode === null) {
-      proc.kill('SIGTERM');
-      const killer = setTimeout(() => proc.kill('SIGKILL'), 2000);
-      await this.exited;
-      clearTimeout(killer);
-    }
+    this.probing?.abort();
     this.reader?.destroy();
     this.reader = undefined;
+    const proc = this.proc;
+    if (proc) await endProcess(proc, this.exited, DECODER_GRACE_MS);
     this.setStatus('stopped');
   }
 
@@ -201,8 +210,9 @@ export class CameraSource {
     const { spec } = this.opts;
     const known = this.replanned;
     this.replanned = undefined;
+    const probing = (this.probing = new AbortController());
     try {
-      this.info = known && this.info ? { ...this.info, ...known } : await probe(spec);
+      this.info = known && this.info ? { ...this.info, ...known } : await probe(spec, undefined, probing.signal);
     } catch (e) {
       if (gen !== this.generation || this.stopping) return;
       return this.fail(isVantageError(e) ? e.message : errorMessage(e));

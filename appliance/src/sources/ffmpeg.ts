@@ -1,5 +1,5 @@
 /** The one place ffmpeg and ffprobe are spawned: argument building (pure, tested) and process start. */
-import { spawn, execFile, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, execFile, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Socket } from 'node:net';
@@ -125,16 +125,37 @@ export function spawnFrameDecoder(args: string[], stdout: Socket): FrameDecoderP
   return spawn('ffmpeg', args, { stdio: ['ignore', stdout, 'pipe'] });
 }
 
+/**
+ * Ends a child at once but politely: SIGTERM, then SIGKILL if it has not exited within `graceMs`;
+ * resolves when `closed` does (the caller's promise of the child's 'close', so every byte it wrote has
+ * been read). The caller must keep reading the child's output meanwhile, or close its end: a child
+ * blocked writing into a pipe nobody drains never reaches its exit and always costs the whole grace.
+ */
+export async function endProcess(proc: ChildProcess, closed: Promise<unknown>, graceMs: number): Promise<void> {
+  if (proc.exitCode === null && proc.signalCode === null) {
+    proc.kill('SIGTERM');
+    const killer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+    try {
+      await closed;
+    } finally {
+      clearTimeout(killer);
+    }
+  } else {
+    await closed;
+  }
+}
+
 /** Reads width, height and frame rate of the first video stream. */
-export function probe(spec: Pick<SourceSpec, 'url' | 'rtspTransport'>, timeoutMs = 15_000): Promise<StreamInfo> {
+export function probe(spec: Pick<SourceSpec, 'url' | 'rtspTransport'>, timeoutMs = 15_000, signal?: AbortSignal): Promise<StreamInfo> {
   const { options, input } = ffmpegInput(spec.url);
   const args = [...options, '-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height,avg_frame_rate,r_frame_rate,nb_frames:format=duration', '-of', 'json'];
   if (/^rtsps?:\/\//i.test(spec.url)) args.push('-rtsp_transport', spec.rtspTransport, '-timeout', '5000000');
   args.push('-i', input);
   const shown = redactUrl(spec.url);
   return new Promise((resolve, reject) => {
-    execFile('ffprobe', args, { timeout: timeoutMs, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+    execFile('ffprobe', args, { timeout: timeoutMs, maxBuffer: 1 << 20, ...(signal ? { signal } : {}) }, (err, stdout, stderr) => {
       if (err) {
+        if (signal?.aborted) return reject(new VantageError('ERR_UNAVAILABLE', `probe of ${shown} cancelled`));
         const e = err as NodeJS.ErrnoException & { killed?: boolean };
         if (e.code === 'ENOENT') return reject(new VantageError('ERR_FFMPEG_MISSING', 'ffprobe not found on PATH (install ffmpeg)'));
         // The telling line: ffprobe often ends with a generic one ("…: Input/output error") after the cause.

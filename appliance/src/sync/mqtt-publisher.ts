@@ -9,6 +9,12 @@ import { diagnostic, type Diagnostic } from '../util/diagnostic.js';
 
 export const MQTT_CHANNEL = 'mqtt';
 
+/**
+ * At stop, the outbox is delivered for at most this long (the CLI gives a whole stop 5 s); what is
+ * left stays in the outbox for the next start.
+ */
+const STOP_DELIVERY_MS = 2000;
+
 export interface MqttOptions {
   url: string;
   username?: string | undefined;
@@ -32,6 +38,8 @@ export class MqttPublisher {
   private client: MqttClient | undefined;
   private timer: NodeJS.Timeout | undefined;
   private draining = false;
+  /** performance.now() after which a stop's last deliveries give up (Infinity while running). */
+  private stopBy = Infinity;
   connected = false;
   /** Why the broker cannot be reached or refused us, until the next connect: its words and its code. */
   lastError: (Diagnostic & { text: string }) | null = null;
@@ -104,7 +112,7 @@ export class MqttPublisher {
             this.log.warn({ err: (e as Error).message, topic: m.topic }, 'mqtt publish failed; will retry');
             return;
           }
-          if (!this.connected) return;
+          if (!this.connected || performance.now() > this.stopBy) return;
         }
       }
     } finally {
@@ -123,12 +131,18 @@ export class MqttPublisher {
     if (this.timer) clearInterval(this.timer);
     const c = this.client;
     if (!c) return;
+    this.stopBy = performance.now() + STOP_DELIVERY_MS;
     if (this.connected) {
-      // Let a drain in progress finish, then send what was queued meanwhile (sources are stopped by now).
-      const deadline = Date.now() + 3000;
-      while (this.draining && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      await this.drain();
-      await c.publishAsync(`${this.opts.prefix}/status`, 'offline', { qos: 1, retain: true }).catch(() => undefined);
+      // Let a drain in progress finish, then send what was queued meanwhile (sources are stopped by
+      // now), all within STOP_DELIVERY_MS: a broker that stops answering cannot hold the stop.
+      const left = () => Math.max(0, this.stopBy - performance.now());
+      const within = (p: Promise<unknown>) => {
+        let timer: NodeJS.Timeout | undefined;
+        return Promise.race([p.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, left())))]).finally(() => clearTimeout(timer));
+      };
+      while (this.draining && left() > 0) await new Promise((r) => setTimeout(r, 20));
+      await within(this.drain());
+      await within(c.publishAsync(`${this.opts.prefix}/status`, 'offline', { qos: 1, retain: true }));
     }
     await c.endAsync(true).catch(() => undefined);
   }

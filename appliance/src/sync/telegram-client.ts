@@ -54,6 +54,8 @@ export class TelegramClient {
     private readonly baseUrl: string,
     private readonly token: string,
     private readonly timeoutMs = 15_000,
+    /** Aborts any request in flight (the daemon stopping). */
+    private readonly stop?: AbortSignal,
   ) {}
 
   getMe(): Promise<{ id: number; username: string; first_name: string }> {
@@ -98,7 +100,7 @@ export class TelegramClient {
         method: 'POST',
         ...(typeof body === 'string' ? { headers: { 'content-type': 'application/json' } } : {}),
         ...(body === undefined ? {} : { body }),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: this.stop ? AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.stop]) : AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
       throw new TelegramError(0, e instanceof Error ? e.message : String(e), undefined, method);

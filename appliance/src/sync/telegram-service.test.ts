@@ -7,6 +7,7 @@ import { Outbox } from '../store/outbox.js';
 import { TelegramTestServer } from '../../test/telegram-server.js';
 import { tempDir, waitFor } from '../../test/helpers.js';
 import { TelegramService, TELEGRAM_CHANNEL } from './telegram-service.js';
+import { STOP_DEADLINE_MS } from '../cli/run.js';
 
 let server: TelegramTestServer;
 afterEach(async () => server?.stop());
@@ -69,5 +70,29 @@ describe('Telegram delivery through the outbox', () => {
     await waitFor('both delivered', () => (server.received.length >= 3 ? true : undefined), 10_000, 50);
     await svc.stop();
     expect(server.received.map((r) => r.text)).toEqual(['reconnected', 'lost chat', 'after it']);
+  });
+
+  // The daemon's stop (the CLI allows 5 s) does not wait for Telegram.
+  it('stop() cuts off a send Telegram never answers and the backlog behind it; after a restart every message goes, once, in order', async () => {
+    const token = '123456:TEST-token-abcdefghijklmnopqrstuvwxyz';
+    const { svc, outbox, db } = await setup({ bot_token: token, chat_ids: ['1001'] });
+    server.hold = true;
+    for (let i = 1; i <= 5; i++) svc.enqueue(i, `m${i}`);
+    svc.start();
+    await waitFor('the first send taken', () => (server.attempts >= 1 ? true : undefined), 10_000, 20);
+    const t0 = performance.now();
+    await svc.stop();
+    expect(performance.now() - t0).toBeLessThan(STOP_DEADLINE_MS);
+    expect(server.attempts).toBe(1);
+    // All five still queued and due now (the cut-off send is not counted as a failed attempt).
+    expect(outbox.due(TELEGRAM_CHANNEL, Date.now(), 20).map((m) => m.attempts)).toEqual([0, 0, 0, 0, 0]);
+    server.hold = false;
+    const clock = { now: () => Date.now(), monotonic: () => performance.now() };
+    const next = new TelegramService({ base_url: server.url, chat_ids: ['1001'], bot_token: token }, new KeyValueStore(db.raw), outbox, clock, silentLogger(), () => {});
+    next.start();
+    await waitFor('five delivered', () => (server.received.length >= 5 ? true : undefined), 10_000, 50);
+    await next.stop();
+    expect(server.received.map((r) => r.text)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+    expect(outbox.depth(TELEGRAM_CHANNEL, Date.now()).messages).toBe(0);
   });
 });

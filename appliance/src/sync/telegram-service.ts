@@ -81,6 +81,8 @@ export type ClipFiles = (kind: 'notification', id: number) => Promise<string | '
 export class TelegramService {
   private timer: NodeJS.Timeout | undefined;
   private sending = false;
+  /** Aborted by stop(): the request in flight ends at once and no further message is sent. */
+  private readonly halt = new AbortController();
 
   constructor(
     private readonly cfg: { bot_token?: string | undefined; chat_ids: Array<string | number>; base_url: string },
@@ -229,13 +231,18 @@ export class TelegramService {
     this.timer.unref();
   }
 
+  /**
+   * Ends delivery at once (the CLI gives a whole stop 5 s; a backlog or a clip upload takes longer):
+   * the request in flight is aborted and what is not yet sent stays in the outbox, due as it was.
+   */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.halt.abort();
     while (this.sending) await new Promise((r) => setTimeout(r, 20));
   }
 
   kick(): void {
-    if (this.sending) return;
+    if (this.sending || this.halt.signal.aborted) return;
     this.sending = true;
     void this.drain()
       .catch((err: unknown) => this.log.error({ err }, 'telegram delivery loop failed'))
@@ -245,11 +252,12 @@ export class TelegramService {
   private async drain(): Promise<void> {
     const e = this.effective();
     if (!e || this.failedNow()) return;
-    const client = new TelegramClient(this.cfg.base_url, e.token);
+    const client = new TelegramClient(this.cfg.base_url, e.token, undefined, this.halt.signal);
     for (;;) {
       const batch = this.outbox.due(TELEGRAM_CHANNEL, this.clock.now(), 20);
       if (!batch.length) return;
-      for (const m of batch) if (!(await this.deliver(client, m))) return; // keep order: stop at a failure
+      // Keep order: stop at a failure (and at the daemon's stop).
+      for (const m of batch) if (this.halt.signal.aborted || !(await this.deliver(client, m))) return;
     }
   }
 
@@ -264,6 +272,7 @@ export class TelegramService {
       if (p.notification_id !== null) this.onDelivery(p.notification_id, p.chat_id, 'delivered');
       return true;
     } catch (err) {
+      if (this.halt.signal.aborted) return false; // cut off by the stop: left as it was, sent after the next start
       const now = this.clock.now();
       if (err instanceof TelegramError && err.status === 429) {
         const wait = (err.retryAfter ?? 5) * 1000;
