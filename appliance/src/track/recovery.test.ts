@@ -95,3 +95,93 @@ describe('re-activation after occlusion by position and appearance', () => {
     expect(ids(out[41]!)).toEqual([2]);
   });
 });
+
+describe('re-finding judges size and distance by the steady height', () => {
+  // Each case at 5, 10 and 25 fps: times are in seconds, sizes in box heights of the 100 px person.
+  const RATES = [5, 10, 25];
+  const A = colour(3);
+  /** Frames at `fps` from t0 (inclusive) to t1 (exclusive), each with the detections `at(t)`; t0, t1 on frame times. */
+  const span = (fps: number, t0: number, t1: number, at: (t: number) => Detection[]): Array<[number, Detection[]]> => {
+    const out: Array<[number, Detection[]]> = [];
+    for (let k = Math.round(t0 * fps); k < Math.round(t1 * fps); k++) out.push([k / fps, at(k / fps)]);
+    return out;
+  };
+  /** The id of the track whose box is nearest `b` in the last update of `out` (0 if none). */
+  const idAt = (out: TrackerUpdate[], b: Box): number => {
+    let best = 0;
+    let bestD = Infinity;
+    for (const tr of out.at(-1)!.tracks) {
+      const d = Math.hypot(tr.box.x1 - b.x1, tr.box.y2 - b.y2);
+      if (d < bestD) [best, bestD] = [tr.id, d];
+    }
+    return best;
+  };
+
+  /**
+   * Person A, 100 px tall, stands for 1.2 s (score 0.9), then for 0.2 s only their top 70 % is seen
+   * at a low score (walking behind something), then nothing for 0.6 s; then `next` appears at the
+   * place where A was, and stays for 0.4 s.
+   */
+  function partialThenGone(fps: number, next: Box): TrackerUpdate[] {
+    const tracker = new ByteTracker();
+    return run(tracker, [
+      ...span(fps, 0, 1.2, () => [det(box(300, 200, 40, 100), A)]),
+      ...span(fps, 1.2, 1.4, () => [det(box(300, 200, 40, 70), A, 0.3)]),
+      ...span(fps, 1.4, 2.0, () => []),
+      ...span(fps, 2.0, 2.4, () => [det(next, A)]),
+    ]);
+  }
+
+  for (const fps of RATES) {
+    it(`${fps} fps: after a partial last box, a much smaller person looking alike there gets a new id`, () => {
+      // 60 px: 0.86 of the partial last box (which alone would let them through), 0.6 of A's height.
+      const smaller = box(305, 230, 24, 60);
+      const out = partialThenGone(fps, smaller);
+      expect(ids(out[Math.round(1.1 * fps)]!)).toEqual([1]);
+      expect(idAt(out, smaller)).toBe(2);
+    });
+
+    it(`${fps} fps: after a partial last box, the same person re-appearing whole keeps the id`, () => {
+      const whole = box(306, 205, 40, 100); // 1.43 × the partial box, 1.0 × the steady height
+      const out = partialThenGone(fps, whole);
+      expect(idAt(out, whole)).toBe(1);
+      expect(out.flatMap((u) => u.tracks.map((t) => t.id)).every((id) => id === 1)).toBe(true);
+    });
+
+    // This case looks at the frame where the other person first appears: a lost track's gate keeps
+    // growing while it waits (1 height a second), so a person who stands still long enough within
+    // reach is continued later all the same — what is pinned is the reach at a given absence.
+    it(`${fps} fps: distance is measured in the track's height, so a taller person farther off is not pulled in`, () => {
+      // A (steady 100 px) is last seen at 1 s − a frame, gone until 1.5 s: the gate is 0.5 + the gap
+      // heights. A person 1.4 × taller appears 0.15 heights beyond it — inside the gate in their own
+      // height (the old max(height) scale), outside it in A's. The same person there is continued.
+      const gate = 0.5 + 0.5 + 1 / fps;
+      const taller = box(300 + 100 * (gate + 0.15), 250 - 70, 56, 140);
+      const near = box(300 + 100 * (gate - 0.15), 200, 40, 100);
+      const frames = (b: Box): Array<[number, Detection[]]> => [
+        ...span(fps, 0, 1.0, () => [det(box(300, 200, 40, 100), A)]),
+        ...span(fps, 1.0, 1.5, () => []),
+        [1.5, [det(b, A)]],
+      ];
+      expect(ids(run(new ByteTracker(), frames(taller)).at(-1)!)).toEqual([]); // a new, unconfirmed track
+      expect(ids(run(new ByteTracker(), frames(near)).at(-1)!)).toEqual([1]);
+    });
+
+    it(`${fps} fps: of two people in reach, the one nearer in the track's own height continues it, not a taller one`, () => {
+      // A (100 px) is gone 0.8 s. A re-appears 0.6 of A's heights away (110 px tall, walking nearer);
+      // someone 1.45 × A's height stands 0.75 of A's heights away on the other side — only 0.52 of
+      // their own height, which made them the nearer one when distance was in the taller box's height.
+      const back = box(300 + 60, 250 - 55, 44, 110);
+      const taller = box(300 - 75, 250 - 72.5, 58, 145);
+      const out = run(new ByteTracker(), [
+        ...span(fps, 0, 1.0, () => [det(box(300, 200, 40, 100), A)]),
+        ...span(fps, 1.0, 1.8, () => []),
+        [1.8, [det(back, A), det(taller, A)]],
+        [1.8 + 1 / fps, [det(back, A), det(taller, A)]],
+      ]);
+      expect(idAt(out.slice(0, -1), back)).toBe(1);
+      expect(idAt(out, back)).toBe(1);
+      expect(idAt(out, taller)).toBe(2);
+    });
+  }
+});

@@ -4,6 +4,7 @@
  */
 import type { Box } from '../math/box.js';
 import { boxToXyah, KALMAN_STEP_SECONDS, type KalmanFilter } from './kalman-filter.js';
+import { SteadyHeight } from './steady-height.js';
 import { TrackPath } from './track-path.js';
 import type { Detection, TrackSnapshot } from './types.js';
 
@@ -38,6 +39,8 @@ export class STrack {
   feature: Float32Array | undefined;
   /** Box of the last matched detection. */
   readonly detBox: Box = { x1: 0, y1: 0, x2: 0, y2: 0 };
+  /** Robust height of the recent observations (re-finding judges sizes and distances by it). */
+  readonly steadyHeight = new SteadyHeight();
   /** Box of the detection that started the track. */
   readonly firstBox: Box;
   /** Velocity of the observed (detection) box centre, px per second, smoothed over about 0.5 s. */
@@ -56,6 +59,7 @@ export class STrack {
     this.startFrame = frameId;
     this.frameId = frameId;
     Object.assign(this.detBox, det.box);
+    this.steadyHeight.add(t, b.y2 - b.y1, det.score);
     if (det.embedding) this.feature = Float32Array.from(det.embedding);
     this.matched(t);
   }
@@ -112,6 +116,7 @@ export class STrack {
     this.lastSeen = t;
     this.frameId = frameId;
     Object.assign(this.detBox, det.box);
+    this.steadyHeight.add(t, b.y2 - b.y1, det.score);
     this.matched(t);
   }
 
