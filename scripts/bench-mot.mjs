@@ -1,8 +1,9 @@
 // make bench-mot: the online tracker on every bundled MOT15 clip at full, half and a third of its
 // frame rate (frames dropped, ground truth renumbered, real time between frames given to the
 // tracker), with IDF1, MOTA, ID switches, ids and visitors against true people, and count accuracy
-// over the fixed lines (horizontal and vertical at 30/50/70% of the frame). Prints the matrix, the
-// means, and one JSON line.
+// over the fixed lines (horizontal and vertical at 30/50/70% of the frame), and zone entry accuracy
+// and visit dwell error over the fixed zones (quadrants and the 30–70% bands, zone-eval.ts) with the
+// zone rule of the config (analytics.zone_*). Prints the matrix, the means, and one JSON line.
 //
 // Detections (with their colour descriptors) are recorded once per clip into .cache/bench-mot/ so
 // re-runs only re-run the tracker. Options:
@@ -27,6 +28,7 @@ const { recordWith } = await import(join(dist, 'pipeline/record-detections.js'))
 const { benchMatrix } = await import(join(root, 'dist/appliance/bench/mot-matrix.js'));
 const { parseMot } = await import(join(dist, 'eval/mot-format.js'));
 const { trackerOptions } = await import(join(dist, 'track/options.js'));
+const { zoneTimingOptions } = await import(join(dist, 'analytics/engines/zones.js'));
 
 const { values } = parseArgs({
   options: {
@@ -41,7 +43,7 @@ const { config } = loadConfig({ env: {} });
 const detectorConfig = { ...config.detector, ...(values.model ? { model: resolve(values.model) } : {}), ...(values.input ? { input: values.input } : {}) };
 const log = createLogger('warn', process.stderr);
 const opts = trackerOptions(config.tracker);
-const zoneOpts = {};
+const zoneOpts = zoneTimingOptions(config.analytics);
 for (const kv of values.set) {
   const [key, v] = kv.split('=');
   const zone = key.startsWith('zone.');
@@ -66,13 +68,13 @@ for (const name of names) {
 const r = benchMatrix(clips, opts, zoneOpts);
 const f1 = (v) => (Math.round(v * 10) / 10).toFixed(1);
 if (!values['json-only']) {
-  const head = ['clip', 'rate', 'fps', 'IDF1', 'MOTA', 'IDSW', 'FP', 'FN', 'ids/people', 'visitors', 'count acc', 'err/true'];
-  const w = [16, 6, 6, 7, 7, 6, 6, 6, 12, 10, 10, 10];
+  const head = ['clip', 'rate', 'fps', 'IDF1', 'MOTA', 'IDSW', 'FP', 'FN', 'ids/people', 'visitors', 'count acc', 'err/true', 'zone acc', 'err/true', 'dwell err'];
+  const w = [16, 6, 6, 7, 7, 6, 6, 6, 12, 10, 10, 10, 10, 10, 10];
   const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(w[i]) : String(c).padStart(w[i]))).join('');
   console.log(line(head));
   for (const c of r.cells) {
-    console.log(line([c.clip, `1/${c.step}`, f1(c.fps), f1(c.IDF1), f1(c.MOTA), c.IDSW, c.FP, c.FN, `${c.ids}/${c.people}`, c.visitors, f1(c.countAccuracy), `${c.countError}/${c.countTruth}`]));
+    console.log(line([c.clip, `1/${c.step}`, f1(c.fps), f1(c.IDF1), f1(c.MOTA), c.IDSW, c.FP, c.FN, `${c.ids}/${c.people}`, c.visitors, f1(c.countAccuracy), `${c.countError}/${c.countTruth}`, f1(c.zoneAccuracy), `${c.zoneError}/${c.zoneTruth}`, `${f1(c.dwellError)}%`]));
   }
-  console.log(`mean IDF1 ${f1(r.meanIDF1)} (min ${f1(r.minIDF1)})   count accuracy ${f1(r.countAccuracy)}% (min cell ${f1(r.minCountAccuracy)}%)`);
+  console.log(`mean IDF1 ${f1(r.meanIDF1)} (min ${f1(r.minIDF1)})   count accuracy ${f1(r.countAccuracy)}% (min cell ${f1(r.minCountAccuracy)}%)   zone entries ${f1(r.zoneAccuracy)}% (min cell ${f1(r.minZoneAccuracy)}%), dwell error ${f1(r.dwellError)}%`);
 }
 console.log(JSON.stringify({ bench: 'mot', model: detectorConfig.model.replace(`${root}/`, ''), input: detectorConfig.input, options: opts, zoneOptions: zoneOpts, ...r }));

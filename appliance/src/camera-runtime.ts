@@ -4,7 +4,7 @@ import type { Logger } from './logger.js';
 import type { Clock } from './clock.js';
 import { CameraSource } from './sources/camera-source.js';
 import { CameraPipeline, type FrameResult } from './pipeline/camera-pipeline.js';
-import { redactText, redactUrl } from './util/redact.js';
+import { redactUrl } from './util/redact.js';
 import { frameToJpeg } from './detect/image.js';
 import type { Letterbox } from './detect/types.js';
 import { CameraTracker } from './track/camera-tracker.js';
@@ -13,6 +13,8 @@ import { FrameProcessor, type FrameConsumer } from './pipeline/frame-processor.j
 import type { CameraGaugeSource } from './metrics.js';
 import { blurRegions, privacyOf, type PixelBox, type Privacy } from './config/privacy.js';
 import type { TrackSnapshot } from './track/types.js';
+import { shownError } from './sources/source-diagnostic.js';
+import type { DiagnosticParams } from './util/diagnostic.js';
 
 /** A camera as the API, the live hub and MQTT show it. */
 export interface CameraView {
@@ -42,6 +44,9 @@ export interface CameraView {
   reconnects: number;
   lastFrameAt: string | null;
   lastError: string | null;
+  /** lastError as a stable code and its figures (sources/source-diagnostic.ts), for a sentence in the reader's language; null with no error. */
+  lastErrorCode: string | null;
+  lastErrorParams: DiagnosticParams | null;
   inferenceMs: number | null;
   /** Confirmed tracks seen in the latest frame. */
   activeTracks: number;
@@ -169,9 +174,11 @@ export class CameraRuntime {
     };
     const p = this.pipeline;
     if (!p) {
-      return { ...base, status: 'disabled', fps: 0, width: null, height: null, framesDecoded: 0, framesInferred: 0, framesSkipped: 0, framesIdleSkipped: 0, model: null, inputWidth: null, inputHeight: null, framesDropped: 0, reconnects: 0, lastFrameAt: null, lastError: null, inferenceMs: null, activeTracks: 0 };
+      return { ...base, status: 'disabled', fps: 0, width: null, height: null, framesDecoded: 0, framesInferred: 0, framesSkipped: 0, framesIdleSkipped: 0, model: null, inputWidth: null, inputHeight: null, framesDropped: 0, reconnects: 0, lastFrameAt: null, lastError: null, lastErrorCode: null, lastErrorParams: null, inferenceMs: null, activeTracks: 0 };
     }
     const s = p.source.stats();
+    // Redacted once more here, where the camera's own URL is known: its secrets never reach a viewer.
+    const e = shownError(s.lastError, [this.config.source, this.config.live_source]);
     return {
       ...base,
       status: s.status,
@@ -188,8 +195,9 @@ export class CameraRuntime {
       framesDropped: s.framesDropped,
       reconnects: s.reconnects,
       lastFrameAt: s.lastFrameAt === null ? null : new Date(s.lastFrameAt).toISOString(),
-      // Redacted once more here, where the camera's own URL is known: its secrets never reach a viewer.
-      lastError: s.lastError === null ? null : redactText(s.lastError, [this.config.source, this.config.live_source]),
+      lastError: e.text,
+      lastErrorCode: e.code,
+      lastErrorParams: e.params,
       inferenceMs: p.framesInferred ? Math.round(p.lastInferenceMs * 10) / 10 : null,
       activeTracks: s.status === 'online' ? this.activeTracks : 0,
     };

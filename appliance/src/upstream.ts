@@ -71,7 +71,7 @@ export class Upstream {
       clock,
       (id) => alertStore.setDelivery(id, MQTT_CHANNEL, 'delivered'),
     );
-    this.telegram = new TelegramService(cfg.telegram, kv, outbox, clock, root.child({ module: 'telegram' }), (id, chat, state) => alertStore.setDelivery(id, TELEGRAM_CHANNEL, state, chat));
+    this.telegram = new TelegramService(cfg.telegram, kv, outbox, clock, root.child({ module: 'telegram' }), (id, chat, state) => alertStore.setDelivery(id, TELEGRAM_CHANNEL, state, chat), () => settings.get().language);
     const sync = this.sync;
     const clips = src.clips;
     if (clips) this.telegram.clips = (kind, id) => clips.file(kind, id);
@@ -136,12 +136,17 @@ export class Upstream {
 
   /** The outbox, Telegram and alert figures of GET /api/v1/system. */
   summary(): Record<string, unknown> {
-    const { state, reason, queued, failed_messages, bot_username } = this.telegram.status();
+    const { state, reason, reason_code, reason_params, queued, failed_messages, bot_username } = this.telegram.status();
     return {
       // mqtt_configured: whether an MQTT broker is set at all ("not configured" is not "disconnected").
-      outbox: { ...this.sync.depth(), mqtt_connected: this.sync.connected, mqtt_configured: this.mqttConfigured },
-      telegram: { state, reason, queued, failed_messages, bot_username },
+      outbox: { ...this.sync.depth(), mqtt_connected: this.sync.connected, mqtt_configured: this.mqttConfigured, ...mqttError(this.sync.lastError) },
+      telegram: { state, reason, reason_code, reason_params, queued, failed_messages, bot_username },
       alerts: { rules: this.alertStore.rules().length, fired: this.alerts.fired, suppressed_by_cooldown: this.alerts.suppressed },
     };
   }
+}
+
+/** Diagnostics (diag helper): why the broker is not reached, as GET /api/v1/system names it. */
+function mqttError(e: SyncService['lastError']): { mqtt_error: string | null; mqtt_error_code: string | null; mqtt_error_params: Record<string, string | number> | null } {
+  return { mqtt_error: e?.text ?? null, mqtt_error_code: e?.code ?? null, mqtt_error_params: e?.params ?? null };
 }

@@ -30,6 +30,9 @@ const camera = validateConfig({
   ],
 }).cameras[0]!;
 
+/** The zone rule of the default config (analytics.zone_*), as the daemon runs it. */
+const DEFAULTS = validateConfig({});
+
 interface Outcome {
   in: number;
   out: number;
@@ -40,7 +43,7 @@ interface Outcome {
 
 function runAnalytics(frames: Array<{ t: number; tracks: TrackSnapshot[] }>): Outcome {
   const heat = new HeatmapAccumulator({ width: 32, height: 24 });
-  const ca = new CameraAnalytics('stadtmitte', camera, 3, heat, () => 'person');
+  const ca = new CameraAnalytics('stadtmitte', camera, DEFAULTS.analytics.hysteresis_frames, heat, () => 'person', undefined, { config: DEFAULTS.analytics });
   const o = { in: 0, out: 0, entries: 0, exits: 0 };
   const count = (events: ReturnType<CameraAnalytics['onFrame']>) => {
     for (const e of events) {

@@ -86,8 +86,8 @@ const cameraStore = {
 export function useCameras(): Async<CameraView[]> {
   const [, render] = useState(0);
   useEffect(() => cameraStore.subscribe(() => render((n) => n + 1)), []);
-  useLive<{ id: string; status: CameraView['status']; fps: number; lastError: string | null }>(['camera.status'], undefined, (m) =>
-    cameraStore.patch(m.data.id, { status: m.data.status, fps: m.data.fps, lastError: m.data.lastError }),
+  useLive<Pick<CameraView, 'id' | 'status' | 'fps' | 'lastError' | 'lastErrorCode' | 'lastErrorParams'>>(['camera.status'], undefined, (m) =>
+    cameraStore.patch(m.data.id, { status: m.data.status, fps: m.data.fps, lastError: m.data.lastError, lastErrorCode: m.data.lastErrorCode, lastErrorParams: m.data.lastErrorParams }),
   );
   return { data: cameraStore.list, error: cameraStore.error, loading: cameraStore.list === undefined, reload: () => void cameraStore.poll() };
 }

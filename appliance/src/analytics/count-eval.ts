@@ -9,7 +9,7 @@ import type { TrackRow } from '../eval/interpolate.js';
 import type { Box } from '../math/box.js';
 import { ByteTracker } from '../track/byte-tracker.js';
 import type { TrackerOptions } from '../track/types.js';
-import { footPoint, ZoneEngine, type LineDef, type ZoneEngineOptions } from './zone-engine.js';
+import { footPoint, ZoneEngine, type AnalyticsEvent, type LineDef, type ZoneDef, type ZoneEngineOptions } from './zone-engine.js';
 
 export interface CountFrame {
   t: number;
@@ -47,8 +47,27 @@ export function countCrossings(
   height: number,
   opts: Partial<ZoneEngineOptions> = {},
 ): CountRun {
-  const engine = new ZoneEngine([], [...lines], opts);
   const counts = new Map<string, LineCounts>(lines.map((l) => [l.id, { in: 0, out: 0 }]));
+  const run = replayFrames(frames, [], lines, width, height, opts, (e) => {
+    if (e.type === 'line.cross') counts.get(e.line)![e.direction]++;
+  });
+  return { counts, ...run };
+}
+
+/**
+ * Feeds `frames` (boxes in pixels of a width × height picture, every track a person) through a zone
+ * engine with these zones and lines, ending tracks where the frames say; every event goes to onEvent.
+ */
+export function replayFrames(
+  frames: readonly CountFrame[],
+  zones: readonly ZoneDef[],
+  lines: readonly LineDef[],
+  width: number,
+  height: number,
+  opts: Partial<ZoneEngineOptions>,
+  onEvent: (e: AnalyticsEvent) => void,
+): { visitors: number; tracks: number } {
+  const engine = new ZoneEngine([...zones], [...lines], opts);
   const ids = new Set<number>();
   for (const f of frames) {
     const points = f.tracks.map((tr) => {
@@ -58,9 +77,9 @@ export function countCrossings(
     });
     const events = engine.update(points, f.t);
     for (const id of f.ended ?? []) events.push(...engine.endTrack(id, f.t));
-    for (const e of events) if (e.type === 'line.cross') counts.get(e.line)![e.direction]++;
+    events.forEach(onEvent);
   }
-  return { counts, visitors: engine.visitorCount, tracks: ids.size };
+  return { visitors: engine.visitorCount, tracks: ids.size };
 }
 
 export interface CountComparison {

@@ -2,6 +2,8 @@ import type { CameraConfig } from '../config/schema.js';
 import type { AnalyzeSummary } from '../pipeline/analyze-file.js';
 import type { SessionsTable } from '../store/schema.js';
 import { redactUrl } from '../util/redact.js';
+import { sessionDiagnostic } from '../sources/source-diagnostic.js';
+import type { DiagnosticParams } from '../util/diagnostic.js';
 
 // A session as the API serves it, and how a stored row becomes one (its own file so the timeline,
 // the AI-service views and the sessions service share it without importing each other).
@@ -27,6 +29,9 @@ export type SessionView = Omit<SessionsTable, 'created_at' | 'started_at' | 'fin
   finished_at: string | null;
   from: string | null;
   to: string | null;
+  /** A failed or cancelled session's `error` as a stable code and its figures (sources/source-diagnostic.ts); null otherwise. */
+  error_code: string | null;
+  error_params: DiagnosticParams | null;
 };
 
 /** What the analysis of a session's file or stream measured (snake_case, as served). */
@@ -45,6 +50,7 @@ export interface SessionSummary {
 /** A stored session row as served (shapes and summary parsed, times as ISO strings). */
 export function view(r: SessionsTable): SessionView {
   const iso = (v: number | null) => (v === null ? null : new Date(v).toISOString());
+  const diag = sessionDiagnostic(r.status, r.error);
   return {
     id: r.id,
     kind: r.kind,
@@ -68,5 +74,7 @@ export function view(r: SessionsTable): SessionView {
     duration: r.duration_s,
     count_threshold: r.count_threshold,
     summary: r.summary ? (JSON.parse(r.summary) as SessionSummary) : null,
+    error_code: diag?.code ?? null,
+    error_params: diag?.params ?? null,
   };
 }

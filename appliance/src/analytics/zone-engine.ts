@@ -4,11 +4,14 @@
  * Coordinates are normalised (0–1 of the frame's width and height, y growing downwards) and an
  * object's position is its box's bottom-centre, the foot point (see footPoint).
  *
- * Zones: a track counts as inside a zone after its foot point has been inside for `enterFrames`
- * consecutive appearances and as outside again after `exitFrames` consecutive appearances outside
- * (hysteresis, so a box jittering on the edge does not produce enter/exit pairs). Updates in which a
- * track is missing (occluded) count neither way. A track whose class is not in the zone's `classes`
- * counts as outside.
+ * Zones: a track counts as inside a zone after its foot point has been inside for `enterSeconds`
+ * (from its first appearance inside to the present one) and at least `enterFrames` consecutive
+ * appearances, and as outside again after `exitSeconds` and at least `exitFrames` appearances
+ * outside (hysteresis, so a box jittering on the edge does not produce enter/exit pairs, and the same
+ * walk gives the same visits at 5 or 25 fps). A visitor who steps out and back in before the exit is
+ * confirmed continues the visit. With `zoneDepth` > 0 a foot point nearer to the zone's edge than that
+ * many box sizes is in neither state. Updates in which a track is missing (occluded) count neither
+ * way. A track whose class is not in the zone's `classes` counts as outside.
  *
  * Lines, DIRECTION CONVENTION: a line is directed from points[0] (a) to points[1] (b). Stand on a and
  * look at b, in the image as displayed (y grows downwards). Crossing from your LEFT side to your RIGHT
@@ -72,10 +75,20 @@ export type AnalyticsEvent =
   | { type: 'line.cross'; line: string; trackId: number; className: string; t: number; direction: 'in' | 'out' };
 
 export interface ZoneEngineOptions {
-  /** Consecutive appearances inside before a track counts as inside (default 3). */
+  /** Consecutive appearances inside before a track counts as inside (at least; default 3). */
   enterFrames: number;
-  /** Consecutive appearances outside before a track counts as outside again (default 3). */
+  /** Consecutive appearances outside before a track counts as outside again (at least; default 3). */
   exitFrames: number;
+  /**
+   * Seconds from the first appearance inside before a track counts as inside (default 0: frames
+   * only). The appliance passes its config (engines/zones.ts zoneTimingOptions: 0.3 s in, 0.5 s out,
+   * at least 2 appearances), chosen on the bench-mot zone matrix (README, "Zone entries").
+   */
+  enterSeconds: number;
+  /** Seconds from the first appearance outside before a track counts as outside again (default 0). */
+  exitSeconds: number;
+  /** Box sizes a foot point must be inside (outside) the zone's edge to count as inside (outside); 0 off. */
+  zoneDepth: number;
   /**
    * Visitors (visitors.ts): a new track id continues the person of a track that vanished no more
    * than `stitchSeconds` earlier within `stitchHeights` box heights of where it was or was heading.
@@ -96,6 +109,9 @@ export interface ZoneEngineOptions {
 export const DEFAULT_ZONE_ENGINE_OPTIONS: Readonly<ZoneEngineOptions> = Object.freeze({
   enterFrames: 3,
   exitFrames: 3,
+  enterSeconds: 0,
+  exitSeconds: 0,
+  zoneDepth: 0,
   stitchSeconds: 0.7,
   stitchHeights: 0.4,
   lineHysteresis: 0.2,
@@ -166,6 +182,9 @@ export class ZoneEngine {
   private readonly lines: Line[];
   private readonly enterFrames: number;
   private readonly exitFrames: number;
+  private readonly enterSeconds: number;
+  private readonly exitSeconds: number;
+  private readonly zoneDepth: number;
   private readonly lineHysteresis: number;
   private readonly visitors: VisitorLinker;
   private readonly tracks = new Map<number, TrackState>();
@@ -176,6 +195,9 @@ export class ZoneEngine {
   constructor(zones: ZoneDef[], lines: LineDef[], opts: Partial<ZoneEngineOptions> = {}) {
     this.enterFrames = frames('enterFrames', opts.enterFrames ?? DEFAULT_ZONE_ENGINE_OPTIONS.enterFrames);
     this.exitFrames = frames('exitFrames', opts.exitFrames ?? DEFAULT_ZONE_ENGINE_OPTIONS.exitFrames);
+    this.enterSeconds = seconds('enterSeconds', opts.enterSeconds ?? DEFAULT_ZONE_ENGINE_OPTIONS.enterSeconds);
+    this.exitSeconds = seconds('exitSeconds', opts.exitSeconds ?? DEFAULT_ZONE_ENGINE_OPTIONS.exitSeconds);
+    this.zoneDepth = seconds('zoneDepth', opts.zoneDepth ?? DEFAULT_ZONE_ENGINE_OPTIONS.zoneDepth);
     this.lineHysteresis = Math.max(0, opts.lineHysteresis ?? DEFAULT_ZONE_ENGINE_OPTIONS.lineHysteresis);
     this.visitors = new VisitorLinker(
       Math.max(0, opts.stitchSeconds ?? DEFAULT_ZONE_ENGINE_OPTIONS.stitchSeconds),
@@ -265,6 +287,11 @@ export class ZoneEngine {
           y <= z.maxY + 1e-12 &&
           (z.classes === undefined || z.classes.has(cls)) &&
           pointInPolygonFlat(x, y, z.flat);
+        if (this.zoneDepth > 0 && h > 0 && edgeDistance(x / w, y / h, z.flat, w, h) < this.zoneDepth) {
+          // Too near the edge to tell: neither way, like a missing appearance.
+          if (st.zIn[k] !== 0) this.checkLoiter(z, st, k, t, events);
+          continue;
+        }
         if (st.zIn[k] === 0) {
           if (!inside) {
             st.zStreak[k] = 0;
@@ -272,7 +299,7 @@ export class ZoneEngine {
           }
           if (st.zStreak[k] === 0) st.zStreakT[k] = t;
           const n = ++st.zStreak[k]!;
-          if (n < this.enterFrames) continue;
+          if (n < this.enterFrames || t - st.zStreakT[k]! < this.enterSeconds - 1e-9) continue;
           const entryT = st.zStreakT[k]!;
           st.zIn[k] = 1;
           st.zStreak[k] = 0;
@@ -298,7 +325,7 @@ export class ZoneEngine {
         } else {
           if (st.zStreak[k] === 0) st.zStreakT[k] = t;
           const n = ++st.zStreak[k]!;
-          if (n >= this.exitFrames) events.push(this.closeVisit(z, st, k, st.zStreakT[k]!));
+          if (n >= this.exitFrames && t - st.zStreakT[k]! >= this.exitSeconds - 1e-9) events.push(this.closeVisit(z, st, k, st.zStreakT[k]!));
         }
       }
 
@@ -454,4 +481,25 @@ export class ZoneEngine {
 function frames(name: string, v: number): number {
   if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be an integer ≥ 1 (got ${v})`);
   return v;
+}
+
+function seconds(name: string, v: number): number {
+  if (!Number.isFinite(v) || v < 0) throw new RangeError(`${name} must be a number ≥ 0 (got ${v})`);
+  return v;
+}
+
+/** Distance from (px, py) to the polygon's edges, everything in box sizes (x / w, y / h). */
+function edgeDistance(px: number, py: number, flat: ArrayLike<number>, w: number, h: number): number {
+  const n = flat.length / 2;
+  let best = Infinity;
+  for (let i = 0, j = n - 1; i < n; j = i++) {
+    const ax = flat[2 * j]! / w;
+    const ay = flat[2 * j + 1]! / h;
+    const dx = flat[2 * i]! / w - ax;
+    const dy = flat[2 * i + 1]! / h - ay;
+    const len = dx * dx + dy * dy;
+    const u = len > 0 ? Math.min(1, Math.max(0, ((px - ax) * dx + (py - ay) * dy) / len)) : 0;
+    best = Math.min(best, Math.hypot(px - ax - u * dx, py - ay - u * dy));
+  }
+  return best;
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { maxOf, resample, type HeatmapGrid } from '../analytics/heatmap.js';
 import type { ReportBody } from '../analytics/report-builder.js';
 import type { SessionView } from '../analytics/session-view.js';
+import { diagnosticParamsSchema } from '../util/diagnostic.js';
 
 export const CONTRACT_TAG = 'AI service';
 export const CONTRACT_TAG_DESCRIPTION =
@@ -24,6 +25,8 @@ export const statusSchema = z.strictObject({
   status: z.enum(ANALYSIS_STATUSES),
   progress: z.number().min(0).max(100),
   error: z.string().nullable(),
+  error_code: z.string().nullable().describe('the error as a stable code (e.g. file_not_found, no_video_stream, unsupported_codec, connection_refused, cancelled, other); its text stays in `error`'),
+  error_params: diagnosticParamsSchema.nullable().describe("the code's figures (e.g. { seconds: 5 } for a timeout)"),
   source_type: z.enum(['file', 'stream', 'camera']),
   source_path: z.string().describe('the file, the stream URL (credentials hidden) or the camera id'),
   duration: z.number().nullable().describe('seconds analysed at most (null: the whole file)'),
@@ -147,6 +150,8 @@ export function statusAnswer(s: SessionView, active: boolean): StatusAnswer {
   return {
     session_id: s.id,
     ...statusOf(s, active),
+    error_code: s.error_code,
+    error_params: s.error_params,
     progress: s.progress,
     source_type: s.kind,
     source_path: s.source,

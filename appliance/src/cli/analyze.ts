@@ -7,6 +7,7 @@ import { VantageError } from '../errors.js';
 import { motLines } from '../eval/mot-writer.js';
 import { interpolateGaps, type TrackRow } from '../eval/interpolate.js';
 import { continuation, linkTracklets, OFFLINE_LINK } from '../eval/link-tracklets.js';
+import { RECLAIM_GAP_SECONDS, reclaimSwaps } from '../eval/reclaim-swaps.js';
 import { createLogger } from '../logger.js';
 import { analyzeFile, type AnalyzeSummary } from '../pipeline/analyze-file.js';
 import { FrameProcessor, type FrameConsumer } from '../pipeline/frame-processor.js';
@@ -80,7 +81,9 @@ export async function analyzeCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
       const offline = () => {
         const gap = Math.round(OFFLINE_LINK.maxGapSeconds * (summary.sourceFps || 25));
         const fps = summary.sourceFps || 25;
-        const linked = linkTracklets([...early, ...rows], { maxGapFrames: gap, maxHeights: OFFLINE_LINK.maxHeights, fps });
+        const joined = linkTracklets([...early, ...rows], { maxGapFrames: gap, maxHeights: OFFLINE_LINK.maxHeights, fps });
+        // A detection the live tracker lent to a neighbour for a frame goes back to its own track.
+        const linked = reclaimSwaps(joined, { maxGapSeconds: RECLAIM_GAP_SECONDS, maxHeights: OFFLINE_LINK.maxHeights, fps });
         // A gap is drawn across only where the linker would call the two sides one object.
         return interpolateGaps(linked, Math.max(gap, maxGap), (before, after) => continuation(before, after, OFFLINE_LINK.maxHeights, fps) !== undefined);
       };

@@ -225,8 +225,18 @@ export const analyticsSchema = z.strictObject({
   /** Heatmap grid size (cells across and down). */
   heatmap_width: z.number().int().min(4).max(512).default(64),
   heatmap_height: z.number().int().min(4).max(512).default(48),
-  /** Consecutive frames inside (outside) before a track counts as having entered (left) a zone. */
-  hysteresis_frames: z.number().int().min(1).max(50).default(3),
+  // Zone entries and exits (zone-engine.ts), in seconds and box sizes so they hold at any frame rate.
+  /**
+   * Deprecated as a time (it meant 0.12 s at 25 fps and 0.6 s at 5 fps): now only the least number of
+   * appearances inside (outside) before an entry (exit) counts, on top of zone_enter_seconds / zone_exit_seconds.
+   */
+  hysteresis_frames: z.number().int().min(1).max(50).default(2),
+  /** Seconds a track's foot point is inside a zone (first to latest appearance) before its entry counts. */
+  zone_enter_seconds: z.number().min(0).max(60).default(0.3),
+  /** Seconds outside before its exit counts; a visitor back inside sooner continues the same visit. */
+  zone_exit_seconds: z.number().min(0).max(60).default(0.5),
+  /** Box sizes a foot point must be past a zone's edge to count as inside (outside); 0 = the edge itself. */
+  zone_depth: z.number().min(0).max(5).default(0),
   /** Local time (HH:MM) of the daily report; hourly reports run at every full hour. */
   daily_report_at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)').default('00:05'),
   hourly_reports: z.boolean().default(true),

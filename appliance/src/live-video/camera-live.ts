@@ -6,7 +6,8 @@ import { isNetworkUrl, probe, type SourceSpec } from '../sources/ffmpeg.js';
 import { liveSize, mpeg1Args } from './live-ffmpeg-args.js';
 import { LiveEncoder } from './live-encoder.js';
 import { TsPacketAligner } from './ts-packets.js';
-import { redactText } from '../util/redact.js';
+import { shownError } from '../sources/source-diagnostic.js';
+import type { DiagnosticParams } from '../util/diagnostic.js';
 import { answerOffer, createVideoFeed, type RtcPeer, type VideoFeed } from './wrtc.js';
 import type { Principal } from '../auth/roles.js';
 import type { Letterbox } from '../detect/types.js';
@@ -115,14 +116,17 @@ export class CameraLive {
     };
   }
 
-  stats(): { webrtc: number; mpeg1: number; encoders: { webrtc: string; mpeg1: string }; mpeg1_slow_dropped: number; last_error: string | null } {
+  stats(): { webrtc: number; mpeg1: number; encoders: { webrtc: string; mpeg1: string }; mpeg1_slow_dropped: number; last_error: string | null; last_error_code: string | null; last_error_params: DiagnosticParams | null } {
+    const e = shownError(this.mpeg1.lastError, [this.spec.url]);
     return {
       webrtc: this.peers.size + this.negotiating,
       mpeg1: this.sockets.size,
       // The WebRTC picture is the camera's analysed frames: 'running' while they arrive for a peer.
       encoders: { webrtc: this.peers.size > 0 && this.opts.clock.monotonic() - this.lastPushAt < FEED_IDLE_MS ? 'running' : 'idle', mpeg1: this.mpeg1.state },
       mpeg1_slow_dropped: this.slowDropped,
-      last_error: ((e) => (e === null ? null : redactText(e, [this.spec.url])))(this.mpeg1.lastError),
+      last_error: e.text,
+      last_error_code: e.code,
+      last_error_params: e.params,
     };
   }
 

@@ -3,6 +3,7 @@ import { errorMessage } from '../errors.js';
 import { Backoff } from '../sources/backoff.js';
 import { onLogLines, parseDecoderLog, spawnDecoder, type DecoderProcess } from '../sources/ffmpeg.js';
 import { redactUrl } from '../util/redact.js';
+import { ErrorLines, exitMessage, ffmpegMissingMessage, killedMessage } from '../sources/source-diagnostic.js';
 
 export type EncoderState = 'idle' | 'starting' | 'running' | 'retrying' | 'ended';
 
@@ -102,10 +103,10 @@ export class LiveEncoder {
     this.opts.onSpawn();
     let resolveExit!: () => void;
     this.exited = new Promise((r) => (resolveExit = r));
-    let lastErrorLine = '';
+    const errorLines = new ErrorLines();
     onLogLines(proc.stderr, (line) => {
       const entry = parseDecoderLog(line);
-      if (entry.kind === 'error') lastErrorLine = entry.text;
+      if (entry.kind === 'error') errorLines.add(entry.text);
     });
     proc.stdout.on('data', (chunk: Buffer) => {
       if (gen !== this.generation) return;
@@ -118,7 +119,7 @@ export class LiveEncoder {
       this.opts.onChunk(chunk);
     });
     proc.on('error', (err: NodeJS.ErrnoException) => {
-      lastErrorLine = err.code === 'ENOENT' ? 'ffmpeg not found on PATH (install ffmpeg)' : err.message;
+      errorLines.add(err.code === 'ENOENT' ? ffmpegMissingMessage : err.message);
     });
     proc.on('close', (code, signal) => {
       if (this.proc === proc) this.proc = undefined;
@@ -129,7 +130,7 @@ export class LiveEncoder {
         this.state = 'ended';
         return;
       }
-      this.retry(gen, redactUrl(lastErrorLine || (signal ? `ffmpeg killed by ${signal}` : `ffmpeg exited with code ${code}`)));
+      this.retry(gen, redactUrl(errorLines.telling || (signal ? killedMessage(signal) : exitMessage(code))));
     });
   }
 

@@ -9,6 +9,7 @@ import { Backoff } from './backoff.js';
 import type { Socket } from 'node:net';
 import { buildDecodeArgs, isNetworkUrl, onLogLines, parseDecoderLog, probe, spawnFrameDecoder, type FrameDecoderProcess, type SourceSpec, type StreamInfo } from './ffmpeg.js';
 import { openFrameChannel, type FrameChannel } from './frame-channel.js';
+import { exitMessage, ffmpegMissingMessage, killedMessage, resolutionMessage, stallMessage, streamEndedMessage, ErrorLines } from './source-diagnostic.js';
 
 export type CameraStatus = 'starting' | 'online' | 'offline' | 'stalled' | 'ended' | 'stopped';
 
@@ -241,15 +242,16 @@ export class CameraSource {
     }
     this.proc = proc;
     this.reader = reader;
-    let lastErrorLine = '';
+    // The telling error line is often followed by a generic one (source-diagnostic.ts).
+    const errorLines = new ErrorLines();
     onLogLines(proc.stderr, (line) => {
       const entry = parseDecoderLog(line);
-      if (entry.kind === 'error') lastErrorLine = entry.text;
+      if (entry.kind === 'error') errorLines.add(entry.text);
       else if (entry.kind === 'input-size') this.onInputSize(entry.width, entry.height);
     });
     reader.on('error', (err) => this.log.debug({ err: err.message }, 'frame socket error'));
     proc.on('error', (err: NodeJS.ErrnoException) => {
-      lastErrorLine = err.code === 'ENOENT' ? 'ffmpeg not found on PATH (install ffmpeg)' : err.message;
+      errorLines.add(err.code === 'ENOENT' ? ffmpegMissingMessage : err.message);
     });
     const exited = new Promise<[number | null, NodeJS.Signals | null]>((r) => proc.on('close', (code, signal) => r([code, signal])));
     this.exited = exited.then(() => undefined);
@@ -267,12 +269,8 @@ export class CameraSource {
         return;
       }
       const why =
-        lastErrorLine ||
-        (signal
-          ? `ffmpeg killed by ${signal}`
-          : code === 0 && isNetworkUrl(spec.url)
-            ? `stream ended: the connection was closed by ${redactUrl(spec.url)}`
-            : `ffmpeg exited with code ${code}`);
+        errorLines.telling ||
+        (signal ? killedMessage(signal) : code === 0 && isNetworkUrl(spec.url) ? streamEndedMessage(redactUrl(spec.url)) : exitMessage(code));
       this.fail(redactUrl(why));
     });
   }
@@ -303,7 +301,7 @@ export class CameraSource {
     if (!lb || (width === lb.srcWidth && height === lb.srcHeight)) return;
     const next = this.planFor(width, height);
     const replan = isNetworkUrl(this.opts.spec.url) && (next.inputWidth !== lb.inputWidth || next.inputHeight !== lb.inputHeight);
-    const message = `resolution changed from ${lb.srcWidth}x${lb.srcHeight} to ${width}x${height}; ${replan ? `model input re-planned to ${next.inputWidth}x${next.inputHeight}` : 'boxes are mapped to the new size'}`;
+    const message = resolutionMessage([lb.srcWidth, lb.srcHeight], [width, height], replan ? [next.inputWidth, next.inputHeight] : null);
     this.log.warn({ from: [lb.srcWidth, lb.srcHeight], to: [width, height], input: [next.inputWidth, next.inputHeight], replan }, 'source resolution changed');
     this.lastError = message;
     if (this.info) this.info = { ...this.info, width, height };
@@ -374,7 +372,7 @@ export class CameraSource {
     if (this.clock.now() - this.lastFrameAt < timeout) return;
     this.log.warn({ stallTimeoutMs: timeout }, 'no frame within the stall timeout; restarting decoder');
     this.setStatus('stalled');
-    this.lastError = `no frame for ${Math.round(timeout / 1000)} s`;
+    this.lastError = stallMessage(Math.round(timeout / 1000));
     this.proc?.kill('SIGKILL');
   }
 }

@@ -8,6 +8,7 @@ import { redactUrl } from '../util/redact.js';
 import { ffmpegInput } from './source-policy.js';
 import type { Letterbox } from '../detect/types.js';
 import { FRAME_PIX_FMT } from '../detect/preprocess.js';
+import { tellingLine } from './source-diagnostic.js';
 
 export type HwAccel = 'none' | 'cuda' | 'vaapi' | 'jetson';
 
@@ -136,7 +137,8 @@ export function probe(spec: Pick<SourceSpec, 'url' | 'rtspTransport'>, timeoutMs
       if (err) {
         const e = err as NodeJS.ErrnoException & { killed?: boolean };
         if (e.code === 'ENOENT') return reject(new VantageError('ERR_FFMPEG_MISSING', 'ffprobe not found on PATH (install ffmpeg)'));
-        const why = e.killed ? `no answer within ${timeoutMs} ms` : lastLine(stderr) || e.message;
+        // The telling line: ffprobe often ends with a generic one ("…: Input/output error") after the cause.
+        const why = e.killed ? `no answer within ${timeoutMs} ms` : tellingLine(stderr.trim().split('\n').filter(Boolean)).replace(/^\[[^\]]+ @ 0x[0-9a-f]+\] /, '').trim() || e.message;
         const code = isNetworkUrl(spec.url) ? 'ERR_SOURCE_UNREACHABLE' : 'ERR_SOURCE_INVALID';
         return reject(new VantageError(code, `cannot open ${shown}: ${redactUrl(why)}`));
       }

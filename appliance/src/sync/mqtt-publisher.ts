@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Outbox, OutboxMessage } from '../store/outbox.js';
 import { redactUrl } from '../util/redact.js';
+import { diagnostic, type Diagnostic } from '../util/diagnostic.js';
 
 export const MQTT_CHANNEL = 'mqtt';
 
@@ -32,6 +33,8 @@ export class MqttPublisher {
   private timer: NodeJS.Timeout | undefined;
   private draining = false;
   connected = false;
+  /** Why the broker cannot be reached or refused us, until the next connect: its words and its code. */
+  lastError: (Diagnostic & { text: string }) | null = null;
 
   constructor(
     private readonly opts: MqttOptions,
@@ -62,6 +65,7 @@ export class MqttPublisher {
     });
     this.client.on('connect', () => {
       this.connected = true;
+      this.lastError = null;
       this.log.info({ broker: redactUrl(o.url) }, 'mqtt connected');
       this.client!.publish(status, 'online', { qos: 1, retain: true });
       this.client!.subscribe(`${o.prefix}/cmd/+`, { qos: 1 });
@@ -74,7 +78,10 @@ export class MqttPublisher {
       if (this.connected) this.log.warn({ broker: redactUrl(o.url) }, 'mqtt disconnected; messages wait in the outbox');
       this.connected = false;
     });
-    this.client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt error'));
+    this.client.on('error', (err) => {
+      this.lastError = { ...mqttDiagnostic(err), text: redactUrl(err.message) };
+      this.log.warn({ err: err.message }, 'mqtt error');
+    });
     this.timer = setInterval(() => void this.drain(), 500);
     this.timer.unref();
   }
@@ -125,4 +132,23 @@ export class MqttPublisher {
     }
     await c.endAsync(true).catch(() => undefined);
   }
+}
+
+/**
+ * An mqtt.js connection error as a stable code (util/diagnostic.ts), from what mqtt.js really emits:
+ * Node's socket errors (`connect ECONNREFUSED 127.0.0.1:1883`, `getaddrinfo ENOTFOUND broker.lan`,
+ * a TLS failure) and the broker's CONNACK refusal (`Connection refused: Not authorized`, code 5;
+ * `Bad username or password`, 4; MQTT 5: 134, 135).
+ */
+export function mqttDiagnostic(err: Error & { code?: string | number }): Diagnostic {
+  const code = err.code;
+  if (typeof code === 'number') return [4, 5, 134, 135].includes(code) ? diagnostic('mqtt_auth_failed', { code }) : diagnostic('mqtt_refused', { code });
+  if (code === 'ECONNREFUSED') return diagnostic('mqtt_connection_refused');
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
+    const host = /getaddrinfo \w+ (\S+)/.exec(err.message)?.[1];
+    return diagnostic('mqtt_host_unreachable', host ? { host } : {});
+  }
+  if (code === 'ETIMEDOUT') return diagnostic('mqtt_timeout');
+  if (/TLS|certificate|CERT_|SSL/i.test(`${String(code)} ${err.message}`)) return diagnostic('mqtt_tls');
+  return diagnostic('other');
 }

@@ -7,6 +7,16 @@ import type { Outbox } from '../store/outbox.js';
 import { eventType } from '../store/event-types.js';
 import { MQTT_CHANNEL, MqttPublisher } from './mqtt-publisher.js';
 import { EngineTopicThrottle, engineTopics } from './engine-topics.js';
+import type { DiagnosticParams } from '../util/diagnostic.js';
+
+/** What `cameras/<id>/status` says of a camera (a part of the API's camera view). */
+interface CameraStatusView {
+  id: string;
+  status: string;
+  lastError: string | null;
+  lastErrorCode?: string | null;
+  lastErrorParams?: DiagnosticParams | null;
+}
 
 /**
  * What leaves the box over MQTT, under `vantage/<site>/<device>/`: zone and line events (`events`,
@@ -29,7 +39,7 @@ export class SyncService {
     private readonly outbox: Outbox,
     private readonly bus: EventBus,
     private readonly poll: {
-      cameras(): Array<{ id: string; name: string; status: string; lastError: string | null; activeTracks: number }>;
+      cameras(): Array<CameraStatusView & { name: string; activeTracks: number }>;
       occupancy(camera: string): Record<string, Record<string, number>>;
       system(): Promise<Record<string, unknown>>;
       snapshot(camera: string): Promise<Buffer | undefined>;
@@ -65,9 +75,9 @@ export class SyncService {
     );
     this.publisher.start();
     // Camera status: where each camera stands now, then every change as the bus announces it.
-    for (const c of this.poll.cameras()) this.cameraStatus(c.id, c.status, c.lastError);
+    for (const c of this.poll.cameras()) this.cameraStatus(c);
     this.unsubscribe = this.bus.subscribe((e) => {
-      if (e.type === 'camera.status') this.cameraStatus(e.camera, e.view.status, e.view.lastError);
+      if (e.type === 'camera.status') this.cameraStatus(e.view);
       else {
         const spec = eventType(e.type);
         if (spec && 'camera' in e && 't' in e) {
@@ -180,10 +190,12 @@ export class SyncService {
   }
 
   /** A camera's status (retained on `cameras/<id>/status`), when it differs from the last one published. */
-  private cameraStatus(id: string, status: string, lastError: string | null): void {
-    if (this.lastStatus.get(id) === status) return;
-    this.lastStatus.set(id, status);
-    this.enqueue(`cameras/${id}/status`, { status, last_error: lastError, time: new Date(this.clock.now()).toISOString() }, true);
+  private cameraStatus(c: CameraStatusView): void {
+    if (this.lastStatus.get(c.id) === c.status) return;
+    this.lastStatus.set(c.id, c.status);
+    // last_error_code/params: the error as a stable code and its figures (sources/source-diagnostic.ts).
+    const diag = { last_error_code: c.lastErrorCode ?? null, last_error_params: c.lastErrorParams ?? null };
+    this.enqueue(`cameras/${c.id}/status`, { status: c.status, last_error: c.lastError, ...diag, time: new Date(this.clock.now()).toISOString() }, true);
   }
 
   /** An alert that fired (QoS 1 on `alerts`). */
@@ -207,6 +219,11 @@ export class SyncService {
 
   get connected(): boolean {
     return this.publisher?.connected ?? false;
+  }
+
+  /** Why the broker is not reached (its words, code and figures), null while connected or not configured. */
+  get lastError(): MqttPublisher['lastError'] {
+    return this.publisher?.lastError ?? null;
   }
 
   async stop(): Promise<void> {

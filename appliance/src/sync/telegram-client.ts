@@ -1,4 +1,8 @@
 /** The one place the Telegram Bot API is spoken (plain HTTPS requests; the base URL is configurable). */
+import { diagnostic, type Diagnostic } from '../util/diagnostic.js';
+
+/** The most a bot may upload, in MB (Bot API: photos 10 MB, other files 50 MB). */
+export const UPLOAD_LIMIT_MB = { sendPhoto: 10, sendVideo: 50, sendDocument: 50 } as const;
 
 export class TelegramError extends Error {
   constructor(
@@ -7,6 +11,8 @@ export class TelegramError extends Error {
     readonly description: string,
     /** Seconds Telegram asked us to wait (429). */
     readonly retryAfter?: number,
+    /** The Bot API method that was refused (sendPhoto …). */
+    readonly method?: string,
   ) {
     super(`telegram ${status || 'unreachable'}: ${description}`);
   }
@@ -14,6 +20,24 @@ export class TelegramError extends Error {
   /** The request can never succeed as it is (bad token, bad chat, bot blocked): do not retry. */
   get permanent(): boolean {
     return this.status === 400 || this.status === 401 || this.status === 403 || this.status === 404;
+  }
+
+  /**
+   * The refusal as a stable code and its figures (util/diagnostic.ts); `description`, Telegram's own
+   * words ("Bad Request: chat not found", "Forbidden: bot was blocked by the user"), stays the detail.
+   */
+  get diagnostic(): Diagnostic {
+    const s = this.status;
+    if (s === 0) return diagnostic('telegram_network');
+    // An unknown token is answered 401, a malformed one 404 ("Not Found").
+    if (s === 401 || s === 404) return diagnostic('telegram_bad_token', { status: s });
+    if (s === 400 && /chat not found/i.test(this.description)) return diagnostic('telegram_chat_not_found');
+    if (s === 403) return diagnostic('telegram_blocked');
+    if (s === 429) return diagnostic('telegram_rate_limited', { seconds: this.retryAfter ?? 5 });
+    if (s === 413) return diagnostic('telegram_too_large', { limit_mb: UPLOAD_LIMIT_MB[this.method as keyof typeof UPLOAD_LIMIT_MB] ?? UPLOAD_LIMIT_MB.sendDocument });
+    if (s === 400) return diagnostic('telegram_bad_request');
+    if (s >= 500) return diagnostic('telegram_server_error', { status: s });
+    return diagnostic('other');
   }
 }
 
@@ -77,7 +101,7 @@ export class TelegramClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
-      throw new TelegramError(0, e instanceof Error ? e.message : String(e));
+      throw new TelegramError(0, e instanceof Error ? e.message : String(e), undefined, method);
     }
     let reply: Reply<T> | undefined;
     try {
@@ -86,6 +110,6 @@ export class TelegramClient {
       // not JSON (a proxy's error page)
     }
     if (res.ok && reply?.ok) return reply.result as T;
-    throw new TelegramError(res.status, reply?.description ?? res.statusText, reply?.parameters?.retry_after);
+    throw new TelegramError(res.status, reply?.description ?? res.statusText, reply?.parameters?.retry_after, method);
   }
 }

@@ -5,7 +5,9 @@ import { VantageError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { KeyValue } from '../store/key-value.js';
 import type { Outbox, OutboxMessage } from '../store/outbox.js';
-import { TelegramClient, TelegramError } from './telegram-client.js';
+import { TelegramClient, TelegramError, UPLOAD_LIMIT_MB } from './telegram-client.js';
+import { message, type Language } from '../alerts/locale/text.js';
+import { diagnostic, type DiagnosticParams } from '../util/diagnostic.js';
 
 export const TELEGRAM_CHANNEL = 'telegram';
 const KEY = 'telegram.connection';
@@ -16,6 +18,9 @@ interface Stored {
   bot_username?: string;
   state?: 'ok' | 'failed';
   reason?: string | null;
+  /** The reason as a stable code and its figures (TelegramError.diagnostic). */
+  reason_code?: string | null;
+  reason_params?: DiagnosticParams | null;
   /** The token and chats that failed: a different token or chat list (config edited) is tried afresh. */
   failed_for?: string;
   changed_at?: number;
@@ -30,8 +35,20 @@ export interface TelegramStatus {
   /** `failed`: Telegram refused for good (bad chat, blocked bot); nothing is sent until reconnected. */
   state: 'unconfigured' | 'ok' | 'failed';
   reason: string | null;
+  /** `reason` as a stable code (telegram_chat_not_found, telegram_blocked …) and its figures, for a sentence in the reader's language. */
+  reason_code: string | null;
+  reason_params: DiagnosticParams | null;
   queued: number;
   failed_messages: number;
+}
+
+/** One chat's answer to a test message: `error` as Telegram or the network said it, beside its code and figures. */
+export interface TestResult {
+  chat_id: string;
+  ok: boolean;
+  error?: string;
+  error_code?: string;
+  error_params?: DiagnosticParams;
 }
 
 interface Payload {
@@ -48,7 +65,7 @@ interface Payload {
 }
 
 /** Bots may upload videos up to 50 MB; a larger clip is announced as text with its API path instead. */
-const MAX_VIDEO_BYTES = 50 * 1024 * 1024;
+const MAX_VIDEO_BYTES = UPLOAD_LIMIT_MB.sendVideo * 1024 * 1024;
 /** A clip whose post roll is still being recorded is asked for again this much later (holding back the messages after it). */
 const CLIP_RETRY_MS = 2000;
 
@@ -73,6 +90,8 @@ export class TelegramService {
     private readonly log: Logger,
     /** Told about each message's fate (for the notifications history). */
     private readonly onDelivery: (notificationId: number, chat: string, state: string) => void = () => {},
+    /** The site's language (settings.language): words this service adds to a message are written in it. */
+    private readonly language: () => Language = () => 'en',
   ) {}
 
   private stored(): Stored {
@@ -102,6 +121,8 @@ export class TelegramService {
       chat_ids: e?.chats ?? [],
       state: !e ? 'unconfigured' : failed ? 'failed' : 'ok',
       reason: failed ? (s.reason ?? null) : null,
+      reason_code: failed ? (s.reason_code ?? (s.reason ? 'other' : null)) : null,
+      reason_params: failed ? (s.reason_params ?? (s.reason ? {} : null)) : null,
       queued: this.outbox.depth(TELEGRAM_CHANNEL, this.clock.now()).messages,
       failed_messages: this.outbox.failedCount(TELEGRAM_CHANNEL),
     };
@@ -143,17 +164,18 @@ export class TelegramService {
   }
 
   /** Sends a test message to every chat now (not through the outbox), answering per chat. */
-  async test(text: string): Promise<Array<{ chat_id: string; ok: boolean; error?: string }>> {
+  async test(text: string): Promise<TestResult[]> {
     const e = this.effective();
     if (!e || !e.chats.length) throw new VantageError('ERR_CONFLICT', 'Telegram is not connected: POST /api/v1/notifications/telegram/connect first');
     const client = new TelegramClient(this.cfg.base_url, e.token);
-    const out: Array<{ chat_id: string; ok: boolean; error?: string }> = [];
+    const out: TestResult[] = [];
     for (const chat of e.chats) {
       try {
         await client.sendMessage(chat, text);
         out.push({ chat_id: chat, ok: true });
       } catch (err) {
-        out.push({ chat_id: chat, ok: false, error: err instanceof Error ? err.message : String(err) });
+        const d = err instanceof TelegramError ? err.diagnostic : diagnostic('other');
+        out.push({ chat_id: chat, ok: false, error: err instanceof Error ? err.message : String(err), error_code: d.code, error_params: d.params });
       }
     }
     return out;
@@ -247,11 +269,19 @@ export class TelegramService {
         const wait = (err.retryAfter ?? 5) * 1000;
         this.outbox.retryAt(m, now + wait);
         this.log.warn({ retryAfterS: wait / 1000 }, 'telegram rate limit; waiting as told');
+      } else if (err instanceof TelegramError && err.status === 413) {
+        // Too large for a bot: this message can never go, the next ones can (the chat is fine).
+        const reason = `${err.status}: ${err.description}`;
+        this.outbox.markDead(m.id, reason, now);
+        if (p.notification_id !== null) this.onDelivery(p.notification_id, p.chat_id, `failed: ${reason}`);
+        this.log.error({ chat: p.chat_id, reason, limitMb: err.diagnostic.params.limit_mb }, 'telegram refused a message as too large; dropped');
+        return true;
       } else if (err instanceof TelegramError && err.permanent) {
         const reason = `${err.status}: ${err.description}`;
         this.outbox.markDead(m.id, reason, now);
         const e = this.effective();
-        this.save({ ...this.stored(), state: 'failed', reason: `chat ${p.chat_id}: ${reason}`, ...(e ? { failed_for: `${e.token}|${e.chats.join(',')}` } : {}) });
+        const d = err.diagnostic;
+        this.save({ ...this.stored(), state: 'failed', reason: `chat ${p.chat_id}: ${reason}`, reason_code: d.code, reason_params: { ...d.params, chat: p.chat_id }, ...(e ? { failed_for: `${e.token}|${e.chats.join(',')}` } : {}) });
         if (p.notification_id !== null) this.onDelivery(p.notification_id, p.chat_id, `failed: ${reason}`);
         this.log.error({ chat: p.chat_id, reason }, 'telegram refused the message; channel marked failed until reconnected');
       } else {
@@ -277,7 +307,10 @@ export class TelegramService {
     if (file !== null) {
       const size = statSync(file).size;
       if (size <= MAX_VIDEO_BYTES) await client.sendVideo(p.chat_id, await readFile(file), p.text);
-      else await client.sendMessage(p.chat_id, `${p.text}\n/api/v1/notifications/${p.clip!.id}/clip.mp4 (${Math.round(size / 1048576)} MB)`);
+      else {
+        const vars = { path: `/api/v1/notifications/${p.clip!.id}/clip.mp4`, size: Math.round(size / 1048576), limit: UPLOAD_LIMIT_MB.sendVideo };
+        await client.sendMessage(p.chat_id, `${p.text}\n${message(this.language(), 'telegram.clipTooLarge', vars)}`);
+      }
     } else {
       this.log.info({ notification: p.clip!.id }, 'telegram: the alert has no clip (not recorded); nothing sent');
     }

@@ -39,9 +39,9 @@ export interface SystemInfo {
   cpu: { cores: number; load: number[] };
   memory: { rss_mb: number; heap_mb: number; system_free_mb: number; system_total_mb: number };
   disk: { total_mb: number; free_mb: number } | null;
-  outbox: { messages: number; oldestAgeSeconds: number; dropped: number; mqtt_connected: boolean; mqtt_configured?: boolean };
+  outbox: { messages: number; oldestAgeSeconds: number; dropped: number; mqtt_connected: boolean; mqtt_configured?: boolean; mqtt_error?: string | null; mqtt_error_code?: string | null; mqtt_error_params?: Record<string, string | number> | null };
   cameras: Array<{ id: string; status: string; fps: number; frames_dropped: number; inference_ms: number | null; active_tracks: number }>;
-  telegram?: { state: 'unconfigured' | 'ok' | 'failed'; reason: string | null; queued: number; failed_messages: number; bot_username: string | null } | null;
+  telegram?: { state: 'unconfigured' | 'ok' | 'failed'; reason: string | null; reason_code?: string | null; reason_params?: Record<string, string | number> | null; queued: number; failed_messages: number; bot_username: string | null } | null;
   alerts?: { rules: number; fired: number; suppressed_by_cooldown: number };
   live_video?: { viewers: number; encoders: number } | null;
 }
@@ -68,7 +68,7 @@ export interface CountsData {
 // Alerts and notifications (built alongside the dashboard; see the Alerts page).
 export type { AlertRule, RuleBody } from '../../../appliance/src/alerts/rules.js';
 export type { NotificationView } from '../../../appliance/src/store/alert-store.js';
-export type { TelegramStatus } from '../../../appliance/src/sync/telegram-service.js';
+export type { TelegramStatus, TestResult as TelegramTestResult } from '../../../appliance/src/sync/telegram-service.js';
 
 // Issue 19 (h19b): a rule as listed, with its target's name and whether that target was removed.
 import type { AlertRule as Rule } from '../../../appliance/src/alerts/rules.js';

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import type { ComponentChild } from 'preact';
 import type { CameraView, CountsData, LineConfig, ZoneConfig } from '../api/types';
 import { api, call } from '../api/client';
 import { Card, ErrorBox, Loading, StatusBadge, Tabs } from '../components/ui';
@@ -11,6 +12,7 @@ import { link, navigate, useRoute } from '../router';
 import { CapacityGauge } from './capacity-gauge';
 import { HeatmapPanel } from './heatmap-panel';
 import { ZoneEditor } from './zone-editor';
+import { Diagnostic } from '../components/diagnostic';
 
 type Tab = 'live' | 'zones' | 'heatmap';
 
@@ -80,7 +82,7 @@ function Details(props: { camera: CameraView }) {
   const { t, fmtNum } = useI18n();
   const { fmtTime } = useFormat();
   const c = props.camera;
-  const rows: Array<[string, string]> = [
+  const rows: Array<[string, ComponentChild]> = [
     [t('cam.source'), c.source],
     [t('cam.size'), c.width ? `${c.width}×${c.height}` : '–'],
     [t('cam.fps'), fmtNum(c.fps, 1)],
@@ -90,7 +92,7 @@ function Details(props: { camera: CameraView }) {
     [t('cam.dropped'), fmtNum(c.framesDropped)],
     [t('cam.reconnects'), fmtNum(c.reconnects)],
     [t('cam.lastFrame'), c.lastFrameAt ? fmtTime(c.lastFrameAt) : '–'],
-    [t('cam.lastError'), c.lastError ?? '–'],
+    [t('cam.lastError'), c.lastError ? <Diagnostic code={c.lastErrorCode} params={c.lastErrorParams} detail={c.lastError} /> : '–'],
   ];
   return (
     <Card title={t('cam.details')}>

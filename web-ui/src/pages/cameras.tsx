@@ -10,6 +10,7 @@ import { LivePlayer } from '../player/live-player';
 import { link } from '../router';
 import { shapeName, useShapes, type Shapes } from '../shapes';
 import { CameraFigures, SiteFigures } from './home-figures';
+import { Diagnostic } from '../components/diagnostic';
 
 /** Per-zone totals over classes, from the live `counts` topic. */
 export function zoneTotals(c: CountsData | undefined): Array<[string, number]> {
@@ -76,7 +77,7 @@ function Tile(props: { camera: CameraView; counts: CountsData | undefined; class
             ))}
           </ul>
         )}
-        {c.lastError && c.status !== 'online' && <p class="error small">{c.lastError}</p>}
+        {c.lastError && c.status !== 'online' && <Diagnostic class="error small" code={c.lastErrorCode} params={c.lastErrorParams} detail={c.lastError} />}
       </div>
     </article>
   );

@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/i18n';
 import { link } from '../router';
 import { SessionVideo } from './session-video';
 import { basename } from './sessions';
+import { Diagnostic } from '../components/diagnostic';
 
 /**
  * One analysis session (issue 19): the file's name, its status, and — once its analysis has begun —
@@ -45,10 +46,15 @@ export function SessionPage(props: { id: string }) {
             )}
           </div>
           {v.status === 'running' && <ProgressBar value={v.progress} label={t('sess.progress')} />}
-          {v.error && <p class="error">{v.error}</p>}
-          {v.kind === 'file' && <SessionVideo camera={`session-${v.id}`} key={v.status} />}
+          {v.error && <Diagnostic class="error" code={v.error_code} params={v.error_params} detail={v.error} />}
+          {v.kind === 'file' && !unplayable(v.error_code) && <SessionVideo camera={`session-${v.id}`} key={v.status} />}
         </>
       )}
     </div>
   );
+}
+
+/** A session failed because its file is no video a browser could be given: nothing to play. */
+function unplayable(code: string | null): boolean {
+  return code === 'file_not_found' || code === 'permission_denied' || code === 'invalid_data' || code === 'no_video_stream' || code === 'unsupported_codec';
 }

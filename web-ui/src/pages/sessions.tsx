@@ -8,6 +8,7 @@ import { useFormat } from '../format';
 import { useLive } from '../live/live-socket';
 import { link } from '../router';
 import { useSession } from '../session';
+import { Diagnostic } from '../components/diagnostic';
 
 /**
  * Streams a file to POST /sessions/upload with progress (fetch cannot report upload progress); one
@@ -168,7 +169,7 @@ export function SessionsPage() {
                   </td>
                   <td>
                     <StatusBadge status={s.status} />
-                    {s.error && <div class="error small">{s.error}</div>}
+                    {s.error && <Diagnostic class="error small" code={s.error_code} params={s.error_params} detail={s.error} />}
                   </td>
                   <td class="progress-col">
                     <ProgressBar value={pct} label={t('sess.progress')} />

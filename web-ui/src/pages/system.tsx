@@ -7,6 +7,7 @@ import { LANGS, useI18n, type Lang } from '../i18n/i18n';
 import { known } from '../i18n/known';
 import { useLive } from '../live/live-socket';
 import { useSession } from '../session';
+import { Diagnostic } from '../components/diagnostic';
 
 function Meter(props: { used: number; total: number; unit: string }) {
   const { fmtNum } = useI18n();
@@ -134,6 +135,7 @@ export function SystemPage(props: { settings: Settings | undefined; onSettings(s
               <dt>MQTT</dt>
               <dd>
                 <StatusBadge status={s.outbox.mqtt_configured === false ? 'not_configured' : s.outbox.mqtt_connected ? 'connected' : 'disconnected'} />
+                {!s.outbox.mqtt_connected && s.outbox.mqtt_error && <Diagnostic class="error small" code={s.outbox.mqtt_error_code} params={s.outbox.mqtt_error_params} detail={s.outbox.mqtt_error} />}
               </dd>
             </div>
             <div>
@@ -188,7 +190,7 @@ export function SystemPage(props: { settings: Settings | undefined; onSettings(s
                 <td>{c.active_tracks}</td>
                 <td>{v ? fmtNum(v.framesDecoded) : '–'}</td>
                 <td>{v ? fmtNum(v.reconnects) : '–'}</td>
-                <td class="muted small">{v?.lastError ?? ''}</td>
+                <td class="muted small">{v?.lastError ? <Diagnostic code={v.lastErrorCode} params={v.lastErrorParams} detail={v.lastError} /> : ''}</td>
               </tr>
             );
           })}

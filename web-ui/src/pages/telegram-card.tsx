@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
 import { api, call } from '../api/client';
-import type { TelegramStatus } from '../api/types';
+import type { TelegramStatus, TelegramTestResult as TestResult } from '../api/types';
 import { Card, ErrorBox, Field, Loading, StatusBadge, valueOf } from '../components/ui';
 import { errorText, useAsync } from '../data';
 import { useI18n } from '../i18n/i18n';
+import { Diagnostic } from '../components/diagnostic';
 
 /** The Telegram connection: its state, connect a bot and chat (a test message goes out), test, disconnect. */
 export function Telegram() {
@@ -13,7 +14,7 @@ export function Telegram() {
   const [chat, setChat] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const [results, setResults] = useState<Array<{ chat_id: string; ok: boolean; error?: string }>>();
+  const [results, setResults] = useState<TestResult[]>();
   const run = async (fn: () => Promise<unknown>) => {
     setBusy(true);
     setError(undefined);
@@ -39,7 +40,7 @@ export function Telegram() {
             <dt>{t('sess.status')}</dt>
             <dd>
               <StatusBadge status={s.state === 'ok' ? 'connected' : s.state} />
-              {s.reason && <span class="error small"> {s.reason}</span>}
+              {s.reason && <Diagnostic class="error small" code={s.reason_code} params={s.reason_params} detail={s.reason} />}
             </dd>
           </div>
           {s.bot_username && (
@@ -84,7 +85,7 @@ export function Telegram() {
       </form>
       {s?.configured && (
         <div class="row">
-          <button type="button" disabled={busy} onClick={() => void run(async () => setResults((await call<{ results: Array<{ chat_id: string; ok: boolean; error?: string }> }>(api.POST('/api/v1/notifications/telegram/test'))).results))}>
+          <button type="button" disabled={busy} onClick={() => void run(async () => setResults((await call<{ results: TestResult[] }>(api.POST('/api/v1/notifications/telegram/test'))).results))}>
             {t('alerts.test')}
           </button>
           {s.source === 'api' && (
@@ -98,7 +99,7 @@ export function Telegram() {
         <ul class="plain">
           {results.map((r) => (
             <li key={r.chat_id} class={r.ok ? 'ok' : 'error'}>
-              {r.chat_id}: {r.ok ? t('alerts.sent') : r.error}
+              {r.chat_id}: {r.ok ? t('alerts.sent') : <Diagnostic code={r.error_code} params={r.error_params} detail={r.error ?? ''} />}
             </li>
           ))}
         </ul>

@@ -169,6 +169,9 @@ export const en = {
   'pdf18.reason_below_zero': 'below zero',
   'pdf18.reason_below_seen': 'fewer than seen',
   'pdf18.reason_closing': 'reset at closing',
+
+  // Diagnostics (diag helper): an alert's clip over what a bot may upload goes as a link, with sizes in the locale's units.
+  'telegram.clipTooLarge': 'Clip: {path} ({size} MB; a bot may send at most {limit} MB)',
 } as const;
 
 export type MessageKey = keyof typeof en;

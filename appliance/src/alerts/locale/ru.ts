@@ -164,4 +164,7 @@ export const ru: Record<MessageKey, string> = {
   'pdf18.reason_below_zero': 'ниже нуля',
   'pdf18.reason_below_seen': 'меньше видимого',
   'pdf18.reason_closing': 'сброс при закрытии',
+
+  // Diagnostics (diag helper): an alert's clip over what a bot may upload goes as a link, with sizes in the locale's units.
+  'telegram.clipTooLarge': 'Клип: {path} ({size} МБ; бот может отправить не больше {limit} МБ)',
 };

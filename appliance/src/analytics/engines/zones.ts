@@ -1,6 +1,26 @@
+import { analyticsSchema, type AnalyticsConfig } from '../../config/schema.js';
 import { minuteRow, type MinuteRow } from '../../store/analytics-store.js';
-import { ZoneEngine } from '../zone-engine.js';
+import { ZoneEngine, type ZoneEngineOptions } from '../zone-engine.js';
 import type { AnalyticEngine } from './engine.js';
+
+const DEFAULTS = analyticsSchema.parse({});
+
+/**
+ * The zone engine's entry/exit rule from the analytics config: seconds inside (outside) and depth in
+ * box sizes, with hysteresis_frames (or `minAppearances`) as the least number of appearances.
+ */
+export function zoneTimingOptions(
+  cfg: Pick<AnalyticsConfig, 'zone_enter_seconds' | 'zone_exit_seconds' | 'zone_depth' | 'hysteresis_frames'>,
+  minAppearances = cfg.hysteresis_frames,
+): Pick<ZoneEngineOptions, 'enterFrames' | 'exitFrames' | 'enterSeconds' | 'exitSeconds' | 'zoneDepth'> {
+  return {
+    enterFrames: minAppearances,
+    exitFrames: minAppearances,
+    enterSeconds: cfg.zone_enter_seconds,
+    exitSeconds: cfg.zone_exit_seconds,
+    zoneDepth: cfg.zone_depth,
+  };
+}
 
 /** Minute rows of kind VISITORS_KIND: `entries` is the number of visitors first seen in that minute, per class of their first track. */
 export const VISITORS_KIND = 'visitors';
@@ -11,7 +31,7 @@ export const VISITORS_KIND = 'visitors';
  */
 export const zonesEngine: AnalyticEngine = {
   name: 'zones',
-  create({ cameraId, shapes, hysteresisFrames }) {
+  create({ cameraId, shapes, hysteresisFrames, config }) {
     const engine = new ZoneEngine(
       shapes.zones.map((z) => ({
         id: z.id,
@@ -22,7 +42,7 @@ export const zonesEngine: AnalyticEngine = {
         ...(z.crowd_threshold !== undefined ? { crowdThreshold: z.crowd_threshold } : {}),
       })),
       shapes.lines.map((l) => ({ id: l.id, points: l.points, ...(l.name ? { name: l.name } : {}), ...(l.classes ? { classes: l.classes } : {}) })),
-      { enterFrames: hysteresisFrames, exitFrames: hysteresisFrames },
+      zoneTimingOptions(config ?? DEFAULTS, hysteresisFrames),
     );
     /** minute → class → visitors first seen then. */
     const visitors = new Map<number, Map<string, number>>();
