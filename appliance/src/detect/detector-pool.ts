@@ -9,6 +9,8 @@ import type { FrameMessage, WorkerReply, WorkerRequest } from './detector-worker
 import { effectiveMaxBatch, ManifestDetector, type DetectJob, type DetectResult, type FrameDetector } from './frame-detector.js';
 import { loadManifest, type ModelManifest } from './manifest.js';
 import type { ExecutionProvider } from './onnx-session.js';
+import { DeadlineQueue } from './deadline-queue.js';
+import { systemClock } from '../clock.js';
 
 /** The compiled worker script (workers run JavaScript, also when the caller runs from TypeScript). */
 function workerScript(): string {
@@ -44,9 +46,9 @@ interface Posted {
 const DEPTH = 2;
 
 /**
- * N worker threads, each with its own ONNX session, fed from one FIFO queue. On a CPU box two
- * single-threaded sessions side by side beat one session with two intra-op threads; on a GPU one
- * worker is usually right. Jobs carry only a reference to a ring slot's shared memory. When the
+ * N worker threads, each with its own ONNX session, fed from one queue that serves the oldest frame
+ * first (DeadlineQueue). On a CPU box two single-threaded sessions side by side beat one session
+ * with two intra-op threads; on a GPU one worker is usually right. Jobs carry only a reference to a ring slot's shared memory. When the
  * model accepts a batch, a worker with room takes up to `maxBatch` of the jobs already waiting in
  * one message (one session run); a job is never held back to fill a batch.
  */
@@ -54,7 +56,7 @@ export class DetectorPool extends ManifestDetector implements FrameDetector {
   readonly provider: ExecutionProvider;
   /** Jobs handed to workers and the messages (session runs) they went in. */
   readonly stats = { frames: 0, batches: 0 };
-  private readonly queue: Array<{ frame: FrameMessage; pending: Pending }> = [];
+  private readonly queue = new DeadlineQueue<{ frame: FrameMessage; pending: Pending }>();
   private readonly pending = new Map<number, Pending & { posted: Posted }>();
   private nextId = 1;
   private closed = false;
@@ -109,14 +111,14 @@ export class DetectorPool extends ManifestDetector implements FrameDetector {
     return this.slots.length * DEPTH * this.maxBatch;
   }
 
-  detect({ frame, letterbox }: DetectJob): Promise<DetectResult> {
+  detect({ frame, letterbox, receivedAt }: DetectJob): Promise<DetectResult> {
     if (this.closed) return Promise.reject(new Error('detector closed'));
     // Shared memory goes by reference; anything else is copied once into a transferable buffer.
     const shared = frame.buffer instanceof SharedArrayBuffer;
     const buffer = shared ? frame.buffer : frame.slice().buffer;
     const msg: FrameMessage = { id: this.nextId++, buffer, byteOffset: shared ? frame.byteOffset : 0, byteLength: frame.byteLength, letterbox };
     return new Promise((resolve, reject) => {
-      this.queue.push({ frame: msg, pending: { resolve: resolve as (v: unknown) => void, reject } });
+      this.queue.push({ frame: msg, pending: { resolve: resolve as (v: unknown) => void, reject } }, receivedAt ?? systemClock.now());
       this.dispatch();
     });
   }
@@ -170,7 +172,7 @@ export class DetectorPool extends ManifestDetector implements FrameDetector {
       for (const s of this.slots) if (s.outstanding < DEPTH && (!slot || s.outstanding < slot.outstanding)) slot = s;
       if (!slot) return;
       const peers = this.slots.filter((s) => s.outstanding === slot.outstanding).length;
-      const jobs = this.queue.splice(0, Math.min(this.maxBatch, Math.ceil(this.queue.length / peers)));
+      const jobs = this.queue.take(Math.min(this.maxBatch, Math.ceil(this.queue.length / peers)));
       const posted: Posted = { slot, left: jobs.length };
       slot.outstanding++;
       for (const j of jobs) this.pending.set(j.frame.id, { ...j.pending, posted });
@@ -193,6 +195,6 @@ export class DetectorPool extends ManifestDetector implements FrameDetector {
   private failAll(e: Error): void {
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
-    for (const q of this.queue.splice(0)) q.pending.reject(e);
+    for (const q of this.queue.drain()) q.pending.reject(e);
   }
 }

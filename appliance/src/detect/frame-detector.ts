@@ -15,6 +15,11 @@ export interface DetectResult {
 export interface DetectJob {
   frame: Uint8Array;
   letterbox: Letterbox;
+  /**
+   * When the frame arrived from its source (clock ms). A pool serves the oldest frame first; a job
+   * without it counts as arriving when it is queued.
+   */
+  receivedAt?: number;
 }
 
 /** What the pipeline needs from whatever runs the model (inline or a pool of worker threads). */

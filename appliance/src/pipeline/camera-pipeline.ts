@@ -141,7 +141,7 @@ export class CameraPipeline {
       }
       this.detecting++;
       this.detector
-        .detect({ frame: frame.data, letterbox: lb })
+        .detect({ frame: frame.data, letterbox: lb, receivedAt: frame.receivedAt })
         .then(
           (r) => {
             entry.result = r;
