@@ -111,10 +111,10 @@ describe('file → detector → SQLite → API, in process', () => {
     expect(sys.cpu.cores).toBeGreaterThanOrEqual(1);
     expect(sys.memory.rss_mb).toBeGreaterThan(10);
     expect(sys.disk.free_mb).toBeGreaterThan(0);
-    expect((sys as unknown as { outbox: unknown }).outbox).toEqual({ messages: 0, oldestAgeSeconds: 0, dropped: 0, mqtt_connected: false, mqtt_configured: false });
+    expect((sys as unknown as { outbox: unknown }).outbox).toEqual({ messages: 0, oldestAgeSeconds: 0, dropped: 0, mqtt_connected: false, mqtt_configured: false, mqtt_error: null, mqtt_error_code: null, mqtt_error_params: null });
     expect(sys.cameras.map((c) => c.id)).toEqual(['campus', 'broken', 'off']);
     const { models } = (await (await api(`${base}/api/v1/models`)).json()) as { models: Array<{ name: string; classes: string[]; input: { width: number }; provider: string; inference_ms: number }> };
-    expect(models[0]).toMatchObject({ name: 'yolox-nano', provider: 'cpu', input: { width: 416 } });
+    expect(models[0]).toMatchObject({ name: 'yolox-nano-any', provider: 'cpu', input: { width: 416 } }); // the default: any input size, planned per camera
     expect(models[0]!.classes).toHaveLength(80);
     expect(models[0]!.inference_ms).toBeGreaterThan(0);
   });

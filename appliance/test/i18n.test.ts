@@ -19,7 +19,7 @@ const SAME_EVERYWHERE = new Set(['Telegram', 'MQTT', 'Vantage', 'WebRTC', 'MPEG-
 /** Words a Russian text may keep: keys on the keyboard, file types, standards, config values people type as written. */
 const KEPT_WORDS = new Set(['ts', 'id', 'JS', 'JSON', 'Enter', 'Esc', 'Delete', 'Backspace', 'mp4', 'mkv', 'avi', 'IANA', 'BotFather', 'ABC', 'person', 'car', 'fps', 'MQTT', 'Telegram', 'Vantage', 'CSV', 'API', 'WebRTC', 'MPEG', 'JSMpeg', 'English', 'IoU']);
 // h19i18n: programs, protocols and processors named in error texts and on the system page.
-for (const w of ['ffmpeg', 'HTTP', 'CPU', 'CUDA', 'TensorRT']) KEPT_WORDS.add(w);
+for (const w of ['ffmpeg', 'HTTP', 'CPU', 'CUDA', 'TensorRT', 'TLS']) KEPT_WORDS.add(w);
 /** The words of a text outside `commands` and {placeholders}. */
 const words = (s: string) => s.replace(/`[^`]*`/g, '').replace(/\{\w+\}/g, '').replace(/[^A-Za-z0-9]+/g, ' ').trim();
 
