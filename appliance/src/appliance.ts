@@ -257,7 +257,8 @@ export class Appliance {
     this.stopped = true;
     const p = this.p;
     const ph = new StopPhases();
-    p.disk?.stop();
+    // The disk guard's check in flight reads the database: the store closes after it has ended.
+    const disk = p.disk?.stop();
     p.retention?.stop();
     p.reports?.stop();
     p.live?.close();
@@ -288,7 +289,7 @@ export class Appliance {
       'report runner': () => p.reportRunner?.stop(),
       http: () => closed,
     });
-    await Promise.all([liveVideo, rest]);
+    await Promise.all([liveVideo, rest, ph.run('disk guard', () => disk)]);
     await ph.run('store', () => p.store?.close());
     for (const { phase, err } of ph.errors) this.log.error({ phase, err }, 'a stop phase failed');
     this.log.info({ phases_ms: ph.ms, total_ms: ph.totalMs }, 'stopped');

@@ -44,6 +44,7 @@ export class DiskGuard {
   private timer: NodeJS.Timeout | undefined;
   private current: DiskState;
   private checking: Promise<DiskState> | undefined;
+  private stopped = false;
 
   constructor(private readonly opts: DiskGuardOptions) {
     this.current = { ok: true, total_mb: null, free_mb: null, min_free_mb: opts.minFreeMb, low_since: null, reclaimed_rows: 0, last_reclaim_at: null, recordings_mb: null };
@@ -55,9 +56,15 @@ export class DiskGuard {
     this.timer.unref();
   }
 
-  stop(): void {
+  /**
+   * No more checks; resolves when the one in flight (if any) has ended, so the database it reads can
+   * close after it. A check that was waiting for the file system when stop came reads nothing more.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    await this.checking?.catch(() => undefined);
   }
 
   state(): DiskState {
@@ -66,6 +73,7 @@ export class DiskGuard {
 
   /** Reads free space now (and makes room when low); one check at a time. */
   check(): Promise<DiskState> {
+    if (this.stopped) return Promise.resolve(this.state());
     this.checking ??= this.checkNow().finally(() => (this.checking = undefined));
     return this.checking;
   }
@@ -81,6 +89,7 @@ export class DiskGuard {
     } catch (err) {
       log.warn({ err, dir }, 'cannot read free disk space');
     }
+    if (this.stopped) return this.state();
     const low = free !== null && free < minFreeMb;
     const was = this.current;
     this.current = {
