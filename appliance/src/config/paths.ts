@@ -17,8 +17,6 @@ export const PACKAGE_ROOT: string = (() => {
  * `detector.input: auto` each camera runs at its own aspect (416×320 for 4:3, 416×256 for 16:9).
  */
 export const DEFAULT_MODEL_MANIFEST = resolve(PACKAGE_ROOT, 'models/yolox-nano/manifest-any.json');
-/** The same weights at the fixed 416×416 input they were exported with (reference outputs are computed there). */
-export const SQUARE_MODEL_MANIFEST = resolve(PACKAGE_ROOT, 'models/yolox-nano/manifest.json');
 export const DEFAULT_CONFIG_FILE = resolve(PACKAGE_ROOT, 'config/default.yaml');
 export const WEB_UI_DIR = resolve(PACKAGE_ROOT, 'web-ui/dist');
 /** Sample videos shipped with the appliance: the default of storage.media_dirs. */
