@@ -29,7 +29,7 @@
  * stitched into one person (visitors.ts) — AT MOST ONCE PER LINE AND DIRECTION, so an id change at
  * the line or a dither across it never counts twice.
  */
-import { pointInPolygonFlat } from '../math/geometry.js';
+import { distanceToPolygonEdge, pointInPolygonFlat } from '../math/geometry.js';
 import { tripwireEnd, tripwireStep } from './tripwire.js';
 import { VisitorLinker, type Visitor } from './visitors.js';
 
@@ -195,9 +195,9 @@ export class ZoneEngine {
   constructor(zones: ZoneDef[], lines: LineDef[], opts: Partial<ZoneEngineOptions> = {}) {
     this.enterFrames = frames('enterFrames', opts.enterFrames ?? DEFAULT_ZONE_ENGINE_OPTIONS.enterFrames);
     this.exitFrames = frames('exitFrames', opts.exitFrames ?? DEFAULT_ZONE_ENGINE_OPTIONS.exitFrames);
-    this.enterSeconds = seconds('enterSeconds', opts.enterSeconds ?? DEFAULT_ZONE_ENGINE_OPTIONS.enterSeconds);
-    this.exitSeconds = seconds('exitSeconds', opts.exitSeconds ?? DEFAULT_ZONE_ENGINE_OPTIONS.exitSeconds);
-    this.zoneDepth = seconds('zoneDepth', opts.zoneDepth ?? DEFAULT_ZONE_ENGINE_OPTIONS.zoneDepth);
+    this.enterSeconds = nonNegative('enterSeconds', opts.enterSeconds ?? DEFAULT_ZONE_ENGINE_OPTIONS.enterSeconds);
+    this.exitSeconds = nonNegative('exitSeconds', opts.exitSeconds ?? DEFAULT_ZONE_ENGINE_OPTIONS.exitSeconds);
+    this.zoneDepth = nonNegative('zoneDepth', opts.zoneDepth ?? DEFAULT_ZONE_ENGINE_OPTIONS.zoneDepth);
     this.lineHysteresis = Math.max(0, opts.lineHysteresis ?? DEFAULT_ZONE_ENGINE_OPTIONS.lineHysteresis);
     this.visitors = new VisitorLinker(
       Math.max(0, opts.stitchSeconds ?? DEFAULT_ZONE_ENGINE_OPTIONS.stitchSeconds),
@@ -287,7 +287,7 @@ export class ZoneEngine {
           y <= z.maxY + 1e-12 &&
           (z.classes === undefined || z.classes.has(cls)) &&
           pointInPolygonFlat(x, y, z.flat);
-        if (this.zoneDepth > 0 && h > 0 && edgeDistance(x / w, y / h, z.flat, w, h) < this.zoneDepth) {
+        if (this.zoneDepth > 0 && h > 0 && distanceToPolygonEdge(x / w, y / h, z.flat, w, h) < this.zoneDepth) {
           // Too near the edge to tell: neither way, like a missing appearance.
           if (st.zIn[k] !== 0) this.checkLoiter(z, st, k, t, events);
           continue;
@@ -483,23 +483,7 @@ function frames(name: string, v: number): number {
   return v;
 }
 
-function seconds(name: string, v: number): number {
+function nonNegative(name: string, v: number): number {
   if (!Number.isFinite(v) || v < 0) throw new RangeError(`${name} must be a number ≥ 0 (got ${v})`);
   return v;
-}
-
-/** Distance from (px, py) to the polygon's edges, everything in box sizes (x / w, y / h). */
-function edgeDistance(px: number, py: number, flat: ArrayLike<number>, w: number, h: number): number {
-  const n = flat.length / 2;
-  let best = Infinity;
-  for (let i = 0, j = n - 1; i < n; j = i++) {
-    const ax = flat[2 * j]! / w;
-    const ay = flat[2 * j + 1]! / h;
-    const dx = flat[2 * i]! / w - ax;
-    const dy = flat[2 * i + 1]! / h - ay;
-    const len = dx * dx + dy * dy;
-    const u = len > 0 ? Math.min(1, Math.max(0, ((px - ax) * dx + (py - ay) * dy) / len)) : 0;
-    best = Math.min(best, Math.hypot(px - ax - u * dx, py - ay - u * dy));
-  }
-  return best;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  distanceToPolygonEdge,
   isSimplePolygon,
   pointInPolygon,
   pointInPolygonFlat,
@@ -84,6 +85,17 @@ describe('pointInPolygon', () => {
         expect(pointInPolygonFlat(p[0], p[1], flat)).toBe(pointInPolygon(p, square));
       }
     }
+  });
+});
+
+describe('distanceToPolygonEdge', () => {
+  const flat = square.flat();
+  it('measures to the nearest edge, inside or outside, in the units given', () => {
+    expect(distanceToPolygonEdge(0.4, 0.3, flat, 1, 1)).toBeCloseTo(0.1, 12); // inside, nearest the top edge
+    expect(distanceToPolygonEdge(0.7, 0.4, flat, 1, 1)).toBeCloseTo(0.1, 12); // outside, right of the right edge
+    expect(distanceToPolygonEdge(0.7, 0.7, flat, 1, 1)).toBeCloseTo(Math.hypot(0.1, 0.1), 12); // past a corner
+    // In box sizes: a box 0.2 wide and 0.1 high; the point (0.7, 0.4) in those units is (3.5, 4).
+    expect(distanceToPolygonEdge(0.7 / 0.2, 0.4 / 0.1, flat, 0.2, 0.1)).toBeCloseTo(0.5, 12);
   });
 });
 

@@ -95,6 +95,26 @@ export function pointInPolygonFlat(x: number, y: number, flat: ArrayLike<number>
 }
 
 /**
+ * Distance from (px, py) to the nearest edge of a polygon given as a flat vertex array, in units of
+ * (sx, sy): the vertices are divided by them, (px, py) is already in those units (the zone engine
+ * measures in box sizes: x / box width, y / box height).
+ */
+export function distanceToPolygonEdge(px: number, py: number, flat: ArrayLike<number>, sx: number, sy: number): number {
+  const n = flat.length / 2;
+  let best = Infinity;
+  for (let i = 0, j = n - 1; i < n; j = i++) {
+    const ax = flat[2 * j]! / sx;
+    const ay = flat[2 * j + 1]! / sy;
+    const dx = flat[2 * i]! / sx - ax;
+    const dy = flat[2 * i + 1]! / sy - ay;
+    const len = dx * dx + dy * dy;
+    const u = len > 0 ? Math.min(1, Math.max(0, ((px - ax) * dx + (py - ay) * dy) / len)) : 0;
+    best = Math.min(best, Math.hypot(px - ax - u * dx, py - ay - u * dy));
+  }
+  return best;
+}
+
+/**
  * Proper intersection: the segments a1–a2 and b1–b2 cross at a single point interior to both
  * (each segment's endpoints lie strictly on opposite sides of the other). Touching at an endpoint,
  * an endpoint lying on the other segment, and collinear overlap are NOT proper intersections.
