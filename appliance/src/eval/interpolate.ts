@@ -7,6 +7,18 @@ export interface TrackRow {
   score: number;
 }
 
+/** Rows grouped by track id, each track's rows sorted by frame (the rows themselves, not copies). */
+export function tracksById(rows: readonly TrackRow[]): Map<number, TrackRow[]> {
+  const byId = new Map<number, TrackRow[]>();
+  for (const r of rows) {
+    const list = byId.get(r.id);
+    if (list) list.push(r);
+    else byId.set(r.id, [r]);
+  }
+  for (const list of byId.values()) list.sort((a, b) => a.frame - b.frame);
+  return byId;
+}
+
 /**
  * Offline gap filling for a whole analysed file: where a track was lost and found again under the
  * same id within `maxGapFrames`, the frames in between get boxes interpolated linearly between the
@@ -22,15 +34,8 @@ export function interpolateGaps(
   maxGapFrames: number,
   joins?: (before: readonly TrackRow[], after: TrackRow) => boolean,
 ): TrackRow[] {
-  const byId = new Map<number, TrackRow[]>();
-  for (const r of rows) {
-    const list = byId.get(r.id);
-    if (list) list.push(r);
-    else byId.set(r.id, [r]);
-  }
   const out: TrackRow[] = [...rows];
-  for (const list of byId.values()) {
-    list.sort((a, b) => a.frame - b.frame);
+  for (const list of tracksById(rows).values()) {
     for (let i = 1; i < list.length; i++) {
       const a = list[i - 1]!;
       const b = list[i]!;

@@ -1,4 +1,4 @@
-import type { TrackRow } from './interpolate.js';
+import { tracksById, type TrackRow } from './interpolate.js';
 
 /**
  * Defaults for file analysis: a gap of up to 2 s, and a start within 0.4 box heights of where the
@@ -14,13 +14,7 @@ export const OFFLINE_LINK = { maxGapSeconds: 2, maxHeights: 0.4 } as const;
  * by at most one. Distances are in box heights, so it means the same near and far from the camera.
  */
 export function linkTracklets(rows: readonly TrackRow[], opts: { maxGapFrames: number; maxHeights: number; fps?: number }): TrackRow[] {
-  const tracks = new Map<number, TrackRow[]>();
-  for (const r of rows) {
-    const list = tracks.get(r.id);
-    if (list) list.push(r);
-    else tracks.set(r.id, [r]);
-  }
-  for (const list of tracks.values()) list.sort((a, b) => a.frame - b.frame);
+  const tracks = tracksById(rows);
   const candidates: Array<{ from: number; to: number; gap: number; dist: number }> = [];
   for (const [a, la] of tracks) {
     for (const [b, lb] of tracks) {

@@ -1,6 +1,12 @@
 import { iou } from '../math/box.js';
-import type { TrackRow } from './interpolate.js';
+import { tracksById, type TrackRow } from './interpolate.js';
 import { continuation } from './link-tracklets.js';
+
+/**
+ * How long the owner may be missing around a borrowed row: a swap of a frame or two (people move
+ * well under half a body height in that time, so the interpolated box still says where it was).
+ */
+export const RECLAIM_GAP_SECONDS = 0.5;
 
 /**
  * Offline repair of a short identity swap, for a whole analysed file (after linking, before gap
@@ -17,12 +23,6 @@ import { continuation } from './link-tracklets.js';
  * Frames are visited in order and a moved row leaves A's history at once, so a later borrowed row
  * is judged against A's own motion. Returns the rows with the moved ones relabelled.
  */
-/**
- * How long the owner may be missing around a borrowed row: a swap of a frame or two (people move
- * well under half a body height in that time, so the interpolated box still says where it was).
- */
-export const RECLAIM_GAP_SECONDS = 0.5;
-
 export function reclaimSwaps(
   rows: readonly TrackRow[],
   opts: { maxGapSeconds: number; maxHeights: number; fps: number; minIou?: number },
@@ -32,13 +32,9 @@ export function reclaimSwaps(
   // continuation() looks at the last second of a track; a little more history changes nothing.
   const history = Math.ceil(opts.fps) + 2;
   const out = rows.map((r) => ({ ...r }));
-  const tracks = new Map<number, TrackRow[]>();
+  const tracks = tracksById(out);
   const byFrame = new Map<number, TrackRow[]>();
-  for (const r of out) {
-    push(tracks, r.id, r);
-    push(byFrame, r.frame, r);
-  }
-  for (const list of tracks.values()) list.sort((a, b) => a.frame - b.frame);
+  for (const r of out) push(byFrame, r.frame, r);
   /** Frame → ids of tracks missing there between two sightings at most maxGapFrames apart. */
   const missing = new Map<number, number[]>();
   for (const [id, list] of tracks) {
